@@ -1,0 +1,107 @@
+/**
+ * Security events: `record(tx, event)` appends to an append-only table in the caller's transaction.
+ * Each row carries SHA-256(previous hash + this row's content): a hash chain. Changing or removing
+ * a row breaks the chain from that row on, which `verifyChain` reports.
+ */
+import { createHash } from 'node:crypto';
+import type { Clock } from '../clock.ts';
+import type { Db, Tx } from '../store/database.ts';
+
+export interface AuditEvent {
+  type: string;
+  userId?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  /** Event details. Never put secrets here (passwords, tokens, codes). */
+  data?: Record<string, unknown>;
+}
+
+export interface AuditRow {
+  seq: number;
+  at: number;
+  type: string;
+  user_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  data: string;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export function rowHash(prevHash: string, row: AuditRow): string {
+  const content = JSON.stringify([row.seq, row.at, row.type, row.user_id, row.ip, row.user_agent, row.data]);
+  return createHash('sha256').update(prevHash).update('\n').update(content).digest('hex');
+}
+
+export interface Audit {
+  record(tx: Tx, event: AuditEvent): Promise<void>;
+}
+
+export function createAudit(clock: Clock): Audit {
+  return {
+    async record(tx, event) {
+      // Advancing the head first takes its row lock (PostgreSQL): concurrent writers queue here,
+      // so each sees the hash the previous one wrote. SQLite transactions are serial already.
+      const head = await tx
+        .updateTable('audit_head')
+        .set((eb) => ({ seq: eb('seq', '+', 1) }))
+        .where('id', '=', 1)
+        .returning(['seq', 'hash'])
+        .executeTakeFirstOrThrow();
+      const row: AuditRow = {
+        seq: Number(head.seq),
+        at: clock.now(),
+        type: event.type,
+        user_id: event.userId ?? null,
+        ip: event.ip ?? null,
+        user_agent: event.userAgent ? event.userAgent.slice(0, 512) : null,
+        data: JSON.stringify(event.data ?? {}),
+      };
+      const hash = rowHash(head.hash, row);
+      await tx.insertInto('audit_events').values({ ...row, prev_hash: head.hash, hash }).execute();
+      await tx.updateTable('audit_head').set({ hash }).where('id', '=', 1).execute();
+    },
+  };
+}
+
+export type ChainReport =
+  | { intact: true; rows: number }
+  | { intact: false; rows: number; firstBadSeq: number; reason: string };
+
+/** Walks the whole chain in order, a page at a time, and reports the first row that does not fit. */
+export async function verifyChain(db: Db, pageSize = 1000): Promise<ChainReport> {
+  let prevHash = GENESIS_HASH;
+  let expectedSeq = 1;
+  let rows = 0;
+  for (;;) {
+    const page = await db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('seq', '>=', expectedSeq)
+      .orderBy('seq')
+      .limit(pageSize)
+      .execute();
+    for (const stored of page) {
+      const seq = Number(stored.seq);
+      if (seq !== expectedSeq) {
+        return { intact: false, rows, firstBadSeq: expectedSeq, reason: `row ${expectedSeq} is missing` };
+      }
+      if (stored.prev_hash !== prevHash) {
+        return { intact: false, rows, firstBadSeq: seq, reason: `row ${seq} does not follow row ${seq - 1}` };
+      }
+      const expected = rowHash(prevHash, { ...stored, seq, at: Number(stored.at) });
+      if (expected !== stored.hash) {
+        return { intact: false, rows, firstBadSeq: seq, reason: `row ${seq} was changed` };
+      }
+      prevHash = stored.hash;
+      expectedSeq = seq + 1;
+      rows++;
+    }
+    if (page.length < pageSize) break;
+  }
+  const head = await db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+  if (Number(head.seq) !== expectedSeq - 1 || head.hash !== prevHash) {
+    return { intact: false, rows, firstBadSeq: expectedSeq, reason: `rows after ${expectedSeq - 1} were removed` };
+  }
+  return { intact: true, rows };
+}

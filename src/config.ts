@@ -1,0 +1,215 @@
+/**
+ * Bastion's configuration: one typed object, read from the environment (and an optional .env file),
+ * validated at start. A bad setting stops the process with a message naming the setting.
+ * The README's settings table mirrors `settings` below.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { loadOrCreateSecrets } from './crypto/secrets-file.ts';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "90s", "10m", "1h", "365d" or plain milliseconds → milliseconds. */
+export function parseDuration(text: string): number | null {
+  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(text.trim());
+  if (!match) return null;
+  return Number(match[1]) * UNITS[match[2] ?? 'ms']!;
+}
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === null || ms <= 0) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration such as 30s, 10m, 1h or 7d` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)));
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+
+const positiveInt = (fallback: number) => z.coerce.number({ message: 'must be a number' }).int().positive().default(fallback);
+
+/** Every setting, with its default. Keep in step with the README table. */
+const settings = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('localhost'),
+  PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).default(3000),
+  BASE_URL: optionalText.pipe(z.url({ message: 'must be an absolute URL such as https://id.example.com' }).optional()),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: optionalText.refine((v) => v === undefined || /^(sqlite:|postgres(ql)?:\/\/)/.test(v), {
+    message: 'must start with sqlite: (e.g. sqlite:./data/bastion.db) or postgres://',
+  }),
+  SESSION_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters' }),
+  ENCRYPTION_KEYS: optionalText,
+  SMTP_URL: optionalText.refine((v) => v === undefined || /^smtps?:\/\//.test(v), { message: 'must start with smtp:// or smtps://' }),
+  MAIL_FROM: z.string().default('Bastion <no-reply@localhost>'),
+  REDIS_URL: optionalText.refine((v) => v === undefined || /^rediss?:\/\//.test(v), { message: 'must start with redis:// or rediss://' }),
+  TLS: z.enum(['off', 'self-signed'], { message: 'must be off or self-signed' }).default('off'),
+  TLS_CERT: optionalText,
+  TLS_KEY: optionalText,
+  TRUST_PROXY: optionalText,
+  TRUSTED_ORIGINS: optionalText,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT: positiveInt(64 * 1024),
+  APP_NAME: z.string().min(1).default('Bastion'),
+  SESSION_IDLE_TIMEOUT: duration('1h'),
+  SESSION_ABSOLUTE_LIFETIME: duration('24h'),
+  STEP_UP_MAX_AGE: duration('10m'),
+  PASSWORD_REQUIRE_COMPOSITION: flag(false),
+  LOGIN_IP_LIMIT: positiveInt(100),
+  LOGIN_IP_WINDOW: duration('15m'),
+  MAIL_POLL_INTERVAL: duration('1s'),
+});
+
+export type Settings = z.infer<typeof settings>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  baseUrl: string;
+  /** Origins allowed to send state-changing requests with a session cookie. */
+  trustedOrigins: string[];
+  dataDir: string;
+  databaseUrl: string;
+  sessionSecret: string;
+  /** Key id → 32-byte AES key; the first entry encrypts, all decrypt. */
+  encryptionKeys: { id: string; key: Buffer }[];
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  redisUrl: string | undefined;
+  tls: { mode: 'off' } | { mode: 'self-signed' } | { mode: 'files'; certFile: string; keyFile: string };
+  trustProxy: boolean | number | string;
+  logLevel: Settings['LOG_LEVEL'];
+  bodyLimit: number;
+  appName: string;
+  session: { idleTimeoutMs: number; absoluteLifetimeMs: number; stepUpMaxAgeMs: number };
+  passwordRequireComposition: boolean;
+  loginIpLimit: { limit: number; windowMs: number };
+  mailPollIntervalMs: number;
+  /** Where secrets were generated, when they were (first start in development). */
+  generatedSecretsFile: string | undefined;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`).join('\n');
+}
+
+function parseKeyring(text: string): { id: string; key: Buffer }[] {
+  const keys = text.split(',').map((entry) => {
+    const [id, b64] = entry.trim().split(':');
+    const key = b64 ? Buffer.from(b64, 'base64') : Buffer.alloc(0);
+    if (!id || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || key.length !== 32) {
+      throw new ConfigError('Invalid configuration:\n  ENCRYPTION_KEYS: must be a comma-separated list of id:base64 entries, each key 32 bytes');
+    }
+    return { id, key };
+  });
+  if (new Set(keys.map((k) => k.id)).size !== keys.length) {
+    throw new ConfigError('Invalid configuration:\n  ENCRYPTION_KEYS: key ids must be unique');
+  }
+  return keys;
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value; // comma-separated addresses or CIDR ranges
+}
+
+/**
+ * Reads .env (when present in the working directory) into `env` without overriding what is
+ * already set, then validates. `loadDotEnv` is false in tests.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { loadDotEnv?: boolean } = {}): Config {
+  if ((options.loadDotEnv ?? true) && existsSync('.env')) process.loadEnvFile('.env');
+  const parsed = settings.safeParse(env);
+  if (!parsed.success) throw new ConfigError(`Invalid configuration:\n${describeIssues(parsed.error)}`);
+  const s = parsed.data;
+
+  if (Boolean(s.TLS_CERT) !== Boolean(s.TLS_KEY)) {
+    throw new ConfigError('Invalid configuration:\n  TLS_CERT/TLS_KEY: set both or neither');
+  }
+  const tls: Config['tls'] = s.TLS_CERT && s.TLS_KEY
+    ? { mode: 'files', certFile: s.TLS_CERT, keyFile: s.TLS_KEY }
+    : { mode: s.TLS };
+  const scheme = tls.mode === 'off' ? 'http' : 'https';
+  const baseUrl = (s.BASE_URL ?? `${scheme}://localhost:${s.PORT}`).replace(/\/+$/, '');
+  const trustedOrigins = [new URL(baseUrl).origin];
+  for (const origin of (s.TRUSTED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)) {
+    try {
+      trustedOrigins.push(new URL(origin).origin);
+    } catch {
+      throw new ConfigError(`Invalid configuration:\n  TRUSTED_ORIGINS: "${origin}" is not an origin such as https://app.example.com`);
+    }
+  }
+
+  const production = s.NODE_ENV === 'production';
+  const dataDir = resolve(s.DATA_DIR);
+  if (production) {
+    const missing = ['DATABASE_URL', 'SESSION_SECRET', 'ENCRYPTION_KEYS', 'SMTP_URL', 'BASE_URL'].filter(
+      (name) => !s[name as keyof Settings],
+    );
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `Invalid configuration:\n${missing.map((m) => `  ${m}: required when NODE_ENV=production (nothing is generated in production)`).join('\n')}`,
+      );
+    }
+  }
+  let sessionSecret = s.SESSION_SECRET;
+  let keyringText = s.ENCRYPTION_KEYS;
+  let generatedSecretsFile: string | undefined;
+  if (!sessionSecret || !keyringText) {
+    const stored = loadOrCreateSecrets(dataDir);
+    sessionSecret ??= stored.sessionSecret;
+    keyringText ??= stored.encryptionKeys;
+    generatedSecretsFile = stored.file;
+  }
+
+  return {
+    env: s.NODE_ENV,
+    host: s.HOST,
+    port: s.PORT,
+    baseUrl,
+    trustedOrigins,
+    dataDir,
+    databaseUrl: s.DATABASE_URL ?? `sqlite:${resolve(dataDir, 'bastion.db')}`,
+    sessionSecret,
+    encryptionKeys: parseKeyring(keyringText),
+    smtpUrl: s.SMTP_URL,
+    mailFrom: s.MAIL_FROM,
+    redisUrl: s.REDIS_URL,
+    tls,
+    trustProxy: parseTrustProxy(s.TRUST_PROXY),
+    logLevel: s.LOG_LEVEL,
+    bodyLimit: s.BODY_LIMIT,
+    appName: s.APP_NAME,
+    session: {
+      idleTimeoutMs: s.SESSION_IDLE_TIMEOUT,
+      absoluteLifetimeMs: s.SESSION_ABSOLUTE_LIFETIME,
+      stepUpMaxAgeMs: s.STEP_UP_MAX_AGE,
+    },
+    passwordRequireComposition: s.PASSWORD_REQUIRE_COMPOSITION,
+    loginIpLimit: { limit: s.LOGIN_IP_LIMIT, windowMs: s.LOGIN_IP_WINDOW },
+    mailPollIntervalMs: s.MAIL_POLL_INTERVAL,
+    generatedSecretsFile,
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * Every email Bastion sends: subject, heading and content blocks. Data is plain values; the layout
+ * escapes them. Adding an email = adding an entry here (and its data type).
+ */
+import type { MailContent } from './layout.ts';
+
+/** "2026-01-01 12:00 UTC": unambiguous for every reader. */
+export function formatTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+export const templates = {
+  verify_email: (d: { link: string; code: string }): MailContent => ({
+    subject: 'Verify your email address',
+    heading: 'Confirm your email address',
+    blocks: [
+      { kind: 'paragraph', text: 'Welcome! Open the link below to verify your email address. It works once, within 24 hours.' },
+      { kind: 'button', label: 'Verify email', url: d.link },
+      { kind: 'code', label: 'Or enter this code (valid 15 minutes):', code: d.code },
+      { kind: 'note', text: "If you did not create an account, ignore this email: nothing happens without the link or the code." },
+    ],
+  }),
+  signup_attempt: (d: { loginUrl: string; resetUrl: string }): MailContent => ({
+    subject: 'Someone tried to sign up with your email',
+    heading: 'You already have an account',
+    blocks: [
+      { kind: 'paragraph', text: 'Someone, perhaps you, tried to create a new account with this email address. You already have one, so no new account was made.' },
+      { kind: 'button', label: 'Sign in', url: d.loginUrl },
+      { kind: 'paragraph', text: 'Forgot your password? You can reset it here:' },
+      { kind: 'button', label: 'Reset password', url: d.resetUrl },
+      { kind: 'note', text: 'If this was not you, no action is needed: your account is unchanged.' },
+    ],
+  }),
+  login_code: (d: { code: string; minutes: number }): MailContent => ({
+    subject: 'Your sign-in code',
+    heading: 'Your sign-in code',
+    blocks: [
+      { kind: 'code', label: `Enter this code to finish signing in. It is valid for ${d.minutes} minutes and works once.`, code: d.code },
+      { kind: 'note', text: 'If you are not signing in right now, someone has your password: change it at once.' },
+    ],
+  }),
+  account_locked: (d: { until: number; unlockUrl: string; resetUrl: string }): MailContent => ({
+    subject: 'Your account was locked',
+    heading: 'We locked your account after failed sign-in attempts',
+    blocks: [
+      { kind: 'paragraph', text: `There were too many failed attempts to sign in to your account, so we locked it until ${formatTime(d.until)}.` },
+      { kind: 'paragraph', text: 'If it was you, you can unlock it now with this single-use link:' },
+      { kind: 'button', label: 'Unlock my account', url: d.unlockUrl },
+      { kind: 'paragraph', text: "This wasn't you? Someone may be guessing your password. Reset it now; your second factor keeps them out in the meantime." },
+      { kind: 'button', label: "This wasn't me: reset my password", url: d.resetUrl },
+    ],
+  }),
+  password_reset: (d: { link: string; minutes: number }): MailContent => ({
+    subject: 'Reset your password',
+    heading: 'Reset your password',
+    blocks: [
+      { kind: 'paragraph', text: `Open this link to choose a new password. It works once, within ${d.minutes} minutes. You will also need your second factor.` },
+      { kind: 'button', label: 'Choose a new password', url: d.link },
+      { kind: 'note', text: 'If you did not ask for this, ignore this email: your password stays as it is.' },
+    ],
+  }),
+  password_changed: (d: { at: number; resetUrl: string }): MailContent => ({
+    subject: 'Your password was changed',
+    heading: 'Your password was changed',
+    blocks: [
+      { kind: 'paragraph', text: `Your password was changed at ${formatTime(d.at)}. Every signed-in session was ended.` },
+      { kind: 'paragraph', text: "This wasn't you? Reset your password now and contact support." },
+      { kind: 'button', label: 'Reset my password', url: d.resetUrl },
+    ],
+  }),
+  two_factor_enabled: (d: { method: string; at: number }): MailContent => ({
+    subject: 'Two-factor authentication was turned on',
+    heading: 'A second factor was added to your account',
+    blocks: [
+      { kind: 'details', rows: [['Method', d.method], ['Time', formatTime(d.at)]] },
+      { kind: 'note', text: "This wasn't you? Reset your password at once and contact support." },
+    ],
+  }),
+  backup_code_used: (d: { at: number; remaining: number }): MailContent => ({
+    subject: 'A backup code was used',
+    heading: 'A backup code was used to sign in',
+    blocks: [
+      { kind: 'paragraph', text: `One of your backup codes was used at ${formatTime(d.at)}. ${d.remaining} remain.` },
+      { kind: 'note', text: "This wasn't you? Reset your password and regenerate your backup codes at once." },
+    ],
+  }),
+  backup_codes_regenerated: (d: { at: number }): MailContent => ({
+    subject: 'New backup codes were created',
+    heading: 'Your backup codes were replaced',
+    blocks: [
+      { kind: 'paragraph', text: `New backup codes were created at ${formatTime(d.at)}. The old ones no longer work.` },
+      { kind: 'note', text: "This wasn't you? Reset your password at once and contact support." },
+    ],
+  }),
+} satisfies Record<string, (data: never) => MailContent>;
+
+export type TemplateName = keyof typeof templates;
+export type TemplateData<T extends TemplateName> = Parameters<(typeof templates)[T]>[0];

@@ -1,0 +1,68 @@
+/**
+ * Starts a whole Bastion node: database (migrated), services, HTTP server and the mail worker;
+ * `stop()` shuts it down gracefully (stop accepting, finish requests in flight, let the worker
+ * finish the message it is sending, close the database).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildApp } from './app.ts';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import { createDeps, type Deps } from './deps.ts';
+import { loadTls } from './http/tls.ts';
+import { devInboxTransport, smtpTransport, type Transport } from './mail/transport.ts';
+import { createMailWorker, type MailWorker } from './mail/worker.ts';
+import { openStore } from './store/database.ts';
+import { migrateToLatest } from './store/migrate.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  deps: Deps;
+  worker: MailWorker;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Config, log: Logger, options: { clock?: Clock } = {}): Promise<RunningServer> {
+  const store = openStore(config.databaseUrl);
+  const applied = await migrateToLatest(store.db);
+  if (applied.length > 0) log.info({ migrations: applied }, `applied ${applied.length} migration(s)`);
+  const deps = createDeps({ config, store, log, ...(options.clock ? { clock: options.clock } : {}) });
+
+  const devInbox = !config.smtpUrl;
+  const transport: Transport = config.smtpUrl
+    ? smtpTransport(config.smtpUrl)
+    : devInboxTransport(store.db, deps.clock, log, `${config.baseUrl}/dev/mail`);
+  const worker = createMailWorker({ db: store.db, clock: deps.clock, keyring: deps.keyring, transport, from: config.mailFrom, log });
+
+  const app = await buildApp(deps, { https: loadTls(config), devInbox });
+  await app.listen({ host: config.host, port: config.port });
+  worker.start(config.mailPollIntervalMs);
+  const sweeper = setInterval(() => void deps.throttle.sweep().catch((err: unknown) => log.warn({ err }, 'throttle sweep failed')), 10 * 60_000);
+  sweeper.unref();
+
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = config.baseUrl;
+  log.info({ url, port, database: store.description, mail: transport.description }, `Bastion is listening on ${url}`);
+  log.info(`Database: ${store.description}`);
+  log.info(`Mail goes to ${transport.description}`);
+  if (config.generatedSecretsFile) log.info(`Secrets (session and encryption keys) are kept in ${config.generatedSecretsFile}`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    deps,
+    worker,
+    url,
+    stop: () =>
+      (stopping ??= (async () => {
+        clearInterval(sweeper);
+        await app.close();
+        await worker.stop();
+        transport.close();
+        await deps.throttle.close();
+        await store.close();
+      })()),
+  };
+}

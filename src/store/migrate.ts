@@ -1,0 +1,31 @@
+/**
+ * Migrations live in code (store/migrations/NNN_name.ts) and run at start and by `bastion migrate`.
+ * One set serves both dialects.
+ */
+import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
+import type { Db } from './database.ts';
+import * as m001 from './migrations/001_foundation.ts';
+
+const migrations: Record<string, Migration> = {
+  '001_foundation': m001,
+};
+
+function migrator(db: Db): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+}
+
+/** Applies every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const result: MigrationResultSet = await migrator(db).migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed: ${String((result.error as Error).message ?? result.error)}`);
+  }
+  return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Names of migrations not yet applied (empty when the schema is current). */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const all = await migrator(db).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

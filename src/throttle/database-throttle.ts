@@ -1,0 +1,119 @@
+/** Throttle counters in the database: atomic single-statement updates, safe across nodes. */
+import { sql } from 'kysely';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../store/database.ts';
+import { lockDuration, retryAfter, slidingEstimate, type LockoutPolicy, type Throttle } from './throttle.ts';
+
+/** SQL for the lock length given the row's lock_count: base × 2^lock_count, capped (see lockDuration). */
+function lockDurationSql(policy: LockoutPolicy) {
+  const steps: number[] = [];
+  for (let n = 0; lockDuration(policy, n) < policy.maxLockMs && n < 31; n++) steps.push(lockDuration(policy, n));
+  if (steps.length === 0) return sql<number>`${policy.maxLockMs}`;
+  const cases = steps.map((ms, n) => sql`when ${n} then ${ms}`);
+  return sql<number>`(case lock_count ${sql.join(cases, sql` `)} else ${policy.maxLockMs} end)`;
+}
+
+export function createDatabaseThrottle(db: Db, clock: Clock): Throttle {
+  const ensureRow = (key: string, now: number) =>
+    db
+      .insertInto('lockouts')
+      .values({ key, attempts: 0, lock_count: 0, locked_until: null, updated_at: now })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+
+  return {
+    async hit(key, limit, windowMs) {
+      const now = clock.now();
+      const windowStart = Math.floor(now / windowMs) * windowMs;
+      const row = await db
+        .insertInto('rate_windows')
+        .values({ key, window_start: windowStart, count: 1, expires_at: windowStart + 2 * windowMs })
+        .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet((eb) => ({ count: eb('rate_windows.count', '+', 1) })))
+        .returning('count')
+        .executeTakeFirstOrThrow();
+      const prev = await db
+        .selectFrom('rate_windows')
+        .select('count')
+        .where('key', '=', key)
+        .where('window_start', '=', windowStart - windowMs)
+        .executeTakeFirst();
+      const previous = prev?.count ?? 0;
+      const current = row.count;
+      if (slidingEstimate(previous, current, now, windowStart, windowMs) <= limit) return { allowed: true };
+      return { allowed: false, retryAfterMs: retryAfter(previous, current, limit, now, windowStart, windowMs) };
+    },
+
+    async acquire(key, policy) {
+      const now = clock.now();
+      await ensureRow(key, now);
+      const reserved = await db
+        .updateTable('lockouts')
+        .set((eb) => ({ attempts: eb('attempts', '+', 1), updated_at: now }))
+        .where('key', '=', key)
+        .where('attempts', '<', policy.maxAttempts)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+        .returning('attempts')
+        .executeTakeFirst();
+      if (reserved) return { ok: true };
+      const row = await db.selectFrom('lockouts').select('locked_until').where('key', '=', key).executeTakeFirst();
+      const lockedUntil = row?.locked_until != null && row.locked_until > now ? row.locked_until : null;
+      // No lock yet but every attempt is reserved by requests still in flight: try again shortly.
+      return { ok: false, lockedUntil, retryAfterMs: lockedUntil ? lockedUntil - now : 1000 };
+    },
+
+    async fail(key, policy) {
+      const now = clock.now();
+      const locked = await db
+        .updateTable('lockouts')
+        .set({
+          locked_until: sql<number>`${now} + ${lockDurationSql(policy)}`,
+          lock_count: sql<number>`lock_count + 1`,
+          attempts: 0,
+          updated_at: now,
+        })
+        .where('key', '=', key)
+        .where('attempts', '>=', policy.maxAttempts)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+        .returning('locked_until')
+        .executeTakeFirst();
+      return locked?.locked_until != null ? { locked: true, lockedUntil: Number(locked.locked_until) } : { locked: false };
+    },
+
+    async succeed(key) {
+      await db.updateTable('lockouts').set({ attempts: 0, lock_count: 0, updated_at: clock.now() }).where('key', '=', key).execute();
+    },
+
+    async lockedUntil(key) {
+      const row = await db.selectFrom('lockouts').select('locked_until').where('key', '=', key).executeTakeFirst();
+      return row?.locked_until != null && row.locked_until > clock.now() ? row.locked_until : null;
+    },
+
+    async lock(key, ms) {
+      const now = clock.now();
+      await ensureRow(key, now);
+      // Extends, never shortens, a lock already in place.
+      const row = await db
+        .updateTable('lockouts')
+        .set({
+          locked_until: sql<number>`case when locked_until > ${now + ms} then locked_until else ${now + ms} end`,
+          attempts: 0,
+          updated_at: now,
+        })
+        .where('key', '=', key)
+        .returning('locked_until')
+        .executeTakeFirstOrThrow();
+      return Number(row.locked_until);
+    },
+
+    async unlock(key) {
+      await db.deleteFrom('lockouts').where('key', '=', key).execute();
+    },
+
+    async sweep() {
+      const now = clock.now();
+      await db.deleteFrom('rate_windows').where('expires_at', '<', now).execute();
+    },
+
+    async close() {},
+  };
+}

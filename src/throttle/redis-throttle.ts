@@ -1,0 +1,110 @@
+/**
+ * Throttle counters in Redis (REDIS_URL): each operation is one Lua script, so it is atomic across
+ * every node sharing the Redis. Time still comes from the injected clock (passed as an argument),
+ * so behaviour is identical to the database backend and testable without sleeping.
+ *
+ * Keys: `bastion:rw:<key>:<windowStart>` (rate windows, expiring) and `bastion:lo:<key>` (a hash
+ * with attempts, lock_count, locked_until).
+ */
+import { Redis } from 'ioredis';
+import type { Clock } from '../clock.ts';
+import { lockDuration, retryAfter, slidingEstimate, type Throttle } from './throttle.ts';
+
+const HIT = `
+local current = redis.call('INCR', KEYS[1])
+if current == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
+return {current, previous}`;
+
+// ARGV: now, maxAttempts. Returns {1} when reserved, else {0, locked_until or 0}.
+const ACQUIRE = `
+local now = tonumber(ARGV[1])
+local attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0')
+local locked_until = tonumber(redis.call('HGET', KEYS[1], 'locked_until') or '0')
+if locked_until > now then return {0, locked_until} end
+if attempts >= tonumber(ARGV[2]) then return {0, 0} end
+redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+return {1}`;
+
+// ARGV: now, maxAttempts, lock durations by lock_count (last one repeats). Returns locked_until or 0.
+const FAIL = `
+local now = tonumber(ARGV[1])
+local attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0')
+local locked_until = tonumber(redis.call('HGET', KEYS[1], 'locked_until') or '0')
+if attempts < tonumber(ARGV[2]) or locked_until > now then return 0 end
+local lock_count = tonumber(redis.call('HGET', KEYS[1], 'lock_count') or '0')
+local index = math.min(lock_count + 3, #ARGV)
+local until_ms = now + tonumber(ARGV[index])
+redis.call('HSET', KEYS[1], 'attempts', 0, 'lock_count', lock_count + 1, 'locked_until', until_ms)
+return until_ms`;
+
+// ARGV: now, ms. Extends (never shortens) a lock.
+const LOCK = `
+local now = tonumber(ARGV[1])
+local until_ms = now + tonumber(ARGV[2])
+local locked_until = tonumber(redis.call('HGET', KEYS[1], 'locked_until') or '0')
+if locked_until > until_ms then until_ms = locked_until end
+redis.call('HSET', KEYS[1], 'attempts', 0, 'locked_until', until_ms)
+return until_ms`;
+
+export function createRedisThrottle(url: string, clock: Clock, prefix = 'bastion:'): Throttle {
+  const redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  const lockoutKey = (key: string) => `${prefix}lo:${key}`;
+
+  return {
+    async hit(key, limit, windowMs) {
+      const now = clock.now();
+      const windowStart = Math.floor(now / windowMs) * windowMs;
+      const [current, previous] = (await redis.eval(
+        HIT,
+        2,
+        `${prefix}rw:${key}:${windowStart}`,
+        `${prefix}rw:${key}:${windowStart - windowMs}`,
+        String(2 * windowMs),
+      )) as [number, number];
+      if (slidingEstimate(previous, current, now, windowStart, windowMs) <= limit) return { allowed: true };
+      return { allowed: false, retryAfterMs: retryAfter(previous, current, limit, now, windowStart, windowMs) };
+    },
+
+    async acquire(key, policy) {
+      const now = clock.now();
+      const [reserved, lockedUntil] = (await redis.eval(ACQUIRE, 1, lockoutKey(key), String(now), String(policy.maxAttempts))) as [number, number?];
+      if (reserved === 1) return { ok: true };
+      const until = lockedUntil && lockedUntil > now ? lockedUntil : null;
+      return { ok: false, lockedUntil: until, retryAfterMs: until ? until - now : 1000 };
+    },
+
+    async fail(key, policy) {
+      const durations: string[] = [];
+      for (let n = 0; n < 31; n++) {
+        durations.push(String(lockDuration(policy, n)));
+        if (lockDuration(policy, n) >= policy.maxLockMs) break;
+      }
+      const until = Number(await redis.eval(FAIL, 1, lockoutKey(key), String(clock.now()), String(policy.maxAttempts), ...durations));
+      return until > 0 ? { locked: true, lockedUntil: until } : { locked: false };
+    },
+
+    async succeed(key) {
+      await redis.hset(lockoutKey(key), 'attempts', 0, 'lock_count', 0);
+    },
+
+    async lockedUntil(key) {
+      const value = Number((await redis.hget(lockoutKey(key), 'locked_until')) ?? 0);
+      return value > clock.now() ? value : null;
+    },
+
+    async lock(key, ms) {
+      return Number(await redis.eval(LOCK, 1, lockoutKey(key), String(clock.now()), String(ms)));
+    },
+
+    async unlock(key) {
+      await redis.del(lockoutKey(key));
+    },
+
+    async sweep() {},
+
+    async close() {
+      await redis.quit();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Counters for rate limits and lockouts, shared by every server node (in the database, or in Redis
+ * when REDIS_URL is set) and updated atomically, so parallel requests cannot slip past a limit.
+ *
+ * Two tools:
+ * - a sliding-window rate limit (`hit`): at most `limit` events per `windowMs`, estimated from the
+ *   current and previous fixed windows (the previous one weighted by how much of it still overlaps);
+ * - a lockout (`acquire` → `fail`/`succeed`): an attempt is reserved *before* the secret is checked,
+ *   so no more than `maxAttempts` checks ever run between locks, however many arrive at once. The
+ *   lock doubles with each further lock up to `maxLockMs`; a success resets the counts.
+ */
+export interface LockoutPolicy {
+  maxAttempts: number;
+  baseLockMs: number;
+  maxLockMs: number;
+}
+
+export type RateResult = { allowed: true } | { allowed: false; retryAfterMs: number };
+export type AcquireResult = { ok: true } | { ok: false; retryAfterMs: number; lockedUntil: number | null };
+export type FailResult = { locked: false } | { locked: true; lockedUntil: number };
+
+export interface Throttle {
+  hit(key: string, limit: number, windowMs: number): Promise<RateResult>;
+  acquire(key: string, policy: LockoutPolicy): Promise<AcquireResult>;
+  fail(key: string, policy: LockoutPolicy): Promise<FailResult>;
+  succeed(key: string): Promise<void>;
+  /** The time the key's lock ends, or null when it is not locked. */
+  lockedUntil(key: string): Promise<number | null>;
+  /** Locks the key now, for `ms` (e.g. on too many wrong codes elsewhere). */
+  lock(key: string, ms: number): Promise<number>;
+  /** Removes a lock and its counts (the owner's unlock link, an admin). */
+  unlock(key: string): Promise<void>;
+  /** Deletes expired rate windows; a no-op where the backend expires keys itself. */
+  sweep(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Lock length for the (lockCount+1)-th lock: base × 2^lockCount, capped. */
+export function lockDuration(policy: LockoutPolicy, lockCount: number): number {
+  return Math.min(policy.baseLockMs * 2 ** Math.min(lockCount, 30), policy.maxLockMs);
+}
+
+/** The sliding-window estimate of events in the last `windowMs`. */
+export function slidingEstimate(previous: number, current: number, now: number, windowStart: number, windowMs: number): number {
+  const overlap = 1 - (now - windowStart) / windowMs;
+  return previous * overlap + current;
+}
+
+/**
+ * When a denied client may try again: the moment the estimate drops back under the limit, with no
+ * further hits. Within this window if the previous window's share is what exceeds it; otherwise
+ * in the next window, once this window's count (then "previous") has decayed enough.
+ */
+export function retryAfter(previous: number, current: number, limit: number, now: number, windowStart: number, windowMs: number): number {
+  const at =
+    current < limit && previous > 0
+      ? windowStart + windowMs * (1 - (limit - current) / previous)
+      : windowStart + windowMs + windowMs * (1 - limit / Math.max(current, 1));
+  return Math.max(1000, Math.ceil(at - now));
+}
