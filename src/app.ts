@@ -20,6 +20,8 @@ export interface AppOptions {
   https?: { key: string | Buffer; cert: string | Buffer } | undefined;
   /** Serve the dev inbox pages (development without SMTP_URL). */
   devInbox: boolean;
+  /** Routes added after the built-in features (embedding, and tests of the shared plugins). */
+  extraRoutes?: FeatureRoutes[];
 }
 
 /** What every feature's routes receive. */
@@ -64,10 +66,10 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
   await app.register(cookie, { secret: config.sessionSecret });
   await registerSecurity(app, { https: secure, trustedOrigins: config.trustedOrigins, cookieNames: cookies.all });
   await registerOpenApi(app, { title: config.appName, baseUrl: config.baseUrl });
-  await healthRoutes(app, deps.store.db);
+  await healthRoutes(app, deps.store);
   if (options.devInbox) await devInboxRoutes(app, deps.store.db);
 
   const context: RouteContext = { deps, cookies };
-  for (const feature of features) await app.register(async (scope) => feature(scope, context));
+  for (const feature of [...features, ...(options.extraRoutes ?? [])]) await app.register(async (scope) => feature(scope, context));
   return app;
 }

@@ -25,7 +25,7 @@ export interface RunningServer {
 
 export async function startServer(config: Config, log: Logger, options: { clock?: Clock } = {}): Promise<RunningServer> {
   const store = openStore(config.databaseUrl);
-  const applied = await migrateToLatest(store.db);
+  const applied = await migrateToLatest(store);
   if (applied.length > 0) log.info({ migrations: applied }, `applied ${applied.length} migration(s)`);
   const deps = createDeps({ config, store, log, ...(options.clock ? { clock: options.clock } : {}) });
 

@@ -19,12 +19,13 @@ export function describeValidation(items: ValidationItem[], context: string | un
   const first = items[0];
   if (!first) return 'The request is invalid.';
   const path = (first.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
-  const issue = first.params?.issue as { code?: string; keys?: string[]; expected?: string; input?: unknown } | undefined;
-  if (issue?.code === 'unrecognized_keys' && issue.keys?.length) {
+  // fastify-type-provider-zod puts the zod issue code in `keyword` and its other fields in `params`.
+  const params = (first.params ?? {}) as { keys?: string[]; expected?: string; input?: unknown };
+  if (first.keyword === 'unrecognized_keys' && params.keys?.length) {
     const where = path ? `${path}.` : '';
-    return `Unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.map((k) => where + k).join(', ')}.`;
+    return `Unknown field${params.keys.length > 1 ? 's' : ''}: ${params.keys.map((k) => where + k).join(', ')}.`;
   }
-  if (issue?.code === 'invalid_type' && issue.input === undefined && path) return `${path}: is required.`;
+  if (first.keyword === 'invalid_type' && path && /received undefined/.test(first.message ?? '')) return `${path}: is required.`;
   const where = path || (context === 'body' ? 'body' : context ?? 'request');
   return `${where}: ${first.message ?? 'is invalid'}.`.replace(/\.\.$/, '.');
 }

@@ -1,15 +1,14 @@
 /** /healthz: the process is up. /readyz: the database answers and its schema is current. */
 import type { FastifyInstance } from 'fastify';
-import type { Db } from '../store/database.ts';
-import { ping } from '../store/database.ts';
+import { ping, type Store } from '../store/database.ts';
 import { pendingMigrations } from '../store/migrate.ts';
 
-export async function healthRoutes(app: FastifyInstance, db: Db): Promise<void> {
+export async function healthRoutes(app: FastifyInstance, store: Store): Promise<void> {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
     try {
-      await ping(db);
-      const pending = await pendingMigrations(db);
+      await ping(store.db);
+      const pending = await pendingMigrations(store);
       if (pending.length > 0) {
         return reply.status(503).send({ error: 'not_ready', message: `Migrations pending: ${pending.join(', ')}.` });
       }

@@ -19,6 +19,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Store {
   db: Db;
   dialect: Dialect;
+  /** PostgreSQL: the schema in use when not the default. */
+  schema?: string | undefined;
   /** Human description for logs: never includes a password. */
   description: string;
   close(): Promise<void>;
@@ -71,6 +73,7 @@ export function openStore(url: string, options: OpenOptions = {}): Store {
     return {
       db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
       dialect: 'postgres',
+      schema,
       description: `PostgreSQL ${safe.host}${safe.pathname}${schema ? ` (schema ${schema})` : ''}`,
       close: async () => {
         await pool.end();

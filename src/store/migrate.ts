@@ -3,20 +3,26 @@
  * One set serves both dialects.
  */
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
-import type { Db } from './database.ts';
+import type { Store } from './database.ts';
 import * as m001 from './migrations/001_foundation.ts';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
 };
 
-function migrator(db: Db): Migrator {
-  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+function migrator(store: Store): Migrator {
+  return new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => migrations },
+    // With a schema of its own (PostgreSQL), Kysely must look for its bookkeeping tables there,
+    // not in whichever schema happens to have tables of that name.
+    ...(store.schema ? { migrationTableSchema: store.schema } : {}),
+  });
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */
-export async function migrateToLatest(db: Db): Promise<string[]> {
-  const result: MigrationResultSet = await migrator(db).migrateToLatest();
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  const result: MigrationResultSet = await migrator(store).migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`migration ${failed} failed: ${String((result.error as Error).message ?? result.error)}`);
@@ -25,7 +31,7 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
 }
 
 /** Names of migrations not yet applied (empty when the schema is current). */
-export async function pendingMigrations(db: Db): Promise<string[]> {
-  const all = await migrator(db).getMigrations();
+export async function pendingMigrations(store: Store): Promise<string[]> {
+  const all = await migrator(store).getMigrations();
   return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }

@@ -8,9 +8,9 @@ import { lockDuration, retryAfter, slidingEstimate, type LockoutPolicy, type Thr
 function lockDurationSql(policy: LockoutPolicy) {
   const steps: number[] = [];
   for (let n = 0; lockDuration(policy, n) < policy.maxLockMs && n < 31; n++) steps.push(lockDuration(policy, n));
-  if (steps.length === 0) return sql<number>`${policy.maxLockMs}`;
-  const cases = steps.map((ms, n) => sql`when ${n} then ${ms}`);
-  return sql<number>`(case lock_count ${sql.join(cases, sql` `)} else ${policy.maxLockMs} end)`;
+  if (steps.length === 0) return sql<number>`cast(${policy.maxLockMs} as bigint)`;
+  const cases = steps.map((ms, n) => sql`when ${n} then cast(${ms} as bigint)`);
+  return sql<number>`(case lock_count ${sql.join(cases, sql` `)} else cast(${policy.maxLockMs} as bigint) end)`;
 }
 
 export function createDatabaseThrottle(db: Db, clock: Clock): Throttle {
@@ -66,7 +66,7 @@ export function createDatabaseThrottle(db: Db, clock: Clock): Throttle {
       const locked = await db
         .updateTable('lockouts')
         .set({
-          locked_until: sql<number>`${now} + ${lockDurationSql(policy)}`,
+          locked_until: sql<number>`cast(${now} as bigint) + ${lockDurationSql(policy)}`,
           lock_count: sql<number>`lock_count + 1`,
           attempts: 0,
           updated_at: now,
@@ -95,7 +95,7 @@ export function createDatabaseThrottle(db: Db, clock: Clock): Throttle {
       const row = await db
         .updateTable('lockouts')
         .set({
-          locked_until: sql<number>`case when locked_until > ${now + ms} then locked_until else ${now + ms} end`,
+          locked_until: sql<number>`case when locked_until > cast(${now + ms} as bigint) then locked_until else cast(${now + ms} as bigint) end`,
           attempts: 0,
           updated_at: now,
         })

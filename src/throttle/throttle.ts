@@ -47,14 +47,14 @@ export function slidingEstimate(previous: number, current: number, now: number, 
 }
 
 /**
- * When a denied client may try again: the moment the estimate drops back under the limit, with no
- * further hits. Within this window if the previous window's share is what exceeds it; otherwise
- * in the next window, once this window's count (then "previous") has decayed enough.
+ * When a denied client may next be allowed: the first moment at which one more hit keeps the
+ * estimate within the limit. Within this window when only the previous window's decaying share is
+ * in the way; otherwise in the next one, once this window's count (then "previous") has decayed.
  */
 export function retryAfter(previous: number, current: number, limit: number, now: number, windowStart: number, windowMs: number): number {
   const at =
-    current < limit && previous > 0
-      ? windowStart + windowMs * (1 - (limit - current) / previous)
-      : windowStart + windowMs + windowMs * (1 - limit / Math.max(current, 1));
-  return Math.max(1000, Math.ceil(at - now));
+    current + 1 <= limit && previous > 0
+      ? windowStart + windowMs * (1 - (limit - current - 1) / previous)
+      : windowStart + windowMs + windowMs * (1 - (limit - 1) / Math.max(current, 1));
+  return Math.max(1, Math.ceil(at - now));
 }

@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../clock.ts';
+import { auditVerify } from '../cli/audit-verify.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/database.ts';
+import { dialects } from '../../test/harness.ts';
+import { inTransaction } from '../store/database.ts';
+import { createAudit, verifyChain } from './audit.ts';
+
+describe.each(dialects)('audit chain on %s', (dialect) => {
+  let db: TestDatabase | undefined;
+  afterEach(async () => {
+    await db?.drop();
+    db = undefined;
+  });
+
+  async function seed(count: number) {
+    db = await createTestDatabase(dialect);
+    const clock = new ManualClock();
+    const audit = createAudit(clock);
+    for (let i = 0; i < count; i++) {
+      clock.advance(1000);
+      await inTransaction(db.store.db, (tx) => audit.record(tx, { type: 'test.event', userId: `u${i}`, ip: '127.0.0.1', data: { i } }));
+    }
+    return { db, audit, clock };
+  }
+
+  it('links every event to the one before it, and verifies intact', async () => {
+    const { db } = await seed(5);
+    const rows = await db.store.db.selectFrom('audit_events').selectAll().orderBy('seq').execute();
+    expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.hash);
+    expect(await verifyChain(db.store.db)).toEqual({ intact: true, rows: 5 });
+    const lines: string[] = [];
+    expect(await auditVerify(db.store.db, (l) => lines.push(l))).toBe(0);
+    expect(lines[0]).toContain('intact');
+  });
+
+  it('finds a row changed by hand and names it (exit code 1)', async () => {
+    const { db } = await seed(5);
+    await db.store.db.updateTable('audit_events').set({ data: '{"i":99}' }).where('seq', '=', 3).execute();
+    expect(await verifyChain(db.store.db)).toMatchObject({ intact: false, firstBadSeq: 3, reason: 'row 3 was changed' });
+    const lines: string[] = [];
+    expect(await auditVerify(db.store.db, (l) => lines.push(l))).toBe(1);
+    expect(lines[0]).toContain('row 3');
+  });
+
+  it('finds a removed row, and removed rows at the end', async () => {
+    const { db } = await seed(5);
+    await db.store.db.deleteFrom('audit_events').where('seq', '=', 2).execute();
+    expect(await verifyChain(db.store.db)).toMatchObject({ intact: false, firstBadSeq: 2 });
+    await db.drop();
+    const again = await seed(4);
+    await again.db.store.db.deleteFrom('audit_events').where('seq', '>=', 3).execute();
+    expect(await verifyChain(again.db.store.db)).toMatchObject({ intact: false, firstBadSeq: 3 });
+  });
+
+  it('finds a row whose hash was recomputed to hide an edit (the next row no longer follows)', async () => {
+    const { db } = await seed(3);
+    const { rowHash } = await import('./audit.ts');
+    const row = await db.store.db.selectFrom('audit_events').selectAll().where('seq', '=', 2).executeTakeFirstOrThrow();
+    const forged = { ...row, type: 'forged' };
+    await db.store.db.updateTable('audit_events').set({ type: 'forged', hash: rowHash(row.prev_hash, forged) }).where('seq', '=', 2).execute();
+    expect(await verifyChain(db.store.db)).toMatchObject({ intact: false, firstBadSeq: 3 });
+  });
+
+  it('never forks when many transactions record at once', async () => {
+    const { db, audit } = await seed(0);
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => inTransaction(db.store.db, (tx) => audit.record(tx, { type: 'parallel', data: { i } }))),
+    );
+    expect(await verifyChain(db.store.db)).toEqual({ intact: true, rows: 20 });
+  });
+
+  it('records nothing when the transaction rolls back', async () => {
+    const { db, audit } = await seed(1);
+    await expect(
+      inTransaction(db.store.db, async (tx) => {
+        await audit.record(tx, { type: 'doomed' });
+        throw new Error('rollback');
+      }),
+    ).rejects.toThrow('rollback');
+    expect(await verifyChain(db.store.db)).toEqual({ intact: true, rows: 1 });
+  });
+});

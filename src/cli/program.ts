@@ -1,0 +1,44 @@
+/**
+ * The `bastion` command: operations on a Bastion installation (migrate, audit verify) and the
+ * DeFi wallet. Reads the same configuration as the server (environment and .env).
+ */
+import { Command } from 'commander';
+import { loadConfig } from '../config.ts';
+import { openStore } from '../store/database.ts';
+import { migrateToLatest } from '../store/migrate.ts';
+import { auditVerify } from './audit-verify.ts';
+import { walletCommand, type WalletCommandIo } from './wallet-command.ts';
+
+export function buildProgram(io: WalletCommandIo): Command {
+  const program = new Command('bastion').description('Bastion account-access platform').exitOverride();
+  program.configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  const withStore = async <T>(work: (store: ReturnType<typeof openStore>) => Promise<T>): Promise<T> => {
+    const config = loadConfig(io.env);
+    const store = openStore(config.databaseUrl);
+    try {
+      return await work(store);
+    } finally {
+      await store.close();
+    }
+  };
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations')
+    .action(async () => {
+      const applied = await withStore((store) => migrateToLatest(store));
+      io.stdout(applied.length ? `applied: ${applied.join(', ')}\n` : 'database schema is up to date\n');
+    });
+
+  const audit = program.command('audit').description('security event log');
+  audit
+    .command('verify')
+    .description('verify the audit hash chain; exit code 1 names the first changed or removed row')
+    .action(async () => {
+      process.exitCode = await withStore((store) => auditVerify(store.db, (line) => io.stdout(`${line}\n`)));
+    });
+
+  program.addCommand(walletCommand(io));
+  return program;
+}

@@ -1,0 +1,69 @@
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseDuration } from './config.ts';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'bastion-config-'));
+const load = (env: Record<string, string>) => loadConfig(env, { loadDotEnv: false });
+
+describe('config', () => {
+  it('needs nothing in development: SQLite under ./data, port 3000, secrets generated 0600 and reused', () => {
+    const dir = tmp();
+    const config = load({ DATA_DIR: dir });
+    expect(config.port).toBe(3000);
+    expect(config.baseUrl).toBe('http://localhost:3000');
+    expect(config.databaseUrl).toBe(`sqlite:${join(dir, 'bastion.db')}`);
+    expect(config.smtpUrl).toBeUndefined();
+    expect(config.encryptionKeys[0]?.key).toHaveLength(32);
+    const file = join(dir, 'secrets.json');
+    expect(config.generatedSecretsFile).toBe(file);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const again = load({ DATA_DIR: dir });
+    expect(again.sessionSecret).toBe(config.sessionSecret);
+    expect(again.encryptionKeys[0]?.key.equals(config.encryptionKeys[0]!.key)).toBe(true);
+  });
+
+  it('PORT and BASE_URL override the defaults', () => {
+    const config = load({ DATA_DIR: tmp(), PORT: '4100' });
+    expect(config.baseUrl).toBe('http://localhost:4100');
+    expect(load({ DATA_DIR: tmp(), BASE_URL: 'https://id.example.com/' }).baseUrl).toBe('https://id.example.com');
+  });
+
+  it('names the setting and what is wrong with it', () => {
+    expect(() => load({ DATA_DIR: tmp(), PORT: 'eighty' })).toThrow(/PORT: must be a number/);
+    expect(() => load({ DATA_DIR: tmp(), DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must start with sqlite:/);
+    expect(() => load({ DATA_DIR: tmp(), SESSION_IDLE_TIMEOUT: 'soon' })).toThrow(/SESSION_IDLE_TIMEOUT: "soon" is not a duration/);
+    expect(() => load({ DATA_DIR: tmp(), ENCRYPTION_KEYS: 'k1:c2hvcnQ=' })).toThrow(/ENCRYPTION_KEYS: .*32 bytes/);
+    expect(() => load({ DATA_DIR: tmp(), TLS_CERT: '/x.pem' })).toThrow(/TLS_CERT\/TLS_KEY: set both/);
+    expect(() => load({ DATA_DIR: tmp(), TRUSTED_ORIGINS: 'not a url' })).toThrow(/TRUSTED_ORIGINS/);
+    expect(() => load({ DATA_DIR: tmp(), PORT: 'eighty' })).toThrow(ConfigError);
+  });
+
+  it('in production, a missing secret is an error instead of being generated', () => {
+    const dir = tmp();
+    expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/SESSION_SECRET: required when NODE_ENV=production/);
+    expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/ENCRYPTION_KEYS: required/);
+    expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/SMTP_URL: required/);
+    const ok = load({
+      NODE_ENV: 'production',
+      DATA_DIR: dir,
+      DATABASE_URL: 'postgres://db/bastion',
+      SESSION_SECRET: 'x'.repeat(40),
+      ENCRYPTION_KEYS: `k2:${Buffer.alloc(32, 1).toString('base64')},k1:${Buffer.alloc(32, 2).toString('base64')}`,
+      SMTP_URL: 'smtp://mail:25',
+      BASE_URL: 'https://id.example.com',
+    });
+    expect(ok.encryptionKeys.map((k) => k.id)).toEqual(['k2', 'k1']);
+    expect(ok.generatedSecretsFile).toBeUndefined();
+  });
+
+  it('parses durations', () => {
+    expect(parseDuration('90s')).toBe(90_000);
+    expect(parseDuration('10m')).toBe(600_000);
+    expect(parseDuration('24h')).toBe(86_400_000);
+    expect(parseDuration('365d')).toBe(365 * 86_400_000);
+    expect(parseDuration('1500')).toBe(1500);
+    expect(parseDuration('1.5h')).toBeNull();
+  });
+});

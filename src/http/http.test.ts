@@ -1,0 +1,148 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { FeatureRoutes } from '../app.ts';
+import { createTestApp, dialects, TEST_BASE_URL, type TestApp } from '../../test/harness.ts';
+
+/** A route with a body schema, to exercise the shared validation and error handling. */
+const probe: FeatureRoutes = async (app) => {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.post(
+    '/api/probe',
+    { schema: { body: z.strictObject({ email: z.email(), age: z.number().int(), profile: z.strictObject({ name: z.string() }).optional() }) } },
+    async (request) => ({ ok: true, email: request.body.email }),
+  );
+  r.get('/api/boom', async () => {
+    throw new Error('secret internal detail at /srv/app.ts:42');
+  });
+  r.post('/api/log-secrets', async (request) => {
+    request.log.info({ body: { password: 'hunter2-pass', token: 'tok-SECRET-1', code: '123456', user: { otp: '654321' } } }, 'handled');
+    return { ok: true };
+  });
+};
+
+describe.each(dialects)('HTTP shared plugins on %s', (dialect) => {
+  let t: TestApp | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  it('answers each kind of bad input with 400 (or 413/415) and a message naming the field', async () => {
+    t = await createTestApp(dialect, { extraRoutes: [probe] });
+    const c = t.client();
+    const cases: [unknown, number, string, RegExp][] = [
+      ['{"email": ', 400, 'invalid_json', /not valid JSON/],
+      [{ email: 'a@example.com', age: 3, extra: 1 }, 400, 'invalid_request', /Unknown field: extra/],
+      [{ email: 'a@example.com', age: 3, profile: { name: 'x', nick: 'y' } }, 400, 'invalid_request', /profile\.nick/],
+      [{ email: 'a@example.com', age: 'three' }, 400, 'invalid_request', /^age: /],
+      [{ age: 3 }, 400, 'invalid_request', /^email: is required/],
+      [{ email: 'not-an-email', age: 3 }, 400, 'invalid_request', /^email: /],
+      [[1, 2], 400, 'invalid_request', /body|expected object/i],
+    ];
+    for (const [body, status, code, message] of cases) {
+      const res = await c.post('/api/probe', body);
+      expect(res.status, JSON.stringify(body)).toBe(status);
+      expect(res.body.error, JSON.stringify(body)).toBe(code);
+      expect(res.body.message, JSON.stringify(body)).toMatch(message);
+    }
+    const empty = await c.post('/api/probe', '');
+    expect(empty.status).toBe(400);
+    expect(empty.body.error).toBe('invalid_json');
+    const big = await c.post('/api/probe', { email: 'a@example.com', age: 1, pad: 'x'.repeat(70_000) });
+    expect(big.status).toBe(413);
+    expect(big.body).toEqual({ error: 'payload_too_large', message: 'The request body is too large.' });
+    const form = await c.post('/api/probe', 'email=a', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(form.status).toBe(415);
+    expect(form.body.error).toBe('unsupported_media_type');
+    const ok = await c.post('/api/probe', { email: 'a@example.com', age: 3 });
+    expect(ok.status).toBe(200);
+  });
+
+  it('never sends a stack trace or internal detail: an unexpected error is a generic 500', async () => {
+    t = await createTestApp(dialect, { extraRoutes: [probe] });
+    const res = await t.client().get('/api/boom');
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: 'internal_error', message: 'Something went wrong on our side. Please try again.' });
+    expect(res.raw.body).not.toContain('/srv/app.ts');
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    t = await createTestApp(dialect);
+    const res = await t.client().get('/api/nope?token=x');
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ error: 'not_found', message: 'No route for GET /api/nope.' });
+  });
+
+  it('sends security headers everywhere, and no HSTS over plain HTTP', async () => {
+    t = await createTestApp(dialect);
+    const res = await t.client().get('/healthz');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("default-src 'self'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['strict-transport-security']).toBeUndefined();
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('refuses a state-changing request with our cookie from another origin (CSRF)', async () => {
+    t = await createTestApp(dialect, { extraRoutes: [probe] });
+    const body = { email: 'a@example.com', age: 1 };
+    const evil = t.client({ origin: 'https://evil.example' });
+    expect((await evil.post('/api/probe', body)).status).toBe(200); // no cookie: nothing to forge
+    evil.cookies.set('bastion_session', 'x');
+    const refused = await evil.post('/api/probe', body);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toBe('csrf_rejected');
+    const noOrigin = await evil.post('/api/probe', body, { origin: '' });
+    expect(noOrigin.status).toBe(403);
+    const friend = t.client();
+    friend.cookies.set('bastion_session', 'x');
+    expect((await friend.post('/api/probe', body)).status).toBe(200);
+    expect((await friend.post('/api/probe', body, { origin: '', referer: `${TEST_BASE_URL}/login` })).status).toBe(200);
+  });
+
+  it('writes one log line per request and redacts passwords, tokens, codes, cookies and Authorization', async () => {
+    const lines: string[] = [];
+    t = await createTestApp(dialect, { extraRoutes: [probe], logStream: { write: (l) => void lines.push(l) } });
+    const c = t.client();
+    c.cookies.set('bastion_session', 'COOKIE-SECRET-VALUE');
+    await c.post('/api/log-secrets?token=QUERY-TOKEN-1&code=778899', { x: 1 }, { authorization: 'Bearer AUTH-SECRET' });
+    await c.get('/verify-email?token=LINK-TOKEN-2');
+    const out = lines.join('');
+    for (const secret of ['hunter2-pass', 'tok-SECRET-1', '123456', '654321', 'QUERY-TOKEN-1', '778899', 'COOKIE-SECRET-VALUE', 'AUTH-SECRET', 'LINK-TOKEN-2']) {
+      expect(out, secret).not.toContain(secret);
+    }
+    expect(out).toContain('[REDACTED]');
+    const requestLines = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request');
+    expect(requestLines).toHaveLength(2);
+    expect(requestLines[0]).toMatchObject({ method: 'POST', status: 200, url: '/api/log-secrets?token=[REDACTED]&code=[REDACTED]' });
+  });
+
+  it('serves /healthz, and /readyz until the database is gone', async () => {
+    t = await createTestApp(dialect);
+    const c = t.client();
+    expect((await c.get('/healthz')).body).toEqual({ status: 'ok' });
+    expect((await c.get('/readyz')).body).toEqual({ status: 'ready' });
+    await t.db.store.close();
+    const res = await c.get('/readyz');
+    expect(res.status).toBe(503);
+    expect(res.body.error).toBe('not_ready');
+    t.db.drop = async () => {
+      /* already closed */
+    };
+  });
+
+  it('publishes the OpenAPI document and a docs page', async () => {
+    t = await createTestApp(dialect, { extraRoutes: [probe] });
+    const doc = await t.client().get('/api/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(doc.body.paths['/api/probe'].post.requestBody.content['application/json'].schema.required).toContain('email');
+    const docs = await t.client().get('/api/docs/');
+    expect(docs.status).toBe(200);
+    expect(String(docs.headers['content-type'])).toContain('text/html');
+  });
+});

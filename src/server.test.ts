@@ -1,0 +1,135 @@
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { FeatureRoutes } from './app.ts';
+import { loadConfig } from './config.ts';
+import { inTransaction } from './store/database.ts';
+import { createMailWorker } from './mail/worker.ts';
+import { startServer } from './server.ts';
+import { createTestApp } from '../test/harness.ts';
+
+const silent = pino({ level: 'silent' });
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+function httpsGet(url: string): Promise<{ status: number; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { rejectUnauthorized: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('a whole node', () => {
+  it('starts with no configuration but a data folder: SQLite created and migrated, secrets 0600, dev inbox', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bastion-node-'));
+    const port = await freePort();
+    const config = loadConfig({ DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1' }, { loadDotEnv: false });
+    const server = await startServer(config, silent);
+    try {
+      expect(server.url).toBe(`http://localhost:${port}`);
+      expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({ status: 'ok' });
+      expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()).toEqual({ status: 'ready' });
+      expect(existsSync(join(dir, 'bastion.db'))).toBe(true);
+      expect(statSync(join(dir, 'secrets.json')).mode & 0o777).toBe(0o600);
+      await inTransaction(server.deps.store.db, (tx) => server.deps.mail.send(tx, 'login_code', 'dev@example.com', { code: '246810', minutes: 10 }));
+      await server.worker.drain();
+      const inbox = await (await fetch(`http://127.0.0.1:${port}/dev/mail.json`)).json();
+      expect(inbox[0]).toMatchObject({ to: 'dev@example.com', subject: 'Bastion: Your sign-in code' });
+      const page = await fetch(`http://127.0.0.1:${port}/dev/mail`);
+      expect(await page.text()).toContain('Your sign-in code');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('serves HTTPS with TLS=self-signed, with HSTS', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bastion-tls-'));
+    const port = await freePort();
+    const config = loadConfig({ DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', TLS: 'self-signed' }, { loadDotEnv: false });
+    expect(config.baseUrl).toBe(`https://localhost:${port}`);
+    const server = await startServer(config, silent);
+    try {
+      const res = await httpsGet(`https://127.0.0.1:${port}/healthz`);
+      expect(res.status).toBe(200);
+      expect(String(res.headers['strict-transport-security'])).toContain('max-age=31536000');
+      expect(existsSync(join(dir, 'tls', 'self-signed-cert.pem'))).toBe(true);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('shuts down gracefully: requests in flight finish, and the worker finishes the message it is sending', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    const slow: FeatureRoutes = async (app) => {
+      app.get('/api/slow', async () => {
+        entered();
+        await held;
+        return { done: true };
+      });
+    };
+    const t = await createTestApp('sqlite', { extraRoutes: [slow] });
+    try {
+      await t.app.listen({ port: 0, host: '127.0.0.1' });
+      const address = t.app.server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const pending = fetch(`http://127.0.0.1:${port}/api/slow`).then((r) => r.json());
+      await inHandler;
+      const closing = t.app.close();
+      release();
+      expect(await pending).toEqual({ done: true });
+      await closing;
+
+      let deliverStarted!: () => void;
+      const delivering = new Promise<void>((resolve) => (deliverStarted = resolve));
+      let finishDelivery!: () => void;
+      const delivered: string[] = [];
+      const worker = createMailWorker({
+        db: t.deps.store.db,
+        clock: t.clock,
+        keyring: t.deps.keyring,
+        from: 'x@localhost',
+        log: silent,
+        transport: {
+          description: 'slow',
+          close: () => undefined,
+          deliver: async (m) => {
+            deliverStarted();
+            await new Promise<void>((resolve) => (finishDelivery = resolve));
+            delivered.push(m.to);
+          },
+        },
+      });
+      await inTransaction(t.deps.store.db, (tx) => t.deps.mail.send(tx, 'login_code', 'slow@example.com', { code: '1', minutes: 1 }));
+      worker.start(10);
+      await delivering;
+      let stopped = false;
+      const stopping = worker.stop().then(() => (stopped = true));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(stopped).toBe(false);
+      finishDelivery();
+      await stopping;
+      expect(delivered).toEqual(['slow@example.com']);
+      const row = await t.deps.store.db.selectFrom('outbox').select('status').executeTakeFirstOrThrow();
+      expect(row.status).toBe('sent');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,0 +1,43 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { dialects } from '../../test/harness.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/database.ts';
+import { migrateToLatest, pendingMigrations } from './migrate.ts';
+
+describe.each(dialects)('migrations on %s', (dialect) => {
+  let db: TestDatabase | undefined;
+  afterEach(async () => {
+    await db?.drop();
+    db = undefined;
+  });
+
+  it('apply from an empty database, then report nothing pending and apply nothing twice', async () => {
+    db = await createTestDatabase(dialect, { migrate: false });
+    expect((await pendingMigrations(db.store)).length).toBeGreaterThan(0);
+    const applied = await migrateToLatest(db.store);
+    expect(applied[0]).toBe('001_foundation');
+    expect(await pendingMigrations(db.store)).toEqual([]);
+    expect(await migrateToLatest(db.store)).toEqual([]);
+    const head = await db.store.db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow();
+    expect(head).toMatchObject({ id: 1, seq: 0 });
+  });
+
+  it('stores bigint timestamps as numbers on both dialects', async () => {
+    db = await createTestDatabase(dialect);
+    const at = Date.UTC(2030, 5, 1);
+    await db.store.db.insertInto('lockouts').values({ key: 'k', attempts: 1, lock_count: 0, locked_until: at, updated_at: at }).execute();
+    const row = await db.store.db.selectFrom('lockouts').selectAll().executeTakeFirstOrThrow();
+    expect(row.locked_until).toBe(at);
+    expect(typeof row.updated_at).toBe('number');
+  });
+
+  if (dialect === 'sqlite') {
+    it('turns on WAL and foreign keys for SQLite', async () => {
+      db = await createTestDatabase(dialect);
+      const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db.store.db);
+      expect(fk.rows[0]?.foreign_keys).toBe(1);
+      const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db.store.db);
+      expect(mode.rows[0]?.journal_mode).toBe('wal');
+    });
+  }
+});

@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock, MINUTE, HOUR } from '../clock.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/database.ts';
+import { dialects } from '../../test/harness.ts';
+import { createDatabaseThrottle } from './database-throttle.ts';
+import { createRedisThrottle } from './redis-throttle.ts';
+import { lockDuration, type LockoutPolicy, type Throttle } from './throttle.ts';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const policy: LockoutPolicy = { maxAttempts: 5, baseLockMs: 15 * MINUTE, maxLockMs: 24 * HOUR };
+
+type Backend = { name: string; make(clock: ManualClock): Promise<{ throttle: Throttle; cleanup(): Promise<void> }> };
+
+const backends: Backend[] = [
+  ...dialects.map((dialect) => ({
+    name: `database (${dialect})`,
+    async make(clock: ManualClock) {
+      const db: TestDatabase = await createTestDatabase(dialect);
+      return { throttle: createDatabaseThrottle(db.store.db, clock), cleanup: () => db.drop() };
+    },
+  })),
+  {
+    name: 'redis',
+    async make(clock: ManualClock) {
+      const throttle = createRedisThrottle(REDIS_URL, clock, `bastion-test:${randomBytes(6).toString('hex')}:`);
+      return { throttle, cleanup: () => throttle.close() };
+    },
+  },
+];
+
+describe('lockDuration', () => {
+  it('doubles from 15 minutes and stops at 24 hours', () => {
+    expect([0, 1, 2, 6, 7, 20].map((n) => lockDuration(policy, n) / MINUTE)).toEqual([15, 30, 60, 960, 1440, 1440]);
+  });
+});
+
+describe.each(backends)('throttle on $name', (backend) => {
+  let cleanup: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await cleanup?.();
+    cleanup = undefined;
+  });
+  async function make() {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1, 0, 0, 7));
+    const made = await backend.make(clock);
+    cleanup = made.cleanup;
+    return { clock, throttle: made.throttle };
+  }
+
+  it('sliding window: allows the limit, refuses the next with a retry time, recovers as the window slides', async () => {
+    const { clock, throttle } = await make();
+    for (let i = 0; i < 3; i++) expect(await throttle.hit('ip:1', 3, MINUTE)).toEqual({ allowed: true });
+    const refused = await throttle.hit('ip:1', 3, MINUTE);
+    expect(refused.allowed).toBe(false);
+    if (refused.allowed) return;
+    expect(refused.retryAfterMs).toBeGreaterThan(0);
+    expect(refused.retryAfterMs).toBeLessThanOrEqual(2 * MINUTE);
+    expect((await throttle.hit('ip:2', 3, MINUTE)).allowed).toBe(true); // other keys unaffected
+    clock.advance(refused.retryAfterMs);
+    expect((await throttle.hit('ip:1', 3, MINUTE)).allowed).toBe(true);
+    clock.advance(3 * MINUTE);
+    for (let i = 0; i < 3; i++) expect((await throttle.hit('ip:1', 3, MINUTE)).allowed).toBe(true);
+  });
+
+  it('lockout: 5 failures lock for 15 minutes, the next lock for 30, and a success resets', async () => {
+    const { clock, throttle } = await make();
+    for (let i = 0; i < 4; i++) {
+      expect(await throttle.acquire('a', policy)).toEqual({ ok: true });
+      expect(await throttle.fail('a', policy)).toEqual({ locked: false });
+    }
+    expect(await throttle.acquire('a', policy)).toEqual({ ok: true });
+    const locked = await throttle.fail('a', policy);
+    expect(locked).toEqual({ locked: true, lockedUntil: clock.now() + 15 * MINUTE });
+    expect(await throttle.acquire('a', policy)).toMatchObject({ ok: false, lockedUntil: clock.now() + 15 * MINUTE, retryAfterMs: 15 * MINUTE });
+    expect(await throttle.lockedUntil('a')).toBe(clock.now() + 15 * MINUTE);
+
+    clock.advance(15 * MINUTE);
+    expect(await throttle.lockedUntil('a')).toBeNull();
+    for (let i = 0; i < 5; i++) {
+      expect(await throttle.acquire('a', policy)).toEqual({ ok: true });
+      await throttle.fail('a', policy);
+    }
+    expect(await throttle.lockedUntil('a')).toBe(clock.now() + 30 * MINUTE);
+
+    clock.advance(30 * MINUTE);
+    expect(await throttle.acquire('a', policy)).toEqual({ ok: true });
+    await throttle.succeed('a');
+    for (let i = 0; i < 5; i++) {
+      await throttle.acquire('a', policy);
+      await throttle.fail('a', policy);
+    }
+    expect(await throttle.lockedUntil('a')).toBe(clock.now() + 15 * MINUTE); // back to the first step
+  });
+
+  it('a success in between resets the count of failures in a row', async () => {
+    const { throttle } = await make();
+    for (let i = 0; i < 4; i++) {
+      await throttle.acquire('b', policy);
+      await throttle.fail('b', policy);
+    }
+    await throttle.acquire('b', policy);
+    await throttle.succeed('b');
+    for (let i = 0; i < 4; i++) {
+      await throttle.acquire('b', policy);
+      expect(await throttle.fail('b', policy)).toEqual({ locked: false });
+    }
+  });
+
+  it('of 50 parallel attempts, only 5 are let through to check the secret, and exactly one locks', async () => {
+    const { throttle } = await make();
+    const results = await Promise.all(Array.from({ length: 50 }, () => throttle.acquire('c', policy)));
+    expect(results.filter((r) => r.ok)).toHaveLength(5);
+    const fails = await Promise.all(Array.from({ length: 5 }, () => throttle.fail('c', policy)));
+    expect(fails.filter((f) => f.locked)).toHaveLength(1);
+  });
+
+  it('lock extends, never shortens, and unlock clears', async () => {
+    const { clock, throttle } = await make();
+    expect(await throttle.lock('d', 60 * MINUTE)).toBe(clock.now() + 60 * MINUTE);
+    expect(await throttle.lock('d', 15 * MINUTE)).toBe(clock.now() + 60 * MINUTE);
+    expect((await throttle.acquire('d', policy)).ok).toBe(false);
+    await throttle.unlock('d');
+    expect(await throttle.lockedUntil('d')).toBeNull();
+    expect((await throttle.acquire('d', policy)).ok).toBe(true);
+  });
+});

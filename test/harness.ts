@@ -1,0 +1,105 @@
+/**
+ * The test harness every feature test uses: a fresh app on a fresh database, a clock the test moves
+ * by hand, and a real SMTP server in the process that receives mail through the real outbox, worker
+ * and SMTP path.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import pino from 'pino';
+import { buildApp, type FeatureRoutes } from '../src/app.ts';
+import { ManualClock } from '../src/clock.ts';
+import { loadConfig, type Config } from '../src/config.ts';
+import { createDeps, type Deps } from '../src/deps.ts';
+import { loggerOptions } from '../src/http/logging.ts';
+import { smtpTransport } from '../src/mail/transport.ts';
+import { createMailWorker, type MailWorker } from '../src/mail/worker.ts';
+import type { Dialect } from '../src/store/database.ts';
+import { TestClient } from './client.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+import { TestSmtpServer, type ReceivedMail } from './smtp.ts';
+
+export { dialects } from './database.ts';
+
+export const TEST_BASE_URL = 'http://localhost:3000';
+const TEST_KEY = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
+
+export interface TestAppOptions {
+  /** Extra settings, as environment variables. */
+  env?: Record<string, string>;
+  /** Where log lines go (default: nowhere). */
+  logStream?: { write(line: string): void };
+  extraRoutes?: FeatureRoutes[];
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  deps: Deps;
+  config: Config;
+  clock: ManualClock;
+  db: TestDatabase;
+  smtp: TestSmtpServer;
+  worker: MailWorker;
+  log: Logger;
+  /** A new client with its own cookie jar (a separate browser). */
+  client(options?: { ip?: string; userAgent?: string; origin?: string }): TestClient;
+  /** Delivers the outbox, then returns every mail received for `address`. */
+  mailTo(address: string): Promise<ReceivedMail[]>;
+  /** Delivers the outbox, then returns the latest mail for `address` (fails when there is none). */
+  latestMail(address: string): Promise<ReceivedMail>;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(dialect: Dialect, options: TestAppOptions = {}): Promise<TestApp> {
+  const db = await createTestDatabase(dialect);
+  const smtp = new TestSmtpServer();
+  await smtp.start();
+  const config = loadConfig(
+    {
+      NODE_ENV: 'test',
+      BASE_URL: TEST_BASE_URL,
+      DATABASE_URL: db.url,
+      SESSION_SECRET: 'test-session-secret-that-is-long-enough-000',
+      ENCRYPTION_KEYS: TEST_KEY,
+      SMTP_URL: smtp.url,
+      LOG_LEVEL: options.logStream ? 'info' : 'silent',
+      ...options.env,
+    },
+    { loadDotEnv: false },
+  );
+  const log = options.logStream ? pino(loggerOptions('info'), options.logStream) : pino({ level: 'silent' });
+  const clock = new ManualClock(Date.UTC(2026, 0, 15, 9, 0, 0));
+  const deps = createDeps({ config, store: db.store, log, clock });
+  const app = await buildApp(deps, { devInbox: false, extraRoutes: options.extraRoutes ?? [] });
+  await app.ready();
+  const worker = createMailWorker({ db: db.store.db, clock, keyring: deps.keyring, transport: smtpTransport(smtp.url), from: config.mailFrom, log });
+
+  const mailTo = async (address: string) => {
+    await worker.drain();
+    return smtp.to(address);
+  };
+  return {
+    app,
+    deps,
+    config,
+    clock,
+    db,
+    smtp,
+    worker,
+    log,
+    client: (o = {}) => new TestClient(app, o.origin ?? TEST_BASE_URL, o.userAgent, o.ip),
+    mailTo,
+    async latestMail(address) {
+      const all = await mailTo(address);
+      const last = all.at(-1);
+      if (!last) throw new Error(`no mail was sent to ${address}`);
+      return last;
+    },
+    async close() {
+      await worker.stop();
+      await app.close();
+      await deps.throttle.close();
+      await smtp.stop();
+      await db.drop();
+    },
+  };
+}
