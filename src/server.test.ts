@@ -47,7 +47,7 @@ describe('a whole node', () => {
       expect(statSync(join(dir, 'secrets.json')).mode & 0o777).toBe(0o600);
       await inTransaction(server.deps.store.db, (tx) => server.deps.mail.send(tx, 'login_code', 'dev@example.com', { code: '246810', minutes: 10 }));
       await server.worker.drain();
-      const inbox = await (await fetch(`http://127.0.0.1:${port}/dev/mail.json`)).json();
+      const inbox = (await (await fetch(`http://127.0.0.1:${port}/dev/mail.json`)).json()) as { to: string; subject: string }[];
       expect(inbox[0]).toMatchObject({ to: 'dev@example.com', subject: 'Bastion: Your sign-in code' });
       const page = await fetch(`http://127.0.0.1:${port}/dev/mail`);
       expect(await page.text()).toContain('Your sign-in code');
