@@ -14,6 +14,11 @@ import { logRequest } from './http/logging.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerSecurity } from './http/security.ts';
 import { devInboxRoutes } from './mail/dev-inbox-routes.ts';
+import { loginRoutes } from './features/login/routes.ts';
+import { mfaRoutes } from './features/mfa/routes.ts';
+import { recoveryRoutes } from './features/recovery/routes.ts';
+import { registrationRoutes } from './features/registration/routes.ts';
+import { sessionRoutes } from './features/sessions/routes.ts';
 
 export interface AppOptions {
   /** HTTPS server options (key, cert) when Bastion terminates TLS itself. */
@@ -32,7 +37,7 @@ export interface RouteContext {
 
 export type FeatureRoutes = (app: FastifyInstance, context: RouteContext) => Promise<void>;
 
-const features: FeatureRoutes[] = [];
+const features: FeatureRoutes[] = [registrationRoutes, loginRoutes, mfaRoutes, sessionRoutes, recoveryRoutes];
 
 export async function buildApp(deps: Deps, options: AppOptions): Promise<FastifyInstance> {
   const { config } = deps;

@@ -30,3 +30,12 @@ export function safeEqual(a: string, b: string): boolean {
   const hb = createHash('sha256').update(b, 'utf8').digest();
   return timingSafeEqual(ha, hb);
 }
+
+/**
+ * Short codes (6 digits, backup codes) have too little entropy for a bare SHA-256: a stolen table
+ * would be reversed in seconds. They are stored as HMAC-SHA256 under a server secret (a pepper) and
+ * bound to their scope (purpose and record), so a leaked hash is useless without the secret.
+ */
+export function hashCode(pepper: string, scope: string, code: string): string {
+  return hmac(pepper, `${scope}\n${code}`);
+}

@@ -1,0 +1,176 @@
+/**
+ * Sign-in: email and password, then a second factor, then a session (the article's steps 2–5).
+ *
+ * Password step (NIST SP 800-63B §5.2.2, OWASP ASVS V6.3):
+ * - every client IP has a sliding-window limit across all accounts (credential stuffing) → 429;
+ * - a locked account is answered with its unlock time before any hash is computed;
+ * - otherwise one attempt is reserved, then the password checked; unknown emails run a dummy hash,
+ *   so status, body and timing are the same as for a wrong password.
+ */
+
+import type { Deps } from '../../deps.ts';
+import { forbidden, tooManyRequests, unauthorized } from '../../errors.ts';
+import { dummyVerify, verifyPassword } from '../../crypto/password.ts';
+import { hashCode, randomDigits, safeEqual } from '../../crypto/tokens.ts';
+import type { ClientInfo } from '../../http/request-context.ts';
+import { inTransaction, type Tx } from '../../store/database.ts';
+import { lockedError, availableMethods, consumeBackup, consumeTotp, STRONG_METHODS, withCodeLockout, type FactorMethod } from '../mfa/second-factor.ts';
+import { createSession, type NewSession } from '../sessions/sessions.ts';
+import { accountLockedUntil, notifyLocked, passwordKey, PASSWORD_LOCKOUT } from '../users/account-lock.ts';
+import { findUserByEmail, findUserById, normalizeEmail, type User } from '../users/users.ts';
+import { countFlowFailure, createFlow, endFlow, flowExpired, loadFlow } from './flows.ts';
+
+export const EMAIL_CODE_TTL_MS = 10 * 60_000;
+const EMAIL_CODE_SENDS = { limit: 3, windowMs: 10 * 60_000 };
+
+const invalidCredentials = () => unauthorized('invalid_credentials', 'The email or password is not right.');
+
+export type LoginNext = FactorMethod | 'enroll_2fa';
+
+export interface PasswordStepResult {
+  flowId: string;
+  binding: string;
+  next: LoginNext[];
+  /** For an account with no second factor yet: a session that may only enroll one. */
+  restrictedSession?: NewSession;
+}
+
+export async function passwordStep(deps: Deps, input: { email: string; password: string }, client: ClientInfo): Promise<PasswordStepResult> {
+  const { throttle, clock, config } = deps;
+  const email = normalizeEmail(input.email);
+
+  const perIp = await throttle.hit(`login-ip:${client.ip}`, config.loginIpLimit.limit, config.loginIpLimit.windowMs);
+  if (!perIp.allowed) throw tooManyRequests('too_many_requests', 'Too many sign-in attempts from your network. Try again later.', perIp.retryAfterMs);
+
+  const user = await findUserByEmail(deps.store.db, email);
+  const lockedUntil = await accountLockedUntil(deps, email, user);
+  if (lockedUntil !== null) {
+    await inTransaction(deps.store.db, (tx) =>
+      deps.audit.record(tx, { type: 'login.failed', userId: user?.id ?? null, ip: client.ip, userAgent: client.userAgent, data: { reason: 'locked' } }),
+    );
+    throw lockedError(lockedUntil, clock.now());
+  }
+  const reserved = await throttle.acquire(passwordKey(email), PASSWORD_LOCKOUT);
+  if (!reserved.ok) throw lockedError(reserved.lockedUntil ?? clock.now() + reserved.retryAfterMs, clock.now());
+
+  const passwordOk = user ? await verifyPassword(user.password_hash, input.password) : await dummyVerify(input.password);
+  if (!user || !passwordOk) {
+    const failed = await throttle.fail(passwordKey(email), PASSWORD_LOCKOUT);
+    await inTransaction(deps.store.db, async (tx) => {
+      await deps.audit.record(tx, {
+        type: 'login.failed',
+        userId: user?.id ?? null,
+        ip: client.ip,
+        userAgent: client.userAgent,
+        data: { reason: user ? 'wrong_password' : 'unknown_email' },
+      });
+      if (failed.locked && user) await notifyLocked(deps, tx, user, failed.lockedUntil, 'password', client);
+    });
+    throw invalidCredentials();
+  }
+  await throttle.succeed(passwordKey(email));
+
+  if (user.email_verified_at === null) {
+    await inTransaction(deps.store.db, (tx) =>
+      deps.audit.record(tx, { type: 'login.failed', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { reason: 'email_not_verified' } }),
+    );
+    throw forbidden('email_not_verified', 'Verify your email address first. We can send you a new verification email.', {
+      resend: { endpoint: '/api/auth/resend-verification', body: { email } },
+    });
+  }
+
+  const methods = await availableMethods(deps, user.id);
+  const now = clock.now();
+  return inTransaction(deps.store.db, async (tx) => {
+    const enroll = methods.length === 0;
+    const { flowId, binding } = await createFlow(tx, { userId: user.id, state: enroll ? 'enroll' : 'second_factor', now, client });
+    await deps.audit.record(tx, { type: 'login.password_ok', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { next: enroll ? 'enroll_2fa' : 'second_factor' } });
+    if (!enroll) return { flowId, binding, next: methods };
+    const restrictedSession = await createSession(deps, tx, { userId: user.id, restricted: true, authMethod: 'password', strong: false, client });
+    return { flowId, binding, next: ['enroll_2fa'] as LoginNext[], restrictedSession };
+  });
+}
+
+/** Emails a 6-digit sign-in code for a flow (replacing any earlier one); sending is rate-limited. */
+export async function sendEmailCode(deps: Deps, input: { flowId: string; binding: string | undefined }, client: ClientInfo): Promise<void> {
+  const now = deps.clock.now();
+  const flow = await loadFlow(deps.store.db, input.flowId, input.binding, now);
+  if (flow.state !== 'second_factor') throw flowExpired();
+  const limited = await deps.throttle.hit(`email-code:${flow.user_id}`, EMAIL_CODE_SENDS.limit, EMAIL_CODE_SENDS.windowMs);
+  if (!limited.allowed) throw tooManyRequests('too_many_requests', 'A code was sent recently. Check your inbox, or try again shortly.', limited.retryAfterMs);
+  const user = await findUserById(deps.store.db, flow.user_id);
+  if (!user) throw flowExpired();
+  const code = randomDigits(6);
+  await inTransaction(deps.store.db, async (tx) => {
+    await tx
+      .updateTable('login_flows')
+      .set({ email_code_hash: hashCode(deps.config.sessionSecret, `login-email:${flow.id_hash}`, code), email_code_expires_at: now + EMAIL_CODE_TTL_MS })
+      .where('id_hash', '=', flow.id_hash)
+      .execute();
+    await deps.mail.send(tx, 'login_code', user.email, { code, minutes: EMAIL_CODE_TTL_MS / 60_000 });
+    await deps.audit.record(tx, { type: 'mfa.email_code_sent', userId: user.id, ip: client.ip, userAgent: client.userAgent });
+  });
+}
+
+export interface SecondFactorResult {
+  user: User;
+  session: NewSession;
+}
+
+/** Completes a sign-in with a second factor: the flow ends and a session begins. */
+export async function secondFactorStep(
+  deps: Deps,
+  input: { flowId: string; binding: string | undefined; method: FactorMethod; code: string },
+  client: ClientInfo,
+): Promise<SecondFactorResult> {
+  const now = deps.clock.now();
+  const flow = await loadFlow(deps.store.db, input.flowId, input.binding, now);
+  if (flow.state !== 'second_factor') throw flowExpired();
+  const user = await findUserById(deps.store.db, flow.user_id);
+  if (!user) throw flowExpired();
+  const lockedUntil = await accountLockedUntil(deps, user.email, user);
+  if (lockedUntil !== null) throw lockedError(lockedUntil, now);
+
+  const check = async (tx: Tx): Promise<boolean> => {
+    switch (input.method) {
+      case 'totp':
+        return consumeTotp(deps, tx, user, input.code);
+      case 'backup_code':
+        return consumeBackup(deps, tx, user, input.code, client);
+      case 'email_code': {
+        // Re-read inside the transaction: the code is single-use even if two requests race.
+        const current = await tx.selectFrom('login_flows').select(['email_code_hash', 'email_code_expires_at']).where('id_hash', '=', flow.id_hash).executeTakeFirst();
+        if (!current?.email_code_hash || current.email_code_expires_at === null || now >= current.email_code_expires_at) return false;
+        if (!/^\d{6}$/.test(input.code)) return false;
+        const matches = safeEqual(current.email_code_hash, hashCode(deps.config.sessionSecret, `login-email:${flow.id_hash}`, input.code));
+        if (!matches) return false;
+        const cleared = await tx
+          .updateTable('login_flows')
+          .set({ email_code_hash: null, email_code_expires_at: null })
+          .where('id_hash', '=', flow.id_hash)
+          .where('email_code_hash', '=', current.email_code_hash)
+          .returning('id_hash')
+          .executeTakeFirst();
+        return cleared !== undefined;
+      }
+    }
+  };
+
+  const session = await withCodeLockout(
+    deps,
+    user,
+    client,
+    input.method,
+    check,
+    async (tx) => {
+      await endFlow(tx, flow);
+      const strong = STRONG_METHODS.has(input.method);
+      const created = await createSession(deps, tx, { userId: user.id, restricted: false, authMethod: `password+${input.method}`, strong, client });
+      await deps.audit.record(tx, { type: 'login.succeeded', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { method: input.method, sessionId: created.session.id } });
+      return created;
+    },
+    (tx) => countFlowFailure(tx, flow),
+  );
+  return { user, session };
+}
+

@@ -1,0 +1,60 @@
+/**
+ * Backup codes: 10 one-time codes shown once when 2FA is enrolled (or regenerated after step-up).
+ * Each is 10 characters from an alphabet without look-alikes (~49 bits), stored as a peppered hash.
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import { hashCode } from '../../crypto/tokens.ts';
+import type { Db, Tx } from '../../store/database.ts';
+
+export const BACKUP_CODE_COUNT = 10;
+const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+
+export function generateBackupCode(): string {
+  let code = '';
+  for (let i = 0; i < 10; i++) code += ALPHABET[randomInt(ALPHABET.length)];
+  return `${code.slice(0, 5)}-${code.slice(5)}`;
+}
+
+/** Case, spaces and dashes do not matter when typing a code. */
+export function normalizeBackupCode(input: string): string {
+  return input.toLowerCase().replace(/[\s-]/g, '');
+}
+
+export const looksLikeBackupCode = (input: string) => /^[a-z0-9]{10}$/.test(normalizeBackupCode(input));
+
+const scope = (userId: string) => `backup:${userId}`;
+
+/** Replaces the user's backup codes with new ones; returns them (the only time they are shown). */
+export async function replaceBackupCodes(tx: Tx, pepper: string, userId: string, now: number): Promise<string[]> {
+  await tx.deleteFrom('backup_codes').where('user_id', '=', userId).execute();
+  const codes = Array.from({ length: BACKUP_CODE_COUNT }, generateBackupCode);
+  await tx
+    .insertInto('backup_codes')
+    .values(codes.map((code) => ({ id: randomUUID(), user_id: userId, code_hash: hashCode(pepper, scope(userId), normalizeBackupCode(code)), used_at: null, created_at: now })))
+    .execute();
+  return codes;
+}
+
+/** Marks a matching unused code as used (once, even under races). Returns whether it matched. */
+export async function consumeBackupCode(tx: Tx, pepper: string, userId: string, input: string, now: number): Promise<boolean> {
+  if (!looksLikeBackupCode(input)) return false;
+  const used = await tx
+    .updateTable('backup_codes')
+    .set({ used_at: now })
+    .where('user_id', '=', userId)
+    .where('code_hash', '=', hashCode(pepper, scope(userId), normalizeBackupCode(input)))
+    .where('used_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  return used !== undefined;
+}
+
+export async function remainingBackupCodes(db: Db | Tx, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('backup_codes')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { RouteContext } from '../../app.ts';
+import { clientOf } from '../../http/request-context.ts';
+import { codeField, errorBody } from '../../http/schemas.ts';
+import { authenticate, requireStepUp, setSessionCookie } from '../sessions/guard.ts';
+import { confirmTotp, regenerateBackupCodes, setupTotp } from './enrollment.ts';
+import { confirmedTotp } from './totp-credentials.ts';
+
+const tags = ['Two-factor'];
+const security = [{ session: [] }];
+
+export async function mfaRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { deps } = context;
+
+  r.post(
+    '/api/me/2fa/totp/setup',
+    {
+      schema: {
+        tags,
+        summary: 'Start enrolling an authenticator app',
+        description: 'Returns the secret (base32), its otpauth:// URI and QR codes. Replacing an existing authenticator needs a fresh step-up.',
+        security,
+        response: { 200: z.object({ secret: z.string(), otpauthUrl: z.string(), qrPng: z.string(), qrSvg: z.string() }), 401: errorBody, 403: errorBody },
+      },
+    },
+    async (request) => {
+      const { user, session } = await authenticate(request, context, { allowRestricted: true });
+      if (await confirmedTotp(deps.store.db, user.id)) requireStepUp(context, session);
+      return setupTotp(deps, user, clientOf(request));
+    },
+  );
+
+  r.post(
+    '/api/me/2fa/totp/confirm',
+    {
+      schema: {
+        tags,
+        summary: 'Activate the authenticator app with its first code',
+        description: 'The first second factor of an account also returns its 10 backup codes, shown this once.',
+        security,
+        body: z.strictObject({ code: codeField }),
+        response: { 200: z.object({ status: z.literal('enabled'), backupCodes: z.array(z.string()).optional() }), 400: errorBody, 401: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const { user, session } = await authenticate(request, context, { allowRestricted: true });
+      const result = await confirmTotp(deps, user, session, request.body.code, clientOf(request));
+      setSessionCookie(reply, context, result.newSessionToken);
+      return { status: 'enabled' as const, ...(result.backupCodes ? { backupCodes: result.backupCodes } : {}) };
+    },
+  );
+
+  r.post(
+    '/api/me/2fa/backup-codes',
+    {
+      schema: {
+        tags,
+        summary: 'Replace the backup codes (needs a fresh step-up)',
+        security,
+        response: { 200: z.object({ backupCodes: z.array(z.string()) }), 400: errorBody, 401: errorBody, 403: errorBody },
+      },
+    },
+    async (request) => {
+      const { user, session } = await authenticate(request, context);
+      requireStepUp(context, session);
+      return { backupCodes: await regenerateBackupCodes(deps, user, clientOf(request)) };
+    },
+  );
+}

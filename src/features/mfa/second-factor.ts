@@ -1,0 +1,90 @@
+/**
+ * Checking a second factor, the same way for sign-in, step-up and password reset. Wrong codes count
+ * per account across every flow (10 lock the account for 15 minutes; see users/account-lock.ts),
+ * and an attempt is reserved before the code is checked, so parallel guesses cannot exceed the limit.
+ *
+ * Strength: TOTP (and, later, passkeys) is strong; an emailed code or a backup code completes a
+ * sign-in but is not strong, so it never satisfies step-up.
+ */
+import { AppError, tooManyRequests } from '../../errors.ts';
+import type { Deps } from '../../deps.ts';
+import type { ClientInfo } from '../../http/request-context.ts';
+import { inTransaction, type Tx } from '../../store/database.ts';
+import { codeKey, CODE_LOCKOUT, notifyLocked } from '../users/account-lock.ts';
+import type { User } from '../users/users.ts';
+import { consumeBackupCode, remainingBackupCodes } from './backup-codes.ts';
+import { confirmedTotp, matchTotp, recordStep } from './totp-credentials.ts';
+
+export type FactorMethod = 'totp' | 'email_code' | 'backup_code';
+export const STRONG_METHODS: ReadonlySet<FactorMethod> = new Set(['totp']);
+
+export const invalidCode = () => new AppError(401, 'invalid_code', 'That code is not right, or it has expired or was already used.');
+
+export function lockedError(until: number, now: number): AppError {
+  const error = tooManyRequests('account_locked', `Too many failed attempts. Try again after ${new Date(until).toISOString()}.`, until - now);
+  Object.assign(error.details, { lockedUntil: new Date(until).toISOString() });
+  return error;
+}
+
+/**
+ * Runs `check` (which consumes the factor inside the transaction, returning true when it matched)
+ * under the code lockout. On success `onSuccess` runs in the same transaction. Throws 401
+ * invalid_code or 429 account_locked.
+ */
+export async function withCodeLockout<T>(
+  deps: Deps,
+  user: User,
+  client: ClientInfo,
+  method: FactorMethod,
+  check: (tx: Tx) => Promise<boolean>,
+  onSuccess: (tx: Tx) => Promise<T>,
+  onFailure?: (tx: Tx) => Promise<void>,
+): Promise<T> {
+  const key = codeKey(user.id);
+  const reserved = await deps.throttle.acquire(key, CODE_LOCKOUT);
+  if (!reserved.ok) throw lockedError(reserved.lockedUntil ?? deps.clock.now() + reserved.retryAfterMs, deps.clock.now());
+
+  const result = await inTransaction(deps.store.db, async (tx) => {
+    if (!(await check(tx))) return { ok: false as const };
+    return { ok: true as const, value: await onSuccess(tx) };
+  });
+  if (result.ok) {
+    await deps.throttle.succeed(key);
+    return result.value;
+  }
+  const failed = await deps.throttle.fail(key, CODE_LOCKOUT);
+  await inTransaction(deps.store.db, async (tx) => {
+    await onFailure?.(tx);
+    await deps.audit.record(tx, { type: 'mfa.failed', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { method } });
+    if (failed.locked) await notifyLocked(deps, tx, user, failed.lockedUntil, 'code', client);
+  });
+  if (failed.locked) throw lockedError(failed.lockedUntil, deps.clock.now());
+  throw invalidCode();
+}
+
+/** Consumes a TOTP code (never the same time step twice). */
+export async function consumeTotp(deps: Deps, tx: Tx, user: User, code: string): Promise<boolean> {
+  const credential = await confirmedTotp(tx, user.id);
+  if (!credential) return false;
+  const step = matchTotp(deps.keyring, credential, code, deps.clock.now());
+  return step !== null && (await recordStep(tx, credential.id, step));
+}
+
+/** Consumes a backup code and emails the owner that one was used. */
+export async function consumeBackup(deps: Deps, tx: Tx, user: User, code: string, client: ClientInfo): Promise<boolean> {
+  const now = deps.clock.now();
+  if (!(await consumeBackupCode(tx, deps.config.sessionSecret, user.id, code, now))) return false;
+  const remaining = await remainingBackupCodes(tx, user.id);
+  await deps.mail.send(tx, 'backup_code_used', user.email, { at: now, remaining });
+  await deps.audit.record(tx, { type: 'mfa.backup_code_used', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { remaining } });
+  return true;
+}
+
+/** The second-factor methods a user can sign in with, in the order a UI should offer them. */
+export async function availableMethods(deps: Deps, userId: string): Promise<FactorMethod[]> {
+  const totp = await confirmedTotp(deps.store.db, userId);
+  if (!totp) return [];
+  const methods: FactorMethod[] = ['totp', 'email_code'];
+  if ((await remainingBackupCodes(deps.store.db, userId)) > 0) methods.push('backup_code');
+  return methods;
+}

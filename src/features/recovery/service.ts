@@ -1,0 +1,118 @@
+/**
+ * Recovery (the article's "Forgot Password"): a reset link valid one hour, single-use, stored
+ * hashed; a new request invalidates the old link. A reset never bypasses 2FA: it also asks for the
+ * account's second factor (authenticator code or a backup code). It ends every session, emails a
+ * confirmation, and records the time so withdrawals can be held after it.
+ * Also here: the single-use unlock link from the "account locked" email.
+ */
+import { randomUUID } from 'node:crypto';
+import { HOUR } from '../../clock.ts';
+import type { Deps } from '../../deps.ts';
+import { badRequest, tooManyRequests } from '../../errors.ts';
+import { hashPassword } from '../../crypto/password.ts';
+import { hashToken, randomToken } from '../../crypto/tokens.ts';
+import type { ClientInfo } from '../../http/request-context.ts';
+import { inTransaction, type Tx } from '../../store/database.ts';
+import type { OneTimeTokensTable } from '../../store/schema.ts';
+import { looksLikeBackupCode } from '../mfa/backup-codes.ts';
+import { consumeBackup, consumeTotp, withCodeLockout } from '../mfa/second-factor.ts';
+import { confirmedTotp } from '../mfa/totp-credentials.ts';
+import { enforcePasswordPolicy } from '../registration/service.ts';
+import { revokeAllSessions } from '../sessions/sessions.ts';
+import { unlockAccount } from '../users/account-lock.ts';
+import { findUserByEmail, findUserById, normalizeEmail, type User } from '../users/users.ts';
+
+export const RESET_TTL_MS = 1 * HOUR;
+const FORGOT_LIMITS = { perEmail: { limit: 3, windowMs: HOUR }, perIp: { limit: 20, windowMs: HOUR } };
+
+const invalidToken = () => badRequest('invalid_token', 'This link is not valid: it has expired or was already used. Ask for a new one.');
+
+async function issueToken(tx: Tx, userId: string, purpose: OneTimeTokensTable['purpose'], ttlMs: number, now: number): Promise<string> {
+  const token = randomToken(32);
+  await tx.deleteFrom('one_time_tokens').where('user_id', '=', userId).where('purpose', '=', purpose).execute();
+  await tx.insertInto('one_time_tokens').values({ id: randomUUID(), user_id: userId, purpose, token_hash: hashToken(token), expires_at: now + ttlMs, used_at: null, created_at: now }).execute();
+  return token;
+}
+
+async function findToken(deps: Deps, purpose: OneTimeTokensTable['purpose'], token: string): Promise<{ row: OneTimeTokensTable; user: User }> {
+  const row = await deps.store.db.selectFrom('one_time_tokens').selectAll().where('token_hash', '=', hashToken(token)).where('purpose', '=', purpose).executeTakeFirst();
+  if (!row || row.used_at !== null || deps.clock.now() >= row.expires_at) throw invalidToken();
+  const user = await findUserById(deps.store.db, row.user_id);
+  if (!user) throw invalidToken();
+  return { row, user };
+}
+
+/** Marks a token used; false when another request used it first. */
+async function useToken(tx: Tx, id: string, now: number): Promise<boolean> {
+  const used = await tx.updateTable('one_time_tokens').set({ used_at: now }).where('id', '=', id).where('used_at', 'is', null).returning('id').executeTakeFirst();
+  return used !== undefined;
+}
+
+export async function forgotPassword(deps: Deps, input: { email: string }, client: ClientInfo): Promise<void> {
+  const email = normalizeEmail(input.email);
+  for (const [key, limit] of [[`forgot-ip:${client.ip}`, FORGOT_LIMITS.perIp], [`forgot-email:${email}`, FORGOT_LIMITS.perEmail]] as const) {
+    const result = await deps.throttle.hit(key, limit.limit, limit.windowMs);
+    if (!result.allowed) throw tooManyRequests('too_many_requests', 'A reset email was requested recently. Check your inbox, or try again later.', result.retryAfterMs);
+  }
+  const now = deps.clock.now();
+  await inTransaction(deps.store.db, async (tx) => {
+    const user = await findUserByEmail(tx, email);
+    if (!user) return;
+    const token = await issueToken(tx, user.id, 'password_reset', RESET_TTL_MS, now);
+    await deps.mail.send(tx, 'password_reset', user.email, { link: `${deps.config.baseUrl}/reset-password?token=${token}`, minutes: RESET_TTL_MS / 60_000 });
+    await deps.audit.record(tx, { type: 'password.reset_requested', userId: user.id, ip: client.ip, userAgent: client.userAgent });
+  });
+}
+
+export interface ResetInput {
+  token: string;
+  password: string;
+  /** The second factor: an authenticator code or a backup code (required when the account has 2FA). */
+  code?: string | undefined;
+  method?: 'totp' | 'backup_code' | undefined;
+}
+
+export async function resetPassword(deps: Deps, input: ResetInput, client: ClientInfo): Promise<void> {
+  const { row, user } = await findToken(deps, 'password_reset', input.token);
+  const password = enforcePasswordPolicy(deps, input.password, user.email);
+  const passwordHash = await hashPassword(password);
+  const now = deps.clock.now();
+
+  const apply = async (tx: Tx) => {
+    if (!(await useToken(tx, row.id, now))) throw invalidToken();
+    await tx.updateTable('users').set({ password_hash: passwordHash, password_changed_at: now, updated_at: now }).where('id', '=', user.id).execute();
+    await tx.deleteFrom('one_time_tokens').where('user_id', '=', user.id).where('purpose', '=', 'password_reset').where('id', '!=', row.id).execute();
+    await revokeAllSessions(tx, user.id, now);
+    await deps.mail.send(tx, 'password_changed', user.email, { at: now, resetUrl: `${deps.config.baseUrl}/forgot-password` });
+    await deps.audit.record(tx, { type: 'password.reset', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { sessionsEnded: true } });
+  };
+
+  if (await confirmedTotp(deps.store.db, user.id)) {
+    const code = input.code ?? '';
+    if (!code) throw badRequest('second_factor_required', 'Enter the code from your authenticator app (or a backup code) to reset your password.');
+    const method = input.method ?? (looksLikeBackupCode(code) ? 'backup_code' : 'totp');
+    await withCodeLockout(
+      deps,
+      user,
+      client,
+      method,
+      (tx) => (method === 'totp' ? consumeTotp(deps, tx, user, code) : consumeBackup(deps, tx, user, code, client)),
+      apply,
+    );
+  } else {
+    await inTransaction(deps.store.db, apply);
+  }
+  // Proving the email and the second factor is proof enough to lift a lock.
+  await unlockAccount(deps, user);
+}
+
+/** The "unlock my account" link from the lock email: single-use, lifts both locks. */
+export async function unlockWithToken(deps: Deps, input: { token: string }, client: ClientInfo): Promise<void> {
+  const { row, user } = await findToken(deps, 'unlock', input.token);
+  const now = deps.clock.now();
+  await inTransaction(deps.store.db, async (tx) => {
+    if (!(await useToken(tx, row.id, now))) throw invalidToken();
+    await deps.audit.record(tx, { type: 'account.unlocked', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { via: 'email_link' } });
+  });
+  await unlockAccount(deps, user);
+}

@@ -1,0 +1,53 @@
+/**
+ * The guards every authenticated route uses, in one place:
+ * - `authenticate`: a live session from the cookie, or 401. A restricted session (an account that
+ *   has not enrolled its mandatory second factor yet) passes only where `allowRestricted` is set.
+ * - `requireStepUp`: a strong factor (TOTP or passkey) shown in this session within STEP_UP_MAX_AGE,
+ *   or 403 step_up_required. Emailed codes never count as strong.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RouteContext } from '../../app.ts';
+import { forbidden, unauthorized } from '../../errors.ts';
+import { findUserById, type User } from '../users/users.ts';
+import { findLiveSession, type Session } from './sessions.ts';
+
+export interface Authenticated {
+  session: Session;
+  user: User;
+}
+
+export async function authenticate(
+  request: FastifyRequest,
+  context: RouteContext,
+  options: { allowRestricted?: boolean } = {},
+): Promise<Authenticated> {
+  const token = request.cookies[context.cookies.name('session')];
+  const session = token ? await findLiveSession(context.deps, token) : undefined;
+  const user = session ? await findUserById(context.deps.store.db, session.user_id) : undefined;
+  if (!session || !user) throw unauthorized('not_authenticated', 'Sign in to continue.');
+  if (session.restricted && !options.allowRestricted) {
+    throw forbidden('enroll_2fa_required', 'Set up two-factor authentication to continue: it is required for every account.');
+  }
+  return { session, user };
+}
+
+export function isStepUpFresh(session: Session, now: number, maxAgeMs: number): boolean {
+  return session.step_up_at !== null && now - session.step_up_at < maxAgeMs;
+}
+
+export function requireStepUp(context: RouteContext, session: Session): void {
+  const { clock, config } = context.deps;
+  if (!isStepUpFresh(session, clock.now(), config.session.stepUpMaxAgeMs)) {
+    throw forbidden('step_up_required', 'Confirm it is you with your authenticator app (or passkey) first.', {
+      stepUp: { methods: ['totp'], endpoint: '/api/auth/step-up' },
+    });
+  }
+}
+
+export function setSessionCookie(reply: FastifyReply, context: RouteContext, token: string): void {
+  reply.setCookie(context.cookies.name('session'), token, context.cookies.options(context.deps.config.session.absoluteLifetimeMs));
+}
+
+export function clearSessionCookie(reply: FastifyReply, context: RouteContext): void {
+  reply.clearCookie(context.cookies.name('session'), context.cookies.options());
+}

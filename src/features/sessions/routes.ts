@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { RouteContext } from '../../app.ts';
+import { inTransaction } from '../../store/database.ts';
+import { clientOf } from '../../http/request-context.ts';
+import { codeField, errorBody, statusBody } from '../../http/schemas.ts';
+import { authenticate, clearSessionCookie, setSessionCookie } from './guard.ts';
+import { describeMe, meBody } from './me.ts';
+import { revokeSession } from './sessions.ts';
+import { stepUp } from './step-up.ts';
+
+const security = [{ session: [] }];
+
+export async function sessionRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { deps } = context;
+
+  r.get(
+    '/api/me',
+    { schema: { tags: ['Account'], summary: 'The signed-in user and their security status', security, response: { 200: meBody, 401: errorBody } } },
+    async (request) => {
+      const { user, session } = await authenticate(request, context, { allowRestricted: true });
+      return describeMe(deps, user, session);
+    },
+  );
+
+  r.post(
+    '/api/auth/logout',
+    { schema: { tags: ['Sign-in'], summary: 'End this session on the server', security, response: { 200: statusBody('signed_out'), 401: errorBody } } },
+    async (request, reply) => {
+      const { user, session } = await authenticate(request, context, { allowRestricted: true });
+      const client = clientOf(request);
+      await inTransaction(deps.store.db, async (tx) => {
+        await revokeSession(tx, session.id, deps.clock.now());
+        await deps.audit.record(tx, { type: 'session.logout', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { sessionId: session.id } });
+      });
+      clearSessionCookie(reply, context);
+      return { status: 'signed_out' as const };
+    },
+  );
+
+  r.post(
+    '/api/auth/step-up',
+    {
+      schema: {
+        tags: ['Sign-in'],
+        summary: 'Re-confirm a strong factor for sensitive actions',
+        description: `Refreshes step-up for this session (valid ${deps.config.session.stepUpMaxAgeMs / 60_000} minutes). Emailed codes are not accepted.`,
+        security,
+        body: z.strictObject({ method: z.enum(['totp']), code: codeField }),
+        response: { 200: z.object({ status: z.literal('ok'), stepUpExpiresAt: z.string() }), 401: errorBody, 403: errorBody, 429: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const { user, session } = await authenticate(request, context);
+      const token = await stepUp(deps, user, session, request.body, clientOf(request));
+      setSessionCookie(reply, context, token);
+      return { status: 'ok' as const, stepUpExpiresAt: new Date(deps.clock.now() + deps.config.session.stepUpMaxAgeMs).toISOString() };
+    },
+  );
+}

@@ -1,0 +1,25 @@
+/** Request and response pieces shared by several features (validated, typed and documented at once). */
+import { z } from 'zod';
+
+export const emailField = z
+  .string()
+  .trim()
+  .max(254, { message: 'must be at most 254 characters' })
+  .pipe(z.email({ message: 'must be a valid email address' }));
+
+/** Length rules belong to the password policy, which names the rule that failed; this only bounds input. */
+export const passwordField = z.string().min(1, { message: 'is required' }).max(4096, { message: 'is far too long' });
+
+export const tokenField = z.string().min(1, { message: 'is required' }).max(512);
+export const codeField = z.string().trim().min(1, { message: 'is required' }).max(64);
+
+export const errorBody = z.looseObject({ error: z.string(), message: z.string() }).describe('Error: a stable code and a human message');
+
+export const statusBody = <T extends string>(status: T) => z.object({ status: z.literal(status) });
+
+export const publicUser = z.object({ id: z.string(), email: z.string(), emailVerified: z.boolean(), createdAt: z.string() });
+export type PublicUser = z.infer<typeof publicUser>;
+
+export function toPublicUser(user: { id: string; email: string; email_verified_at: number | null; created_at: number }): PublicUser {
+  return { id: user.id, email: user.email, emailVerified: user.email_verified_at !== null, createdAt: new Date(user.created_at).toISOString() };
+}

@@ -1,0 +1,65 @@
+/** Journeys most feature tests start from: a verified account, with or without an authenticator. */
+import { expect } from 'vitest';
+import { decodeBase32, totp } from '../src/features/mfa/totp.ts';
+import type { TestClient } from './client.ts';
+import type { TestApp } from './harness.ts';
+
+export const PASSWORD = 'violet-harbor-compass-91';
+
+let counter = 0;
+export const uniqueEmail = (prefix = 'user') => `${prefix}${++counter}-${Date.now().toString(36)}@example.com`;
+
+/** The link token and the 6-digit code in the latest verification email. */
+export async function verificationFrom(t: TestApp, email: string): Promise<{ token: string; code: string }> {
+  const mail = await t.latestMail(email);
+  const token = /verify-email\?token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1];
+  const code = /^\s{4}(\d{6})$/m.exec(mail.text)?.[1];
+  if (!token || !code) throw new Error(`no verification link or code in: ${mail.subject}`);
+  return { token, code };
+}
+
+export async function registerVerified(t: TestApp, email = uniqueEmail(), password = PASSWORD): Promise<{ email: string; password: string }> {
+  const c = t.client();
+  expect((await c.post('/api/auth/register', { email, password })).status).toBe(202);
+  const { token } = await verificationFrom(t, email);
+  expect((await c.post('/api/auth/verify-email', { token })).status).toBe(200);
+  return { email, password };
+}
+
+/** A TOTP code for a base32 secret at the test clock's time (optionally steps later). */
+export function codeFor(t: TestApp, secret: string, stepsLater = 0): string {
+  return totp(decodeBase32(secret), t.clock.now() + stepsLater * 30_000);
+}
+
+export interface Enrolled {
+  email: string;
+  password: string;
+  secret: string;
+  backupCodes: string[];
+  client: TestClient;
+}
+
+/** Registers, verifies, signs in (restricted) and enrolls TOTP; the client holds a full session. */
+export async function enrolledUser(t: TestApp, email = uniqueEmail()): Promise<Enrolled> {
+  const { password } = await registerVerified(t, email);
+  const client = t.client();
+  const login = await client.post('/api/auth/login', { email, password });
+  expect(login.body.next).toEqual(['enroll_2fa']);
+  const setup = await client.post('/api/me/2fa/totp/setup');
+  expect(setup.status).toBe(200);
+  const secret: string = setup.body.secret;
+  const confirm = await client.post('/api/me/2fa/totp/confirm', { code: codeFor(t, secret) });
+  expect(confirm.status).toBe(200);
+  t.clock.advance(30_000); // the enrollment code's time step is used up
+  return { email, password, secret, backupCodes: confirm.body.backupCodes, client };
+}
+
+/** Full sign-in with TOTP on a new client. */
+export async function signIn(t: TestApp, user: { email: string; password: string; secret: string }, client = t.client()): Promise<TestClient> {
+  const login = await client.post('/api/auth/login', { email: user.email, password: user.password });
+  expect(login.status).toBe(200);
+  const verify = await client.post('/api/auth/login/verify', { flow: login.body.flow, method: 'totp', code: codeFor(t, user.secret) });
+  expect(verify.status, JSON.stringify(verify.body)).toBe(200);
+  t.clock.advance(30_000);
+  return client;
+}
