@@ -13,7 +13,9 @@ import { healthRoutes } from './http/health.ts';
 import { logRequest } from './http/logging.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerSecurity } from './http/security.ts';
+import { registerWebApp } from './http/web-app.ts';
 import { devInboxRoutes } from './mail/dev-inbox-routes.ts';
+import { accountRoutes } from './features/account/routes.ts';
 import { loginRoutes } from './features/login/routes.ts';
 import { mfaRoutes } from './features/mfa/routes.ts';
 import { recoveryRoutes } from './features/recovery/routes.ts';
@@ -25,6 +27,8 @@ export interface AppOptions {
   https?: { key: string | Buffer; cert: string | Buffer } | undefined;
   /** Serve the dev inbox pages (development without SMTP_URL). */
   devInbox: boolean;
+  /** Serve the built web app (default true). */
+  webApp?: boolean;
   /** Routes added after the built-in features (embedding, and tests of the shared plugins). */
   extraRoutes?: FeatureRoutes[];
 }
@@ -37,7 +41,7 @@ export interface RouteContext {
 
 export type FeatureRoutes = (app: FastifyInstance, context: RouteContext) => Promise<void>;
 
-const features: FeatureRoutes[] = [registrationRoutes, loginRoutes, mfaRoutes, sessionRoutes, recoveryRoutes];
+const features: FeatureRoutes[] = [registrationRoutes, loginRoutes, mfaRoutes, sessionRoutes, recoveryRoutes, accountRoutes];
 
 export async function buildApp(deps: Deps, options: AppOptions): Promise<FastifyInstance> {
   const { config } = deps;
@@ -60,12 +64,13 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandler(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
   });
   app.addHook('onResponse', async (request, reply) => logRequest(request, reply));
+
+  registerErrorHandler(app, options.webApp === false ? undefined : await registerWebApp(app));
 
   const cookies = createCookies(secure);
   await app.register(cookie, { secret: config.sessionSecret });

@@ -86,7 +86,7 @@ export async function createTestApp(dialect: Dialect, options: TestAppOptions = 
     smtp,
     worker,
     log,
-    client: (o = {}) => new TestClient(app, o.origin ?? TEST_BASE_URL, o.userAgent, o.ip),
+    client: (o = {}) => new TestClient(app, o.origin ?? new URL(config.baseUrl).origin, o.userAgent, o.ip),
     mailTo,
     async latestMail(address) {
       const all = await mailTo(address);

@@ -91,7 +91,12 @@ describe.each(dialects)('HTTP shared plugins on %s', (dialect) => {
     t = await createTestApp(dialect, { extraRoutes: [probe] });
     const body = { email: 'a@example.com', age: 1 };
     const evil = t.client({ origin: 'https://evil.example' });
-    expect((await evil.post('/api/probe', body)).status).toBe(200); // no cookie: nothing to forge
+    // Another site's page is refused even without a cookie (no login CSRF either).
+    const cookieless = await evil.post('/api/probe', body);
+    expect(cookieless.status).toBe(403);
+    expect(cookieless.body.error).toBe('csrf_rejected');
+    // A client that names no origin (not a browser page) may call without a cookie.
+    expect((await evil.post('/api/probe', body, { origin: '' })).status).toBe(200);
     evil.cookies.set('bastion_session', 'x');
     const refused = await evil.post('/api/probe', body);
     expect(refused.status).toBe(403);

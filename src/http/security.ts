@@ -1,8 +1,8 @@
 /**
- * Security headers for every response, and the CSRF rule: a state-changing request that carries
- * one of our cookies must come from a trusted origin (BASE_URL's, plus TRUSTED_ORIGINS). Browsers
- * always send Origin on cross-origin POSTs, so checking it (falling back to Referer) is enough;
- * cookies are SameSite=Lax as a second line.
+ * Security headers for every response, and the CSRF rule: a state-changing request from a browser
+ * page of another origin is refused, and one that carries our cookies must name a trusted origin
+ * (BASE_URL's, plus TRUSTED_ORIGINS). Browsers always send Origin on cross-origin POSTs, so checking
+ * it (falling back to Referer) is enough; cookies are SameSite=Lax as a second line.
  */
 import helmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -56,12 +56,12 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
   const trusted = new Set(options.trustedOrigins);
   app.addHook('onRequest', async (request) => {
     if (SAFE_METHODS.has(request.method)) return;
-    const names = options.cookieNames();
-    const carriesCookie = names.some((name) => request.cookies[name] !== undefined);
-    if (!carriesCookie) return;
     const origin = requestOrigin(request);
-    if (!origin || !trusted.has(origin)) {
-      throw forbidden('csrf_rejected', 'This request did not come from a trusted origin.');
-    }
+    // A browser says where a request comes from: another site's page is never trusted, cookie or not
+    // (this also stops login CSRF, which carries no cookie yet).
+    if (origin && !trusted.has(origin)) throw forbidden('csrf_rejected', 'This request did not come from a trusted origin.');
+    // With our cookie, the origin must be known: a request that hides it is not trusted either.
+    const carriesCookie = options.cookieNames().some((name) => request.cookies[name] !== undefined);
+    if (carriesCookie && !origin) throw forbidden('csrf_rejected', 'This request did not come from a trusted origin.');
   });
 }

@@ -51,12 +51,19 @@ export async function loadFlow(db: Db | Tx, flowId: string, binding: string | un
   return flow;
 }
 
-export async function countFlowFailure(tx: Tx, flow: LoginFlow): Promise<void> {
-  await tx
+/**
+ * Reserves one of the flow's code attempts *before* the code is checked (a success ends the flow, so
+ * only failures are left counted): parallel requests cannot get more than FLOW_MAX_FAILURES checks.
+ */
+export async function reserveFlowAttempt(db: Db | Tx, flow: LoginFlow): Promise<void> {
+  const reserved = await db
     .updateTable('login_flows')
     .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
     .where('id_hash', '=', flow.id_hash)
-    .execute();
+    .where('failed_attempts', '<', FLOW_MAX_FAILURES)
+    .returning('id_hash')
+    .executeTakeFirst();
+  if (!reserved) throw flowExpired();
 }
 
 export async function endFlow(tx: Tx, flow: LoginFlow): Promise<void> {

@@ -17,8 +17,9 @@ import { inTransaction, type Tx } from '../../store/database.ts';
 import { lockedError, availableMethods, consumeBackup, consumeTotp, STRONG_METHODS, withCodeLockout, type FactorMethod } from '../mfa/second-factor.ts';
 import { createSession, type NewSession } from '../sessions/sessions.ts';
 import { accountLockedUntil, notifyLocked, passwordKey, PASSWORD_LOCKOUT } from '../users/account-lock.ts';
+import { normalizePassword } from '../registration/password-policy.ts';
 import { findUserByEmail, findUserById, normalizeEmail, type User } from '../users/users.ts';
-import { countFlowFailure, createFlow, endFlow, flowExpired, loadFlow } from './flows.ts';
+import { createFlow, endFlow, flowExpired, loadFlow, reserveFlowAttempt } from './flows.ts';
 
 export const EMAIL_CODE_TTL_MS = 10 * 60_000;
 const EMAIL_CODE_SENDS = { limit: 3, windowMs: 10 * 60_000 };
@@ -53,7 +54,9 @@ export async function passwordStep(deps: Deps, input: { email: string; password:
   const reserved = await throttle.acquire(passwordKey(email), PASSWORD_LOCKOUT);
   if (!reserved.ok) throw lockedError(reserved.lockedUntil ?? clock.now() + reserved.retryAfterMs, clock.now());
 
-  const passwordOk = user ? await verifyPassword(user.password_hash, input.password) : await dummyVerify(input.password);
+  // Passwords are stored in their NFKC form (the policy normalises them), so compare that form.
+  const password = normalizePassword(input.password);
+  const passwordOk = user ? await verifyPassword(user.password_hash, password) : await dummyVerify(password);
   if (!user || !passwordOk) {
     const failed = await throttle.fail(passwordKey(email), PASSWORD_LOCKOUT);
     await inTransaction(deps.store.db, async (tx) => {
@@ -96,10 +99,13 @@ export async function sendEmailCode(deps: Deps, input: { flowId: string; binding
   const now = deps.clock.now();
   const flow = await loadFlow(deps.store.db, input.flowId, input.binding, now);
   if (flow.state !== 'second_factor') throw flowExpired();
+  const owner = await findUserById(deps.store.db, flow.user_id);
+  if (!owner) throw flowExpired();
+  const lockedUntil = await accountLockedUntil(deps, owner.email, owner);
+  if (lockedUntil !== null) throw lockedError(lockedUntil, now);
   const limited = await deps.throttle.hit(`email-code:${flow.user_id}`, EMAIL_CODE_SENDS.limit, EMAIL_CODE_SENDS.windowMs);
   if (!limited.allowed) throw tooManyRequests('too_many_requests', 'A code was sent recently. Check your inbox, or try again shortly.', limited.retryAfterMs);
-  const user = await findUserById(deps.store.db, flow.user_id);
-  if (!user) throw flowExpired();
+  const user = owner;
   const code = randomDigits(6);
   await inTransaction(deps.store.db, async (tx) => {
     await tx
@@ -130,6 +136,7 @@ export async function secondFactorStep(
   if (!user) throw flowExpired();
   const lockedUntil = await accountLockedUntil(deps, user.email, user);
   if (lockedUntil !== null) throw lockedError(lockedUntil, now);
+  await reserveFlowAttempt(deps.store.db, flow);
 
   const check = async (tx: Tx): Promise<boolean> => {
     switch (input.method) {
@@ -169,7 +176,6 @@ export async function secondFactorStep(
       await deps.audit.record(tx, { type: 'login.succeeded', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { method: input.method, sessionId: created.session.id } });
       return created;
     },
-    (tx) => countFlowFailure(tx, flow),
   );
   return { user, session };
 }

@@ -47,6 +47,8 @@ export async function mfaRoutes(app: FastifyInstance, context: RouteContext): Pr
     },
     async (request, reply) => {
       const { user, session } = await authenticate(request, context, { allowRestricted: true });
+      // Replacing a working authenticator is a security change: it needs a fresh step-up too.
+      if (await confirmedTotp(deps.store.db, user.id)) requireStepUp(context, session);
       const result = await confirmTotp(deps, user, session, request.body.code, clientOf(request));
       setSessionCookie(reply, context, result.newSessionToken);
       return { status: 'enabled' as const, ...(result.backupCodes ? { backupCodes: result.backupCodes } : {}) };

@@ -83,6 +83,8 @@ export async function resetPassword(deps: Deps, input: ResetInput, client: Clien
     await tx.updateTable('users').set({ password_hash: passwordHash, password_changed_at: now, updated_at: now }).where('id', '=', user.id).execute();
     await tx.deleteFrom('one_time_tokens').where('user_id', '=', user.id).where('purpose', '=', 'password_reset').where('id', '!=', row.id).execute();
     await revokeAllSessions(tx, user.id, now);
+    // A sign-in started with the old password must not be finished after the reset either.
+    await tx.deleteFrom('login_flows').where('user_id', '=', user.id).execute();
     await deps.mail.send(tx, 'password_changed', user.email, { at: now, resetUrl: `${deps.config.baseUrl}/forgot-password` });
     await deps.audit.record(tx, { type: 'password.reset', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { sessionsEnded: true } });
   };

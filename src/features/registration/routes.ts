@@ -9,6 +9,22 @@ import { register, resendVerification, verifyEmail } from './service.ts';
 
 const tags = ['Registration'];
 
+/**
+ * The link token, or the address and the 6-digit code. One object rather than a union, so that a
+ * missing or mistyped field is reported by name (a union only says "Invalid input").
+ */
+const verifyEmailBody = z
+  .strictObject({ token: tokenField.optional(), email: emailField.optional(), code: codeField.optional() })
+  .superRefine((body, ctx) => {
+    const issue = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
+    if (body.token !== undefined) {
+      if (body.email !== undefined || body.code !== undefined) issue('token', 'send either token, or email and code, not both');
+    } else if (body.email === undefined && body.code === undefined) issue('token', 'is required (or send email and code)');
+    else if (body.email === undefined) issue('email', 'is required');
+    else if (body.code === undefined) issue('code', 'is required');
+  })
+  .describe('Either `token` (from the link) or `email` and `code`.');
+
 export async function registrationRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { deps } = context;
@@ -52,12 +68,13 @@ export async function registrationRoutes(app: FastifyInstance, context: RouteCon
       schema: {
         tags,
         summary: 'Verify an email address with the link token or the 6-digit code',
-        body: z.union([z.strictObject({ token: tokenField }), z.strictObject({ email: emailField, code: codeField })]),
+        body: verifyEmailBody,
         response: { 200: statusBody('verified'), 400: errorBody, 429: errorBody },
       },
     },
     async (request) => {
-      await verifyEmail(deps, request.body, clientOf(request));
+      const { token, email, code } = request.body;
+      await verifyEmail(deps, token !== undefined ? { token } : { email: email ?? '', code: code ?? '' }, clientOf(request));
       return { status: 'verified' as const };
     },
   );

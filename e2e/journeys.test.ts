@@ -1,0 +1,187 @@
+/**
+ * Account journeys in real Chromium (Debian's, via Playwright), against a whole Bastion node with
+ * real SMTP. Each journey fails on any console error or uncaught page error, screenshots every page
+ * at phone and desktop sizes (test-results/screenshots/), and checks nothing overflows on a phone.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { decodeBase32, totp } from '../src/features/mfa/totp.ts';
+import { capture, launchChromium, openPage, type WatchedPage } from './support/browser.ts';
+import { startE2eNode, type E2eNode } from './support/node.ts';
+
+const PASSWORD = 'amber-lantern-voyage-47';
+
+let node: E2eNode;
+let browser: Browser;
+let watched: WatchedPage | undefined;
+let counter = 0;
+
+beforeAll(async () => {
+  node = await startE2eNode({ LOGIN_IP_LIMIT: '1000' });
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await node?.stop();
+});
+
+afterEach(async () => {
+  // Network 4xx answers are expected (a wrong password is a 401); anything else is a real error.
+  const errors = (watched?.errors ?? []).filter((e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e));
+  await watched?.context.close();
+  watched = undefined;
+  expect(errors).toEqual([]);
+});
+
+async function open(path: string): Promise<Page> {
+  watched = await openPage(browser, node.url);
+  await watched.page.goto(path);
+  return watched.page;
+}
+
+const email = (name: string) => `${name}${++counter}@example.com`;
+const totpNow = (secret: string) => totp(decodeBase32(secret), node.clock.now());
+const mailCode = (text: string) => /^\s{4}(\d{6})$/m.exec(text)?.[1] ?? '';
+const linkIn = (text: string, path: string) => new RegExp(`http://localhost:\\d+(/${path}\\?token=[A-Za-z0-9_-]+)`).exec(text)?.[1] ?? '';
+
+async function registerAndVerify(page: Page, address: string): Promise<void> {
+  await page.goto('/register');
+  await capture(page, 'register');
+  await page.getByLabel('Email').fill(address);
+  await page.getByLabel('Password', { exact: true }).fill('password');
+  await expect.poll(() => page.getByTestId('strength').textContent()).toMatch(/common|weak|too/i);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('I agree to the terms of service').check();
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(/\/check-email/);
+  await capture(page, 'check-email');
+  const mail = await node.waitForMail(address, /Verify your email/);
+  await page.goto(linkIn(mail.text, 'verify-email'));
+  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/verified/i);
+  await capture(page, 'verify-email');
+}
+
+async function signInPassword(page: Page, address: string, password = PASSWORD): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(address);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function enroll(page: Page): Promise<string> {
+  await page.waitForURL(/\/enroll-2fa/);
+  const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  await capture(page, 'enroll-2fa');
+  await page.getByLabel('Code from your authenticator app').fill(totpNow(secret));
+  await page.getByRole('button', { name: 'Enable two-factor authentication' }).click();
+  await expect.poll(() => page.getByTestId('backup-code').count()).toBe(10);
+  await capture(page, 'backup-codes');
+  await page.getByRole('button', { name: 'I have saved my backup codes' }).click();
+  await page.waitForURL(/\/dashboard/);
+  node.clock.advance(30_000);
+  return secret;
+}
+
+async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/login/);
+}
+
+describe('account journeys in Chromium', () => {
+  it('register → verify by mail → enroll TOTP → sign out → sign in with TOTP → sign out → sign in with an emailed code', async () => {
+    const address = email('journey');
+    const page = await open('/');
+    await page.waitForURL(/\/login/);
+    await capture(page, 'login');
+    await registerAndVerify(page, address);
+    await signInPassword(page, address);
+    remember(address, await enroll(page));
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBeTruthy();
+    await capture(page, 'dashboard');
+    await page.goto('/security');
+    await expect.poll(() => page.getByRole('button', { name: 'Change password' }).isVisible()).toBe(true);
+    await capture(page, 'security');
+    await signOut(page);
+
+    await signInPassword(page, address);
+    await page.getByLabel('Authenticator app').check();
+    await capture(page, 'login-second-factor');
+    await page.getByLabel('Authentication code').fill(totpNow((await secretOf(address))));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForURL(/\/dashboard/);
+    node.clock.advance(30_000);
+    await signOut(page);
+
+    const before = node.smtp.to(address).length;
+    await signInPassword(page, address);
+    await page.getByLabel('Email code').check();
+    await page.getByRole('button', { name: 'Send code' }).click();
+    const mail = await node.waitForMail(address, /sign-in code/, before);
+    await page.getByLabel('Authentication code').fill(mailCode(mail.text));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForURL(/\/dashboard/);
+  }, 120_000);
+
+  it('forgot password → reset with the second factor → sign in with the new password', async () => {
+    const address = email('reset');
+    const page = await open('/register');
+    await registerAndVerify(page, address);
+    await signInPassword(page, address);
+    const secret = await enroll(page);
+    remember(address, secret);
+    await signOut(page);
+
+    await page.goto('/forgot-password');
+    await capture(page, 'forgot-password');
+    await page.getByLabel('Email').fill(address);
+    await page.getByRole('button', { name: 'Send reset link' }).click();
+    const mail = await node.waitForMail(address, /Reset your password/);
+    await page.goto(linkIn(mail.text, 'reset-password'));
+    await capture(page, 'reset-password');
+    const newPassword = 'cobalt-meadow-thunder-58';
+    await page.getByLabel('New password').fill(newPassword);
+    await page.getByLabel('Authentication code').fill(totpNow(secret));
+    await page.getByRole('button', { name: 'Reset password' }).click();
+    await page.waitForURL(/\/login/);
+    node.clock.advance(30_000);
+    await signInPassword(page, address, newPassword);
+    await page.getByLabel('Authentication code').fill(totpNow(secret));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForURL(/\/dashboard/);
+  }, 120_000);
+
+  it('five wrong passwords → the locked page with the time it unlocks', async () => {
+    const address = email('locked');
+    const page = await open('/register');
+    await registerAndVerify(page, address);
+    for (let i = 0; i < 5; i++) {
+      await signInPassword(page, address, `wrong-password-${i}-x`);
+      await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/not right/i);
+    }
+    await signInPassword(page, address);
+    await page.waitForURL(/\/locked/);
+    await expect.poll(() => page.getByTestId('locked-until').textContent()).toBeTruthy();
+    await capture(page, 'locked');
+  }, 120_000);
+
+  it('shows a page-not-found page and serves the web app manifest', async () => {
+    const page = await open('/no-such-page');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/not found/i);
+    await capture(page, 'not-found');
+    const manifest = await page.evaluate(async () => (await fetch('/manifest.webmanifest')).json());
+    expect(manifest).toMatchObject({ name: 'Bastion', display: 'standalone' });
+    expect((manifest as { icons: { sizes: string }[] }).icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+  }, 60_000);
+});
+
+const secrets = new Map<string, string>();
+function remember(address: string, secret: string) {
+  secrets.set(address, secret);
+}
+async function secretOf(address: string): Promise<string> {
+  const secret = secrets.get(address);
+  if (!secret) throw new Error(`no secret remembered for ${address}`);
+  return secret;
+}

@@ -1,0 +1,46 @@
+/**
+ * Changing the password from security settings: needs the current password and a fresh step-up,
+ * applies the policy, ends every other session, emails the owner and records the time (withdrawals
+ * can be held after it). Wrong current passwords count toward the account's password lockout.
+ */
+import type { Deps } from '../../deps.ts';
+import { unauthorized } from '../../errors.ts';
+import { hashPassword, verifyPassword } from '../../crypto/password.ts';
+import type { ClientInfo } from '../../http/request-context.ts';
+import { inTransaction } from '../../store/database.ts';
+import { lockedError } from '../mfa/second-factor.ts';
+import { normalizePassword } from '../registration/password-policy.ts';
+import { enforcePasswordPolicy } from '../registration/service.ts';
+import { revokeAllSessions, type Session } from '../sessions/sessions.ts';
+import { notifyLocked, passwordKey, PASSWORD_LOCKOUT } from '../users/account-lock.ts';
+import type { User } from '../users/users.ts';
+
+export async function changePassword(
+  deps: Deps,
+  user: User,
+  session: Session,
+  input: { currentPassword: string; newPassword: string },
+  client: ClientInfo,
+): Promise<void> {
+  const password = enforcePasswordPolicy(deps, input.newPassword, user.email);
+  const key = passwordKey(user.email);
+  const reserved = await deps.throttle.acquire(key, PASSWORD_LOCKOUT);
+  if (!reserved.ok) throw lockedError(reserved.lockedUntil ?? deps.clock.now() + reserved.retryAfterMs, deps.clock.now());
+  if (!(await verifyPassword(user.password_hash, normalizePassword(input.currentPassword)))) {
+    const failed = await deps.throttle.fail(key, PASSWORD_LOCKOUT);
+    await inTransaction(deps.store.db, async (tx) => {
+      await deps.audit.record(tx, { type: 'password.change_failed', userId: user.id, ip: client.ip, userAgent: client.userAgent });
+      if (failed.locked) await notifyLocked(deps, tx, user, failed.lockedUntil, 'password', client);
+    });
+    throw unauthorized('invalid_credentials', 'Your current password is not right.');
+  }
+  await deps.throttle.succeed(key);
+  const passwordHash = await hashPassword(password);
+  const now = deps.clock.now();
+  await inTransaction(deps.store.db, async (tx) => {
+    await tx.updateTable('users').set({ password_hash: passwordHash, password_changed_at: now, updated_at: now }).where('id', '=', user.id).execute();
+    await revokeAllSessions(tx, user.id, now, session.id);
+    await deps.mail.send(tx, 'password_changed', user.email, { at: now, resetUrl: `${deps.config.baseUrl}/forgot-password` });
+    await deps.audit.record(tx, { type: 'password.changed', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { otherSessionsEnded: true } });
+  });
+}

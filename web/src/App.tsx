@@ -1,0 +1,46 @@
+/** The route table: one page per path, everything inside the shared layout. */
+import type { ComponentType } from 'react';
+import { Layout } from './components/Layout.tsx';
+import { CheckEmailPage } from './pages/CheckEmail.tsx';
+import { DashboardPage } from './pages/Dashboard.tsx';
+import { Enroll2faPage } from './pages/Enroll2fa.tsx';
+import { ForgotPasswordPage } from './pages/ForgotPassword.tsx';
+import { HomePage } from './pages/Home.tsx';
+import { LockedPage } from './pages/Locked.tsx';
+import { LoginPage } from './pages/Login.tsx';
+import { NotFoundPage } from './pages/NotFound.tsx';
+import { RegisterPage } from './pages/Register.tsx';
+import { ResetPasswordPage } from './pages/ResetPassword.tsx';
+import { SecurityPage } from './pages/Security.tsx';
+import { UnlockPage } from './pages/Unlock.tsx';
+import { VerifyEmailPage } from './pages/VerifyEmail.tsx';
+import { useLocation } from './router.tsx';
+import { SessionProvider } from './session.tsx';
+
+export const ROUTES: Record<string, ComponentType> = {
+  '/': HomePage,
+  '/register': RegisterPage,
+  '/check-email': CheckEmailPage,
+  '/verify-email': VerifyEmailPage,
+  '/login': LoginPage,
+  '/enroll-2fa': Enroll2faPage,
+  '/forgot-password': ForgotPasswordPage,
+  '/reset-password': ResetPasswordPage,
+  '/unlock': UnlockPage,
+  '/locked': LockedPage,
+  '/dashboard': DashboardPage,
+  '/security': SecurityPage,
+};
+
+export function App() {
+  const { pathname } = useLocation();
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+  const Route = ROUTES[path] ?? NotFoundPage;
+  return (
+    <SessionProvider>
+      <Layout>
+        <Route key={path} />
+      </Layout>
+    </SessionProvider>
+  );
+}

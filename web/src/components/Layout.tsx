@@ -1,0 +1,102 @@
+/** The frame around every page: header (brand, Sign out) and footer (Dev inbox in development). */
+import { useEffect, useState, type ReactNode } from 'react';
+import { isApiError, post } from '../api.ts';
+import { errorMessage } from '../errors.ts';
+import { Link, navigate } from '../router.tsx';
+import { useSession } from '../session.tsx';
+import { ErrorMessage } from './Messages.tsx';
+import { ShieldMark } from './ShieldMark.tsx';
+
+export function Layout({ children }: { children: ReactNode }) {
+  return (
+    <div className="app">
+      <Header />
+      <main id="main" className="main">
+        {children}
+      </main>
+      <Footer />
+    </div>
+  );
+}
+
+function Header() {
+  const { me, clear } = useSession();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+
+  const signOut = async () => {
+    setBusy(true);
+    setError('');
+    try {
+      await post('/api/auth/logout');
+    } catch (failure) {
+      // An ended session is as good as signed out; anything else is worth saying.
+      const ended = isApiError(failure) && failure.status === 401;
+      if (!ended) {
+        setBusy(false);
+        setError(errorMessage(failure));
+        return;
+      }
+    }
+    setBusy(false);
+    clear();
+    navigate('/login');
+  };
+
+  return (
+    <header className="header">
+      <div className="header-inner">
+        <Link to="/" className="brand">
+          <ShieldMark />
+          <span>Bastion</span>
+        </Link>
+        {me ? (
+          <nav className="header-nav" aria-label="Account">
+            {!me.session.restricted ? (
+              <>
+                <Link to="/dashboard">Dashboard</Link>
+                <Link to="/security">Security</Link>
+              </>
+            ) : null}
+            <button type="button" className="button-secondary button-small" onClick={signOut} disabled={busy} aria-busy={busy}>
+              {busy ? 'Signing out…' : 'Sign out'}
+            </button>
+          </nav>
+        ) : null}
+      </div>
+      {error ? (
+        <div className="header-error">
+          <ErrorMessage>{error}</ErrorMessage>
+        </div>
+      ) : null}
+    </header>
+  );
+}
+
+function Footer() {
+  const [devInbox, setDevInbox] = useState(false);
+
+  useEffect(() => {
+    let current = true;
+    fetch('/dev/mail.json', { credentials: 'same-origin' }).then(
+      (response) => {
+        if (current) setDevInbox(response.status === 200);
+      },
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, []);
+
+  return (
+    <footer className="footer">
+      <p>Bastion keeps your account safe with two-factor authentication.</p>
+      {devInbox ? (
+        <p>
+          <a href="/dev/mail">Dev inbox</a>
+        </p>
+      ) : null}
+    </footer>
+  );
+}

@@ -1,0 +1,32 @@
+/**
+ * Messages announced to assistive technology: errors as role="alert", information as role="status".
+ * Nothing is rendered while there is nothing to say.
+ */
+import type { ReactNode } from 'react';
+
+export function ErrorMessage({ children }: { children: ReactNode }) {
+  if (!children) return null;
+  return (
+    <div className="message message-error" role="alert">
+      {children}
+    </div>
+  );
+}
+
+export function StatusMessage({ children }: { children: ReactNode }) {
+  if (!children) return null;
+  return (
+    <div className="message message-info" role="status">
+      {children}
+    </div>
+  );
+}
+
+export function SuccessMessage({ children }: { children: ReactNode }) {
+  if (!children) return null;
+  return (
+    <div className="message message-success" role="status">
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,331 @@
+/**
+ * Sign-in in three steps on one page: (1) email and password, (2) the second factor, and
+ * (3) confirming a new device when the API asks for it.
+ */
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { isApiError, post, type LoginStart, type NextStep, type SecondFactor } from '../api.ts';
+import { errorMessage, lockedPagePath } from '../errors.ts';
+import { PasswordField, RadioGroup, SubmitButton, TextField } from '../components/Fields.tsx';
+import { ErrorMessage, StatusMessage, SuccessMessage } from '../components/Messages.tsx';
+import { Page } from '../components/Page.tsx';
+import { Link, navigate, useLocation } from '../router.tsx';
+import { useSession } from '../session.tsx';
+
+type Step = 'password' | 'second' | 'device';
+
+const METHOD_LABELS: Record<SecondFactor, string> = {
+  totp: 'Authenticator app',
+  email_code: 'Email code',
+  backup_code: 'Backup code',
+};
+const METHOD_ORDER: SecondFactor[] = ['totp', 'email_code', 'backup_code'];
+
+const STEP_TITLES: Record<Step, string> = {
+  password: 'Step 1 of 2: your email and password',
+  second: 'Step 2 of 2: confirm it is you',
+  device: 'Confirm this device',
+};
+
+export function LoginPage() {
+  const { query } = useLocation();
+  const { refresh } = useSession();
+  const [step, setStep] = useState<Step>('password');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [flow, setFlow] = useState('');
+  const [methods, setMethods] = useState<SecondFactor[]>([]);
+  const [method, setMethod] = useState<SecondFactor>('totp');
+  const [code, setCode] = useState('');
+  const [emailCodeSent, setEmailCodeSent] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState('');
+  const [info, setInfo] = useState('');
+  const [unverified, setUnverified] = useState(false);
+  const [resending, setResending] = useState(false);
+  const [resent, setResent] = useState(false);
+
+  const stepHeading = useRef<HTMLHeadingElement>(null);
+  const firstRender = useRef(true);
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    stepHeading.current?.focus();
+  }, [step]);
+
+  const banner = query.get('verified')
+    ? 'Your email address is verified. Sign in to continue.'
+    : query.get('reset')
+      ? 'Your password was reset. Sign in with your new password.'
+      : query.get('unlocked')
+        ? 'Your account is unlocked. Sign in to continue.'
+        : '';
+
+  const backToStart = (message: string) => {
+    setStep('password');
+    setPassword('');
+    setFlow('');
+    setCode('');
+    setEmailCodeSent(false);
+    setError(message);
+    setInfo('');
+  };
+
+  const afterStart = async (answer: LoginStart) => {
+    const next: NextStep[] = answer.next;
+    setFlow(answer.flow);
+    if (next.includes('enroll_2fa')) {
+      await refresh().catch(() => null);
+      navigate('/enroll-2fa');
+      return;
+    }
+    if (next.includes('confirm_device')) {
+      setStep('device');
+      return;
+    }
+    const offered = METHOD_ORDER.filter((m) => next.includes(m));
+    setMethods(offered);
+    setMethod(offered[0] ?? 'totp');
+    setCode('');
+    setEmailCodeSent(false);
+    setStep('second');
+  };
+
+  const signIn = async (event: FormEvent) => {
+    event.preventDefault();
+    setError('');
+    setInfo('');
+    setUnverified(false);
+    setResent(false);
+    if (!email.trim() || !password) {
+      setError(!email.trim() ? 'Enter your email address.' : 'Enter your password.');
+      return;
+    }
+    setBusy(true);
+    try {
+      const answer = await post<LoginStart>('/api/auth/login', { email: email.trim(), password });
+      await afterStart(answer);
+    } catch (failure) {
+      if (isApiError(failure, 'account_locked')) {
+        navigate(lockedPagePath(failure));
+        return;
+      }
+      if (isApiError(failure, 'email_not_verified')) setUnverified(true);
+      setError(errorMessage(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const resendVerification = async () => {
+    setResending(true);
+    setError('');
+    try {
+      await post('/api/auth/resend-verification', { email: email.trim() });
+      setResent(true);
+    } catch (failure) {
+      setError(errorMessage(failure));
+    } finally {
+      setResending(false);
+    }
+  };
+
+  const sendEmailCode = async () => {
+    setSending(true);
+    setError('');
+    setInfo('');
+    try {
+      await post('/api/auth/login/email-code', { flow });
+      setEmailCodeSent(true);
+      setInfo(`We sent a 6-digit code to ${email.trim()}. It is valid for 10 minutes.`);
+    } catch (failure) {
+      if (isApiError(failure, 'flow_expired')) backToStart(errorMessage(failure));
+      else setError(errorMessage(failure));
+    } finally {
+      setSending(false);
+    }
+  };
+
+  const verify = async (event: FormEvent) => {
+    event.preventDefault();
+    setError('');
+    const entered = method === 'backup_code' ? code.trim() : code.replace(/\s+/g, '');
+    if (!entered) {
+      setError(method === 'backup_code' ? 'Enter one of your backup codes.' : 'Enter the 6-digit code.');
+      return;
+    }
+    setBusy(true);
+    try {
+      const answer = await post<{ user?: unknown; next?: NextStep[] }>('/api/auth/login/verify', { flow, method, code: entered });
+      if (answer.next?.includes('confirm_device')) {
+        setCode('');
+        setInfo('');
+        setStep('device');
+        return;
+      }
+      navigate('/dashboard');
+    } catch (failure) {
+      if (isApiError(failure, 'account_locked')) navigate(lockedPagePath(failure));
+      else if (isApiError(failure, 'flow_expired')) backToStart(errorMessage(failure));
+      else setError(errorMessage(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const confirmDevice = async (event: FormEvent) => {
+    event.preventDefault();
+    setError('');
+    const entered = code.trim();
+    if (!entered) {
+      setError('Enter the code from the email.');
+      return;
+    }
+    setBusy(true);
+    try {
+      await post('/api/auth/login/confirm-device', { flow, code: entered });
+      navigate('/dashboard');
+    } catch (failure) {
+      if (isApiError(failure, 'account_locked')) navigate(lockedPagePath(failure));
+      else if (isApiError(failure, 'flow_expired')) backToStart(errorMessage(failure));
+      else setError(errorMessage(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const chooseMethod = (next: SecondFactor) => {
+    setMethod(next);
+    setCode('');
+    setError('');
+    setInfo('');
+  };
+
+  return (
+    <Page title="Sign in">
+      <SuccessMessage>{step === 'password' ? banner : ''}</SuccessMessage>
+      <h2 className="step-title" ref={stepHeading} tabIndex={-1}>
+        {STEP_TITLES[step]}
+      </h2>
+
+      {step === 'password' ? (
+        <form onSubmit={signIn} noValidate aria-busy={busy}>
+          <TextField label="Email" type="email" value={email} onValueChange={setEmail} autoComplete="username" autoCapitalize="off" spellCheck={false} />
+          <PasswordField label="Password" value={password} onValueChange={setPassword} autoComplete="current-password" />
+          <ErrorMessage>{error}</ErrorMessage>
+          {unverified ? (
+            <div className="inline-actions">
+              <button type="button" className="button-secondary" onClick={resendVerification} disabled={resending} aria-busy={resending}>
+                {resending ? 'Sending…' : 'Resend verification email'}
+              </button>
+              {resent ? (
+                <StatusMessage>
+                  We sent a new verification email to {email.trim()}.{' '}
+                  <Link to={`/check-email?email=${encodeURIComponent(email.trim())}`}>Enter the code from it</Link>
+                </StatusMessage>
+              ) : null}
+            </div>
+          ) : null}
+          <SubmitButton busy={busy} label="Sign in" busyLabel="Signing in…" className="button-block" />
+          <p className="links">
+            <Link to="/forgot-password">Forgot password?</Link>
+            <Link to="/register">Create account</Link>
+          </p>
+        </form>
+      ) : null}
+
+      {step === 'second' ? (
+        <form onSubmit={verify} noValidate aria-busy={busy}>
+          <p className="muted">
+            Signing in as <strong className="wrap">{email.trim()}</strong>
+          </p>
+          <RadioGroup
+            legend="Choose how to confirm"
+            name="method"
+            choices={methods.map((m) => ({ value: m, label: METHOD_LABELS[m] }))}
+            value={method}
+            onValueChange={chooseMethod}
+          />
+          {method === 'totp' ? (
+            <TextField
+              key="totp"
+              label="Authentication code"
+              hint="Open your authenticator app and enter the 6-digit code it shows for Bastion."
+              value={code}
+              onValueChange={setCode}
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={12}
+            />
+          ) : null}
+          {method === 'email_code' ? (
+            <>
+              <div className="inline-actions">
+                <button type="button" className="button-secondary" onClick={sendEmailCode} disabled={sending} aria-busy={sending}>
+                  {sending ? 'Sending…' : 'Send code'}
+                </button>
+              </div>
+              {emailCodeSent ? (
+                <TextField
+                  key="email_code"
+                  label="Authentication code"
+                  hint="Enter the 6-digit code from the email."
+                  value={code}
+                  onValueChange={setCode}
+                  inputMode="numeric"
+                  autoComplete="one-time-code"
+                  maxLength={12}
+                />
+              ) : null}
+            </>
+          ) : null}
+          {method === 'backup_code' ? (
+            <TextField
+              key="backup_code"
+              label="Backup code"
+              hint="Enter one of the backup codes you saved. Each code works once."
+              value={code}
+              onValueChange={setCode}
+              autoComplete="off"
+              autoCapitalize="off"
+              spellCheck={false}
+              maxLength={32}
+            />
+          ) : null}
+          <StatusMessage>{info}</StatusMessage>
+          <ErrorMessage>{error}</ErrorMessage>
+          <SubmitButton busy={busy} label="Verify" busyLabel="Verifying…" disabled={method === 'email_code' && !emailCodeSent} className="button-block" />
+          <p className="links">
+            <button type="button" className="button-link" onClick={() => backToStart('')}>
+              Start over
+            </button>
+            <Link to="/forgot-password">Forgot password?</Link>
+          </p>
+        </form>
+      ) : null}
+
+      {step === 'device' ? (
+        <form onSubmit={confirmDevice} noValidate aria-busy={busy}>
+          <StatusMessage>We emailed you a link to confirm this device. Open it, or enter the code from that email here.</StatusMessage>
+          <TextField
+            label="Verification code"
+            value={code}
+            onValueChange={setCode}
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            maxLength={32}
+          />
+          <ErrorMessage>{error}</ErrorMessage>
+          <SubmitButton busy={busy} label="Confirm" busyLabel="Confirming…" className="button-block" />
+          <p className="links">
+            <button type="button" className="button-link" onClick={() => backToStart('')}>
+              Start over
+            </button>
+          </p>
+        </form>
+      ) : null}
+    </Page>
+  );
+}

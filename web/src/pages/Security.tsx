@@ -1,0 +1,211 @@
+/**
+ * Security settings: two-factor methods (replace the authenticator, new backup codes) and the
+ * password. Sensitive actions ask for a fresh authenticator code when the server wants one.
+ */
+import { useCallback, useState, type FormEvent } from 'react';
+import { ApiError, isApiError, post } from '../api.ts';
+import { errorMessage } from '../errors.ts';
+import { BackupCodes } from '../components/BackupCodes.tsx';
+import { PasswordField, SubmitButton } from '../components/Fields.tsx';
+import { ErrorMessage, StatusMessage, SuccessMessage } from '../components/Messages.tsx';
+import { Page } from '../components/Page.tsx';
+import { useStepUp } from '../components/StepUp.tsx';
+import { StrengthMeter } from '../components/StrengthMeter.tsx';
+import { Link, navigate } from '../router.tsx';
+import { useSession, useSignedIn } from '../session.tsx';
+
+type Section = 'two-factor' | 'password';
+
+export function SecurityPage() {
+  const { me, error: loadError, reload } = useSignedIn();
+  const { refresh, clear } = useSession();
+  const [errors, setErrors] = useState<Record<Section, string>>({ 'two-factor': '', password: '' });
+  const [codes, setCodes] = useState<string[] | null>(null);
+  const [generating, setGenerating] = useState(false);
+  const [opening, setOpening] = useState(false);
+  const [currentPassword, setCurrentPassword] = useState('');
+  const [newPassword, setNewPassword] = useState('');
+  const [changing, setChanging] = useState(false);
+  const [changed, setChanged] = useState(false);
+
+  const report = useCallback(
+    (section: Section, failure: unknown) => {
+      if (isApiError(failure, 'not_authenticated')) {
+        clear();
+        navigate('/login', { replace: true });
+        return;
+      }
+      if (isApiError(failure, 'enroll_2fa_required')) {
+        navigate('/enroll-2fa', { replace: true });
+        return;
+      }
+      const message =
+        section === 'password' && isApiError(failure, 'invalid_credentials') ? 'Your current password is not right.' : errorMessage(failure);
+      setErrors((all) => ({ ...all, [section]: message }));
+    },
+    [clear],
+  );
+
+  /** Lets step_up_required through (the prompt handles it); reports everything else in its section. */
+  const guarded = (section: Section, action: () => Promise<void>) => async () => {
+    setErrors((all) => ({ ...all, [section]: '' }));
+    try {
+      await action();
+    } catch (failure) {
+      if (isApiError(failure, 'step_up_required')) throw failure;
+      report(section, failure);
+    }
+  };
+
+  const stepUp = useStepUp(useCallback((failure: unknown) => report('two-factor', failure), [report]));
+
+  const replaceAuthenticator = () =>
+    stepUp.run(
+      guarded('two-factor', async () => {
+        setOpening(true);
+        try {
+          const latest = await refresh();
+          if (!latest) throw new ApiError(401, 'not_authenticated', 'Not signed in.');
+          if (!latest.session.stepUpFresh) throw new ApiError(403, 'step_up_required', 'Step-up needed.');
+          navigate('/enroll-2fa');
+        } finally {
+          setOpening(false);
+        }
+      }),
+    );
+
+  const generateCodes = () =>
+    stepUp.run(
+      guarded('two-factor', async () => {
+        setGenerating(true);
+        setCodes(null);
+        try {
+          const answer = await post<{ backupCodes: string[] }>('/api/me/2fa/backup-codes');
+          setCodes(answer.backupCodes);
+          await refresh().catch(() => null);
+        } finally {
+          setGenerating(false);
+        }
+      }),
+    );
+
+  const changePassword = (event: FormEvent) => {
+    event.preventDefault();
+    setChanged(false);
+    if (!currentPassword || !newPassword) {
+      setErrors((all) => ({ ...all, password: !currentPassword ? 'Enter your current password.' : 'Choose a new password.' }));
+      return;
+    }
+    const body = { currentPassword, newPassword };
+    void stepUp.run(
+      guarded('password', async () => {
+        setChanging(true);
+        try {
+          await post('/api/me/password', body);
+          setChanged(true);
+          setCurrentPassword('');
+          setNewPassword('');
+          await refresh().catch(() => null);
+        } finally {
+          setChanging(false);
+        }
+      }),
+    );
+  };
+
+  if (!me) {
+    return (
+      <Page title="Security settings" wide>
+        {loadError ? (
+          <>
+            <ErrorMessage>{loadError}</ErrorMessage>
+            <button type="button" onClick={reload}>
+              Try again
+            </button>
+          </>
+        ) : (
+          <StatusMessage>Loading your security settings…</StatusMessage>
+        )}
+      </Page>
+    );
+  }
+
+  const { twoFactor } = me.security;
+  const totpOn = twoFactor.methods.includes('totp') || twoFactor.enabled;
+
+  return (
+    <Page title="Security settings" wide>
+      {stepUp.prompt}
+      <div className="grid">
+        <section className="panel">
+          <h2>Two-factor authentication</h2>
+          <dl className="summary">
+            <div>
+              <dt>Authenticator app</dt>
+              <dd>{totpOn ? 'On' : 'Off'}</dd>
+            </div>
+            <div>
+              <dt>Backup codes</dt>
+              <dd>
+                {twoFactor.backupCodesRemaining} unused {twoFactor.backupCodesRemaining === 1 ? 'code' : 'codes'} left
+              </dd>
+            </div>
+            {twoFactor.methods.includes('email_code') ? (
+              <div>
+                <dt>Emailed codes</dt>
+                <dd>Available when you sign in</dd>
+              </div>
+            ) : null}
+          </dl>
+          <ErrorMessage>{errors['two-factor']}</ErrorMessage>
+          <div className="actions">
+            {totpOn ? (
+              <button type="button" className="button-secondary" onClick={replaceAuthenticator} disabled={opening || stepUp.asking} aria-busy={opening}>
+                {opening ? 'Opening…' : 'Replace authenticator'}
+              </button>
+            ) : (
+              <Link to="/enroll-2fa" className="button-like">
+                Set up authenticator app
+              </Link>
+            )}
+            {totpOn ? (
+              <button type="button" className="button-secondary" onClick={generateCodes} disabled={generating || stepUp.asking} aria-busy={generating}>
+                {generating ? 'Generating…' : 'Generate new backup codes'}
+              </button>
+            ) : null}
+          </div>
+          {totpOn && !codes ? <p className="muted small">New backup codes replace all your old ones.</p> : null}
+          {codes ? (
+            <>
+              <BackupCodes codes={codes} email={me.user.email} />
+              <button type="button" onClick={() => setCodes(null)}>
+                I have saved my backup codes
+              </button>
+            </>
+          ) : null}
+        </section>
+
+        <section className="panel">
+          <h2>Password</h2>
+          <p className="muted small">
+            {me.security.passwordChangedAt ? `Last changed ${new Date(me.security.passwordChangedAt).toLocaleString()}. ` : ''}
+            Changing it signs you out on your other devices.
+          </p>
+          <form onSubmit={changePassword} noValidate aria-busy={changing}>
+            <PasswordField label="Current password" value={currentPassword} onValueChange={setCurrentPassword} autoComplete="current-password" />
+            <PasswordField
+              label="New password"
+              value={newPassword}
+              onValueChange={setNewPassword}
+              autoComplete="new-password"
+              after={<StrengthMeter password={newPassword} email={me.user.email} />}
+            />
+            <ErrorMessage>{errors.password}</ErrorMessage>
+            {changed ? <SuccessMessage>Your password was changed. Your other sessions were signed out.</SuccessMessage> : null}
+            <SubmitButton busy={changing} label="Change password" busyLabel="Changing password…" disabled={stepUp.asking} />
+          </form>
+        </section>
+      </div>
+    </Page>
+  );
+}
