@@ -166,6 +166,98 @@ describe('account journeys in Chromium', () => {
     await capture(page, 'locked');
   }, 120_000);
 
+  it('signs in using the keyboard alone', async () => {
+    // Registering: every field and the button in order, with Tab. Forgetting the terms is announced
+    // and focus goes to the checkbox, which Space ticks.
+    const page = await open('/register');
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'h1', name: 'Create your account' });
+    await tab(page, { tag: 'input', type: 'email', name: 'Email' });
+    await page.keyboard.type(email('keyboard-register'));
+    await tab(page, { tag: 'input', type: 'password', name: 'Password' });
+    await page.keyboard.type(PASSWORD);
+    await tab(page, { tag: 'button', name: 'Show' });
+    await tab(page, { tag: 'input', type: 'checkbox', name: 'I agree to the terms of service' });
+    await tab(page, { tag: 'button', type: 'submit', name: 'Create account' });
+    await expect.poll(() => page.getByTestId('strength').getAttribute('data-ok')).toBe('true');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/agree to the terms/i);
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'input', type: 'checkbox', name: 'I agree to the terms of service' });
+    await page.keyboard.press('Space');
+    await tab(page, { tag: 'button', type: 'submit', name: 'Create account' });
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/check-email/);
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'h1', name: 'Check your email' });
+
+    // A fresh verified account, made through the API from the page.
+    const address = email('keyboard');
+    const registered = await page.request.post('/api/auth/register', { data: { email: address, password: PASSWORD } });
+    expect(registered.status()).toBe(202);
+    const mail = await node.waitForMail(address, /Verify your email/);
+    await page.goto(linkIn(mail.text, 'verify-email'));
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/verified/i);
+
+    // Signing in with a wrong password: the error is announced and focus goes back to the password.
+    await page.goto('/login');
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'h1', name: 'Sign in' });
+    await tab(page, { tag: 'input', type: 'email', name: 'Email' });
+    await page.keyboard.type(address);
+    await tab(page, { tag: 'input', type: 'password', name: 'Password' });
+    await page.keyboard.type('not-the-right-password-1');
+    await tab(page, { tag: 'button', name: 'Show' });
+    await tab(page, { tag: 'button', type: 'submit', name: 'Sign in' });
+    await page.keyboard.press('Enter');
+    const announced = page.locator('[role="alert"], [aria-live="polite"], [aria-live="assertive"]').filter({ hasText: /email or password is not right/i });
+    await expect.poll(() => announced.count()).toBeGreaterThan(0);
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'input', type: 'password', name: 'Password' });
+    // The field is marked invalid and described by the error, so it is read again with the field.
+    const passwordField = page.getByLabel('Password', { exact: true });
+    expect(await passwordField.getAttribute('aria-invalid')).toBe('true');
+    const alertId = await page.getByRole('alert').getAttribute('id');
+    expect(alertId).toBeTruthy();
+    expect((await passwordField.getAttribute('aria-describedby'))?.split(' ')).toContain(alertId);
+    await capture(page, 'login-error');
+
+    // Correcting it: typing replaces the wrong password, Enter submits.
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'input', type: 'password', name: 'Password' });
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/enroll-2fa/);
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'h1', name: 'Set up two-factor authentication' });
+  }, 120_000);
+
+  it('links the dev inbox in the footer only when the server reports one, without probing for it', async () => {
+    // This node sends mail over SMTP, so /api/app-info reports no dev inbox.
+    watched = await openPage(browser, node.url);
+    const page = watched.page;
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+    const info = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/app-info');
+    await page.goto('/login');
+    expect(await (await info).json()).toMatchObject({ name: expect.any(String), devInbox: null });
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'h1' });
+    expect(await page.getByRole('contentinfo').getByRole('link', { name: 'Dev inbox' }).count()).toBe(0);
+    expect(requested.filter((path) => path.startsWith('/dev/'))).toEqual([]);
+
+    // With a dev inbox reported, the footer links to it.
+    await page.route('**/api/app-info', (route) => route.fulfill({ json: { name: 'Bastion', devInbox: '/dev/mail' } }));
+    await page.reload();
+    const link = page.getByRole('contentinfo').getByRole('link', { name: 'Dev inbox' });
+    await expect.poll(() => link.getAttribute('href')).toBe('/dev/mail');
+  }, 60_000);
+
+  it('runs every signed-out page under the server\'s Content-Security-Policy', async () => {
+    // The other journeys switch the policy off so axe-core can be injected; here it is enforced, and
+    // any violation is a console error that fails the test.
+    watched = await openPage(browser, node.url, undefined, { enforceCsp: true });
+    const page = watched.page;
+    const paths = ['/login', '/register', '/forgot-password', '/check-email', '/verify-email', '/reset-password', '/unlock', '/locked', '/no-such-page'];
+    for (const path of paths) {
+      const response = await page.goto(path);
+      expect(response?.headers()['content-security-policy'], path).toMatch(/script-src 'self'/);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBeTruthy();
+    }
+  }, 60_000);
+
   it('shows a page-not-found page and serves the web app manifest', async () => {
     const page = await open('/no-such-page');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/not found/i);
@@ -175,6 +267,29 @@ describe('account journeys in Chromium', () => {
     expect((manifest as { icons: { sizes: string }[] }).icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
   }, 60_000);
 });
+
+/** What has keyboard focus: the element's tag, input type and accessible-ish name (label or text). */
+interface Focused {
+  tag: string;
+  type: string;
+  name: string;
+}
+
+const FOCUSED = `(() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return { tag: 'body', type: '', name: '' };
+  const labels = el.labels ? Array.from(el.labels, (label) => label.textContent).join(' ') : '';
+  const name = labels || el.getAttribute('aria-label') || el.textContent || '';
+  return { tag: el.tagName.toLowerCase(), type: el.getAttribute('type') ?? '', name: name.replace(/\\s+/g, ' ').trim() };
+})()`;
+
+const focused = (page: Page) => page.evaluate<Focused>(FOCUSED);
+
+/** Presses Tab once; focus must then be on the described element. */
+async function tab(page: Page, expected: Partial<Focused>): Promise<void> {
+  await page.keyboard.press('Tab');
+  expect(await focused(page)).toMatchObject(expected);
+}
 
 const secrets = new Map<string, string>();
 function remember(address: string, secret: string) {

@@ -9,6 +9,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Deps } from './deps.ts';
 import { createCookies, type Cookies } from './http/cookies.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
+import { appInfoRoutes } from './http/app-info.ts';
 import { healthRoutes } from './http/health.ts';
 import { logRequest } from './http/logging.ts';
 import { registerOpenApi } from './http/openapi.ts';
@@ -77,6 +78,7 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
   await registerSecurity(app, { https: secure, trustedOrigins: config.trustedOrigins, cookieNames: cookies.all });
   await registerOpenApi(app, { title: config.appName, baseUrl: config.baseUrl });
   await healthRoutes(app, deps.store);
+  await appInfoRoutes(app, { name: config.appName, devInbox: options.devInbox });
   if (options.devInbox) await devInboxRoutes(app, deps.store.db);
 
   const context: RouteContext = { deps, cookies };

@@ -77,6 +77,10 @@ const settings = z.object({
   LOGIN_IP_LIMIT: positiveInt(100),
   LOGIN_IP_WINDOW: duration('15m'),
   MAIL_POLL_INTERVAL: duration('1s'),
+  NEW_DEVICE_CONFIRMATION: z.enum(['always', 'risky', 'off'], { message: 'must be always, risky or off' }).default('always'),
+  ACTIVITY_RETENTION: duration('365d'),
+  FREEZE_COOLDOWN: duration('24h'),
+  WITHDRAWAL_HOLD: duration('24h'),
 });
 
 export type Settings = z.infer<typeof settings>;
@@ -105,6 +109,13 @@ export interface Config {
   passwordRequireComposition: boolean;
   loginIpLimit: { limit: number; windowMs: number };
   mailPollIntervalMs: number;
+  /** When a sign-in must be confirmed from the inbox: every new device, only risky sign-ins, or never. */
+  newDeviceConfirmation: 'always' | 'risky' | 'off';
+  activityRetentionMs: number;
+  /** How long an account frozen by its owner stays frozen before the owner may unfreeze it. */
+  freezeCooldownMs: number;
+  /** How long withdrawals are held after a security change. */
+  withdrawalHoldMs: number;
   /** Where secrets were generated, when they were (first start in development). */
   generatedSecretsFile: string | undefined;
 }
@@ -210,6 +221,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     passwordRequireComposition: s.PASSWORD_REQUIRE_COMPOSITION,
     loginIpLimit: { limit: s.LOGIN_IP_LIMIT, windowMs: s.LOGIN_IP_WINDOW },
     mailPollIntervalMs: s.MAIL_POLL_INTERVAL,
+    newDeviceConfirmation: s.NEW_DEVICE_CONFIRMATION,
+    activityRetentionMs: s.ACTIVITY_RETENTION,
+    freezeCooldownMs: s.FREEZE_COOLDOWN,
+    withdrawalHoldMs: s.WITHDRAWAL_HOLD,
     generatedSecretsFile,
   };
 }

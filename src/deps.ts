@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createKeyring, type Keyring } from './crypto/encryption.ts';
 import { createMail, type AntiPhishingLookup, type Mail } from './mail/outbox.ts';
+import { antiPhishingLookup } from './features/security-center/anti-phishing.ts';
 import type { Store } from './store/database.ts';
 import { createThrottle, type Throttle } from './throttle/index.ts';
 
@@ -39,7 +40,7 @@ export function createDeps(options: {
     store,
     keyring,
     log,
-    mail: createMail({ clock, keyring, appName: config.appName, baseUrl: config.baseUrl, ...(options.antiPhishingCode ? { antiPhishingCode: options.antiPhishingCode } : {}) }),
+    mail: createMail({ clock, keyring, appName: config.appName, baseUrl: config.baseUrl, antiPhishingCode: options.antiPhishingCode ?? antiPhishingLookup(keyring) }),
     audit: createAudit(clock),
     throttle: createThrottle({ redisUrl: config.redisUrl, db: store.db, clock }),
   };

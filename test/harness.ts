@@ -62,6 +62,9 @@ export async function createTestApp(dialect: Dialect, options: TestAppOptions = 
       ENCRYPTION_KEYS: TEST_KEY,
       SMTP_URL: smtp.url,
       LOG_LEVEL: options.logStream ? 'info' : 'silent',
+      // Most tests are not about devices: a new client is a new browser, which would otherwise
+      // always need an email confirmation. The security-center tests turn it back on.
+      NEW_DEVICE_CONFIRMATION: 'off',
       ...options.env,
     },
     { loadDotEnv: false },

@@ -6,6 +6,7 @@ import { createMail } from './outbox.ts';
 import { templates, type TemplateName } from './templates.ts';
 
 const ctx = { appName: 'Bastion', baseUrl: 'http://localhost:3000' };
+const LOCK = 'http://localhost:3000/lock-account?token=t';
 
 describe('email layout', () => {
   it('escapes data in HTML and keeps it readable in text', () => {
@@ -20,18 +21,24 @@ describe('email layout', () => {
     expect(out.html).toContain('href="#"');
   });
 
-  it('puts the anti-phishing code, or a hint, at the top of every template in HTML and text', () => {
+  it('puts the anti-phishing code, or a hint, at the top of every template in HTML and text, and a lock link in every alert', () => {
     const mail = createMail({ clock: new ManualClock(), keyring: createKeyring([{ id: 'k', key: Buffer.alloc(32) }]), ...ctx });
     const sample: { [T in TemplateName]: Parameters<(typeof templates)[T]>[0] } = {
       verify_email: { link: 'http://localhost:3000/verify-email?token=t', code: '123456' },
       signup_attempt: { loginUrl: 'http://localhost:3000/login', resetUrl: 'http://localhost:3000/forgot-password' },
       login_code: { code: '123456', minutes: 10 },
-      account_locked: { until: Date.UTC(2026, 0, 1, 12), unlockUrl: 'http://localhost:3000/unlock?token=t', resetUrl: 'http://localhost:3000/forgot-password' },
+      account_locked: { until: Date.UTC(2026, 0, 1, 12), unlockUrl: 'http://localhost:3000/unlock?token=t', resetUrl: 'http://localhost:3000/forgot-password', lockUrl: LOCK },
       password_reset: { link: 'http://localhost:3000/reset-password?token=t', minutes: 60 },
-      password_changed: { at: 0, resetUrl: 'http://localhost:3000/forgot-password' },
-      two_factor_enabled: { method: 'Authenticator app', at: 0 },
-      backup_code_used: { at: 0, remaining: 9 },
-      backup_codes_regenerated: { at: 0 },
+      password_changed: { at: 0, resetUrl: 'http://localhost:3000/forgot-password', lockUrl: LOCK },
+      two_factor_enabled: { method: 'Authenticator app', at: 0, lockUrl: LOCK },
+      backup_code_used: { at: 0, remaining: 9, lockUrl: LOCK },
+      backup_codes_regenerated: { at: 0, lockUrl: LOCK },
+      account_unlocked: { at: 0, lockUrl: LOCK },
+      anti_phishing_changed: { at: 0, code: 'Blue_Falcon-7', lockUrl: LOCK },
+      new_device: { device: 'Chrome 126 on Linux', ip: '81.2.69.142', location: 'Bracknell, GB', at: 0, link: 'http://localhost:3000/confirm-device?token=t', code: '123456', lockUrl: LOCK },
+      new_device_login: { device: 'Chrome 126 on Linux', ip: '81.2.69.142', location: 'Bracknell, GB', at: 0, lockUrl: LOCK },
+      account_frozen: { at: 0, cooldownHours: 24 },
+      account_unfrozen: { at: 0, lockUrl: LOCK },
     };
     for (const name of Object.keys(templates) as TemplateName[]) {
       const withCode = mail.renderFor(name, sample[name] as never, 'Blue_Falcon-7');
@@ -39,6 +46,11 @@ describe('email layout', () => {
       expect(withCode.text.split('\n')[0], name).toBe('Anti-phishing code: Blue_Falcon-7');
       const without = mail.renderFor(name, sample[name] as never, null);
       expect(without.text.split('\n')[0], name).toContain('set an anti-phishing code');
+      // Every alert carries the one-click lock link.
+      if ('lockUrl' in (sample[name] as object)) {
+        expect(withCode.html, name).toContain(`href="${LOCK}"`);
+        expect(withCode.text, name).toContain(LOCK);
+      }
     }
   });
 });

@@ -14,6 +14,8 @@ export interface MailContent {
   subject: string;
   heading: string;
   blocks: Block[];
+  /** Security alerts carry a one-click "lock my account" link (single-use, no sign-in needed). */
+  lockUrl?: string;
 }
 
 export interface Rendered {
@@ -87,6 +89,7 @@ export function render(ctx: LayoutContext, content: MailContent): Rendered {
 <p data-slot="anti-phishing" style="margin:0 0 20px;padding:8px 12px;background:#eef2ff;border-radius:4px;font-size:13px">${escapeHtml(slot)}</p>
 <h1 style="font-size:20px;margin:0 0 16px">${escapeHtml(content.heading)}</h1>
 ${content.blocks.map(blockHtml).join('\n')}
+${content.lockUrl ? `<hr style="border:none;border-top:1px solid #ddd;margin:20px 0"><p style="margin:0 0 8px;font-weight:bold">Wasn't you? Lock your account now.</p><p style="margin:0 0 12px;font-size:13px;color:#555">One click ends every session and blocks sign-ins, withdrawals and security changes. No sign-in needed.</p>${blockHtml({ kind: 'button', label: 'Lock my account', url: content.lockUrl })}` : ''}
 <p style="margin:24px 0 0;font-size:12px;color:#777">${escapeHtml(ctx.appName)} · ${escapeHtml(ctx.baseUrl)} · We never ask for your password, 2FA codes or recovery phrase.</p>
 </div></body></html>`;
   const text = [
@@ -95,6 +98,7 @@ ${content.blocks.map(blockHtml).join('\n')}
     content.heading,
     '',
     ...content.blocks.map((b) => `${blockText(b)}\n`),
+    ...(content.lockUrl ? [`Wasn't you? Lock your account now (ends every session, blocks sign-ins, withdrawals and security changes; no sign-in needed):\n${content.lockUrl}\n`] : []),
     '--',
     `${ctx.appName} · ${ctx.baseUrl} · We never ask for your password, 2FA codes or recovery phrase.`,
   ].join('\n');

@@ -39,7 +39,8 @@ export const templates = {
       { kind: 'note', text: 'If you are not signing in right now, someone has your password: change it at once.' },
     ],
   }),
-  account_locked: (d: { until: number; unlockUrl: string; resetUrl: string }): MailContent => ({
+  account_locked: (d: { until: number; unlockUrl: string; resetUrl: string; lockUrl: string }): MailContent => ({
+    lockUrl: d.lockUrl,
     subject: 'Your account was locked',
     heading: 'We locked your account after failed sign-in attempts',
     blocks: [
@@ -59,7 +60,8 @@ export const templates = {
       { kind: 'note', text: 'If you did not ask for this, ignore this email: your password stays as it is.' },
     ],
   }),
-  password_changed: (d: { at: number; resetUrl: string }): MailContent => ({
+  password_changed: (d: { at: number; resetUrl: string; lockUrl: string }): MailContent => ({
+    lockUrl: d.lockUrl,
     subject: 'Your password was changed',
     heading: 'Your password was changed',
     blocks: [
@@ -68,7 +70,8 @@ export const templates = {
       { kind: 'button', label: 'Reset my password', url: d.resetUrl },
     ],
   }),
-  two_factor_enabled: (d: { method: string; at: number }): MailContent => ({
+  two_factor_enabled: (d: { method: string; at: number; lockUrl: string }): MailContent => ({
+    lockUrl: d.lockUrl,
     subject: 'Two-factor authentication was turned on',
     heading: 'A second factor was added to your account',
     blocks: [
@@ -76,7 +79,8 @@ export const templates = {
       { kind: 'note', text: "This wasn't you? Reset your password at once and contact support." },
     ],
   }),
-  backup_code_used: (d: { at: number; remaining: number }): MailContent => ({
+  backup_code_used: (d: { at: number; remaining: number; lockUrl: string }): MailContent => ({
+    lockUrl: d.lockUrl,
     subject: 'A backup code was used',
     heading: 'A backup code was used to sign in',
     blocks: [
@@ -84,13 +88,63 @@ export const templates = {
       { kind: 'note', text: "This wasn't you? Reset your password and regenerate your backup codes at once." },
     ],
   }),
-  backup_codes_regenerated: (d: { at: number }): MailContent => ({
+  backup_codes_regenerated: (d: { at: number; lockUrl: string }): MailContent => ({
+    lockUrl: d.lockUrl,
     subject: 'New backup codes were created',
     heading: 'Your backup codes were replaced',
     blocks: [
       { kind: 'paragraph', text: `New backup codes were created at ${formatTime(d.at)}. The old ones no longer work.` },
       { kind: 'note', text: "This wasn't you? Reset your password at once and contact support." },
     ],
+  }),
+  account_unlocked: (d: { at: number; lockUrl: string }): MailContent => ({
+    lockUrl: d.lockUrl,
+    subject: 'Your account was unlocked',
+    heading: 'Your account was unlocked',
+    blocks: [{ kind: 'paragraph', text: `Your account was unlocked at ${formatTime(d.at)} with the link from our email.` }],
+  }),
+  anti_phishing_changed: (d: { at: number; code: string | null; lockUrl: string }): MailContent => ({
+    lockUrl: d.lockUrl,
+    subject: d.code ? 'Your anti-phishing code was changed' : 'Your anti-phishing code was removed',
+    heading: d.code ? 'Your anti-phishing code was changed' : 'Your anti-phishing code was removed',
+    blocks: [
+      d.code
+        ? { kind: 'paragraph', text: `From now on every email from us shows your new code: ${d.code}. An email without it is not from us.` }
+        : { kind: 'paragraph', text: 'Emails from us no longer show an anti-phishing code.' },
+      { kind: 'paragraph', text: `For your safety, withdrawals are held for 24 hours (changed at ${formatTime(d.at)}).` },
+    ],
+  }),
+  new_device: (d: { device: string; ip: string; location: string; at: number; link: string; code: string; lockUrl: string }): MailContent => ({
+    lockUrl: d.lockUrl,
+    subject: 'Confirm a sign-in from a new device',
+    heading: 'Is this you signing in?',
+    blocks: [
+      { kind: 'paragraph', text: 'Someone signed in to your account with your password and second factor from a device we do not know. The sign-in waits until you confirm it.' },
+      { kind: 'details', rows: [['Device', d.device], ['IP address', d.ip], ['Location', d.location], ['Time', formatTime(d.at)]] },
+      { kind: 'button', label: 'Yes, this is me: confirm the device', url: d.link },
+      { kind: 'code', label: 'Or enter this code on the sign-in page (valid 20 minutes):', code: d.code },
+      { kind: 'note', text: "This wasn't you? Do not confirm. Lock your account below, then reset your password." },
+    ],
+  }),
+  new_device_login: (d: { device: string; ip: string; location: string; at: number; lockUrl: string }): MailContent => ({
+    lockUrl: d.lockUrl,
+    subject: 'New sign-in to your account',
+    heading: 'A new device signed in to your account',
+    blocks: [{ kind: 'details', rows: [['Device', d.device], ['IP address', d.ip], ['Location', d.location], ['Time', formatTime(d.at)]] }],
+  }),
+  account_frozen: (d: { at: number; cooldownHours: number }): MailContent => ({
+    subject: 'Your account is locked',
+    heading: 'You locked your account',
+    blocks: [
+      { kind: 'paragraph', text: `Your account was locked at ${formatTime(d.at)}. Every session was ended; sign-ins, withdrawals and security changes are blocked.` },
+      { kind: 'paragraph', text: `After ${d.cooldownHours} hours you can unlock it by signing in with your password and authenticator app, then confirming from this inbox. Support can also help.` },
+    ],
+  }),
+  account_unfrozen: (d: { at: number; lockUrl: string }): MailContent => ({
+    lockUrl: d.lockUrl,
+    subject: 'Your account is unlocked',
+    heading: 'Your account is unlocked again',
+    blocks: [{ kind: 'paragraph', text: `Your account was unlocked at ${formatTime(d.at)} after a sign-in with your password, authenticator app and this inbox.` }],
   }),
 } satisfies Record<string, (data: never) => MailContent>;
 

@@ -6,10 +6,12 @@ import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
 import type { Store } from './database.ts';
 import * as m001 from './migrations/001_foundation.ts';
 import * as m002 from './migrations/002_accounts.ts';
+import * as m003 from './migrations/003_security_center.ts';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
   '002_accounts': m002,
+  '003_security_center': m003,
 };
 
 function migrator(store: Store): Migrator {

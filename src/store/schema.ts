@@ -85,6 +85,8 @@ export interface UsersTable {
   kyc_level: number;
   /** Sealed anti-phishing code (security center), null when not set. */
   anti_phishing_sealed: string | null;
+  /** Set while the owner has frozen the account ("lock my account"). */
+  frozen_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -106,7 +108,7 @@ export interface LoginFlowsTable {
   user_id: string;
   /** SHA-256 of the flow cookie: the flow works only in the browser that started it. */
   binding_hash: string;
-  state: 'second_factor' | 'enroll';
+  state: 'second_factor' | 'enroll' | 'confirm_device';
   failed_attempts: number;
   email_code_hash: string | null;
   email_code_expires_at: number | null;
@@ -114,6 +116,13 @@ export interface LoginFlowsTable {
   expires_at: number;
   ip: string | null;
   user_agent: string | null;
+  /** New-device confirmation: the emailed code and link (hashed), their expiry, and when confirmed. */
+  device_code_hash: string | null;
+  device_token_hash: string | null;
+  device_expires_at: number | null;
+  device_confirmed_at: number | null;
+  /** The second factor that was shown before the confirmation was asked for. */
+  pending_method: string | null;
 }
 
 export interface SessionsTable {
@@ -155,14 +164,55 @@ export interface BackupCodesTable {
 export interface OneTimeTokensTable {
   id: string;
   user_id: string;
-  purpose: 'password_reset' | 'unlock';
+  purpose: 'password_reset' | 'unlock' | 'freeze';
   token_hash: string;
   expires_at: number;
   used_at: number | null;
   created_at: number;
 }
 
+export interface LoginActivityTable {
+  id: string;
+  user_id: string;
+  at: number;
+  ip: string;
+  user_agent: string;
+  /** "Chrome 126 on macOS", parsed from the user agent. */
+  device: string;
+  country: string | null;
+  city: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  method: string | null;
+  result: 'success' | 'wrong_password' | 'locked' | 'wrong_code' | 'device_pending' | 'frozen';
+  /** JSON array of the risk signals that fired. */
+  risk_signals: string;
+}
+
+export interface KnownDevicesTable {
+  id: string;
+  user_id: string;
+  /** SHA-256 of the long-lived device cookie. */
+  device_hash: string;
+  label: string;
+  created_at: number;
+  last_seen_at: number;
+  last_ip: string | null;
+  last_location: string | null;
+}
+
+export interface WithdrawalHoldsTable {
+  id: string;
+  user_id: string;
+  reason: string;
+  created_at: number;
+  until: number;
+}
+
 export interface AccountTables {
+  login_activity: LoginActivityTable;
+  known_devices: KnownDevicesTable;
+  withdrawal_holds: WithdrawalHoldsTable;
   users: UsersTable;
   email_verifications: EmailVerificationsTable;
   login_flows: LoginFlowsTable;

@@ -14,6 +14,7 @@ import { ResetPasswordPage } from './pages/ResetPassword.tsx';
 import { SecurityPage } from './pages/Security.tsx';
 import { UnlockPage } from './pages/Unlock.tsx';
 import { VerifyEmailPage } from './pages/VerifyEmail.tsx';
+import { WalletPage } from './pages/Wallet.tsx';
 import { useLocation } from './router.tsx';
 import { SessionProvider } from './session.tsx';
 
@@ -30,6 +31,7 @@ export const ROUTES: Record<string, ComponentType> = {
   '/locked': LockedPage,
   '/dashboard': DashboardPage,
   '/security': SecurityPage,
+  '/wallet': WalletPage,
 };
 
 export function App() {

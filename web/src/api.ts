@@ -67,6 +67,13 @@ export const post = <T>(path: string, body?: unknown) => request<T>('POST', path
 
 // ---- Shapes of the answers the app reads ----
 
+/** GET /api/app-info: public facts about this installation. */
+export interface AppInfo {
+  name: string;
+  /** Where the development inbox is (only when mail is not sent over SMTP), else null. */
+  devInbox: string | null;
+}
+
 export type SecondFactor = 'totp' | 'email_code' | 'backup_code';
 export type NextStep = SecondFactor | 'enroll_2fa' | 'confirm_device';
 

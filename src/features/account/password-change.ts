@@ -14,6 +14,7 @@ import { enforcePasswordPolicy } from '../registration/service.ts';
 import { revokeAllSessions, type Session } from '../sessions/sessions.ts';
 import { notifyLocked, passwordKey, PASSWORD_LOCKOUT } from '../users/account-lock.ts';
 import type { User } from '../users/users.ts';
+import { lockLink } from '../security-center/alerts.ts';
 
 export async function changePassword(
   deps: Deps,
@@ -40,7 +41,7 @@ export async function changePassword(
   await inTransaction(deps.store.db, async (tx) => {
     await tx.updateTable('users').set({ password_hash: passwordHash, password_changed_at: now, updated_at: now }).where('id', '=', user.id).execute();
     await revokeAllSessions(tx, user.id, now, session.id);
-    await deps.mail.send(tx, 'password_changed', user.email, { at: now, resetUrl: `${deps.config.baseUrl}/forgot-password` });
+    await deps.mail.send(tx, 'password_changed', user.email, { at: now, resetUrl: `${deps.config.baseUrl}/forgot-password`, lockUrl: await lockLink(deps, tx, user.id) });
     await deps.audit.record(tx, { type: 'password.changed', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { otherSessionsEnded: true } });
   });
 }

@@ -66,6 +66,8 @@ export async function reserveFlowAttempt(db: Db | Tx, flow: LoginFlow): Promise<
   if (!reserved) throw flowExpired();
 }
 
-export async function endFlow(tx: Tx, flow: LoginFlow): Promise<void> {
-  await tx.deleteFrom('login_flows').where('id_hash', '=', flow.id_hash).execute();
+/** Ends a flow; false when another request ended it first (so a flow completes once). */
+export async function endFlow(tx: Tx, flow: LoginFlow): Promise<boolean> {
+  const result = await tx.deleteFrom('login_flows').where('id_hash', '=', flow.id_hash).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
 }

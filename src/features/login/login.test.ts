@@ -210,9 +210,9 @@ describe.each(dialects)('sign-in on %s', (dialect) => {
       const flow = await startLogin(client, user);
       const res = await client.post('/api/auth/login/verify', { flow, method: 'backup_code', code: backup.toUpperCase() });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
-      const mail = await t.latestMail(user.email);
-      expect(mail.subject).toBe('Bastion: A backup code was used');
-      expect(mail.text).toContain('9 remain');
+      const mail = (await t.mailTo(user.email)).find((m) => m.subject === 'Bastion: A backup code was used');
+      expect(mail).toBeDefined();
+      expect(mail?.text).toContain('9 remain');
       const me = await client.get('/api/me');
       expect(me.body.security.twoFactor.backupCodesRemaining).toBe(9);
       expect(me.body.session).toMatchObject({ authMethod: 'password+backup_code', stepUpFresh: false });

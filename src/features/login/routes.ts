@@ -1,10 +1,13 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteContext } from '../../app.ts';
 import { clientOf } from '../../http/request-context.ts';
 import { codeField, emailField, errorBody, passwordField, publicUser, statusBody, toPublicUser, tokenField } from '../../http/schemas.ts';
 import { setSessionCookie } from '../sessions/guard.ts';
+import { DEVICE_COOKIE_MS } from '../security-center/devices.ts';
+import type { SignedIn } from './complete.ts';
+import { confirmDevice, DEVICE_CONFIRMATION_TTL_MS } from './device-confirmation.ts';
 import { FLOW_TTL_MS } from './flows.ts';
 import { passwordStep, secondFactorStep, sendEmailCode } from './service.ts';
 
@@ -37,7 +40,8 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
     },
     async (request, reply) => {
       const result = await passwordStep(deps, request.body, clientOf(request));
-      reply.setCookie(flowCookie, result.binding, cookies.options(FLOW_TTL_MS));
+      // Long enough for a new-device confirmation too; the server enforces each step's own expiry.
+      reply.setCookie(flowCookie, result.binding, cookies.options(FLOW_TTL_MS + DEVICE_CONFIRMATION_TTL_MS));
       if (result.restrictedSession) setSessionCookie(reply, context, result.restrictedSession.token);
       return { flow: result.flowId, next: result.next };
     },
@@ -59,26 +63,81 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
     },
   );
 
+  /** Finishes a sign-in in this browser: session cookie, device cookie, no more flow cookie. */
+  const signInReply = (reply: FastifyReply, result: SignedIn) => {
+    reply.clearCookie(flowCookie, cookies.options());
+    reply.setCookie(cookies.name('device'), result.deviceCookie, cookies.options(DEVICE_COOKIE_MS));
+    setSessionCookie(reply, context, result.session.token);
+    return { user: toPublicUser(result.user) };
+  };
+
   r.post(
     '/api/auth/login/verify',
     {
       schema: {
         tags,
-        summary: 'Step 2: the second factor; starts the session',
-        description: 'Sets the session cookie. Five wrong codes end the flow; ten across flows lock the account for 15 minutes.',
+        summary: 'Step 2: the second factor; starts the session (or asks to confirm a new device)',
+        description:
+          'Sets the session cookie and answers `{user}`. From a new device (or with risk signals) there is no session yet: ' +
+          'the answer is `{flow, next: ["confirm_device"]}` and the owner is emailed a link and a code (see /api/auth/login/confirm-device). ' +
+          'Five wrong codes end the flow; ten across flows lock the account for 15 minutes.',
         body: z.strictObject({ flow: tokenField, method, code: codeField }),
-        response: { 200: z.object({ user: publicUser }), 400: errorBody, 401: errorBody, 429: errorBody },
+        response: {
+          200: z.union([z.object({ user: publicUser }), z.object({ flow: z.string(), next: z.array(z.literal('confirm_device')) })]),
+          400: errorBody,
+          401: errorBody,
+          403: errorBody,
+          429: errorBody,
+        },
       },
     },
     async (request, reply) => {
-      const { user, session } = await secondFactorStep(
+      const result = await secondFactorStep(
         deps,
-        { flowId: request.body.flow, binding: request.cookies[flowCookie], method: request.body.method, code: request.body.code },
+        {
+          flowId: request.body.flow,
+          binding: request.cookies[flowCookie],
+          method: request.body.method,
+          code: request.body.code,
+          deviceCookie: request.cookies[cookies.name('device')],
+        },
         clientOf(request),
       );
-      reply.clearCookie(flowCookie, cookies.options());
-      setSessionCookie(reply, context, session.token);
-      return { user: toPublicUser(user) };
+      if (result.kind === 'confirm_device') return { flow: request.body.flow, next: ['confirm_device' as const] };
+      return signInReply(reply, result);
+    },
+  );
+
+  r.post(
+    '/api/auth/login/confirm-device',
+    {
+      schema: {
+        tags,
+        summary: 'Step 3 (new devices): confirm the device with the emailed code or link',
+        description:
+          'In the browser that is signing in: `{flow, code}` with the emailed code completes the sign-in (session cookie, `{user}`); ' +
+          '`{flow}` alone completes it once the emailed link was opened (400 device_not_confirmed before). ' +
+          'The link page sends `{token}`: in the same browser it completes the sign-in, elsewhere it answers `{status: "confirmed"}`.',
+        body: z
+          .strictObject({ flow: tokenField.optional(), code: codeField.optional(), token: tokenField.optional() })
+          .refine((b) => b.token !== undefined || b.flow !== undefined, { message: 'send flow (and code), or token', path: ['flow'] }),
+        response: { 200: z.union([z.object({ user: publicUser }), statusBody('confirmed')]), 400: errorBody, 401: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const result = await confirmDevice(
+        deps,
+        {
+          flowId: request.body.flow,
+          code: request.body.code,
+          token: request.body.token,
+          binding: request.cookies[flowCookie],
+          deviceCookie: request.cookies[cookies.name('device')],
+        },
+        clientOf(request),
+      );
+      if (result.kind === 'confirmed') return { status: 'confirmed' as const };
+      return signInReply(reply, result);
     },
   );
 }

@@ -19,7 +19,13 @@ import { createSession, type NewSession } from '../sessions/sessions.ts';
 import { accountLockedUntil, notifyLocked, passwordKey, PASSWORD_LOCKOUT } from '../users/account-lock.ts';
 import { normalizePassword } from '../registration/password-policy.ts';
 import { findUserByEmail, findUserById, normalizeEmail, type User } from '../users/users.ts';
-import { createFlow, endFlow, flowExpired, loadFlow, reserveFlowAttempt } from './flows.ts';
+import { recordAttempt } from '../security-center/activity.ts';
+import { isKnownDevice } from '../security-center/devices.ts';
+import { frozenError, unfreezeAllowedAt } from '../security-center/freeze.ts';
+import { riskSignals } from '../security-center/risk.ts';
+import { completeSignIn, type SignedIn } from './complete.ts';
+import { askForConfirmation, needsConfirmation, type ConfirmationAsked } from './device-confirmation.ts';
+import { createFlow, flowExpired, loadFlow, reserveFlowAttempt } from './flows.ts';
 
 export const EMAIL_CODE_TTL_MS = 10 * 60_000;
 const EMAIL_CODE_SENDS = { limit: 3, windowMs: 10 * 60_000 };
@@ -46,9 +52,10 @@ export async function passwordStep(deps: Deps, input: { email: string; password:
   const user = await findUserByEmail(deps.store.db, email);
   const lockedUntil = await accountLockedUntil(deps, email, user);
   if (lockedUntil !== null) {
-    await inTransaction(deps.store.db, (tx) =>
-      deps.audit.record(tx, { type: 'login.failed', userId: user?.id ?? null, ip: client.ip, userAgent: client.userAgent, data: { reason: 'locked' } }),
-    );
+    await inTransaction(deps.store.db, async (tx) => {
+      await deps.audit.record(tx, { type: 'login.failed', userId: user?.id ?? null, ip: client.ip, userAgent: client.userAgent, data: { reason: 'locked' } });
+      if (user) await recordAttempt(deps, tx, { userId: user.id, client, result: 'locked' });
+    });
     throw lockedError(lockedUntil, clock.now());
   }
   const reserved = await throttle.acquire(passwordKey(email), PASSWORD_LOCKOUT);
@@ -67,6 +74,7 @@ export async function passwordStep(deps: Deps, input: { email: string; password:
         userAgent: client.userAgent,
         data: { reason: user ? 'wrong_password' : 'unknown_email' },
       });
+      if (user) await recordAttempt(deps, tx, { userId: user.id, client, result: 'wrong_password' });
       if (failed.locked && user) await notifyLocked(deps, tx, user, failed.lockedUntil, 'password', client);
     });
     throw invalidCredentials();
@@ -82,7 +90,16 @@ export async function passwordStep(deps: Deps, input: { email: string; password:
     });
   }
 
-  const methods = await availableMethods(deps, user.id);
+  if (user.frozen_at !== null && clock.now() < unfreezeAllowedAt(deps, user)) {
+    await inTransaction(deps.store.db, async (tx) => {
+      await deps.audit.record(tx, { type: 'login.failed', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { reason: 'frozen' } });
+      await recordAttempt(deps, tx, { userId: user.id, client, result: 'frozen' });
+    });
+    throw frozenError(deps, user);
+  }
+
+  // Unfreezing takes a strong factor: only the authenticator app is offered.
+  const methods = (await availableMethods(deps, user.id)).filter((m) => user.frozen_at === null || STRONG_METHODS.has(m));
   const now = clock.now();
   return inTransaction(deps.store.db, async (tx) => {
     const enroll = methods.length === 0;
@@ -118,17 +135,15 @@ export async function sendEmailCode(deps: Deps, input: { flowId: string; binding
   });
 }
 
-export interface SecondFactorResult {
-  user: User;
-  session: NewSession;
-}
-
-/** Completes a sign-in with a second factor: the flow ends and a session begins. */
+/**
+ * The second factor. Then either the sign-in completes (a session begins), or, from a new device or
+ * with risk signals, it waits for the owner to confirm the device by email (device-confirmation.ts).
+ */
 export async function secondFactorStep(
   deps: Deps,
-  input: { flowId: string; binding: string | undefined; method: FactorMethod; code: string },
+  input: { flowId: string; binding: string | undefined; method: FactorMethod; code: string; deviceCookie: string | undefined },
   client: ClientInfo,
-): Promise<SecondFactorResult> {
+): Promise<SignedIn | ConfirmationAsked> {
   const now = deps.clock.now();
   const flow = await loadFlow(deps.store.db, input.flowId, input.binding, now);
   if (flow.state !== 'second_factor') throw flowExpired();
@@ -136,7 +151,12 @@ export async function secondFactorStep(
   if (!user) throw flowExpired();
   const lockedUntil = await accountLockedUntil(deps, user.email, user);
   if (lockedUntil !== null) throw lockedError(lockedUntil, now);
+  if (user.frozen_at !== null && !STRONG_METHODS.has(input.method)) {
+    throw forbidden('strong_factor_required', 'To unlock your account, use your authenticator app.');
+  }
   await reserveFlowAttempt(deps.store.db, flow);
+  const knownDevice = await isKnownDevice(deps, user.id, input.deviceCookie);
+  const signals = await riskSignals(deps, user.id, client);
 
   const check = async (tx: Tx): Promise<boolean> => {
     switch (input.method) {
@@ -163,20 +183,19 @@ export async function secondFactorStep(
     }
   };
 
-  const session = await withCodeLockout(
+  return withCodeLockout<SignedIn | ConfirmationAsked>(
     deps,
     user,
     client,
     input.method,
     check,
-    async (tx) => {
-      await endFlow(tx, flow);
-      const strong = STRONG_METHODS.has(input.method);
-      const created = await createSession(deps, tx, { userId: user.id, restricted: false, authMethod: `password+${input.method}`, strong, client });
-      await deps.audit.record(tx, { type: 'login.succeeded', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { method: input.method, sessionId: created.session.id } });
-      return created;
+    (tx) => {
+      const step = { user, flow, method: input.method, client, signals };
+      return needsConfirmation(deps.config.newDeviceConfirmation, knownDevice, signals, user.frozen_at !== null)
+        ? askForConfirmation(deps, tx, step)
+        : completeSignIn(deps, tx, { ...step, deviceCookie: input.deviceCookie, knownDevice });
     },
+    (tx) => recordAttempt(deps, tx, { userId: user.id, client, result: 'wrong_code', method: input.method }),
   );
-  return { user, session };
 }
 

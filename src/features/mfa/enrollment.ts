@@ -9,11 +9,13 @@ import type { Deps } from '../../deps.ts';
 import { badRequest } from '../../errors.ts';
 import type { ClientInfo } from '../../http/request-context.ts';
 import { inTransaction } from '../../store/database.ts';
+import { rememberDevice } from '../security-center/devices.ts';
 import { rotateSession, type Session } from '../sessions/sessions.ts';
 import type { User } from '../users/users.ts';
 import { remainingBackupCodes, replaceBackupCodes } from './backup-codes.ts';
 import { confirmedTotp, matchTotp, pendingTotp, secretContext } from './totp-credentials.ts';
 import { encodeBase32, generateTotpSecret, otpauthUrl, totpQrCodes } from './totp.ts';
+import { lockLink } from '../security-center/alerts.ts';
 
 export interface TotpSetup {
   secret: string;
@@ -39,13 +41,22 @@ export async function setupTotp(deps: Deps, user: User, client: ClientInfo): Pro
 }
 
 export interface TotpConfirmation {
+  /** Set when this browser became the account's first known device (its first 2FA enrollment). */
+  deviceCookie?: string;
   /** Present when this enrollment created the account's backup codes: shown this once. */
   backupCodes?: string[];
   /** A new session token when the session's privilege changed. */
   newSessionToken: string;
 }
 
-export async function confirmTotp(deps: Deps, user: User, session: Session, code: string, client: ClientInfo): Promise<TotpConfirmation> {
+export async function confirmTotp(
+  deps: Deps,
+  user: User,
+  session: Session,
+  input: { code: string; deviceCookie: string | undefined },
+  client: ClientInfo,
+): Promise<TotpConfirmation> {
+  const code = input.code;
   const now = deps.clock.now();
   const pending = await pendingTotp(deps.store.db, user.id);
   if (!pending) throw badRequest('no_pending_setup', 'Start the authenticator setup first.');
@@ -60,9 +71,11 @@ export async function confirmTotp(deps: Deps, user: User, session: Session, code
     // Privilege changes (restricted → full) and a strong factor was just shown: new token, fresh step-up.
     const newSessionToken = await rotateSession(tx, session.id, { restricted: 0, step_up_at: now, ...(session.restricted ? { auth_method: 'password+totp' } : {}) });
     await tx.deleteFrom('login_flows').where('user_id', '=', user.id).where('state', '=', 'enroll').execute();
-    await deps.mail.send(tx, 'two_factor_enabled', user.email, { method: 'Authenticator app', at: now });
+    await deps.mail.send(tx, 'two_factor_enabled', user.email, { method: 'Authenticator app', at: now, lockUrl: await lockLink(deps, tx, user.id) });
     await deps.audit.record(tx, { type: previous ? 'mfa.totp_replaced' : 'mfa.totp_enabled', userId: user.id, ip: client.ip, userAgent: client.userAgent });
-    return { ...(backupCodes ? { backupCodes } : {}), newSessionToken };
+    // The device on which the account first enrolls 2FA becomes its first known device.
+    const deviceCookie = session.restricted ? await rememberDevice(deps, tx, user.id, input.deviceCookie, client) : undefined;
+    return { ...(backupCodes ? { backupCodes } : {}), ...(deviceCookie ? { deviceCookie } : {}), newSessionToken };
   });
 }
 
@@ -72,7 +85,7 @@ export async function regenerateBackupCodes(deps: Deps, user: User, client: Clie
   if (!(await confirmedTotp(deps.store.db, user.id))) throw badRequest('no_second_factor', 'Set up an authenticator app first.');
   return inTransaction(deps.store.db, async (tx) => {
     const codes = await replaceBackupCodes(tx, deps.config.sessionSecret, user.id, now);
-    await deps.mail.send(tx, 'backup_codes_regenerated', user.email, { at: now });
+    await deps.mail.send(tx, 'backup_codes_regenerated', user.email, { at: now, lockUrl: await lockLink(deps, tx, user.id) });
     await deps.audit.record(tx, { type: 'mfa.backup_codes_regenerated', userId: user.id, ip: client.ip, userAgent: client.userAgent });
     return codes;
   });

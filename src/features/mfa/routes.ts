@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { RouteContext } from '../../app.ts';
 import { clientOf } from '../../http/request-context.ts';
 import { codeField, errorBody } from '../../http/schemas.ts';
+import { DEVICE_COOKIE_MS } from '../security-center/devices.ts';
 import { authenticate, requireStepUp, setSessionCookie } from '../sessions/guard.ts';
 import { confirmTotp, regenerateBackupCodes, setupTotp } from './enrollment.ts';
 import { confirmedTotp } from './totp-credentials.ts';
@@ -49,8 +50,9 @@ export async function mfaRoutes(app: FastifyInstance, context: RouteContext): Pr
       const { user, session } = await authenticate(request, context, { allowRestricted: true });
       // Replacing a working authenticator is a security change: it needs a fresh step-up too.
       if (await confirmedTotp(deps.store.db, user.id)) requireStepUp(context, session);
-      const result = await confirmTotp(deps, user, session, request.body.code, clientOf(request));
+      const result = await confirmTotp(deps, user, session, { code: request.body.code, deviceCookie: request.cookies[context.cookies.name('device')] }, clientOf(request));
       setSessionCookie(reply, context, result.newSessionToken);
+      if (result.deviceCookie) reply.setCookie(context.cookies.name('device'), result.deviceCookie, context.cookies.options(DEVICE_COOKIE_MS));
       return { status: 'enabled' as const, ...(result.backupCodes ? { backupCodes: result.backupCodes } : {}) };
     },
   );

@@ -14,6 +14,7 @@ import { codeKey, CODE_LOCKOUT, notifyLocked } from '../users/account-lock.ts';
 import type { User } from '../users/users.ts';
 import { consumeBackupCode, remainingBackupCodes } from './backup-codes.ts';
 import { confirmedTotp, matchTotp, recordStep } from './totp-credentials.ts';
+import { lockLink } from '../security-center/alerts.ts';
 
 export type FactorMethod = 'totp' | 'email_code' | 'backup_code';
 export const STRONG_METHODS: ReadonlySet<FactorMethod> = new Set(['totp']);
@@ -75,7 +76,7 @@ export async function consumeBackup(deps: Deps, tx: Tx, user: User, code: string
   const now = deps.clock.now();
   if (!(await consumeBackupCode(tx, deps.config.sessionSecret, user.id, code, now))) return false;
   const remaining = await remainingBackupCodes(tx, user.id);
-  await deps.mail.send(tx, 'backup_code_used', user.email, { at: now, remaining });
+  await deps.mail.send(tx, 'backup_code_used', user.email, { at: now, remaining, lockUrl: await lockLink(deps, tx, user.id) });
   await deps.audit.record(tx, { type: 'mfa.backup_code_used', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { remaining } });
   return true;
 }

@@ -21,6 +21,7 @@ import { enforcePasswordPolicy } from '../registration/service.ts';
 import { revokeAllSessions } from '../sessions/sessions.ts';
 import { unlockAccount } from '../users/account-lock.ts';
 import { findUserByEmail, findUserById, normalizeEmail, type User } from '../users/users.ts';
+import { lockLink } from '../security-center/alerts.ts';
 
 export const RESET_TTL_MS = 1 * HOUR;
 const FORGOT_LIMITS = { perEmail: { limit: 3, windowMs: HOUR }, perIp: { limit: 20, windowMs: HOUR } };
@@ -85,7 +86,7 @@ export async function resetPassword(deps: Deps, input: ResetInput, client: Clien
     await revokeAllSessions(tx, user.id, now);
     // A sign-in started with the old password must not be finished after the reset either.
     await tx.deleteFrom('login_flows').where('user_id', '=', user.id).execute();
-    await deps.mail.send(tx, 'password_changed', user.email, { at: now, resetUrl: `${deps.config.baseUrl}/forgot-password` });
+    await deps.mail.send(tx, 'password_changed', user.email, { at: now, resetUrl: `${deps.config.baseUrl}/forgot-password`, lockUrl: await lockLink(deps, tx, user.id) });
     await deps.audit.record(tx, { type: 'password.reset', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { sessionsEnded: true } });
   };
 

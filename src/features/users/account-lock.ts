@@ -16,6 +16,7 @@ import type { ClientInfo } from '../../http/request-context.ts';
 import type { Tx } from '../../store/database.ts';
 import type { LockoutPolicy } from '../../throttle/index.ts';
 import type { User } from './users.ts';
+import { lockLink } from '../security-center/alerts.ts';
 
 export const PASSWORD_LOCKOUT: LockoutPolicy = { maxAttempts: 5, baseLockMs: 15 * MINUTE, maxLockMs: 24 * HOUR };
 export const CODE_LOCKOUT: LockoutPolicy = { maxAttempts: 10, baseLockMs: 15 * MINUTE, maxLockMs: 15 * MINUTE };
@@ -48,6 +49,7 @@ export async function notifyLocked(deps: Deps, tx: Tx, user: User, until: number
     until,
     unlockUrl: `${base}/unlock?token=${token}`,
     resetUrl: `${base}/forgot-password`,
+    lockUrl: await lockLink(deps, tx, user.id),
   });
   await deps.audit.record(tx, { type: 'account.locked', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { until, reason } });
 }

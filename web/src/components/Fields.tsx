@@ -1,5 +1,5 @@
 /** Labelled form controls: every input has a <label htmlFor>, hints are tied with aria-describedby. */
-import { useId, useState, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useId, useState, type InputHTMLAttributes, type MouseEvent, type ReactNode, type Ref } from 'react';
 
 type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'onChange' | 'value'>;
 
@@ -10,9 +10,16 @@ interface TextFieldProps extends InputProps {
   hint?: ReactNode;
   /** Rendered after the input, inside the field (e.g. a strength meter). */
   after?: ReactNode;
+  /** The input element, for moving focus to it. */
+  inputRef?: Ref<HTMLInputElement>;
+  /** The id of an error message about this field: read with it, and the field is marked invalid. */
+  errorId?: string | undefined;
 }
 
-export function TextField({ label, value, onValueChange, hint, after, type = 'text', ...rest }: TextFieldProps) {
+/** aria-describedby from the ids that apply (hint first, then the error), or nothing. */
+const describedBy = (...ids: (string | false | undefined)[]) => ids.filter(Boolean).join(' ') || undefined;
+
+export function TextField({ label, value, onValueChange, hint, after, inputRef, errorId, type = 'text', ...rest }: TextFieldProps) {
   const id = useId();
   const hintId = `${id}-hint`;
   return (
@@ -28,7 +35,9 @@ export function TextField({ label, value, onValueChange, hint, after, type = 'te
         type={type}
         value={value}
         onChange={(event) => onValueChange(event.target.value)}
-        aria-describedby={hint ? hintId : undefined}
+        ref={inputRef}
+        aria-describedby={describedBy(hint ? hintId : false, errorId)}
+        aria-invalid={errorId ? true : undefined}
         {...rest}
       />
       {after}
@@ -37,7 +46,7 @@ export function TextField({ label, value, onValueChange, hint, after, type = 'te
 }
 
 /** A password input with a Show/Hide button (named without the word "password" so labels stay unique). */
-export function PasswordField({ label, value, onValueChange, hint, after, ...rest }: Omit<TextFieldProps, 'type'>) {
+export function PasswordField({ label, value, onValueChange, hint, after, inputRef, errorId, ...rest }: Omit<TextFieldProps, 'type'>) {
   const id = useId();
   const hintId = `${id}-hint`;
   const [visible, setVisible] = useState(false);
@@ -55,7 +64,9 @@ export function PasswordField({ label, value, onValueChange, hint, after, ...res
           type={visible ? 'text' : 'password'}
           value={value}
           onChange={(event) => onValueChange(event.target.value)}
-          aria-describedby={hint ? hintId : undefined}
+          ref={inputRef}
+          aria-describedby={describedBy(hint ? hintId : false, errorId)}
+          aria-invalid={errorId ? true : undefined}
           autoCapitalize="off"
           autoCorrect="off"
           spellCheck={false}
@@ -74,13 +85,23 @@ interface CheckboxProps {
   label: ReactNode;
   checked: boolean;
   onCheckedChange: (checked: boolean) => void;
+  inputRef?: Ref<HTMLInputElement>;
+  errorId?: string | undefined;
 }
 
-export function Checkbox({ label, checked, onCheckedChange }: CheckboxProps) {
+export function Checkbox({ label, checked, onCheckedChange, inputRef, errorId }: CheckboxProps) {
   const id = useId();
   return (
     <div className="field field-check">
-      <input id={id} type="checkbox" checked={checked} onChange={(event) => onCheckedChange(event.target.checked)} />
+      <input
+        id={id}
+        type="checkbox"
+        checked={checked}
+        onChange={(event) => onCheckedChange(event.target.checked)}
+        ref={inputRef}
+        aria-describedby={errorId}
+        aria-invalid={errorId ? true : undefined}
+      />
       <label htmlFor={id}>{label}</label>
     </div>
   );
@@ -130,10 +151,17 @@ interface SubmitProps {
   className?: string;
 }
 
-/** The form's submit button: disabled and relabelled while the request runs. */
+/**
+ * The form's submit button, relabelled while the request runs. While busy it is aria-disabled and
+ * ignores presses (Enter in a field included) rather than being disabled: a disabled button would
+ * drop keyboard focus to the page body, and the user would have to find their place again.
+ */
 export function SubmitButton({ busy, label, busyLabel, disabled = false, className }: SubmitProps) {
+  const ignoreWhileBusy = (event: MouseEvent<HTMLButtonElement>) => {
+    if (busy) event.preventDefault();
+  };
   return (
-    <button type="submit" className={className} disabled={busy || disabled}>
+    <button type="submit" className={className} disabled={disabled} aria-disabled={busy ? true : undefined} onClick={ignoreWhileBusy}>
       {busy ? busyLabel : label}
     </button>
   );

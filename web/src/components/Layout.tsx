@@ -1,6 +1,6 @@
 /** The frame around every page: header (brand, Sign out) and footer (Dev inbox in development). */
 import { useEffect, useState, type ReactNode } from 'react';
-import { isApiError, post } from '../api.ts';
+import { get, isApiError, post, type AppInfo } from '../api.ts';
 import { errorMessage } from '../errors.ts';
 import { Link, navigate } from '../router.tsx';
 import { useSession } from '../session.tsx';
@@ -73,15 +73,19 @@ function Header() {
   );
 }
 
+/** A path on this site ("/dev/mail"), or null: the footer never links anywhere else. */
+const sameSitePath = (value: unknown) => (typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : null);
+
 function Footer() {
-  const [devInbox, setDevInbox] = useState(false);
+  const [devInbox, setDevInbox] = useState<string | null>(null);
 
   useEffect(() => {
     let current = true;
-    fetch('/dev/mail.json', { credentials: 'same-origin' }).then(
-      (response) => {
-        if (current) setDevInbox(response.status === 200);
+    get<AppInfo>('/api/app-info').then(
+      (info) => {
+        if (current) setDevInbox(sameSitePath(info.devInbox));
       },
+      // The footer link is a convenience: without the answer there is simply no link.
       () => undefined,
     );
     return () => {
@@ -94,7 +98,7 @@ function Footer() {
       <p>Bastion keeps your account safe with two-factor authentication.</p>
       {devInbox ? (
         <p>
-          <a href="/dev/mail">Dev inbox</a>
+          <a href={devInbox}>Dev inbox</a>
         </p>
       ) : null}
     </footer>

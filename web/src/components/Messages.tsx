@@ -4,10 +4,11 @@
  */
 import type { ReactNode } from 'react';
 
-export function ErrorMessage({ children }: { children: ReactNode }) {
+/** `id` lets a field point at the message (aria-describedby) when the error is about that field. */
+export function ErrorMessage({ children, id }: { children: ReactNode; id?: string }) {
   if (!children) return null;
   return (
-    <div className="message message-error" role="alert">
+    <div className="message message-error" role="alert" id={id}>
       {children}
     </div>
   );

@@ -2,7 +2,7 @@
  * Sign-in in three steps on one page: (1) email and password, (2) the second factor, and
  * (3) confirming a new device when the API asks for it.
  */
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { isApiError, post, type LoginStart, type NextStep, type SecondFactor } from '../api.ts';
 import { errorMessage, lockedPagePath } from '../errors.ts';
 import { PasswordField, RadioGroup, SubmitButton, TextField } from '../components/Fields.tsx';
@@ -12,6 +12,8 @@ import { Link, navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 
 type Step = 'password' | 'second' | 'device';
+/** Where keyboard focus goes after a failure (or once the emailed code is on its way). */
+type FocusTarget = 'email' | 'password' | 'code' | 'resend';
 
 const METHOD_LABELS: Record<SecondFactor, string> = {
   totp: 'Authenticator app',
@@ -45,6 +47,32 @@ export function LoginPage() {
   const [resending, setResending] = useState(false);
   const [resent, setResent] = useState(false);
 
+  const errorId = useId();
+  const emailInput = useRef<HTMLInputElement>(null);
+  const passwordInput = useRef<HTMLInputElement>(null);
+  const codeInput = useRef<HTMLInputElement>(null);
+  const resendButton = useRef<HTMLButtonElement>(null);
+  /** A new object each time, so the same target is focused again after a second failure. */
+  const [focusRequest, setFocusRequest] = useState<{ target: FocusTarget } | null>(null);
+
+  // After a failure, focus goes where the user can put it right (the error is announced as an
+  // alert and read again with the field); with nowhere better it stays on the submit button.
+  useEffect(() => {
+    if (!focusRequest) return;
+    const targets = { email: emailInput, password: passwordInput, code: codeInput, resend: resendButton };
+    const element = targets[focusRequest.target].current;
+    element?.focus();
+    if (element instanceof HTMLInputElement) element.select();
+  }, [focusRequest]);
+
+  /** Shows an error; with a target, focus moves there and the field is described by the error. */
+  const fail = (message: string, target?: FocusTarget) => {
+    setError(message);
+    setFocusRequest(target ? { target } : null);
+  };
+  /** The error's id for the field it concerns (nothing for the other fields). */
+  const errorFor = (target: FocusTarget) => (error && focusRequest?.target === target ? errorId : undefined);
+
   const stepHeading = useRef<HTMLHeadingElement>(null);
   const firstRender = useRef(true);
   useEffect(() => {
@@ -70,6 +98,7 @@ export function LoginPage() {
     setCode('');
     setEmailCodeSent(false);
     setError(message);
+    setFocusRequest(null);
     setInfo('');
   };
 
@@ -99,10 +128,8 @@ export function LoginPage() {
     setInfo('');
     setUnverified(false);
     setResent(false);
-    if (!email.trim() || !password) {
-      setError(!email.trim() ? 'Enter your email address.' : 'Enter your password.');
-      return;
-    }
+    if (!email.trim()) return fail('Enter your email address.', 'email');
+    if (!password) return fail('Enter your password.', 'password');
     setBusy(true);
     try {
       const answer = await post<LoginStart>('/api/auth/login', { email: email.trim(), password });
@@ -112,8 +139,16 @@ export function LoginPage() {
         navigate(lockedPagePath(failure));
         return;
       }
-      if (isApiError(failure, 'email_not_verified')) setUnverified(true);
-      setError(errorMessage(failure));
+      if (isApiError(failure, 'email_not_verified')) {
+        setUnverified(true);
+        fail(errorMessage(failure), 'resend');
+      } else if (isApiError(failure, 'invalid_credentials')) {
+        fail(errorMessage(failure), 'password');
+      } else if (isApiError(failure, 'invalid_request')) {
+        fail(errorMessage(failure), /^password\b/.test(failure.message) ? 'password' : 'email');
+      } else {
+        fail(errorMessage(failure));
+      }
     } finally {
       setBusy(false);
     }
@@ -139,6 +174,7 @@ export function LoginPage() {
     try {
       await post('/api/auth/login/email-code', { flow });
       setEmailCodeSent(true);
+      setFocusRequest({ target: 'code' });
       setInfo(`We sent a 6-digit code to ${email.trim()}. It is valid for 10 minutes.`);
     } catch (failure) {
       if (isApiError(failure, 'flow_expired')) backToStart(errorMessage(failure));
@@ -152,10 +188,7 @@ export function LoginPage() {
     event.preventDefault();
     setError('');
     const entered = method === 'backup_code' ? code.trim() : code.replace(/\s+/g, '');
-    if (!entered) {
-      setError(method === 'backup_code' ? 'Enter one of your backup codes.' : 'Enter the 6-digit code.');
-      return;
-    }
+    if (!entered) return fail(method === 'backup_code' ? 'Enter one of your backup codes.' : 'Enter the 6-digit code.', 'code');
     setBusy(true);
     try {
       const answer = await post<{ user?: unknown; next?: NextStep[] }>('/api/auth/login/verify', { flow, method, code: entered });
@@ -169,7 +202,7 @@ export function LoginPage() {
     } catch (failure) {
       if (isApiError(failure, 'account_locked')) navigate(lockedPagePath(failure));
       else if (isApiError(failure, 'flow_expired')) backToStart(errorMessage(failure));
-      else setError(errorMessage(failure));
+      else fail(errorMessage(failure), 'code');
     } finally {
       setBusy(false);
     }
@@ -179,10 +212,7 @@ export function LoginPage() {
     event.preventDefault();
     setError('');
     const entered = code.trim();
-    if (!entered) {
-      setError('Enter the code from the email.');
-      return;
-    }
+    if (!entered) return fail('Enter the code from the email.', 'code');
     setBusy(true);
     try {
       await post('/api/auth/login/confirm-device', { flow, code: entered });
@@ -190,7 +220,7 @@ export function LoginPage() {
     } catch (failure) {
       if (isApiError(failure, 'account_locked')) navigate(lockedPagePath(failure));
       else if (isApiError(failure, 'flow_expired')) backToStart(errorMessage(failure));
-      else setError(errorMessage(failure));
+      else fail(errorMessage(failure), 'code');
     } finally {
       setBusy(false);
     }
@@ -200,6 +230,7 @@ export function LoginPage() {
     setMethod(next);
     setCode('');
     setError('');
+    setFocusRequest(null);
     setInfo('');
   };
 
@@ -212,12 +243,36 @@ export function LoginPage() {
 
       {step === 'password' ? (
         <form onSubmit={signIn} noValidate aria-busy={busy}>
-          <TextField label="Email" type="email" value={email} onValueChange={setEmail} autoComplete="username" autoCapitalize="off" spellCheck={false} />
-          <PasswordField label="Password" value={password} onValueChange={setPassword} autoComplete="current-password" />
-          <ErrorMessage>{error}</ErrorMessage>
+          <TextField
+            label="Email"
+            type="email"
+            value={email}
+            onValueChange={setEmail}
+            autoComplete="username"
+            autoCapitalize="off"
+            spellCheck={false}
+            inputRef={emailInput}
+            errorId={errorFor('email')}
+          />
+          <PasswordField
+            label="Password"
+            value={password}
+            onValueChange={setPassword}
+            autoComplete="current-password"
+            inputRef={passwordInput}
+            errorId={errorFor('password')}
+          />
+          <ErrorMessage id={errorId}>{error}</ErrorMessage>
           {unverified ? (
             <div className="inline-actions">
-              <button type="button" className="button-secondary" onClick={resendVerification} disabled={resending} aria-busy={resending}>
+              <button
+                ref={resendButton}
+                type="button"
+                className="button-secondary"
+                onClick={resendVerification}
+                disabled={resending}
+                aria-busy={resending}
+              >
                 {resending ? 'Sending…' : 'Resend verification email'}
               </button>
               {resent ? (
@@ -251,6 +306,8 @@ export function LoginPage() {
           {method === 'totp' ? (
             <TextField
               key="totp"
+              inputRef={codeInput}
+              errorId={errorFor('code')}
               label="Authentication code"
               hint="Open your authenticator app and enter the 6-digit code it shows for Bastion."
               value={code}
@@ -270,6 +327,8 @@ export function LoginPage() {
               {emailCodeSent ? (
                 <TextField
                   key="email_code"
+              inputRef={codeInput}
+              errorId={errorFor('code')}
                   label="Authentication code"
                   hint="Enter the 6-digit code from the email."
                   value={code}
@@ -284,6 +343,8 @@ export function LoginPage() {
           {method === 'backup_code' ? (
             <TextField
               key="backup_code"
+              inputRef={codeInput}
+              errorId={errorFor('code')}
               label="Backup code"
               hint="Enter one of the backup codes you saved. Each code works once."
               value={code}
@@ -295,7 +356,7 @@ export function LoginPage() {
             />
           ) : null}
           <StatusMessage>{info}</StatusMessage>
-          <ErrorMessage>{error}</ErrorMessage>
+          <ErrorMessage id={errorId}>{error}</ErrorMessage>
           <SubmitButton busy={busy} label="Verify" busyLabel="Verifying…" disabled={method === 'email_code' && !emailCodeSent} className="button-block" />
           <p className="links">
             <button type="button" className="button-link" onClick={() => backToStart('')}>
@@ -311,13 +372,15 @@ export function LoginPage() {
           <StatusMessage>We emailed you a link to confirm this device. Open it, or enter the code from that email here.</StatusMessage>
           <TextField
             label="Verification code"
+            inputRef={codeInput}
+            errorId={errorFor('code')}
             value={code}
             onValueChange={setCode}
             inputMode="numeric"
             autoComplete="one-time-code"
             maxLength={32}
           />
-          <ErrorMessage>{error}</ErrorMessage>
+          <ErrorMessage id={errorId}>{error}</ErrorMessage>
           <SubmitButton busy={busy} label="Confirm" busyLabel="Confirming…" className="button-block" />
           <p className="links">
             <button type="button" className="button-link" onClick={() => backToStart('')}>

@@ -1,0 +1,57 @@
+/**
+ * The last step of every sign-in: the flow ends (once), a session begins, the browser is remembered
+ * as a known device, and the attempt is recorded. A frozen account whose owner got this far after
+ * the cool-down (password, strong factor, inbox) is unfrozen here.
+ */
+import type { Deps } from '../../deps.ts';
+import type { ClientInfo } from '../../http/request-context.ts';
+import type { Tx } from '../../store/database.ts';
+import { STRONG_METHODS, type FactorMethod } from '../mfa/second-factor.ts';
+import { recordAttempt } from '../security-center/activity.ts';
+import { lockLink } from '../security-center/alerts.ts';
+import { describeDevice } from '../security-center/device.ts';
+import { rememberDevice } from '../security-center/devices.ts';
+import { unfreezeAccount } from '../security-center/freeze.ts';
+import { locate } from '../security-center/location.ts';
+import { createSession, type NewSession } from '../sessions/sessions.ts';
+import type { User } from '../users/users.ts';
+import { endFlow, flowExpired, type LoginFlow } from './flows.ts';
+
+export interface SignedIn {
+  kind: 'signed_in';
+  user: User;
+  session: NewSession;
+  /** The device cookie to (re)set in the browser. */
+  deviceCookie: string;
+}
+
+export async function completeSignIn(
+  deps: Deps,
+  tx: Tx,
+  input: { user: User; flow: LoginFlow; method: FactorMethod; client: ClientInfo; deviceCookie: string | undefined; knownDevice: boolean; signals: string[] },
+): Promise<SignedIn> {
+  const { user, client, method } = input;
+  if (!(await endFlow(tx, input.flow))) throw flowExpired();
+  if (user.frozen_at !== null) await unfreezeAccount(deps, tx, user, client);
+  const session = await createSession(deps, tx, { userId: user.id, restricted: false, authMethod: `password+${method}`, strong: STRONG_METHODS.has(method), client });
+  const deviceCookie = await rememberDevice(deps, tx, user.id, input.deviceCookie, client);
+  if (!input.knownDevice && input.flow.state !== 'confirm_device') {
+    // Not confirmed by email (policy "off" or "risky" without signals): still tell the owner.
+    await deps.mail.send(tx, 'new_device_login', user.email, {
+      device: describeDevice(client.userAgent),
+      ip: client.ip,
+      location: locate(client.ip).label,
+      at: deps.clock.now(),
+      lockUrl: await lockLink(deps, tx, user.id),
+    });
+  }
+  await recordAttempt(deps, tx, { userId: user.id, client, result: 'success', method, signals: input.signals });
+  await deps.audit.record(tx, {
+    type: 'login.succeeded',
+    userId: user.id,
+    ip: client.ip,
+    userAgent: client.userAgent,
+    data: { method, sessionId: session.session.id, newDevice: !input.knownDevice, signals: input.signals },
+  });
+  return { kind: 'signed_in', user, session, deviceCookie };
+}

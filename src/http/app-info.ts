@@ -1,0 +1,18 @@
+/** GET /api/app-info: what the web app needs to know about this installation (no secrets). */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+export async function appInfoRoutes(app: FastifyInstance, info: { name: string; devInbox: boolean }): Promise<void> {
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/api/app-info',
+    {
+      schema: {
+        tags: ['Installation'],
+        summary: 'Public facts about this installation',
+        response: { 200: z.object({ name: z.string(), devInbox: z.string().nullable() }) },
+      },
+    },
+    async () => ({ name: info.name, devInbox: info.devInbox ? '/dev/mail' : null }),
+  );
+}
