@@ -35,17 +35,13 @@ export interface WatchedPage {
   errors: string[];
 }
 
-export interface OpenPageOptions {
-  /**
-   * Enforce the server's Content-Security-Policy. Off by default: axe-core goes in as an inline
-   * script (addScriptTag), which the policy (script-src 'self') would block. The CSP test opens its
-   * pages with the policy on.
-   */
-  enforceCsp?: boolean;
-}
+/** Where pages load axe-core from: served by the test (never by Bastion), same origin, so the CSP allows it. */
+const AXE_PATH = '/__e2e__/axe.min.js';
 
-export async function openPage(browser: Browser, baseURL: string, viewport = PHONE, options: OpenPageOptions = {}): Promise<WatchedPage> {
-  const context = await browser.newContext({ baseURL, viewport, colorScheme: 'light', bypassCSP: !options.enforceCsp });
+/** A page in a fresh context, with the server's Content-Security-Policy enforced as in production. */
+export async function openPage(browser: Browser, baseURL: string, viewport = PHONE): Promise<WatchedPage> {
+  const context = await browser.newContext({ baseURL, viewport, colorScheme: 'light' });
+  await context.route(`**${AXE_PATH}`, (route) => route.fulfill({ path: AXE_SCRIPT, contentType: 'text/javascript' }));
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
@@ -77,7 +73,7 @@ const RUN_AXE = `axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stri
 /** The WCAG 2.1 A/AA violations axe-core finds on the page as it is now. */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   const loaded = await page.evaluate("typeof window.axe === 'object' && typeof window.axe.run === 'function'");
-  if (!loaded) await page.addScriptTag({ path: AXE_SCRIPT });
+  if (!loaded) await page.addScriptTag({ url: AXE_PATH });
   return page.evaluate<AxeViolation[]>(RUN_AXE);
 }
 
