@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import type { Db, Tx } from '../store/database.ts';
+import type { AuditEventsTable } from '../store/schema.ts';
 
 export interface AuditEvent {
   type: string;
@@ -16,15 +17,8 @@ export interface AuditEvent {
   data?: Record<string, unknown>;
 }
 
-export interface AuditRow {
-  seq: number;
-  at: number;
-  type: string;
-  user_id: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  data: string;
-}
+/** A row's content: everything the hash covers. */
+export type AuditRow = Omit<AuditEventsTable, 'prev_hash' | 'hash'>;
 
 export const GENESIS_HASH = '0'.repeat(64);
 
