@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { FeatureRoutes } from '../app.ts';
+import { clientOf } from './request-context.ts';
 import { createTestApp, dialects, TEST_BASE_URL, type TestApp } from '../../test/harness.ts';
 
 /** A route with a body schema, to exercise the shared validation and error handling. */
@@ -15,6 +16,7 @@ const probe: FeatureRoutes = async (app) => {
   r.get('/api/boom', async () => {
     throw new Error('secret internal detail at /srv/app.ts:42');
   });
+  r.get('/api/whoami', async (request) => ({ ip: clientOf(request).ip }));
   r.post('/api/log-secrets', async (request) => {
     request.log.info({ body: { password: 'hunter2-pass', token: 'tok-SECRET-1', code: '123456', user: { otp: '654321' } } }, 'handled');
     return { ok: true };
@@ -65,6 +67,18 @@ describe.each(dialects)('HTTP shared plugins on %s', (dialect) => {
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: 'internal_error', message: 'Something went wrong on our side. Please try again.' });
     expect(res.raw.body).not.toContain('/srv/app.ts');
+  });
+
+  it('takes the client IP from X-Forwarded-For only when TRUST_PROXY says so', async () => {
+    t = await createTestApp(dialect, { extraRoutes: [probe] });
+    const direct = t.client({ ip: '198.51.100.7' });
+    expect((await direct.get('/api/whoami', { 'x-forwarded-for': '81.2.69.142' })).body.ip).toBe('198.51.100.7');
+    await t.close();
+    t = await createTestApp(dialect, { extraRoutes: [probe], env: { TRUST_PROXY: '198.51.100.7' } });
+    const proxied = t.client({ ip: '198.51.100.7' });
+    expect((await proxied.get('/api/whoami', { 'x-forwarded-for': '81.2.69.142' })).body.ip).toBe('81.2.69.142');
+    const spoofed = t.client({ ip: '203.0.113.99' });
+    expect((await spoofed.get('/api/whoami', { 'x-forwarded-for': '81.2.69.142' })).body.ip).toBe('203.0.113.99');
   });
 
   it('answers unknown routes with a JSON 404', async () => {

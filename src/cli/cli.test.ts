@@ -1,0 +1,60 @@
+/** The `bastion` command as a user runs it: a real process, real exit codes. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../clock.ts';
+import { createAudit } from '../audit/audit.ts';
+import { inTransaction, openStore } from '../store/database.ts';
+
+const run = promisify(execFile);
+
+/** The environment a user's shell would have: without what vitest adds for Vite (BASE_URL, MODE, …). */
+function shellEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'TEST_DATABASE_URL']) delete env[name];
+  return { ...env, ...extra };
+}
+const BIN = new URL('../../bin/bastion.js', import.meta.url).pathname;
+
+async function bastion(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: shellEnv(env), timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('bastion CLI', () => {
+  it('migrates a new database, then verifies its audit chain (exit 0) and finds a changed row (exit 1)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bastion-cli-'));
+    const env = { DATA_DIR: dir, DATABASE_URL: `sqlite:${join(dir, 'cli.db')}`, LOG_LEVEL: 'silent' };
+    const migrated = await bastion(['migrate'], env);
+    expect(migrated.code, migrated.stderr).toBe(0);
+    expect(migrated.stdout).toMatch(/applied: 001_foundation/);
+    expect((await bastion(['migrate'], env)).stdout).toMatch(/up to date/);
+
+    const store = openStore(env.DATABASE_URL);
+    const audit = createAudit(new ManualClock());
+    for (let i = 0; i < 3; i++) await inTransaction(store.db, (tx) => audit.record(tx, { type: 'cli.test', data: { i } }));
+    const intact = await bastion(['audit', 'verify'], env);
+    expect(intact.code, intact.stderr + intact.stdout).toBe(0);
+    expect(intact.stdout).toContain('audit chain intact: 3 event(s) verified');
+
+    await store.db.updateTable('audit_events').set({ type: 'tampered' }).where('seq', '=', 2).execute();
+    await store.close();
+    const broken = await bastion(['audit', 'verify'], env);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain('BROKEN at row 2');
+  }, 120_000);
+
+  it('names a bad setting and exits 1', async () => {
+    const result = await bastion(['migrate'], { DATABASE_URL: 'mysql://nope', DATA_DIR: mkdtempSync(join(tmpdir(), 'bastion-cli-')) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('DATABASE_URL: must start with sqlite:');
+  }, 60_000);
+});
