@@ -21,6 +21,7 @@ import { loginRoutes } from './features/login/routes.ts';
 import { mfaRoutes } from './features/mfa/routes.ts';
 import { recoveryRoutes } from './features/recovery/routes.ts';
 import { registrationRoutes } from './features/registration/routes.ts';
+import { securityCenterRoutes } from './features/security-center/routes.ts';
 import { sessionRoutes } from './features/sessions/routes.ts';
 
 export interface AppOptions {
@@ -42,7 +43,7 @@ export interface RouteContext {
 
 export type FeatureRoutes = (app: FastifyInstance, context: RouteContext) => Promise<void>;
 
-const features: FeatureRoutes[] = [registrationRoutes, loginRoutes, mfaRoutes, sessionRoutes, recoveryRoutes, accountRoutes];
+const features: FeatureRoutes[] = [registrationRoutes, loginRoutes, mfaRoutes, sessionRoutes, recoveryRoutes, accountRoutes, securityCenterRoutes];
 
 export async function buildApp(deps: Deps, options: AppOptions): Promise<FastifyInstance> {
   const { config } = deps;
@@ -75,10 +76,10 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
 
   const cookies = createCookies(secure);
   await app.register(cookie, { secret: config.sessionSecret });
-  await registerSecurity(app, { https: secure, trustedOrigins: config.trustedOrigins, cookieNames: cookies.all });
+  await registerSecurity(app, { https: secure, trustedOrigins: config.trustedOrigins, cookieNames: cookies.all, connectOrigins: config.walletRpcOrigins });
   await registerOpenApi(app, { title: config.appName, baseUrl: config.baseUrl });
   await healthRoutes(app, deps.store);
-  await appInfoRoutes(app, { name: config.appName, devInbox: options.devInbox });
+  await appInfoRoutes(app, { name: config.appName, devInbox: options.devInbox, walletRpcOrigins: config.walletRpcOrigins });
   if (options.devInbox) await devInboxRoutes(app, deps.store.db);
 
   const context: RouteContext = { deps, cookies };

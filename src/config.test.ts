@@ -38,6 +38,9 @@ describe('config', () => {
     expect(() => load({ DATA_DIR: tmp(), TLS_CERT: '/x.pem' })).toThrow(/TLS_CERT\/TLS_KEY: set both/);
     expect(() => load({ DATA_DIR: tmp(), TRUSTED_ORIGINS: 'not a url' })).toThrow(/TRUSTED_ORIGINS/);
     expect(() => load({ DATA_DIR: tmp(), PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => load({ DATA_DIR: tmp(), WALLET_RPC_ORIGINS: 'https://rpc.example.com/v1' })).toThrow(/WALLET_RPC_ORIGINS/);
+    expect(() => load({ DATA_DIR: tmp(), WALLET_RPC_ORIGINS: 'https://*.example.com' })).toThrow(/WALLET_RPC_ORIGINS/);
+    expect(load({ DATA_DIR: tmp(), WALLET_RPC_ORIGINS: 'https://evm.cronos.org, http://127.0.0.1:8545' }).walletRpcOrigins).toEqual(['https://evm.cronos.org', 'http://127.0.0.1:8545']);
   });
 
   it('in production, a missing secret is an error instead of being generated', () => {

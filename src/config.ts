@@ -81,6 +81,7 @@ const settings = z.object({
   ACTIVITY_RETENTION: duration('365d'),
   FREEZE_COOLDOWN: duration('24h'),
   WITHDRAWAL_HOLD: duration('24h'),
+  WALLET_RPC_ORIGINS: optionalText,
 });
 
 export type Settings = z.infer<typeof settings>;
@@ -116,6 +117,8 @@ export interface Config {
   freezeCooldownMs: number;
   /** How long withdrawals are held after a security change. */
   withdrawalHoldMs: number;
+  /** JSON-RPC origins the DeFi Wallet page may call from the browser (added to the CSP connect-src). */
+  walletRpcOrigins: string[];
   /** Where secrets were generated, when they were (first start in development). */
   generatedSecretsFile: string | undefined;
 }
@@ -173,6 +176,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     }
   }
 
+  const walletRpcOrigins: string[] = [];
+  for (const entry of (s.WALLET_RPC_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)) {
+    let url: URL | undefined;
+    try {
+      url = new URL(entry);
+    } catch {
+      url = undefined;
+    }
+    // Exact origins only: connect-src is what keeps an injected script from sending keys anywhere.
+    if (!url || !/^https?:\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(:\d+)?\/?$/.test(entry)) {
+      throw new ConfigError(`Invalid configuration:\n  WALLET_RPC_ORIGINS: "${entry}" is not an origin such as https://evm.cronos.org (no paths, no wildcards)`);
+    }
+    walletRpcOrigins.push(url.origin);
+  }
+
   const production = s.NODE_ENV === 'production';
   const dataDir = resolve(s.DATA_DIR);
   if (production) {
@@ -225,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     activityRetentionMs: s.ACTIVITY_RETENTION,
     freezeCooldownMs: s.FREEZE_COOLDOWN,
     withdrawalHoldMs: s.WITHDRAWAL_HOLD,
+    walletRpcOrigins,
     generatedSecretsFile,
   };
 }

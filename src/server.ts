@@ -9,6 +9,7 @@ import { buildApp } from './app.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createDeps, type Deps } from './deps.ts';
+import { pruneActivity } from './features/security-center/activity.ts';
 import { loadTls } from './http/tls.ts';
 import { devInboxTransport, smtpTransport, type Transport } from './mail/transport.ts';
 import { createMailWorker, type MailWorker } from './mail/worker.ts';
@@ -38,7 +39,12 @@ export async function startServer(config: Config, log: Logger, options: { clock?
   const app = await buildApp(deps, { https: loadTls(config), devInbox });
   await app.listen({ host: config.host, port: config.port });
   worker.start(config.mailPollIntervalMs);
-  const sweeper = setInterval(() => void deps.throttle.sweep().catch((err: unknown) => log.warn({ err }, 'throttle sweep failed')), 10 * 60_000);
+  const sweep = async () => {
+    await deps.throttle.sweep();
+    const pruned = await pruneActivity(deps);
+    if (pruned > 0) log.info({ pruned }, 'pruned login activity past its retention');
+  };
+  const sweeper = setInterval(() => void sweep().catch((err: unknown) => log.warn({ err }, 'maintenance sweep failed')), 10 * 60_000);
   sweeper.unref();
 
   const address = app.server.address();

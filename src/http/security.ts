@@ -15,6 +15,8 @@ export interface SecurityOptions {
   trustedOrigins: string[];
   /** Names of the cookies whose presence makes a request need a trusted origin. */
   cookieNames: () => string[];
+  /** Extra origins the page may fetch from (the DeFi Wallet's JSON-RPC nodes). */
+  connectOrigins: string[];
 }
 
 function requestOrigin(request: FastifyRequest): string | null {
@@ -36,7 +38,7 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
       directives: {
         defaultSrc: ["'self'"],
         baseUri: ["'self'"],
-        connectSrc: ["'self'"],
+        connectSrc: ["'self'", ...options.connectOrigins],
         fontSrc: ["'self'", 'data:'],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],

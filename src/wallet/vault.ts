@@ -33,6 +33,12 @@ export const KDF_LIMITS = {
 type Subtle = typeof globalThis.crypto.subtle;
 type AesKey = Awaited<ReturnType<Subtle['importKey']>>;
 
+/**
+ * Every byte array here is backed by a plain ArrayBuffer (never a SharedArrayBuffer). The DOM
+ * typings (TypeScript 5.7+) want that said explicitly for WebCrypto arguments; Node's do not.
+ */
+const bytes = (u: Uint8Array): Uint8Array<ArrayBuffer> => u as Uint8Array<ArrayBuffer>;
+
 function subtle(): Subtle {
   const s = globalThis.crypto?.subtle;
   if (!s) throw new WalletError('crypto_unavailable', 'WebCrypto (crypto.subtle) is not available here');
@@ -70,11 +76,11 @@ async function deriveKey(passcode: string, kdf: KdfParams, salt: Uint8Array): Pr
   if (kdf.name === 'scrypt') {
     raw = await scryptAsync(pw, salt, { N: kdf.N, r: kdf.r, p: kdf.p, dkLen: 32, maxmem: 2 ** 31 });
   } else {
-    const base = await subtle().importKey('raw', pw, 'PBKDF2', false, ['deriveBits']);
-    const bits = await subtle().deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations: kdf.iterations }, base, 256);
+    const base = await subtle().importKey('raw', bytes(pw), 'PBKDF2', false, ['deriveBits']);
+    const bits = await subtle().deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: bytes(salt), iterations: kdf.iterations }, base, 256);
     raw = new Uint8Array(bits);
   }
-  const key = await subtle().importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
+  const key = await subtle().importKey('raw', bytes(raw), 'AES-GCM', false, ['encrypt', 'decrypt']);
   raw.fill(0);
   return key;
 }
@@ -86,7 +92,7 @@ export async function encryptMnemonic(phrase: string, passcode: string, kdfParam
   const salt = randomBytes(16);
   const iv = randomBytes(12);
   const key = await deriveKey(passcode, kdfParams, salt);
-  const ct = await subtle().encrypt({ name: 'AES-GCM', iv }, key, utf8ToBytes(normalized));
+  const ct = await subtle().encrypt({ name: 'AES-GCM', iv: bytes(iv) }, key, bytes(utf8ToBytes(normalized)));
   const kdf = kdfParams.name === 'scrypt'
     ? { name: 'scrypt' as const, N: kdfParams.N, r: kdfParams.r, p: kdfParams.p, salt: base64.encode(salt) }
     : { name: 'pbkdf2-sha256' as const, iterations: kdfParams.iterations, salt: base64.encode(salt) };
@@ -138,7 +144,7 @@ export async function decryptMnemonic(vault: unknown, passcode: string): Promise
   const key = await deriveKey(passcode, v.kdf, base64.decode(v.kdf.salt));
   let plain: ArrayBuffer;
   try {
-    plain = await subtle().decrypt({ name: 'AES-GCM', iv: base64.decode(v.iv) }, key, base64.decode(v.ciphertext));
+    plain = await subtle().decrypt({ name: 'AES-GCM', iv: bytes(base64.decode(v.iv)) }, key, bytes(base64.decode(v.ciphertext)));
   } catch {
     throw new WalletError('wrong_passcode', 'wrong passcode (or the vault was modified)');
   }

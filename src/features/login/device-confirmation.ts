@@ -20,7 +20,7 @@ import { locate } from '../security-center/location.ts';
 import { riskSignals } from '../security-center/risk.ts';
 import { findUserById, type User } from '../users/users.ts';
 import { completeSignIn, type SignedIn } from './complete.ts';
-import { flowExpired, loadFlow, reserveFlowAttempt, type LoginFlow } from './flows.ts';
+import { FLOW_MAX_FAILURES, flowExpired, loadFlow, reserveFlowAttempt, type LoginFlow } from './flows.ts';
 
 export const DEVICE_CONFIRMATION_TTL_MS = 20 * 60_000;
 
@@ -48,7 +48,7 @@ export async function askForConfirmation(
   const token = randomToken(32);
   await tx
     .updateTable('login_flows')
-    .set({
+    .set((eb) => ({
       state: 'confirm_device',
       device_code_hash: hashCode(deps.config.sessionSecret, codeScope(flow), code),
       device_token_hash: hashToken(token),
@@ -57,7 +57,10 @@ export async function askForConfirmation(
       pending_method: input.method,
       // The confirmation has its own time limit; the flow lives as long as it does.
       expires_at: Math.max(flow.expires_at, now + DEVICE_CONFIRMATION_TTL_MS),
-    })
+      // The attempt reserved for the factor that just matched was not a failure: give it back,
+      // so only wrong codes count toward the flow's 5 (flows.ts).
+      failed_attempts: eb('failed_attempts', '-', 1),
+    }))
     .where('id_hash', '=', flow.id_hash)
     .execute();
   await deps.mail.send(tx, 'new_device', user.email, {
@@ -99,7 +102,8 @@ export async function confirmDevice(deps: Deps, input: ConfirmInput, client: Cli
   const now = deps.clock.now();
   if (input.token) {
     const flow = await deps.store.db.selectFrom('login_flows').selectAll().where('device_token_hash', '=', hashToken(input.token)).executeTakeFirst();
-    if (!flow || flow.state !== 'confirm_device' || flow.device_expires_at === null || now >= flow.device_expires_at) {
+    // A flow that died of wrong codes cannot be confirmed by its link either.
+    if (!flow || flow.state !== 'confirm_device' || flow.failed_attempts >= FLOW_MAX_FAILURES || flow.device_expires_at === null || now >= flow.device_expires_at) {
       throw badRequest('invalid_token', 'This confirmation link is not valid: it has expired or was already used. Sign in again.');
     }
     // Opened in the browser that is signing in: finish here.

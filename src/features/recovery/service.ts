@@ -22,6 +22,7 @@ import { revokeAllSessions } from '../sessions/sessions.ts';
 import { unlockAccount } from '../users/account-lock.ts';
 import { findUserByEmail, findUserById, normalizeEmail, type User } from '../users/users.ts';
 import { lockLink } from '../security-center/alerts.ts';
+import { frozenError } from '../security-center/freeze.ts';
 
 export const RESET_TTL_MS = 1 * HOUR;
 const FORGOT_LIMITS = { perEmail: { limit: 3, windowMs: HOUR }, perIp: { limit: 20, windowMs: HOUR } };
@@ -75,6 +76,8 @@ export interface ResetInput {
 
 export async function resetPassword(deps: Deps, input: ResetInput, client: ClientInfo): Promise<void> {
   const { row, user } = await findToken(deps, 'password_reset', input.token);
+  // The owner locked the account: no security change until they unlock it.
+  if (user.frozen_at !== null) throw frozenError(deps, user);
   const password = enforcePasswordPolicy(deps, input.password, user.email);
   const passwordHash = await hashPassword(password);
   const now = deps.clock.now();
@@ -115,6 +118,7 @@ export async function unlockWithToken(deps: Deps, input: { token: string }, clie
   const now = deps.clock.now();
   await inTransaction(deps.store.db, async (tx) => {
     if (!(await useToken(tx, row.id, now))) throw invalidToken();
+    await deps.mail.send(tx, 'account_unlocked', user.email, { at: now, lockUrl: await lockLink(deps, tx, user.id) });
     await deps.audit.record(tx, { type: 'account.unlocked', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { via: 'email_link' } });
   });
   await unlockAccount(deps, user);

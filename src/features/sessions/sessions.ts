@@ -77,3 +77,18 @@ export async function revokeAllSessions(db: Db | Tx, userId: string, now: number
   if (exceptId) query = query.where('id', '!=', exceptId);
   await query.execute();
 }
+
+/** The user's live sessions, most recently active first. */
+export async function liveSessions(deps: Deps, userId: string): Promise<Session[]> {
+  const now = deps.clock.now();
+  const rows = await deps.store.db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .where('last_active_at', '>', now - deps.config.session.idleTimeoutMs)
+    .orderBy('last_active_at', 'desc')
+    .execute();
+  return rows;
+}

@@ -96,6 +96,9 @@ function Footer() {
   return (
     <footer className="footer">
       <p>Bastion keeps your account safe with two-factor authentication.</p>
+      <p>
+        <Link to="/wallet">DeFi Wallet</Link>
+      </p>
       {devInbox ? (
         <p>
           <a href={devInbox}>Dev inbox</a>

@@ -179,11 +179,9 @@ function WordsForm({ onValid, onCancel }: { onValid: (phrase: string) => void; o
                 />
                 {state.kind === 'unknown' ? (
                   <div className="word-problem" id={problemId}>
-                    <span>Not a BIP39 word.</span>
+                    <span>{state.suggestions.length > 0 ? 'Not a BIP39 word. Did you mean:' : 'Not a BIP39 word.'}</span>
                     {state.suggestions.length > 0 ? (
                       <span className="word-suggestions">
-                        {' '}
-                        Did you mean{' '}
                         {state.suggestions.map((suggestion) => (
                           <button
                             key={suggestion}
@@ -198,7 +196,6 @@ function WordsForm({ onValid, onCancel }: { onValid: (phrase: string) => void; o
                             {suggestion}
                           </button>
                         ))}
-                        ?
                       </span>
                     ) : null}
                   </div>
