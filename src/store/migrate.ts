@@ -1,41 +1,72 @@
 /**
  * Migrations live in code (store/migrations/NNN_name.ts) and run at start and by `bastion migrate`.
- * One set serves both dialects.
+ * One set serves both dialects. Applied names are kept in `schema_migrations`.
+ *
+ * A small runner of our own rather than Kysely's Migrator: that one inspects every table of every
+ * schema in the database to find its bookkeeping tables, which races with schemas being created and
+ * dropped next to it (one PostgreSQL database shared by many test runs or tenants). Here all pending
+ * migrations run in one transaction, and on PostgreSQL under an advisory lock, so nodes starting
+ * together apply each migration once.
  */
-import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
-import type { Store } from './database.ts';
+import { sql, type Kysely } from 'kysely';
+import type { Store, Tx } from './database.ts';
 import * as m001 from './migrations/001_foundation.ts';
 import * as m002 from './migrations/002_accounts.ts';
 import * as m003 from './migrations/003_security_center.ts';
 
-const migrations: Record<string, Migration> = {
-  '001_foundation': m001,
-  '002_accounts': m002,
-  '003_security_center': m003,
-};
-
-function migrator(store: Store): Migrator {
-  return new Migrator({
-    db: store.db,
-    provider: { getMigrations: async () => migrations },
-    // With a schema of its own (PostgreSQL), Kysely must look for its bookkeeping tables there,
-    // not in whichever schema happens to have tables of that name.
-    ...(store.schema ? { migrationTableSchema: store.schema } : {}),
-  });
+interface Migration {
+  up(db: Kysely<any>): Promise<void>;
 }
 
-/** Applies every pending migration; throws with the failing migration's name. */
+/** In order of application. Never rename or reorder an entry that has shipped. */
+const migrations: [string, Migration][] = [
+  ['001_foundation', m001],
+  ['002_accounts', m002],
+  ['003_security_center', m003],
+];
+
+/** Any constant number: the key of the PostgreSQL advisory lock that serialises migrators. */
+const LOCK_KEY = 0x6261_7374;
+
+async function applied(db: Kysely<any>): Promise<Set<string>> {
+  const rows = await db.selectFrom('schema_migrations').select('name').execute();
+  return new Set(rows.map((r) => r.name as string));
+}
+
+/** Applies every pending migration; throws with the failing migration's name. Returns what it applied. */
 export async function migrateToLatest(store: Store): Promise<string[]> {
-  const result: MigrationResultSet = await migrator(store).migrateToLatest();
-  if (result.error) {
-    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`migration ${failed} failed: ${String((result.error as Error).message ?? result.error)}`);
-  }
-  return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  return store.db.transaction().execute(async (tx: Tx) => {
+    // The lock comes first: even "create table if not exists" races with itself on PostgreSQL.
+    if (store.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${LOCK_KEY})`.execute(tx);
+    await tx.schema
+      .createTable('schema_migrations')
+      .ifNotExists()
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('applied_at', 'text', (c) => c.notNull())
+      .execute();
+    const done = await applied(tx as unknown as Kysely<any>);
+    const ran: string[] = [];
+    for (const [name, migration] of migrations) {
+      if (done.has(name)) continue;
+      try {
+        await migration.up(tx as unknown as Kysely<any>);
+      } catch (error) {
+        throw new Error(`migration ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      await (tx as unknown as Kysely<any>).insertInto('schema_migrations').values({ name, applied_at: new Date().toISOString() }).execute();
+      ran.push(name);
+    }
+    return ran;
+  });
 }
 
 /** Names of migrations not yet applied (empty when the schema is current). */
 export async function pendingMigrations(store: Store): Promise<string[]> {
-  const all = await migrator(store).getMigrations();
-  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+  let done: Set<string>;
+  try {
+    done = await applied(store.db as unknown as Kysely<any>);
+  } catch {
+    done = new Set(); // no bookkeeping table yet: nothing applied
+  }
+  return migrations.map(([name]) => name).filter((name) => !done.has(name));
 }

@@ -31,6 +31,21 @@ describe.each(dialects)('migrations on %s', (dialect) => {
     expect(typeof row.updated_at).toBe('number');
   });
 
+  // Several nodes share one database only on PostgreSQL (SQLite is the single-node default).
+  if (dialect === 'postgres') {
+    it('applies each migration once when several nodes start at the same time', async () => {
+      db = await createTestDatabase(dialect, { migrate: false });
+      const others = [db.reopen(), db.reopen()];
+      try {
+        const results = await Promise.all([migrateToLatest(db.store), ...others.map((s) => migrateToLatest(s))]);
+        expect(results.flat().sort()).toEqual(['001_foundation', '002_accounts', '003_security_center']);
+        expect(await pendingMigrations(db.store)).toEqual([]);
+      } finally {
+        for (const s of others) await s.close();
+      }
+    });
+  }
+
   if (dialect === 'sqlite') {
     it('turns on WAL and foreign keys for SQLite', async () => {
       db = await createTestDatabase(dialect);

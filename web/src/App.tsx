@@ -1,11 +1,14 @@
 /** The route table: one page per path, everything inside the shared layout. */
 import type { ComponentType } from 'react';
 import { Layout } from './components/Layout.tsx';
+import { AccountLockedPage } from './pages/AccountLocked.tsx';
 import { CheckEmailPage } from './pages/CheckEmail.tsx';
+import { ConfirmDevicePage } from './pages/ConfirmDevice.tsx';
 import { DashboardPage } from './pages/Dashboard.tsx';
 import { Enroll2faPage } from './pages/Enroll2fa.tsx';
 import { ForgotPasswordPage } from './pages/ForgotPassword.tsx';
 import { HomePage } from './pages/Home.tsx';
+import { LockAccountPage } from './pages/LockAccount.tsx';
 import { LockedPage } from './pages/Locked.tsx';
 import { LoginPage } from './pages/Login.tsx';
 import { NotFoundPage } from './pages/NotFound.tsx';
@@ -31,6 +34,9 @@ export const ROUTES: Record<string, ComponentType> = {
   '/locked': LockedPage,
   '/dashboard': DashboardPage,
   '/security': SecurityPage,
+  '/lock-account': LockAccountPage,
+  '/account-locked': AccountLockedPage,
+  '/confirm-device': ConfirmDevicePage,
   '/wallet': WalletPage,
 };
 

@@ -57,6 +57,7 @@ export function securityChecklist(me: Me): ChecklistItem[] {
       detail: security.antiPhishingCodeSet
         ? 'Genuine Bastion emails show your code.'
         : 'Not set. With a code, genuine Bastion emails show it so fakes stand out.',
+      ...(security.antiPhishingCodeSet ? {} : { fixAt: { to: '/security#anti-phishing', text: 'Set an anti-phishing code' } }),
     },
   ];
   if (reported(security.passkeys)) {

@@ -54,7 +54,8 @@ export interface ActivityEntry {
 const encodeCursor = (at: number, id: string) => Buffer.from(`${at}:${id}`).toString('base64url');
 function decodeCursor(cursor: string): { at: number; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
-  if (!at || !id || !/^\d+$/.test(at)) throw badRequest('invalid_cursor', 'cursor: is not a cursor this API gave out.');
+  // A forged timestamp beyond 2^53 would reach the database as a number it cannot take (500 on PostgreSQL).
+  if (!at || !id || !/^\d+$/.test(at) || !Number.isSafeInteger(Number(at))) throw badRequest('invalid_cursor', 'cursor: is not a cursor this API gave out.');
   return { at: Number(at), id };
 }
 

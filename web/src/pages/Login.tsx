@@ -22,6 +22,9 @@ const METHOD_LABELS: Record<SecondFactor, string> = {
 };
 const METHOD_ORDER: SecondFactor[] = ['totp', 'email_code', 'backup_code'];
 
+/** How often the device step asks whether the emailed link was opened (elsewhere). */
+const DEVICE_POLL_MS = 3000;
+
 const STEP_TITLES: Record<Step, string> = {
   password: 'Step 1 of 2: your email and password',
   second: 'Step 2 of 2: confirm it is you',
@@ -52,6 +55,8 @@ export function LoginPage() {
   const passwordInput = useRef<HTMLInputElement>(null);
   const codeInput = useRef<HTMLInputElement>(null);
   const resendButton = useRef<HTMLButtonElement>(null);
+  /** True while the emailed code is being checked: the link check waits meanwhile. */
+  const confirming = useRef(false);
   /** A new object each time, so the same target is focused again after a second failure. */
   const [focusRequest, setFocusRequest] = useState<{ target: FocusTarget } | null>(null);
 
@@ -102,6 +107,43 @@ export function LoginPage() {
     setInfo('');
   };
 
+  // Waiting for the device to be confirmed: when the emailed link is opened (in any browser), the
+  // server lets this flow finish without a code, so ask every few seconds and continue by ourselves.
+  useEffect(() => {
+    if (step !== 'device' || !flow) return;
+    let active = true;
+    let timer = 0;
+    const check = async () => {
+      if (!confirming.current) {
+        try {
+          const answer = await post<{ user?: unknown }>('/api/auth/login/confirm-device', { flow });
+          if (!active) return;
+          if (answer.user) {
+            active = false;
+            navigate('/dashboard');
+            return;
+          }
+        } catch (failure) {
+          if (!active) return;
+          // device_not_confirmed is the expected answer while waiting; a brief network or rate
+          // problem is tried again. Only a flow that has ended stops the wait.
+          if (isApiError(failure, 'flow_expired') && !confirming.current) {
+            active = false;
+            backToStart(errorMessage(failure));
+            return;
+          }
+        }
+      }
+      if (active) timer = window.setTimeout(() => void check(), DEVICE_POLL_MS);
+    };
+    timer = window.setTimeout(() => void check(), DEVICE_POLL_MS);
+    return () => {
+      active = false;
+      window.clearTimeout(timer);
+    };
+    // backToStart only sets state; the wait restarts only for a new step or flow.
+  }, [step, flow]);
+
   const afterStart = async (answer: LoginStart) => {
     const next: NextStep[] = answer.next;
     setFlow(answer.flow);
@@ -139,7 +181,10 @@ export function LoginPage() {
         navigate(lockedPagePath(failure));
         return;
       }
-      if (isApiError(failure, 'email_not_verified')) {
+      if (isApiError(failure, 'account_frozen')) {
+        // The owner locked the account: say so, with the time it can be unlocked.
+        fail(errorMessage(failure));
+      } else if (isApiError(failure, 'email_not_verified')) {
         setUnverified(true);
         fail(errorMessage(failure), 'resend');
       } else if (isApiError(failure, 'invalid_credentials')) {
@@ -202,7 +247,14 @@ export function LoginPage() {
     } catch (failure) {
       if (isApiError(failure, 'account_locked')) navigate(lockedPagePath(failure));
       else if (isApiError(failure, 'flow_expired')) backToStart(errorMessage(failure));
-      else fail(errorMessage(failure), 'code');
+      else if (isApiError(failure, 'strong_factor_required')) {
+        // Unlocking a locked account takes the authenticator app: offer only that.
+        setMethods(['totp']);
+        setMethod('totp');
+        setCode('');
+        setInfo('');
+        fail(errorMessage(failure), 'code');
+      } else fail(errorMessage(failure), 'code');
     } finally {
       setBusy(false);
     }
@@ -213,7 +265,9 @@ export function LoginPage() {
     setError('');
     const entered = code.trim();
     if (!entered) return fail('Enter the code from the email.', 'code');
+    if (busy) return;
     setBusy(true);
+    confirming.current = true;
     try {
       await post('/api/auth/login/confirm-device', { flow, code: entered });
       navigate('/dashboard');
@@ -222,6 +276,7 @@ export function LoginPage() {
       else if (isApiError(failure, 'flow_expired')) backToStart(errorMessage(failure));
       else fail(errorMessage(failure), 'code');
     } finally {
+      confirming.current = false;
       setBusy(false);
     }
   };
@@ -369,9 +424,13 @@ export function LoginPage() {
 
       {step === 'device' ? (
         <form onSubmit={confirmDevice} noValidate aria-busy={busy}>
-          <StatusMessage>We emailed you a link to confirm this device. Open it, or enter the code from that email here.</StatusMessage>
+          <StatusMessage>We emailed you a link and a code to confirm this device.</StatusMessage>
+          <p>
+            Open the link in the email on any device, or enter the code from it here. Once the link is opened, this page continues by itself.
+          </p>
           <TextField
             label="Verification code"
+            hint="The 6-digit code from the email “Confirm a sign-in from a new device”. It is valid for 20 minutes."
             inputRef={codeInput}
             errorId={errorFor('code')}
             value={code}

@@ -1,8 +1,10 @@
 /**
- * Security settings: two-factor methods (replace the authenticator, new backup codes) and the
- * password. Sensitive actions ask for a fresh authenticator code when the server wants one.
+ * Security settings: two-factor methods (replace the authenticator, new backup codes), the
+ * password, and the security center (anti-phishing code, sessions, known devices, login activity,
+ * security history, locking the account). Sensitive actions ask for a fresh authenticator code when
+ * the server wants one.
  */
-import { useCallback, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, isApiError, post } from '../api.ts';
 import { errorMessage } from '../errors.ts';
 import { BackupCodes } from '../components/BackupCodes.tsx';
@@ -11,6 +13,13 @@ import { ErrorMessage, StatusMessage, SuccessMessage } from '../components/Messa
 import { Page } from '../components/Page.tsx';
 import { useStepUp } from '../components/StepUp.tsx';
 import { StrengthMeter } from '../components/StrengthMeter.tsx';
+import { AntiPhishing } from '../components/security/AntiPhishing.tsx';
+import { Devices } from '../components/security/Devices.tsx';
+import { LockAccount } from '../components/security/LockAccount.tsx';
+import { LoginActivity } from '../components/security/LoginActivity.tsx';
+import { SecurityHistory } from '../components/security/SecurityHistory.tsx';
+import { Sessions } from '../components/security/Sessions.tsx';
+import '../components/security/security.css';
 import { Link, navigate } from '../router.tsx';
 import { useSession, useSignedIn } from '../session.tsx';
 
@@ -27,6 +36,24 @@ export function SecurityPage() {
   const [newPassword, setNewPassword] = useState('');
   const [changing, setChanging] = useState(false);
   const [changed, setChanged] = useState(false);
+  /** Bumped after every change, so the lists (sessions, devices, history…) load again. */
+  const [changes, setChanges] = useState(0);
+  const onChanged = useCallback(() => {
+    setChanges((n) => n + 1);
+    void refresh().catch(() => null);
+  }, [refresh]);
+
+  // Arriving at /security#anti-phishing (from the dashboard checklist): go to that section once loaded.
+  const jumped = useRef(false);
+  useEffect(() => {
+    if (!me || jumped.current) return;
+    jumped.current = true;
+    const target = window.location.hash.slice(1);
+    const section = target ? document.getElementById(target) : null;
+    if (!section) return;
+    section.scrollIntoView();
+    section.querySelector<HTMLElement>('h2[tabindex]')?.focus();
+  }, [me]);
 
   const report = useCallback(
     (section: Section, failure: unknown) => {
@@ -82,6 +109,7 @@ export function SecurityPage() {
         try {
           const answer = await post<{ backupCodes: string[] }>('/api/me/2fa/backup-codes');
           setCodes(answer.backupCodes);
+          setChanges((n) => n + 1);
           await refresh().catch(() => null);
         } finally {
           setGenerating(false);
@@ -105,6 +133,7 @@ export function SecurityPage() {
           setChanged(true);
           setCurrentPassword('');
           setNewPassword('');
+          setChanges((n) => n + 1);
           await refresh().catch(() => null);
         } finally {
           setChanging(false);
@@ -205,6 +234,13 @@ export function SecurityPage() {
             <SubmitButton busy={changing} label="Change password" busyLabel="Changing password…" disabled={stepUp.asking} />
           </form>
         </section>
+
+        <AntiPhishing isSet={me.security.antiPhishingCodeSet} onChanged={onChanged} />
+        <Devices refreshKey={changes} onChanged={onChanged} />
+        <Sessions refreshKey={changes} onChanged={onChanged} />
+        <LoginActivity refreshKey={changes} />
+        <SecurityHistory refreshKey={changes} />
+        <LockAccount />
       </div>
     </Page>
   );

@@ -1,0 +1,373 @@
+/**
+ * The security center in real Chromium, against a whole Bastion node that asks every new device to
+ * be confirmed by email: the anti-phishing code (with step-up) in later emails, sessions and known
+ * devices, confirming a new device with the emailed code or link (the waiting browser continues by
+ * itself), login activity with failed and risky attempts marked, and locking the account from
+ * settings or from the link in an email. Every new page is captured: screenshots, axe-core in light
+ * and dark, and no horizontal overflow on a phone.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { decodeBase32, totp } from '../src/features/mfa/totp.ts';
+import { capture, launchChromium, openPage, type WatchedPage } from './support/browser.ts';
+import { startE2eNode, type E2eNode } from './support/node.ts';
+
+const PASSWORD = 'amber-lantern-voyage-47';
+
+let node: E2eNode;
+let browser: Browser;
+/** Every browser context a test opened (each a separate browser, as far as Bastion can tell). */
+let watched: WatchedPage[] = [];
+let counter = 0;
+
+beforeAll(async () => {
+  node = await startE2eNode({ LOGIN_IP_LIMIT: '1000', NEW_DEVICE_CONFIRMATION: 'always' });
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await node?.stop();
+});
+
+afterEach(async () => {
+  // Network 4xx answers are expected (a wrong code is a 401; waiting for the device link is a 400
+  // device_not_confirmed every few seconds); anything else is a real error.
+  const errors = watched.flatMap((w) => w.errors).filter((e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e));
+  await Promise.all(watched.map((w) => w.context.close()));
+  watched = [];
+  expect(errors).toEqual([]);
+});
+
+/** A page in a new browser context (no cookies: an unknown device to Bastion). */
+async function freshBrowser(): Promise<Page> {
+  const opened = await openPage(browser, node.url);
+  watched.push(opened);
+  return opened.page;
+}
+
+const email = (name: string) => `${name}${++counter}@example.com`;
+/** A TOTP code for a step the account has not used yet (a code is accepted once, never an older step). */
+const nextTotp = (secret: string) => {
+  node.clock.advance(30_000);
+  return totp(decodeBase32(secret), node.clock.now());
+};
+const mailCode = (text: string) => /^\s{4}(\d{6})$/m.exec(text)?.[1] ?? '';
+const linkIn = (text: string, path: string) => new RegExp(`http://localhost:\\d+(/${path}\\?token=[A-Za-z0-9_-]+)`).exec(text)?.[1] ?? '';
+const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
+/** The text of the element that has keyboard focus. */
+const focusedText = (page: Page) => page.evaluate<string>("(document.activeElement?.textContent ?? '').replace(/\\s+/g, ' ').trim()");
+
+interface Account {
+  address: string;
+  secret: string;
+}
+
+/** Register, verify by the emailed link, sign in and enroll TOTP: ends on /dashboard, this browser a known device. */
+async function createAccount(page: Page, name: string): Promise<Account> {
+  const address = email(name);
+  await page.goto('/register');
+  await page.getByLabel('Email').fill(address);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('I agree to the terms of service').check();
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(/\/check-email/);
+  const mail = await node.waitForMail(address, /Verify your email/);
+  await page.goto(linkIn(mail.text, 'verify-email'));
+  await expect.poll(() => heading(page)).toMatch(/verified/i);
+
+  await signInPassword(page, address);
+  await page.waitForURL(/\/enroll-2fa/);
+  const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  await page.getByLabel('Code from your authenticator app').fill(nextTotp(secret));
+  await page.getByRole('button', { name: 'Enable two-factor authentication' }).click();
+  await expect.poll(() => page.getByTestId('backup-code').count()).toBe(10);
+  await page.getByRole('button', { name: 'I have saved my backup codes' }).click();
+  await page.waitForURL(/\/dashboard/);
+  return { address, secret };
+}
+
+async function signInPassword(page: Page, address: string, password = PASSWORD): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(address);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Password and TOTP from a browser Bastion does not know: stops at the confirm-device step. */
+async function signInToDeviceStep(page: Page, account: Account): Promise<void> {
+  await signInPassword(page, account.address);
+  await page.getByLabel('Authentication code').fill(nextTotp(account.secret));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect.poll(() => page.getByText('We emailed you a link and a code to confirm this device').count()).toBe(1);
+  await expect.poll(() => page.getByLabel('Verification code').isVisible()).toBe(true);
+}
+
+async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/login/);
+}
+
+/** /security with every list loaded. */
+async function openSecurity(page: Page): Promise<void> {
+  await page.goto('/security');
+  await expect.poll(() => page.getByTestId('session').count()).toBeGreaterThan(0);
+  await expect.poll(() => page.getByTestId('device').count()).toBeGreaterThan(0);
+  await expect.poll(() => page.getByTestId('security-event').count()).toBeGreaterThan(0);
+  await expect.poll(() => page.getByText(/^Loading (sessions|devices|login activity|security history)…$/).count()).toBe(0);
+}
+
+/** Wrong passwords straight at the API (no browser page needed for a failed attempt). */
+async function wrongPasswords(page: Page, address: string, times: number): Promise<void> {
+  for (let i = 0; i < times; i++) {
+    node.clock.advance(1000); // each attempt at its own time, so "newest first" is well defined
+    const answer = await page.request.post('/api/auth/login', { data: { email: address, password: `wrong-password-${i}-x` }, headers: { origin: node.url } });
+    expect(answer.status()).toBe(401);
+  }
+}
+
+describe('security center in Chromium', () => {
+  it('sets the anti-phishing code with step-up; later emails start with it', async () => {
+    const page = await freshBrowser();
+    const account = await createAccount(page, 'phish');
+
+    // The dashboard checklist links to the section while no code is set.
+    await page.getByRole('link', { name: 'Set an anti-phishing code' }).click();
+    await page.waitForURL(/\/security#anti-phishing$/);
+    await expect.poll(() => focusedText(page)).toBe('Anti-phishing code');
+    await openSecurity(page);
+    expect(await page.getByTestId('session').filter({ hasText: 'This device' }).count()).toBe(1);
+    expect(await page.getByTestId('device').filter({ hasText: 'This device' }).count()).toBe(1);
+    await capture(page, 'security-center');
+
+    // Checked in the page before anything is sent.
+    const field = page.getByLabel('Anti-phishing code');
+    await field.fill('no spaces!');
+    await page.getByRole('button', { name: 'Save code' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/4 to 20 letters, digits, _ or -/);
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+
+    // The sign-in's step-up is 10 minutes old: the code needs a fresh authenticator code.
+    node.clock.advance(11 * 60_000);
+    const code = 'Blue_Falcon-42';
+    await field.fill(code);
+    await page.getByRole('button', { name: 'Save code' }).click();
+    const stepUp = page.getByLabel('Code from your authenticator app');
+    await stepUp.waitFor();
+    await capture(page, 'security-anti-phishing-step-up');
+    await stepUp.fill(nextTotp(account.secret));
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await expect.poll(() => page.getByText(/anti-phishing code is saved/).count()).toBe(1);
+    expect(await page.getByText(/anti-phishing code is saved/).textContent()).toMatch(/Withdrawals are on hold for 24 hours/);
+    await expect.poll(() => page.getByText('Status: Set').count()).toBe(1);
+    await expect.poll(() => page.getByRole('button', { name: 'Remove code' }).count()).toBe(1);
+    await expect.poll(() => page.locator('[data-testid="security-event"][data-type="security.anti_phishing_changed"]').count()).toBe(1);
+    const changed = await node.waitForMail(account.address, /anti-phishing code was changed/);
+    expect(changed.text.split(/\r?\n/)[0]).toBe(`Anti-phishing code: ${code}`);
+
+    // Another email, after signing out: it starts with the code too.
+    await signOut(page);
+    const before = node.smtp.to(account.address).length;
+    await page.goto('/forgot-password');
+    await page.getByLabel('Email').fill(account.address);
+    await page.getByRole('button', { name: 'Send reset link' }).click();
+    const reset = await node.waitForMail(account.address, /Reset your password/, before);
+    expect(reset.text.split(/\r?\n/)[0]).toBe(`Anti-phishing code: ${code}`);
+  }, 120_000);
+
+  it('confirms a new device with the emailed code; sessions and devices can be ended and forgotten', async () => {
+    const home = await freshBrowser();
+    const account = await createAccount(home, 'device-code');
+
+    const other = await freshBrowser();
+    await signInToDeviceStep(other, account);
+    await capture(other, 'login-confirm-device');
+    const mail = await node.waitForMail(account.address, /Confirm a sign-in from a new device/);
+    expect(mail.text).toMatch(/Chrom/);
+    expect(linkIn(mail.text, 'lock-account')).toBeTruthy();
+    const code = mailCode(mail.text);
+    expect(code).toMatch(/^\d{6}$/);
+
+    await other.getByLabel('Verification code').fill(code === '000000' ? '111111' : '000000');
+    await other.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await expect.poll(() => other.getByRole('alert').textContent()).toMatch(/not right/i);
+    expect(await other.getByLabel('Verification code').getAttribute('aria-invalid')).toBe('true');
+    await other.getByLabel('Verification code').fill(code);
+    await other.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await other.waitForURL(/\/dashboard/);
+
+    // The first browser sees both sessions and both devices, and ends the other one's session.
+    await openSecurity(home);
+    await expect.poll(() => home.getByTestId('session').count()).toBe(2);
+    await expect.poll(() => home.getByTestId('device').count()).toBe(2);
+    await home.getByRole('button', { name: /^End session/ }).click();
+    await expect.poll(() => home.getByText(/session on .+ has ended/).count()).toBe(1);
+    await expect.poll(() => home.getByTestId('session').count()).toBe(1);
+    await expect.poll(() => home.locator('[data-testid="security-event"][data-type="session.revoked"]').count()).toBe(1);
+    await other.goto('/dashboard');
+    await other.waitForURL(/\/login/);
+
+    // Forgetting the other browser: its next sign-in needs confirming again.
+    await home.getByRole('button', { name: /^Forget (?!this device)/ }).click();
+    await expect.poll(() => home.getByTestId('device').count()).toBe(1);
+    await signInToDeviceStep(other, account);
+  }, 120_000);
+
+  it('confirms a new device from the emailed link in another browser; the waiting browser continues by itself', async () => {
+    const home = await freshBrowser();
+    const account = await createAccount(home, 'device-link');
+
+    const signingIn = await freshBrowser();
+    await signInToDeviceStep(signingIn, account);
+    const mail = await node.waitForMail(account.address, /Confirm a sign-in from a new device/);
+    const link = linkIn(mail.text, 'confirm-device');
+    expect(link).toBeTruthy();
+
+    const phone = await freshBrowser();
+    const response = await phone.goto(link);
+    expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self'/);
+    await expect.poll(() => heading(phone)).toBe('Device confirmed');
+    expect(await phone.getByRole('status').textContent()).toContain(
+      'Device confirmed. Go back to the browser where you were signing in; it will continue by itself.',
+    );
+    await capture(phone, 'confirm-device');
+
+    // The waiting browser asks every 3 seconds and signs in once the link was opened.
+    await signingIn.waitForURL(/\/dashboard/, { timeout: 20_000 });
+    await expect.poll(() => heading(signingIn)).toBe('Dashboard');
+
+    // The link works once.
+    await phone.goto(link);
+    await expect.poll(() => heading(phone)).toBe('Device not confirmed');
+    await expect.poll(() => phone.getByRole('alert').textContent()).toMatch(/not valid/i);
+    await capture(phone, 'confirm-device-failed');
+
+    // Back in the first browser: sign out everywhere else.
+    await openSecurity(home);
+    await expect.poll(() => home.getByTestId('session').count()).toBe(2);
+    await home.getByRole('button', { name: 'Sign out everywhere else' }).click();
+    await expect.poll(() => home.getByText('Signed out of 1 other session.').count()).toBe(1);
+    await expect.poll(() => home.getByTestId('session').count()).toBe(1);
+    await signingIn.goto('/security');
+    await signingIn.waitForURL(/\/login/);
+  }, 120_000);
+
+  it('lists login activity with failed and risky attempts marked in words, ten at a time', async () => {
+    const home = await freshBrowser();
+    const account = await createAccount(home, 'activity');
+
+    const stranger = await freshBrowser();
+    await wrongPasswords(stranger, account.address, 4);
+    await signInToDeviceStep(stranger, account);
+    // Four more failures: eight in the last hour, so the next sign-in is risky (recent_failures).
+    await wrongPasswords(stranger, account.address, 4);
+    await signInToDeviceStep(stranger, account);
+    await wrongPasswords(stranger, account.address, 3);
+
+    await openSecurity(home);
+    const entries = home.getByTestId('activity-entry');
+    await expect.poll(() => entries.count()).toBe(10);
+    // Newest first: the last three wrong passwords.
+    for (let i = 0; i < 3; i++) {
+      const entry = entries.nth(i);
+      expect(await entry.getAttribute('data-result')).toBe('wrong_password');
+      expect(await entry.getAttribute('data-flagged')).toBe('true');
+      expect(await entry.getByTestId('activity-badge').allTextContents()).toEqual(['Failed']);
+      expect(await entry.textContent()).toMatch(/Wrong password/);
+    }
+    const risky = home.locator('[data-testid="activity-entry"][data-result="device_pending"]').first();
+    expect(await risky.getAttribute('data-flagged')).toBe('true');
+    expect(await risky.getByTestId('activity-badge').allTextContents()).toEqual(['New device', 'Risky: many recent failures']);
+    expect(await risky.textContent()).toMatch(/Authenticator app/);
+
+    await home.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => entries.count()).toBeGreaterThanOrEqual(13);
+    // Focus moves to the first entry just added, so reading continues where it left off.
+    await expect.poll(() => home.evaluate<string | null>("document.activeElement?.getAttribute('data-testid') ?? null")).toBe('activity-entry');
+    const results = await home.locator('[data-testid="activity-entry"]').evaluateAll((items) =>
+      items.map((item) => ({ result: item.getAttribute('data-result'), flagged: item.getAttribute('data-flagged') })),
+    );
+    expect(results.filter((r) => r.result === 'wrong_password')).toHaveLength(11);
+    expect(results.filter((r) => r.result === 'device_pending')).toHaveLength(2);
+    for (const r of results) expect(r.flagged, JSON.stringify(r)).toBe(r.result === 'success' ? 'false' : 'true');
+    await capture(home, 'security-login-activity');
+  }, 120_000);
+
+  it('locks the account from settings; signing in then says so; after 24 hours the authenticator unlocks it', async () => {
+    const page = await freshBrowser();
+    const account = await createAccount(page, 'freeze');
+    await openSecurity(page);
+
+    await page.getByRole('button', { name: 'Lock my account', exact: true }).click();
+    await expect.poll(() => focusedText(page)).toBe('Lock your account now?');
+    const question = page.getByRole('group', { name: 'Lock your account now?' });
+    expect(await question.textContent()).toMatch(/Every session ends/);
+    expect(await question.textContent()).toMatch(/withdrawals/);
+    expect(await question.textContent()).toMatch(/After 24 hours/);
+    await capture(page, 'security-lock-confirm');
+    // Cancelling goes back to the button.
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => focusedText(page)).toBe('Lock my account');
+    await page.getByRole('button', { name: 'Lock my account', exact: true }).click();
+    await page.getByRole('button', { name: 'Yes, lock my account' }).click();
+    await page.waitForURL(/\/account-locked$/);
+    await expect.poll(() => heading(page)).toBe('Your account is locked');
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+    await capture(page, 'account-locked');
+    await node.waitForMail(account.address, /Your account is locked/);
+
+    await signInPassword(page, account.address);
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/You locked this account yourself\. You can unlock it after .+ by signing in/);
+    await capture(page, 'login-frozen');
+
+    // After the cooldown: only the authenticator is offered, then the inbox confirms it.
+    node.clock.advance(24 * 3_600_000 + 60_000);
+    const before = node.smtp.to(account.address).length;
+    await signInPassword(page, account.address);
+    await expect.poll(() => page.getByLabel('Authentication code').isVisible()).toBe(true);
+    expect(await page.getByRole('radio').count()).toBe(1);
+    expect(await page.getByRole('radio', { name: 'Authenticator app' }).isChecked()).toBe(true);
+    await page.getByLabel('Authentication code').fill(nextTotp(account.secret));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await expect.poll(() => page.getByLabel('Verification code').isVisible()).toBe(true);
+    const mail = await node.waitForMail(account.address, /Confirm a sign-in from a new device/, before);
+    await page.getByLabel('Verification code').fill(mailCode(mail.text));
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await page.waitForURL(/\/dashboard/);
+    await node.waitForMail(account.address, /Your account is unlocked/, before);
+  }, 120_000);
+
+  it('locks the account from the link in a security email', async () => {
+    const home = await freshBrowser();
+    const account = await createAccount(home, 'lock-link');
+    const alert = await node.waitForMail(account.address, /Two-factor authentication was turned on/);
+    const link = linkIn(alert.text, 'lock-account');
+    expect(link).toBeTruthy();
+
+    const page = await freshBrowser();
+    const response = await page.goto(link);
+    expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self'/);
+    await expect.poll(() => heading(page)).toBe('Lock your account?');
+    await capture(page, 'lock-account');
+    await page.getByRole('button', { name: 'Lock my account' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Your account is locked/);
+    await expect.poll(() => heading(page)).toBe('Account locked');
+    await expect.poll(() => focusedText(page)).toBe('Account locked');
+    await capture(page, 'lock-account-done');
+
+    // Every session ended: the first browser is signed out.
+    await home.goto('/dashboard');
+    await home.waitForURL(/\/login/);
+
+    // The link works once; a link without a token says so before sending anything.
+    await page.goto(link);
+    await page.getByRole('button', { name: 'Lock my account' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/This link is not valid/);
+    await capture(page, 'lock-account-failed');
+    await page.goto('/lock-account');
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/incomplete/);
+    await page.goto('/confirm-device');
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/incomplete/);
+  }, 120_000);
+});

@@ -1,0 +1,104 @@
+/**
+ * Known devices: browsers that confirmed a sign-in. A sign-in from any other device needs the
+ * emailed confirmation; forgetting a device makes its next sign-in need it again.
+ */
+import { useState } from 'react';
+import { del } from '../../api.ts';
+import { ErrorMessage, StatusMessage, SuccessMessage } from '../Messages.tsx';
+import { useFocusRequest } from './focus.ts';
+import type { DeviceInfo } from './types.ts';
+import { useFailureHandler, useSecurityData } from './useSecurityData.ts';
+import { When } from './When.tsx';
+
+export function Devices({ refreshKey, onChanged }: { refreshKey: number; onChanged: () => void }) {
+  const describe = useFailureHandler();
+  const { data, error, reload } = useSecurityData<{ devices: DeviceInfo[] }>('/api/me/devices', refreshKey);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [actionError, setActionError] = useState('');
+  const [done, setDone] = useState('');
+  /** Devices forgotten here, hidden at once (the list then loads again). */
+  const [forgotten, setForgotten] = useState<ReadonlySet<string>>(new Set());
+  const [heading, focusHeading] = useFocusRequest<HTMLHeadingElement>();
+
+  const forget = async (device: DeviceInfo) => {
+    if (busy) return;
+    setBusy(device.id);
+    setActionError('');
+    setDone('');
+    try {
+      await del(`/api/me/devices/${encodeURIComponent(device.id)}`);
+      setForgotten((all) => new Set([...all, device.id]));
+      setDone(
+        device.current
+          ? 'This device is forgotten. The next time you sign in here, we will ask you to confirm it by email.'
+          : `${device.device} is forgotten. Its next sign-in will need confirming by email.`,
+      );
+      onChanged();
+      // The button pressed is gone with its device: carry on from the heading.
+      focusHeading();
+    } catch (failure) {
+      setActionError(describe(failure));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const devices = (data?.devices ?? []).filter((d) => !forgotten.has(d.id));
+
+  return (
+    <section className="panel" aria-labelledby="devices-heading">
+      <h2 id="devices-heading" ref={heading} tabIndex={-1}>
+        Known devices
+      </h2>
+      <p className="muted small">Sign-ins from these browsers do not need confirming by email. Sign-ins from any other device do.</p>
+      {!data && !error ? <StatusMessage>Loading devices…</StatusMessage> : null}
+      {error ? (
+        <>
+          <ErrorMessage>{error}</ErrorMessage>
+          <button type="button" className="button-secondary" onClick={reload}>
+            Try again
+          </button>
+        </>
+      ) : null}
+      <SuccessMessage>{done}</SuccessMessage>
+      <ErrorMessage>{actionError}</ErrorMessage>
+      {data && devices.length === 0 ? <p>No known devices. Your next sign-in from any device will need confirming by email.</p> : null}
+      {devices.length > 0 ? (
+        <ul className="sc-list" data-testid="devices">
+          {devices.map((device) => (
+            <li key={device.id} className="sc-item" data-testid="device">
+              <div className="sc-item-head">
+                <strong className="wrap">{device.device}</strong>
+                {device.current ? <span className="badge badge-current">This device</span> : null}
+              </div>
+              <dl className="sc-facts">
+                {device.location ? (
+                  <div>
+                    <dt>Location</dt>
+                    <dd className="wrap">{device.location}</dd>
+                  </div>
+                ) : null}
+                <div>
+                  <dt>Last seen</dt>
+                  <dd>
+                    <When iso={device.lastSeenAt} />
+                  </dd>
+                </div>
+                <div>
+                  <dt>First seen</dt>
+                  <dd>
+                    <When iso={device.firstSeenAt} />
+                  </dd>
+                </div>
+              </dl>
+              <button type="button" className="button-secondary button-small" onClick={() => void forget(device)} aria-disabled={busy !== null ? true : undefined}>
+                {busy === device.id ? 'Forgetting…' : 'Forget'}
+                <span className="visually-hidden"> {device.current ? 'this device' : device.device}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,167 @@
+/**
+ * Login activity: every sign-in attempt, newest first, ten at a time ("Load more"). Attempts that
+ * did not sign in, or that raised risk signals, are marked in words (badges) as well as in colour.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { get } from '../../api.ts';
+import { ErrorMessage, StatusMessage } from '../Messages.tsx';
+import { methodWords, resultBadge, resultWords, signalWords } from './format.ts';
+import type { ActivityEntry, ActivityPage } from './types.ts';
+import { useFailureHandler } from './useSecurityData.ts';
+import { When } from './When.tsx';
+
+export const ACTIVITY_PAGE_SIZE = 10;
+
+const pagePath = (cursor: string | null) =>
+  `/api/me/activity?limit=${ACTIVITY_PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+
+/** The badges for an attempt: how it ended (unless it signed in) and each risk signal. */
+export function activityBadges(entry: ActivityEntry): string[] {
+  const badge = resultBadge(entry.result);
+  return [...(badge ? [badge] : []), ...entry.riskSignals.map((signal) => `Risky: ${signalWords(signal)}`)];
+}
+
+export function LoginActivity({ refreshKey }: { refreshKey: number }) {
+  const describe = useFailureHandler();
+  const [entries, setEntries] = useState<ActivityEntry[] | null>(null);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [error, setError] = useState('');
+  const [attempt, setAttempt] = useState(0);
+  /** The first entry of the page just added: focus moves there, so reading continues in order. */
+  const [focusId, setFocusId] = useState<string | null>(null);
+  const items = useRef(new Map<string, HTMLLIElement>());
+
+  useEffect(() => {
+    let current = true;
+    get<ActivityPage>(pagePath(null)).then(
+      (page) => {
+        if (!current) return;
+        setEntries(page.entries);
+        setNextCursor(page.nextCursor);
+        setError('');
+      },
+      (failure: unknown) => {
+        if (current) setError(describe(failure));
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [refreshKey, attempt, describe]);
+
+  useEffect(() => {
+    if (focusId) items.current.get(focusId)?.focus();
+  }, [focusId]);
+
+  const loadMore = async () => {
+    if (!nextCursor || loadingMore) return;
+    setLoadingMore(true);
+    setError('');
+    try {
+      const page = await get<ActivityPage>(pagePath(nextCursor));
+      setEntries((all) => {
+        const seen = new Set((all ?? []).map((e) => e.id));
+        return [...(all ?? []), ...page.entries.filter((e) => !seen.has(e.id))];
+      });
+      setNextCursor(page.nextCursor);
+      setFocusId(page.entries[0]?.id ?? null);
+    } catch (failure) {
+      setError(describe(failure));
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+
+  const flaggedCount = entries?.filter((e) => activityBadges(e).length > 0).length ?? 0;
+
+  return (
+    <section className="panel panel-full" aria-labelledby="activity-heading">
+      <h2 id="activity-heading">Login activity</h2>
+      <p className="muted small">
+        Every attempt to sign in to your account, newest first. Attempts that failed or looked risky are marked. If you do not recognise one, change
+        your password and end the sessions you do not know.
+      </p>
+      {!entries && !error ? <StatusMessage>Loading login activity…</StatusMessage> : null}
+      {entries && entries.length === 0 ? <p>No sign-in attempts yet.</p> : null}
+      {entries && entries.length > 0 ? (
+        <>
+          <p className="small" aria-live="polite">
+            Showing {entries.length} {entries.length === 1 ? 'attempt' : 'attempts'}
+            {flaggedCount > 0 ? `, ${flaggedCount} marked as failed or risky` : ''}.
+          </p>
+          <ol className="sc-list activity-list" data-testid="activity">
+            {entries.map((entry) => {
+              const badges = activityBadges(entry);
+              const flagged = badges.length > 0;
+              return (
+                <li
+                  key={entry.id}
+                  ref={(element) => {
+                    if (element) items.current.set(entry.id, element);
+                    else items.current.delete(entry.id);
+                  }}
+                  tabIndex={entry.id === focusId ? -1 : undefined}
+                  className={flagged ? 'sc-item activity-item activity-flagged' : 'sc-item activity-item'}
+                  data-testid="activity-entry"
+                  data-result={entry.result}
+                  data-flagged={flagged ? 'true' : 'false'}
+                >
+                  <div className="sc-item-head">
+                    <span className="activity-icon" aria-hidden="true">
+                      {flagged ? '!' : '✓'}
+                    </span>
+                    <strong className="activity-result">{resultWords(entry.result)}</strong>
+                    {badges.map((badge) => (
+                      <span key={badge} className="badge badge-alert" data-testid="activity-badge">
+                        {badge}
+                      </span>
+                    ))}
+                  </div>
+                  <p className="sc-when">
+                    <When iso={entry.at} />
+                  </p>
+                  <dl className="sc-facts">
+                    <div>
+                      <dt>Device</dt>
+                      <dd className="wrap">{entry.device}</dd>
+                    </div>
+                    <div>
+                      <dt>Location</dt>
+                      <dd className="wrap">{entry.location}</dd>
+                    </div>
+                    <div>
+                      <dt>IP address</dt>
+                      <dd className="mono">{entry.ip}</dd>
+                    </div>
+                    <div>
+                      <dt>Method</dt>
+                      <dd>{methodWords(entry.method)}</dd>
+                    </div>
+                  </dl>
+                </li>
+              );
+            })}
+          </ol>
+        </>
+      ) : null}
+      {error ? (
+        <>
+          <ErrorMessage>{error}</ErrorMessage>
+          {!entries ? (
+            <button type="button" className="button-secondary" onClick={() => setAttempt((n) => n + 1)}>
+              Try again
+            </button>
+          ) : null}
+        </>
+      ) : null}
+      {entries && nextCursor ? (
+        <div className="actions">
+          <button type="button" className="button-secondary" onClick={() => void loadMore()} aria-disabled={loadingMore ? true : undefined}>
+            {loadingMore ? 'Loading…' : 'Load more'}
+          </button>
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,75 @@
+/** Security history: changes to the account's security (not sign-ins), newest first. */
+import { useState } from 'react';
+import { ErrorMessage, StatusMessage } from '../Messages.tsx';
+import type { SecurityEvent } from './types.ts';
+import { useSecurityData } from './useSecurityData.ts';
+import { When } from './When.tsx';
+
+const SHOWN_AT_FIRST = 10;
+
+export function SecurityHistory({ refreshKey }: { refreshKey: number }) {
+  const { data, error, reload } = useSecurityData<{ events: SecurityEvent[] }>('/api/me/security-events', refreshKey);
+  const [showAll, setShowAll] = useState(false);
+  const events = data?.events ?? [];
+  const shown = showAll ? events : events.slice(0, SHOWN_AT_FIRST);
+
+  return (
+    <section className="panel panel-full" aria-labelledby="history-heading">
+      <h2 id="history-heading">Security history</h2>
+      <p className="muted small">Changes to your account’s security, newest first. Sign-ins are under Login activity.</p>
+      {!data && !error ? <StatusMessage>Loading security history…</StatusMessage> : null}
+      {error ? (
+        <>
+          <ErrorMessage>{error}</ErrorMessage>
+          <button type="button" className="button-secondary" onClick={reload}>
+            Try again
+          </button>
+        </>
+      ) : null}
+      {data && events.length === 0 ? <p>No changes yet.</p> : null}
+      {shown.length > 0 ? (
+        <ol className="sc-list" data-testid="security-events">
+          {shown.map((event, index) => (
+            <li key={`${event.at}-${event.type}-${index}`} className="sc-item" data-testid="security-event" data-type={event.type}>
+              <div className="sc-item-head">
+                <strong>{event.description}</strong>
+              </div>
+              <p className="sc-when">
+                <When iso={event.at} />
+              </p>
+              {event.device || event.location || event.ip ? (
+                <dl className="sc-facts">
+                  {event.device ? (
+                    <div>
+                      <dt>Device</dt>
+                      <dd className="wrap">{event.device}</dd>
+                    </div>
+                  ) : null}
+                  {event.location ? (
+                    <div>
+                      <dt>Location</dt>
+                      <dd className="wrap">{event.location}</dd>
+                    </div>
+                  ) : null}
+                  {event.ip ? (
+                    <div>
+                      <dt>IP address</dt>
+                      <dd className="mono">{event.ip}</dd>
+                    </div>
+                  ) : null}
+                </dl>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      ) : null}
+      {events.length > SHOWN_AT_FIRST ? (
+        <div className="actions">
+          <button type="button" className="button-secondary" onClick={() => setShowAll((all) => !all)} aria-expanded={showAll}>
+            {showAll ? 'Show fewer' : `Show all ${events.length} changes`}
+          </button>
+        </div>
+      ) : null}
+    </section>
+  );
+}

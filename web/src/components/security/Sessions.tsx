@@ -1,0 +1,131 @@
+/** Signed-in sessions: where the account is signed in, ending one, or every other one at once. */
+import { useState } from 'react';
+import { del, post } from '../../api.ts';
+import { ErrorMessage, StatusMessage, SuccessMessage } from '../Messages.tsx';
+import { useFocusRequest } from './focus.ts';
+import type { SessionInfo } from './types.ts';
+import { useFailureHandler, useSecurityData } from './useSecurityData.ts';
+import { When } from './When.tsx';
+
+export function Sessions({ refreshKey, onChanged }: { refreshKey: number; onChanged: () => void }) {
+  const describe = useFailureHandler();
+  const { data, error, reload } = useSecurityData<{ sessions: SessionInfo[] }>('/api/me/sessions', refreshKey);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [actionError, setActionError] = useState('');
+  const [done, setDone] = useState('');
+  /** Sessions ended here, hidden at once (the list then loads again). */
+  const [ended, setEnded] = useState<ReadonlySet<string>>(new Set());
+  const [heading, focusHeading] = useFocusRequest<HTMLHeadingElement>();
+
+  const act = async (id: string, action: () => Promise<string>) => {
+    if (busy) return;
+    setBusy(id);
+    setActionError('');
+    setDone('');
+    try {
+      setDone(await action());
+      onChanged();
+      // The button pressed is gone with its session: carry on from the heading.
+      focusHeading();
+    } catch (failure) {
+      setActionError(describe(failure));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const end = (session: SessionInfo) =>
+    act(session.id, async () => {
+      await del(`/api/me/sessions/${encodeURIComponent(session.id)}`);
+      setEnded((all) => new Set([...all, session.id]));
+      return `The session on ${session.device} has ended.`;
+    });
+
+  const endOthers = () =>
+    act('others', async () => {
+      const answer = await post<{ count: number }>('/api/me/sessions/revoke-others');
+      setEnded((all) => new Set([...all, ...(data?.sessions ?? []).filter((s) => !s.current).map((s) => s.id)]));
+      return answer.count === 1 ? 'Signed out of 1 other session.' : `Signed out of ${answer.count} other sessions.`;
+    });
+
+  const sessions = (data?.sessions ?? []).filter((s) => !ended.has(s.id));
+  const others = sessions.filter((s) => !s.current).length;
+
+  return (
+    <section className="panel panel-full" aria-labelledby="sessions-heading">
+      <h2 id="sessions-heading" ref={heading} tabIndex={-1}>
+        Signed-in sessions
+      </h2>
+      <p className="muted small">Where your account is signed in now. End any session you do not recognise, then change your password.</p>
+      {!data && !error ? <StatusMessage>Loading sessions…</StatusMessage> : null}
+      {error ? (
+        <>
+          <ErrorMessage>{error}</ErrorMessage>
+          <button type="button" className="button-secondary" onClick={reload}>
+            Try again
+          </button>
+        </>
+      ) : null}
+      <SuccessMessage>{done}</SuccessMessage>
+      <ErrorMessage>{actionError}</ErrorMessage>
+      {data ? (
+        <>
+          <ul className="sc-list" data-testid="sessions">
+            {sessions.map((session) => (
+              <li key={session.id} className="sc-item" data-testid="session">
+                <div className="sc-item-head">
+                  <strong className="wrap">{session.device}</strong>
+                  {session.current ? <span className="badge badge-current">This device</span> : null}
+                </div>
+                <dl className="sc-facts">
+                  <div>
+                    <dt>Location</dt>
+                    <dd className="wrap">{session.location}</dd>
+                  </div>
+                  {session.ip ? (
+                    <div>
+                      <dt>IP address</dt>
+                      <dd className="mono">{session.ip}</dd>
+                    </div>
+                  ) : null}
+                  <div>
+                    <dt>Last active</dt>
+                    <dd>
+                      <When iso={session.lastActiveAt} />
+                    </dd>
+                  </div>
+                  <div>
+                    <dt>Signed in</dt>
+                    <dd>
+                      <When iso={session.createdAt} />
+                    </dd>
+                  </div>
+                </dl>
+                {!session.current ? (
+                  <button
+                    type="button"
+                    className="button-secondary button-small"
+                    onClick={() => void end(session)}
+                    aria-disabled={busy !== null ? true : undefined}
+                  >
+                    {busy === session.id ? 'Ending…' : 'End session'}
+                    <span className="visually-hidden"> on {session.device}</span>
+                  </button>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+          {others > 0 ? (
+            <div className="actions">
+              <button type="button" className="button-secondary" onClick={() => void endOthers()} aria-disabled={busy !== null ? true : undefined}>
+                {busy === 'others' ? 'Signing out…' : 'Sign out everywhere else'}
+              </button>
+            </div>
+          ) : (
+            <p className="muted small">You are not signed in anywhere else.</p>
+          )}
+        </>
+      ) : null}
+    </section>
+  );
+}

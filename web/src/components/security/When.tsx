@@ -1,0 +1,13 @@
+/** A time shown both ways: relative ("5 minutes ago") and the local date and time. */
+import { localTime, relativeTime } from './format.ts';
+
+export function When({ iso }: { iso: string }) {
+  const relative = relativeTime(iso);
+  const local = localTime(iso);
+  return (
+    <time dateTime={iso}>
+      {relative ? `${relative} · ` : ''}
+      {local}
+    </time>
+  );
+}

@@ -1,0 +1,81 @@
+/**
+ * The "Lock my account" link from a security email (/lock-account?token=…): asks first, then
+ * POST /api/auth/lock-account. No sign-in needed: the link itself is the proof.
+ */
+import { useState } from 'react';
+import { post } from '../api.ts';
+import { errorMessage } from '../errors.ts';
+import { ErrorMessage, SuccessMessage } from '../components/Messages.tsx';
+import { Page } from '../components/Page.tsx';
+import { focusSoon, pageHeading } from '../components/security/focus.ts';
+import { Link, useQueryParam } from '../router.tsx';
+import '../components/security/security.css';
+
+type State = { kind: 'ask' } | { kind: 'locking' } | { kind: 'locked' } | { kind: 'failed'; message: string };
+
+export function LockAccountPage() {
+  const token = useQueryParam('token');
+  const [state, setState] = useState<State>(() =>
+    token ? { kind: 'ask' } : { kind: 'failed', message: 'This lock link is incomplete. Open the link from the email again.' },
+  );
+
+  const lock = async () => {
+    if (state.kind !== 'ask') return;
+    setState({ kind: 'locking' });
+    try {
+      await post('/api/auth/lock-account', { token });
+      setState({ kind: 'locked' });
+    } catch (failure) {
+      setState({ kind: 'failed', message: errorMessage(failure) });
+    }
+    // The button is gone: start reading again from the heading, which now says what happened.
+    focusSoon(pageHeading, true);
+  };
+
+  const asking = state.kind === 'ask' || state.kind === 'locking';
+  const title = state.kind === 'locked' ? 'Account locked' : state.kind === 'failed' ? 'The account was not locked' : 'Lock your account?';
+
+  return (
+    <Page title={title}>
+      {asking ? (
+        <>
+          <p>Lock your Bastion account if you did not do what the email told you about, or you think someone else can get in.</p>
+          <ul className="next-steps">
+            <li>Every session ends at once, on every device.</li>
+            <li>Nobody can sign in, make withdrawals or change security settings while it is locked.</li>
+            <li>After 24 hours you can unlock it with your password, your authenticator app and a confirmation from your email.</li>
+          </ul>
+          <button type="button" className="button-danger button-block" onClick={() => void lock()} aria-disabled={state.kind === 'locking' ? true : undefined}>
+            {state.kind === 'locking' ? 'Locking…' : 'Lock my account'}
+          </button>
+          <p className="links">
+            <Link to="/login">Cancel and sign in</Link>
+          </p>
+        </>
+      ) : null}
+      {state.kind === 'locked' ? (
+        <>
+          <SuccessMessage>Your account is locked. Every session has ended and nobody can sign in.</SuccessMessage>
+          <h2>What happens next</h2>
+          <ul className="next-steps">
+            <li>Withdrawals and security changes are blocked. We emailed you to confirm the lock.</li>
+            <li>
+              After 24 hours, sign in with your password and a code from your authenticator app, then confirm from the email we send. Emailed and
+              backup codes cannot unlock it.
+            </li>
+            <li>Once you are back in, change your password and check your login activity.</li>
+          </ul>
+        </>
+      ) : null}
+      {state.kind === 'failed' ? (
+        <>
+          <ErrorMessage>{state.message}</ErrorMessage>
+          <p>If you still want to lock your account, use the link in a newer Bastion email, or sign in and lock it from your security settings.</p>
+          <p className="links">
+            <Link to="/login">Sign in</Link>
+          </p>
+        </>
+      ) : null}
+    </Page>
+  );
+}
