@@ -98,8 +98,16 @@ export async function passwordStep(deps: Deps, input: { email: string; password:
     throw frozenError(deps, user);
   }
 
-  // Unfreezing takes a strong factor: only the authenticator app is offered.
+  // Unfreezing takes a strong factor: only the authenticator app is offered. Without one, only
+  // support can unlock the account (a password alone must never undo the owner's lock).
   const methods = (await availableMethods(deps, user.id)).filter((m) => user.frozen_at === null || STRONG_METHODS.has(m));
+  if (user.frozen_at !== null && methods.length === 0) {
+    await inTransaction(deps.store.db, async (tx) => {
+      await deps.audit.record(tx, { type: 'login.failed', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { reason: 'frozen' } });
+      await recordAttempt(deps, tx, { userId: user.id, client, result: 'frozen' });
+    });
+    throw forbidden('account_frozen', 'You locked this account and it has no authenticator app to unlock it with. Contact support to unlock it.');
+  }
   const now = clock.now();
   return inTransaction(deps.store.db, async (tx) => {
     const enroll = methods.length === 0;
@@ -118,6 +126,7 @@ export async function sendEmailCode(deps: Deps, input: { flowId: string; binding
   if (flow.state !== 'second_factor') throw flowExpired();
   const owner = await findUserById(deps.store.db, flow.user_id);
   if (!owner) throw flowExpired();
+  if (owner.frozen_at !== null) throw forbidden('strong_factor_required', 'To unlock your account, use your authenticator app.');
   const lockedUntil = await accountLockedUntil(deps, owner.email, owner);
   if (lockedUntil !== null) throw lockedError(lockedUntil, now);
   const limited = await deps.throttle.hit(`email-code:${flow.user_id}`, EMAIL_CODE_SENDS.limit, EMAIL_CODE_SENDS.windowMs);

@@ -27,6 +27,8 @@ export async function setAntiPhishingCode(deps: Deps, user: User, code: string |
   if (code !== null && !ANTI_PHISHING_PATTERN.test(code)) {
     throw badRequest('invalid_anti_phishing_code', 'code: use 4 to 20 letters, digits, _ or -.');
   }
+  // Removing a code that is not set changes nothing: no email, no hold.
+  if (code === null && user.anti_phishing_sealed === null) return;
   const now = deps.clock.now();
   await inTransaction(deps.store.db, async (tx) => {
     await tx
