@@ -39,14 +39,18 @@ export const templates = {
       { kind: 'note', text: 'If you are not signing in right now, someone has your password: change it at once.' },
     ],
   }),
-  account_locked: (d: { until: number; unlockUrl: string; resetUrl: string; lockUrl: string }): MailContent => ({
+  account_locked: (d: { until: number; unlockUrl: string | null; resetUrl: string; lockUrl: string }): MailContent => ({
     lockUrl: d.lockUrl,
     subject: 'Your account was locked',
     heading: 'We locked your account after failed sign-in attempts',
     blocks: [
       { kind: 'paragraph', text: `There were too many failed attempts to sign in to your account, so we locked it until ${formatTime(d.until)}.` },
-      { kind: 'paragraph', text: 'If it was you, you can unlock it now with this single-use link:' },
-      { kind: 'button', label: 'Unlock my account', url: d.unlockUrl },
+      ...(d.unlockUrl
+        ? ([
+            { kind: 'paragraph', text: 'If it was you, you can unlock it now with this single-use link:' },
+            { kind: 'button', label: 'Unlock my account', url: d.unlockUrl },
+          ] as const)
+        : ([{ kind: 'paragraph', text: 'The attempts were wrong second-factor codes, so someone may know your password. The lock ends by itself; it cannot be lifted early.' }] as const)),
       { kind: 'paragraph', text: "This wasn't you? Someone may be guessing your password. Reset it now; your second factor keeps them out in the meantime." },
       { kind: 'button', label: "This wasn't me: reset my password", url: d.resetUrl },
     ],

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { enrolledUser, registerVerified, uniqueEmail } from '../../../test/accounts.ts';
+import { codeKey } from '../users/account-lock.ts';
 import type { TestResponse } from '../../../test/client.ts';
 import { createTestApp, dialects, type TestApp } from '../../../test/harness.ts';
 
@@ -132,6 +133,24 @@ describe.each(dialects)('login lockout on %s', (dialect) => {
     expect(refused.body.error).toBe('account_locked');
     expect((await t.mailTo(user.email)).filter((m) => /sign-in code/.test(m.subject))).toHaveLength(0);
     expect((await t.mailTo(user.email)).length).toBe(before);
+  });
+
+  it('the unlock link lifts a password lock but never a lock for wrong second-factor codes', async () => {
+    const t = await app({ LOGIN_IP_LIMIT: '1000' });
+    const user = await enrolledUser(t);
+    const row = await t.db.store.db.selectFrom('users').select('id').where('email', '=', user.email).executeTakeFirstOrThrow();
+    // Lock by password first (while a code lock holds, passwords are not even checked), then by codes.
+    for (let i = 0; i < 5; i++) await login(t, user.email, WRONG);
+    await t.deps.throttle.lock(codeKey(row.id), 15 * MINUTE);
+    const mail = (await lockMails(t, user.email)).at(-1)!;
+    const token = /\/unlock\?token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1];
+    expect(token).toBeTruthy();
+    expect((await t.client().post('/api/auth/unlock', { token })).status).toBe(200);
+    const still = await login(t, user.email, user.password);
+    expect(still.status).toBe(429);
+    expect(still.body.error).toBe('account_locked');
+    t.clock.advance(15 * MINUTE);
+    expect((await login(t, user.email, user.password)).status).toBe(200);
   });
 
   it('works again after 15 minutes; the second lock lasts 30 minutes', async () => {

@@ -11,7 +11,7 @@ import type { ClientInfo } from '../../http/request-context.ts';
 import { inTransaction } from '../../store/database.ts';
 import { recordAttempt } from '../security-center/activity.ts';
 import { rememberDevice } from '../security-center/devices.ts';
-import { rotateSession, type Session } from '../sessions/sessions.ts';
+import { revokeAllSessions, rotateSession, type Session } from '../sessions/sessions.ts';
 import type { User } from '../users/users.ts';
 import { remainingBackupCodes, replaceBackupCodes } from './backup-codes.ts';
 import { confirmedTotp, matchTotp, pendingTotp, secretContext } from './totp-credentials.ts';
@@ -76,8 +76,12 @@ export async function confirmTotp(
     await deps.audit.record(tx, { type: previous ? 'mfa.totp_replaced' : 'mfa.totp_enabled', userId: user.id, ip: client.ip, userAgent: client.userAgent });
     // The device on which the account first enrolls 2FA becomes its first known device.
     const deviceCookie = session.restricted ? await rememberDevice(deps, tx, user.id, input.deviceCookie, client) : undefined;
-    // Finishing enrollment from the restricted session is this sign-in's second factor.
-    if (session.restricted) await recordAttempt(deps, tx, { userId: user.id, client, result: 'success', method: 'totp' });
+    if (session.restricted) {
+      // Finishing enrollment from the restricted session is this sign-in's second factor, and from
+      // now on the account has one: any other password-only session ends.
+      await recordAttempt(deps, tx, { userId: user.id, client, result: 'success', method: 'totp' });
+      await revokeAllSessions(tx, user.id, now, session.id);
+    }
     return { ...(backupCodes ? { backupCodes } : {}), ...(deviceCookie ? { deviceCookie } : {}), newSessionToken };
   });
 }

@@ -109,10 +109,10 @@ export async function resetPassword(deps: Deps, input: ResetInput, client: Clien
     await inTransaction(deps.store.db, apply);
   }
   // Proving the email and the second factor is proof enough to lift a lock.
-  await unlockAccount(deps, user);
+  await unlockAccount(deps, user, 'all');
 }
 
-/** The "unlock my account" link from the lock email: single-use, lifts both locks. */
+/** The "unlock my account" link from a password-lock email: single-use; lifts the password lock only. */
 export async function unlockWithToken(deps: Deps, input: { token: string }, client: ClientInfo): Promise<void> {
   const { row, user } = await findToken(deps, 'unlock', input.token);
   const now = deps.clock.now();
@@ -121,5 +121,5 @@ export async function unlockWithToken(deps: Deps, input: { token: string }, clie
     await deps.mail.send(tx, 'account_unlocked', user.email, { at: now, lockUrl: await lockLink(deps, tx, user.id) });
     await deps.audit.record(tx, { type: 'account.unlocked', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { via: 'email_link' } });
   });
-  await unlockAccount(deps, user);
+  await unlockAccount(deps, user, 'password');
 }

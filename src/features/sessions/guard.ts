@@ -24,7 +24,8 @@ export async function authenticate(
   const token = request.cookies[context.cookies.name('session')];
   const session = token ? await findLiveSession(context.deps, token) : undefined;
   const user = session ? await findUserById(context.deps.store.db, session.user_id) : undefined;
-  if (!session || !user) throw unauthorized('not_authenticated', 'Sign in to continue.');
+  // A frozen account has no sessions (freezing ends them); this also covers one created in a race.
+  if (!session || !user || user.frozen_at !== null) throw unauthorized('not_authenticated', 'Sign in to continue.');
   if (session.restricted && !options.allowRestricted) {
     throw forbidden('enroll_2fa_required', 'Set up two-factor authentication to continue: it is required for every account.');
   }

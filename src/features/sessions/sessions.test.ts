@@ -126,6 +126,27 @@ describe.each(dialects)('sessions on %s', (dialect) => {
     });
   });
 
+  it('ends other password-only sessions once the first authenticator is enrolled', async () => {
+    const t = await app();
+    const { email, password } = await registerVerified(t);
+    const other = t.client();
+    expect((await other.post('/api/auth/login', { email, password })).body.next).toEqual(['enroll_2fa']);
+    const enrolling = t.client();
+    await enrolling.post('/api/auth/login', { email, password });
+    const setup = await enrolling.post('/api/me/2fa/totp/setup');
+    expect((await enrolling.post('/api/me/2fa/totp/confirm', { code: codeFor(t, setup.body.secret) })).status).toBe(200);
+    expect((await other.get('/api/me')).status).toBe(401);
+    expect((await enrolling.get('/api/me')).status).toBe(200);
+  });
+
+  it('refuses a session whose account is frozen, whatever the session row says', async () => {
+    const t = await app();
+    const user = await enrolledUser(t);
+    expect((await user.client.get('/api/me')).status).toBe(200);
+    await t.db.store.db.updateTable('users').set({ frozen_at: t.clock.now() }).where('email', '=', user.email).execute();
+    expect((await user.client.get('/api/me')).status).toBe(401);
+  });
+
   it('stores only the SHA-256 of the token', async () => {
     const t = await app();
     const user = await enrolledUser(t);

@@ -36,26 +36,37 @@ export async function accountLockedUntil(deps: Deps, email: string, user: User |
   return Math.max(byPassword, byCode);
 }
 
-/** Records that a lock started: the audit event, and the owner's email with an unlock link. */
+/**
+ * Records that a lock started: the audit event, and the owner's email. A password lock comes with a
+ * single-use unlock link (the inbox proves the owner). A lock for wrong second-factor codes does not:
+ * whoever guesses codes may hold the inbox too, and the link must not give them more guesses.
+ */
 export async function notifyLocked(deps: Deps, tx: Tx, user: User, until: number, reason: 'password' | 'code', client: ClientInfo): Promise<void> {
-  const token = randomToken();
   const now = deps.clock.now();
-  await tx
-    .insertInto('one_time_tokens')
-    .values({ id: randomUUID(), user_id: user.id, purpose: 'unlock', token_hash: hashToken(token), expires_at: Math.max(until, now + UNLOCK_LINK_TTL), used_at: null, created_at: now })
-    .execute();
   const base = deps.config.baseUrl;
+  let unlockUrl: string | null = null;
+  if (reason === 'password') {
+    const token = randomToken();
+    await tx
+      .insertInto('one_time_tokens')
+      .values({ id: randomUUID(), user_id: user.id, purpose: 'unlock', token_hash: hashToken(token), expires_at: Math.max(until, now + UNLOCK_LINK_TTL), used_at: null, created_at: now })
+      .execute();
+    unlockUrl = `${base}/unlock?token=${token}`;
+  }
   await deps.mail.send(tx, 'account_locked', user.email, {
     until,
-    unlockUrl: `${base}/unlock?token=${token}`,
+    unlockUrl,
     resetUrl: `${base}/forgot-password`,
     lockUrl: await lockLink(deps, tx, user.id),
   });
   await deps.audit.record(tx, { type: 'account.locked', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { until, reason } });
 }
 
-/** Lifts both locks (the owner's unlock link, a completed password reset). */
-export async function unlockAccount(deps: Deps, user: User): Promise<void> {
+/**
+ * Lifts the password lock (the owner's unlock link), or both locks (a completed password reset,
+ * which proved the inbox and the second factor).
+ */
+export async function unlockAccount(deps: Deps, user: User, which: 'password' | 'all'): Promise<void> {
   await deps.throttle.unlock(passwordKey(user.email));
-  await deps.throttle.unlock(codeKey(user.id));
+  if (which === 'all') await deps.throttle.unlock(codeKey(user.id));
 }
