@@ -8,11 +8,10 @@ import { unauthorized } from '../../errors.ts';
 import { hashPassword, verifyPassword } from '../../crypto/password.ts';
 import type { ClientInfo } from '../../http/request-context.ts';
 import { inTransaction } from '../../store/database.ts';
-import { lockedError } from '../mfa/second-factor.ts';
 import { normalizePassword } from '../registration/password-policy.ts';
 import { enforcePasswordPolicy } from '../registration/service.ts';
 import { revokeAllSessions, type Session } from '../sessions/sessions.ts';
-import { notifyLocked, passwordKey, PASSWORD_LOCKOUT } from '../users/account-lock.ts';
+import { assertReserved, notifyLocked, passwordKey, PASSWORD_LOCKOUT } from '../users/account-lock.ts';
 import type { User } from '../users/users.ts';
 import { lockLink } from '../security-center/alerts.ts';
 
@@ -25,8 +24,7 @@ export async function changePassword(
 ): Promise<void> {
   const password = enforcePasswordPolicy(deps, input.newPassword, user.email);
   const key = passwordKey(user.email);
-  const reserved = await deps.throttle.acquire(key, PASSWORD_LOCKOUT);
-  if (!reserved.ok) throw lockedError(reserved.lockedUntil ?? deps.clock.now() + reserved.retryAfterMs, deps.clock.now());
+  assertReserved(await deps.throttle.acquire(key, PASSWORD_LOCKOUT), deps.clock.now());
   if (!(await verifyPassword(user.password_hash, normalizePassword(input.currentPassword)))) {
     const failed = await deps.throttle.fail(key, PASSWORD_LOCKOUT);
     await inTransaction(deps.store.db, async (tx) => {

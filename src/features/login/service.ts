@@ -9,14 +9,15 @@
  */
 
 import type { Deps } from '../../deps.ts';
-import { forbidden, tooManyRequests, unauthorized } from '../../errors.ts';
+import { forbidden, unauthorized } from '../../errors.ts';
 import { dummyVerify, verifyPassword } from '../../crypto/password.ts';
 import { hashCode, randomDigits, safeEqual } from '../../crypto/tokens.ts';
 import type { ClientInfo } from '../../http/request-context.ts';
 import { inTransaction, type Tx } from '../../store/database.ts';
-import { lockedError, availableMethods, consumeBackup, consumeTotp, STRONG_METHODS, withCodeLockout, type FactorMethod } from '../mfa/second-factor.ts';
+import { availableMethods, consumeBackup, consumeTotp, STRONG_METHODS, withCodeLockout, type FactorMethod } from '../mfa/second-factor.ts';
 import { createSession, type NewSession } from '../sessions/sessions.ts';
-import { accountLockedUntil, notifyLocked, passwordKey, PASSWORD_LOCKOUT } from '../users/account-lock.ts';
+import { accountLockedUntil, assertReserved, lockedError, notifyLocked, passwordKey, PASSWORD_LOCKOUT } from '../users/account-lock.ts';
+import { enforceRateLimit } from '../../throttle/limits.ts';
 import { normalizePassword } from '../registration/password-policy.ts';
 import { findUserByEmail, findUserById, normalizeEmail, type User } from '../users/users.ts';
 import { recordAttempt } from '../security-center/activity.ts';
@@ -46,8 +47,7 @@ export async function passwordStep(deps: Deps, input: { email: string; password:
   const { throttle, clock, config } = deps;
   const email = normalizeEmail(input.email);
 
-  const perIp = await throttle.hit(`login-ip:${client.ip}`, config.loginIpLimit.limit, config.loginIpLimit.windowMs);
-  if (!perIp.allowed) throw tooManyRequests('too_many_requests', 'Too many sign-in attempts from your network. Try again later.', perIp.retryAfterMs);
+  await enforceRateLimit(throttle, `login-ip:${client.ip}`, config.loginIpLimit, 'Too many sign-in attempts from your network. Try again later.');
 
   const user = await findUserByEmail(deps.store.db, email);
   const lockedUntil = await accountLockedUntil(deps, email, user);
@@ -58,8 +58,7 @@ export async function passwordStep(deps: Deps, input: { email: string; password:
     });
     throw lockedError(lockedUntil, clock.now());
   }
-  const reserved = await throttle.acquire(passwordKey(email), PASSWORD_LOCKOUT);
-  if (!reserved.ok) throw lockedError(reserved.lockedUntil ?? clock.now() + reserved.retryAfterMs, clock.now());
+  assertReserved(await throttle.acquire(passwordKey(email), PASSWORD_LOCKOUT), clock.now());
 
   // Passwords are stored in their NFKC form (the policy normalises them), so compare that form.
   const password = normalizePassword(input.password);
@@ -129,8 +128,7 @@ export async function sendEmailCode(deps: Deps, input: { flowId: string; binding
   if (owner.frozen_at !== null) throw forbidden('strong_factor_required', 'To unlock your account, use your authenticator app.');
   const lockedUntil = await accountLockedUntil(deps, owner.email, owner);
   if (lockedUntil !== null) throw lockedError(lockedUntil, now);
-  const limited = await deps.throttle.hit(`email-code:${flow.user_id}`, EMAIL_CODE_SENDS.limit, EMAIL_CODE_SENDS.windowMs);
-  if (!limited.allowed) throw tooManyRequests('too_many_requests', 'A code was sent recently. Check your inbox, or try again shortly.', limited.retryAfterMs);
+  await enforceRateLimit(deps.throttle, `email-code:${flow.user_id}`, EMAIL_CODE_SENDS, 'A code was sent recently. Check your inbox, or try again shortly.');
   const user = owner;
   const code = randomDigits(6);
   await inTransaction(deps.store.db, async (tx) => {

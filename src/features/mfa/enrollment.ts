@@ -11,6 +11,7 @@ import type { ClientInfo } from '../../http/request-context.ts';
 import { inTransaction } from '../../store/database.ts';
 import { recordAttempt } from '../security-center/activity.ts';
 import { rememberDevice } from '../security-center/devices.ts';
+import { requireStepUp } from '../sessions/guard.ts';
 import { revokeAllSessions, rotateSession, type Session } from '../sessions/sessions.ts';
 import type { User } from '../users/users.ts';
 import { remainingBackupCodes, replaceBackupCodes } from './backup-codes.ts';
@@ -25,7 +26,13 @@ export interface TotpSetup {
   qrSvg: string;
 }
 
-export async function setupTotp(deps: Deps, user: User, client: ClientInfo): Promise<TotpSetup> {
+/** Replacing a working authenticator is a security change: starting and confirming it need step-up. */
+async function requireStepUpToReplace(deps: Deps, user: User, session: Session): Promise<void> {
+  if (await confirmedTotp(deps.store.db, user.id)) requireStepUp(deps, session);
+}
+
+export async function setupTotp(deps: Deps, user: User, session: Session, client: ClientInfo): Promise<TotpSetup> {
+  await requireStepUpToReplace(deps, user, session);
   const secret = generateTotpSecret();
   const now = deps.clock.now();
   await inTransaction(deps.store.db, async (tx) => {
@@ -57,6 +64,7 @@ export async function confirmTotp(
   input: { code: string; deviceCookie: string | undefined },
   client: ClientInfo,
 ): Promise<TotpConfirmation> {
+  await requireStepUpToReplace(deps, user, session);
   const code = input.code;
   const now = deps.clock.now();
   const pending = await pendingTotp(deps.store.db, user.id);

@@ -7,7 +7,6 @@ import { codeField, errorBody } from '../../http/schemas.ts';
 import { DEVICE_COOKIE_MS } from '../security-center/devices.ts';
 import { authenticate, requireStepUp, setSessionCookie } from '../sessions/guard.ts';
 import { confirmTotp, regenerateBackupCodes, setupTotp } from './enrollment.ts';
-import { confirmedTotp } from './totp-credentials.ts';
 
 const tags = ['Two-factor'];
 const security = [{ session: [] }];
@@ -29,8 +28,7 @@ export async function mfaRoutes(app: FastifyInstance, context: RouteContext): Pr
     },
     async (request) => {
       const { user, session } = await authenticate(request, context, { allowRestricted: true });
-      if (await confirmedTotp(deps.store.db, user.id)) requireStepUp(context, session);
-      return setupTotp(deps, user, clientOf(request));
+      return setupTotp(deps, user, session, clientOf(request));
     },
   );
 
@@ -48,8 +46,6 @@ export async function mfaRoutes(app: FastifyInstance, context: RouteContext): Pr
     },
     async (request, reply) => {
       const { user, session } = await authenticate(request, context, { allowRestricted: true });
-      // Replacing a working authenticator is a security change: it needs a fresh step-up too.
-      if (await confirmedTotp(deps.store.db, user.id)) requireStepUp(context, session);
       const result = await confirmTotp(deps, user, session, { code: request.body.code, deviceCookie: request.cookies[context.cookies.name('device')] }, clientOf(request));
       setSessionCookie(reply, context, result.newSessionToken);
       if (result.deviceCookie) reply.setCookie(context.cookies.name('device'), result.deviceCookie, context.cookies.options(DEVICE_COOKIE_MS));
@@ -69,7 +65,7 @@ export async function mfaRoutes(app: FastifyInstance, context: RouteContext): Pr
     },
     async (request) => {
       const { user, session } = await authenticate(request, context);
-      requireStepUp(context, session);
+      requireStepUp(context.deps, session);
       return { backupCodes: await regenerateBackupCodes(deps, user, clientOf(request)) };
     },
   );

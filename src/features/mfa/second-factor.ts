@@ -6,11 +6,11 @@
  * Strength: TOTP (and, later, passkeys) is strong; an emailed code or a backup code completes a
  * sign-in but is not strong, so it never satisfies step-up.
  */
-import { AppError, tooManyRequests } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
 import type { Deps } from '../../deps.ts';
 import type { ClientInfo } from '../../http/request-context.ts';
 import { inTransaction, type Tx } from '../../store/database.ts';
-import { codeKey, CODE_LOCKOUT, notifyLocked } from '../users/account-lock.ts';
+import { assertReserved, codeKey, CODE_LOCKOUT, lockedError, notifyLocked } from '../users/account-lock.ts';
 import type { User } from '../users/users.ts';
 import { consumeBackupCode, remainingBackupCodes } from './backup-codes.ts';
 import { confirmedTotp, matchTotp, recordStep } from './totp-credentials.ts';
@@ -21,11 +21,6 @@ export const STRONG_METHODS: ReadonlySet<FactorMethod> = new Set(['totp']);
 
 export const invalidCode = () => new AppError(401, 'invalid_code', 'That code is not right, or it has expired or was already used.');
 
-export function lockedError(until: number, now: number): AppError {
-  const error = tooManyRequests('account_locked', `Too many failed attempts. Try again after ${new Date(until).toISOString()}.`, until - now);
-  Object.assign(error.details, { lockedUntil: new Date(until).toISOString() });
-  return error;
-}
 
 /**
  * Runs `check` (which consumes the factor inside the transaction, returning true when it matched)
@@ -42,8 +37,7 @@ export async function withCodeLockout<T>(
   onFailure?: (tx: Tx) => Promise<void>,
 ): Promise<T> {
   const key = codeKey(user.id);
-  const reserved = await deps.throttle.acquire(key, CODE_LOCKOUT);
-  if (!reserved.ok) throw lockedError(reserved.lockedUntil ?? deps.clock.now() + reserved.retryAfterMs, deps.clock.now());
+  assertReserved(await deps.throttle.acquire(key, CODE_LOCKOUT), deps.clock.now());
 
   const result = await inTransaction(deps.store.db, async (tx) => {
     if (!(await check(tx))) return { ok: false as const };

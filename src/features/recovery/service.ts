@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { HOUR } from '../../clock.ts';
 import type { Deps } from '../../deps.ts';
-import { badRequest, tooManyRequests } from '../../errors.ts';
+import { badRequest } from '../../errors.ts';
+import { enforceRateLimit } from '../../throttle/limits.ts';
 import { hashPassword } from '../../crypto/password.ts';
 import { hashToken, randomToken } from '../../crypto/tokens.ts';
 import type { ClientInfo } from '../../http/request-context.ts';
@@ -52,10 +53,9 @@ async function useToken(tx: Tx, id: string, now: number): Promise<boolean> {
 
 export async function forgotPassword(deps: Deps, input: { email: string }, client: ClientInfo): Promise<void> {
   const email = normalizeEmail(input.email);
-  for (const [key, limit] of [[`forgot-ip:${client.ip}`, FORGOT_LIMITS.perIp], [`forgot-email:${email}`, FORGOT_LIMITS.perEmail]] as const) {
-    const result = await deps.throttle.hit(key, limit.limit, limit.windowMs);
-    if (!result.allowed) throw tooManyRequests('too_many_requests', 'A reset email was requested recently. Check your inbox, or try again later.', result.retryAfterMs);
-  }
+  const message = 'A reset email was requested recently. Check your inbox, or try again later.';
+  await enforceRateLimit(deps.throttle, `forgot-ip:${client.ip}`, FORGOT_LIMITS.perIp, message);
+  await enforceRateLimit(deps.throttle, `forgot-email:${email}`, FORGOT_LIMITS.perEmail, message);
   const now = deps.clock.now();
   await inTransaction(deps.store.db, async (tx) => {
     const user = await findUserByEmail(tx, email);

@@ -8,7 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
-import { badRequest, tooManyRequests } from '../../errors.ts';
+import { badRequest } from '../../errors.ts';
+import { enforceRateLimit } from '../../throttle/limits.ts';
 import { hashPassword } from '../../crypto/password.ts';
 import { hashCode, hashToken, safeEqual } from '../../crypto/tokens.ts';
 import type { ClientInfo } from '../../http/request-context.ts';
@@ -34,15 +35,11 @@ export function enforcePasswordPolicy(deps: Deps, password: string, email: strin
   return normalizePassword(password);
 }
 
-async function rateLimit(deps: Deps, key: string, limit: { limit: number; windowMs: number }, message: string): Promise<void> {
-  const result = await deps.throttle.hit(key, limit.limit, limit.windowMs);
-  if (!result.allowed) throw tooManyRequests('too_many_requests', message, result.retryAfterMs);
-}
 
 export async function register(deps: Deps, input: { email: string; password: string }, client: ClientInfo): Promise<void> {
   const email = normalizeEmail(input.email);
   const password = enforcePasswordPolicy(deps, input.password, email);
-  await rateLimit(deps, `register-ip:${client.ip}`, REGISTER_PER_IP, 'Too many sign-ups from your network. Try again later.');
+  await enforceRateLimit(deps.throttle, `register-ip:${client.ip}`, REGISTER_PER_IP, 'Too many sign-ups from your network. Try again later.');
   const passwordHash = await hashPassword(password);
   const now = deps.clock.now();
   const base = deps.config.baseUrl;
@@ -82,7 +79,7 @@ export async function verifyEmail(deps: Deps, input: { token: string } | { email
     verificationId = row.id;
   } else {
     const email = normalizeEmail(input.email);
-    await rateLimit(deps, `verify-code:${email}`, CODE_TRIES_PER_EMAIL, 'Too many attempts. Ask for a new email or try again later.');
+    await enforceRateLimit(deps.throttle, `verify-code:${email}`, CODE_TRIES_PER_EMAIL, 'Too many attempts. Ask for a new email or try again later.');
     const user = await findUserByEmail(db, email);
     const row = user ? await db.selectFrom('email_verifications').selectAll().where('user_id', '=', user.id).executeTakeFirst() : undefined;
     if (!row || now >= row.code_expires_at || row.code_attempts >= CODE_MAX_ATTEMPTS) throw invalidVerification();
@@ -106,8 +103,8 @@ export async function verifyEmail(deps: Deps, input: { token: string } | { email
 /** Sends a fresh verification email to an unverified account; says nothing about others. */
 export async function resendVerification(deps: Deps, input: { email: string }, client: ClientInfo): Promise<void> {
   const email = normalizeEmail(input.email);
-  await rateLimit(deps, `resend-ip:${client.ip}`, RESEND_LIMITS.perIp, 'Too many requests from your network. Try again later.');
-  await rateLimit(deps, `resend-email:${email}`, RESEND_LIMITS.perEmail, 'A verification email was sent recently. Check your inbox and spam folder, or try again later.');
+  await enforceRateLimit(deps.throttle, `resend-ip:${client.ip}`, RESEND_LIMITS.perIp, 'Too many requests from your network. Try again later.');
+  await enforceRateLimit(deps.throttle, `resend-email:${email}`, RESEND_LIMITS.perEmail, 'A verification email was sent recently. Check your inbox and spam folder, or try again later.');
   await inTransaction(deps.store.db, async (tx) => {
     const user = await findUserByEmail(tx, email);
     if (!user || user.email_verified_at !== null) return;

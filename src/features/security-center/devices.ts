@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
 import { hashToken, randomToken } from '../../crypto/tokens.ts';
 import type { ClientInfo } from '../../http/request-context.ts';
-import type { Tx } from '../../store/database.ts';
+import { notFound } from '../../errors.ts';
+import { inTransaction, type Tx } from '../../store/database.ts';
+import type { User } from '../users/users.ts';
 import { describeDevice } from './device.ts';
 import { locate } from './location.ts';
 
@@ -58,8 +60,11 @@ export async function listDevices(deps: Deps, userId: string, deviceCookie: stri
   }));
 }
 
-/** Forgets a device; false when the user has no such device. */
-export async function forgetDevice(tx: Tx, userId: string, deviceId: string): Promise<boolean> {
-  const result = await tx.deleteFrom('known_devices').where('id', '=', deviceId).where('user_id', '=', userId).executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+/** Forgets one of the user's devices (its next sign-in is a new-device sign-in); 404 when not theirs. */
+export async function forgetDevice(deps: Deps, user: User, deviceId: string, client: ClientInfo): Promise<void> {
+  await inTransaction(deps.store.db, async (tx) => {
+    const result = await tx.deleteFrom('known_devices').where('id', '=', deviceId).where('user_id', '=', user.id).executeTakeFirst();
+    if (Number(result.numDeletedRows) === 0) throw notFound('not_found', 'No such device.');
+    await deps.audit.record(tx, { type: 'device.forgotten', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { deviceId } });
+  });
 }

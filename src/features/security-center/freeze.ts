@@ -25,6 +25,11 @@ export async function freezeAccount(deps: Deps, tx: Tx, user: User, via: 'email_
   await deps.audit.record(tx, { type: 'account.frozen', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { via } });
 }
 
+/** The "Lock my account" button in settings. */
+export async function freezeFromSettings(deps: Deps, user: User, client: ClientInfo): Promise<void> {
+  await inTransaction(deps.store.db, (tx) => freezeAccount(deps, tx, user, 'settings', client));
+}
+
 /** The link in an alert: single-use; a second use, a foreign or an expired token is refused. */
 export async function freezeWithToken(deps: Deps, token: string, client: ClientInfo): Promise<void> {
   const now = deps.clock.now();

@@ -2,17 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteContext } from '../../app.ts';
-import { notFound } from '../../errors.ts';
 import { clientOf } from '../../http/request-context.ts';
 import { errorBody, statusBody, tokenField } from '../../http/schemas.ts';
-import { inTransaction } from '../../store/database.ts';
 import { authenticate, clearSessionCookie, requireStepUp } from '../sessions/guard.ts';
-import { liveSessions, revokeAllSessions, revokeSession } from '../sessions/sessions.ts';
+import { endOtherSessions, endSession } from '../sessions/management.ts';
+import { liveSessions } from '../sessions/sessions.ts';
 import { listActivity } from './activity.ts';
 import { setAntiPhishingCode } from './anti-phishing.ts';
 import { describeDevice } from './device.ts';
 import { forgetDevice, listDevices } from './devices.ts';
-import { freezeAccount, freezeWithToken } from './freeze.ts';
+import { freezeFromSettings, freezeWithToken } from './freeze.ts';
 import { locate } from './location.ts';
 import { listSecurityEvents } from './security-events.ts';
 
@@ -38,7 +37,7 @@ export async function securityCenterRoutes(app: FastifyInstance, context: RouteC
     },
     async (request) => {
       const { user, session } = await authenticate(request, context);
-      requireStepUp(context, session);
+      requireStepUp(context.deps, session);
       await setAntiPhishingCode(deps, user, request.body.code, clientOf(request));
       return { status: 'set' as const };
     },
@@ -49,7 +48,7 @@ export async function securityCenterRoutes(app: FastifyInstance, context: RouteC
     { schema: { tags, summary: 'Remove the anti-phishing code (needs step-up)', security, response: { 200: statusBody('removed'), 401: errorBody, 403: errorBody } } },
     async (request) => {
       const { user, session } = await authenticate(request, context);
-      requireStepUp(context, session);
+      requireStepUp(context.deps, session);
       await setAntiPhishingCode(deps, user, null, clientOf(request));
       return { status: 'removed' as const };
     },
@@ -127,14 +126,8 @@ export async function securityCenterRoutes(app: FastifyInstance, context: RouteC
     { schema: { tags, summary: 'End one session (at once, on every node)', security, params: idParam, response: { 200: statusBody('revoked'), 401: errorBody, 404: errorBody } } },
     async (request, reply) => {
       const { user, session } = await authenticate(request, context);
-      const client = clientOf(request);
-      const target = (await liveSessions(deps, user.id)).find((s) => s.id === request.params.id);
-      if (!target) throw notFound('not_found', 'No such session.');
-      await inTransaction(deps.store.db, async (tx) => {
-        await revokeSession(tx, target.id, deps.clock.now());
-        await deps.audit.record(tx, { type: 'session.revoked', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { sessionId: target.id } });
-      });
-      if (target.id === session.id) clearSessionCookie(reply, context);
+      await endSession(deps, user, request.params.id, clientOf(request));
+      if (request.params.id === session.id) clearSessionCookie(reply, context);
       return { status: 'revoked' as const };
     },
   );
@@ -144,13 +137,7 @@ export async function securityCenterRoutes(app: FastifyInstance, context: RouteC
     { schema: { tags, summary: 'End every other session', security, response: { 200: z.object({ status: z.literal('revoked'), count: z.number().int() }), 401: errorBody } } },
     async (request) => {
       const { user, session } = await authenticate(request, context);
-      const client = clientOf(request);
-      const others = (await liveSessions(deps, user.id)).filter((s) => s.id !== session.id);
-      await inTransaction(deps.store.db, async (tx) => {
-        await revokeAllSessions(tx, user.id, deps.clock.now(), session.id);
-        await deps.audit.record(tx, { type: 'session.revoked_others', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { count: others.length } });
-      });
-      return { status: 'revoked' as const, count: others.length };
+      return { status: 'revoked' as const, count: await endOtherSessions(deps, user, session, clientOf(request)) };
     },
   );
 
@@ -178,11 +165,7 @@ export async function securityCenterRoutes(app: FastifyInstance, context: RouteC
     { schema: { tags, summary: 'Forget a device: its next sign-in is a new-device sign-in', security, params: idParam, response: { 200: statusBody('forgotten'), 401: errorBody, 404: errorBody } } },
     async (request) => {
       const { user } = await authenticate(request, context);
-      const client = clientOf(request);
-      await inTransaction(deps.store.db, async (tx) => {
-        if (!(await forgetDevice(tx, user.id, request.params.id))) throw notFound('not_found', 'No such device.');
-        await deps.audit.record(tx, { type: 'device.forgotten', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { deviceId: request.params.id } });
-      });
+      await forgetDevice(deps, user, request.params.id, clientOf(request));
       return { status: 'forgotten' as const };
     },
   );
@@ -208,7 +191,7 @@ export async function securityCenterRoutes(app: FastifyInstance, context: RouteC
     { schema: { tags, summary: 'Lock my account now: every session ends, sign-ins are refused', security, response: { 200: statusBody('frozen'), 401: errorBody } } },
     async (request, reply) => {
       const { user } = await authenticate(request, context);
-      await inTransaction(deps.store.db, (tx) => freezeAccount(deps, tx, user, 'settings', clientOf(request)));
+      await freezeFromSettings(deps, user, clientOf(request));
       clearSessionCookie(reply, context);
       return { status: 'frozen' as const };
     },

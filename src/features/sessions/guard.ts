@@ -7,6 +7,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteContext } from '../../app.ts';
+import type { Deps } from '../../deps.ts';
 import { forbidden, unauthorized } from '../../errors.ts';
 import { findUserById, type User } from '../users/users.ts';
 import { findLiveSession, type Session } from './sessions.ts';
@@ -36,8 +37,8 @@ export function isStepUpFresh(session: Session, now: number, maxAgeMs: number): 
   return session.step_up_at !== null && now - session.step_up_at < maxAgeMs;
 }
 
-export function requireStepUp(context: RouteContext, session: Session): void {
-  const { clock, config } = context.deps;
+export function requireStepUp(deps: Deps, session: Session): void {
+  const { clock, config } = deps;
   if (!isStepUpFresh(session, clock.now(), config.session.stepUpMaxAgeMs)) {
     throw forbidden('step_up_required', 'Confirm it is you with your authenticator app (or passkey) first.', {
       stepUp: { methods: ['totp'], endpoint: '/api/auth/step-up' },

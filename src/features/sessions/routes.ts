@@ -2,12 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteContext } from '../../app.ts';
-import { inTransaction } from '../../store/database.ts';
 import { clientOf } from '../../http/request-context.ts';
 import { codeField, errorBody, statusBody } from '../../http/schemas.ts';
 import { authenticate, clearSessionCookie, setSessionCookie } from './guard.ts';
 import { describeMe, meBody } from './me.ts';
-import { revokeSession } from './sessions.ts';
+import { signOut } from './management.ts';
 import { stepUp } from './step-up.ts';
 
 const security = [{ session: [] }];
@@ -30,11 +29,7 @@ export async function sessionRoutes(app: FastifyInstance, context: RouteContext)
     { schema: { tags: ['Sign-in'], summary: 'End this session on the server', security, response: { 200: statusBody('signed_out'), 401: errorBody } } },
     async (request, reply) => {
       const { user, session } = await authenticate(request, context, { allowRestricted: true });
-      const client = clientOf(request);
-      await inTransaction(deps.store.db, async (tx) => {
-        await revokeSession(tx, session.id, deps.clock.now());
-        await deps.audit.record(tx, { type: 'session.logout', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { sessionId: session.id } });
-      });
+      await signOut(deps, user, session, clientOf(request));
       clearSessionCookie(reply, context);
       return { status: 'signed_out' as const };
     },

@@ -14,7 +14,9 @@ import type { Deps } from '../../deps.ts';
 import { randomToken, hashToken } from '../../crypto/tokens.ts';
 import type { ClientInfo } from '../../http/request-context.ts';
 import type { Tx } from '../../store/database.ts';
+import { tooManyRequests, type AppError } from '../../errors.ts';
 import type { LockoutPolicy } from '../../throttle/index.ts';
+import type { AcquireResult } from '../../throttle/throttle.ts';
 import type { User } from './users.ts';
 import { lockLink } from '../security-center/alerts.ts';
 
@@ -24,6 +26,18 @@ export const UNLOCK_LINK_TTL = 24 * HOUR;
 
 export const passwordKey = (email: string) => `login:${email}`;
 export const codeKey = (userId: string) => `mfa:${userId}`;
+
+/** 429 account_locked, saying when to try again (never whether the secret was right). */
+export function lockedError(until: number, now: number): AppError {
+  const error = tooManyRequests('account_locked', `Too many failed attempts. Try again after ${new Date(until).toISOString()}.`, until - now);
+  Object.assign(error.details, { lockedUntil: new Date(until).toISOString() });
+  return error;
+}
+
+/** Throws the locked answer when no attempt could be reserved (locked, or every attempt in flight). */
+export function assertReserved(reserved: AcquireResult, now: number): void {
+  if (!reserved.ok) throw lockedError(reserved.lockedUntil ?? now + reserved.retryAfterMs, now);
+}
 
 /** The later of the two locks on an account, or null. `user` may be unknown (only the email lock applies). */
 export async function accountLockedUntil(deps: Deps, email: string, user: User | undefined): Promise<number | null> {
