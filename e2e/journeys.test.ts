@@ -258,6 +258,23 @@ describe('account journeys in Chromium', () => {
     }
   }, 60_000);
 
+  it('shows a loading state while an action runs (every submit button has one: SubmitButton requires busyLabel)', async () => {
+    const page = await open('/login');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/auth/login', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.getByLabel('Email').fill('slow@example.com');
+    await page.getByLabel('Password', { exact: true }).fill('not-the-password-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const busy = page.getByRole('button', { name: 'Signing in…' });
+    await expect.poll(() => busy.getAttribute('aria-disabled')).toBe('true');
+    release();
+    await expect.poll(() => page.getByRole('button', { name: 'Sign in' }).isVisible()).toBe(true);
+  }, 60_000);
+
   it('shows a page-not-found page and serves the web app manifest', async () => {
     const page = await open('/no-such-page');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/not found/i);
