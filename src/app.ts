@@ -19,6 +19,7 @@ import { devInboxRoutes } from './mail/dev-inbox-routes.ts';
 import { accountRoutes } from './features/account/routes.ts';
 import { loginRoutes } from './features/login/routes.ts';
 import { mfaRoutes } from './features/mfa/routes.ts';
+import { passkeyRoutes } from './features/passkeys/routes.ts';
 import { recoveryRoutes } from './features/recovery/routes.ts';
 import { registrationRoutes } from './features/registration/routes.ts';
 import { securityCenterRoutes } from './features/security-center/routes.ts';
@@ -43,7 +44,7 @@ export interface RouteContext {
 
 export type FeatureRoutes = (app: FastifyInstance, context: RouteContext) => Promise<void>;
 
-const features: FeatureRoutes[] = [registrationRoutes, loginRoutes, mfaRoutes, sessionRoutes, recoveryRoutes, accountRoutes, securityCenterRoutes];
+const features: FeatureRoutes[] = [registrationRoutes, loginRoutes, mfaRoutes, passkeyRoutes, sessionRoutes, recoveryRoutes, accountRoutes, securityCenterRoutes];
 
 export async function buildApp(deps: Deps, options: AppOptions): Promise<FastifyInstance> {
   const { config } = deps;

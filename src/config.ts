@@ -82,6 +82,8 @@ const settings = z.object({
   FREEZE_COOLDOWN: duration('24h'),
   WITHDRAWAL_HOLD: duration('24h'),
   WALLET_RPC_ORIGINS: optionalText,
+  WEBAUTHN_RP_ID: optionalText,
+  WEBAUTHN_ORIGINS: optionalText,
 });
 
 export type Settings = z.infer<typeof settings>;
@@ -119,6 +121,8 @@ export interface Config {
   withdrawalHoldMs: number;
   /** JSON-RPC origins the DeFi Wallet page may call from the browser (added to the CSP connect-src). */
   walletRpcOrigins: string[];
+  /** Passkeys: the relying party id (a domain) and the page origins allowed to use its credentials. */
+  webauthn: { rpId: string; rpName: string; origins: string[] };
   /** Where secrets were generated, when they were (first start in development). */
   generatedSecretsFile: string | undefined;
 }
@@ -140,6 +144,35 @@ function parseKeyring(text: string): { id: string; key: Buffer }[] {
     throw new ConfigError('Invalid configuration:\n  ENCRYPTION_KEYS: key ids must be unique');
   }
   return keys;
+}
+
+/** The RP ID must be the origin's host or a parent domain of it (WebAuthn §5.1.3), and never an IP address. */
+const hostUnder = (host: string, rpId: string) => host === rpId || host.endsWith(`.${rpId}`);
+
+function parseWebauthn(s: Settings, baseUrl: string, trustedOrigins: string[]): Config['webauthn'] {
+  const fail = (setting: string, message: string) => new ConfigError(`Invalid configuration:\n  ${setting}: ${message}`);
+  const rpId = (s.WEBAUTHN_RP_ID ?? new URL(baseUrl).hostname).toLowerCase();
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(rpId) || /^[\d.]+$/.test(rpId)) {
+    throw fail(s.WEBAUTHN_RP_ID ? 'WEBAUTHN_RP_ID' : 'BASE_URL', `"${rpId}" cannot be a passkey domain: use a host name such as id.example.com (or localhost), not an IP address`);
+  }
+  let origins: string[];
+  if (s.WEBAUTHN_ORIGINS) {
+    origins = s.WEBAUTHN_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean).map((entry) => {
+      let url: URL;
+      try {
+        url = new URL(entry);
+      } catch {
+        throw fail('WEBAUTHN_ORIGINS', `"${entry}" is not an origin such as https://id.example.com`);
+      }
+      if (!hostUnder(url.hostname, rpId)) throw fail('WEBAUTHN_ORIGINS', `"${entry}" is not on ${rpId} (WEBAUTHN_RP_ID)`);
+      return url.origin;
+    });
+  } else {
+    // By default: the Bastion origin and any trusted front-end origin on the same domain.
+    origins = trustedOrigins.filter((o) => hostUnder(new URL(o).hostname, rpId));
+    if (origins.length === 0) throw fail('WEBAUTHN_RP_ID', `"${rpId}" is not the domain of BASE_URL (${baseUrl}) or a parent of it`);
+  }
+  return { rpId, rpName: s.APP_NAME, origins };
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string {
@@ -190,6 +223,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     }
     walletRpcOrigins.push(url.origin);
   }
+
+  const webauthn = parseWebauthn(s, baseUrl, trustedOrigins);
 
   const production = s.NODE_ENV === 'production';
   const dataDir = resolve(s.DATA_DIR);
@@ -244,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     freezeCooldownMs: s.FREEZE_COOLDOWN,
     withdrawalHoldMs: s.WITHDRAWAL_HOLD,
     walletRpcOrigins,
+    webauthn,
     generatedSecretsFile,
   };
 }

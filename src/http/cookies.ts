@@ -4,12 +4,14 @@
  */
 import type { CookieSerializeOptions } from '@fastify/cookie';
 
-export type CookieKind = 'session' | 'flow' | 'device';
+export type CookieKind = 'session' | 'flow' | 'device' | 'passkey';
 
 const BASE_NAMES: Record<CookieKind, string> = {
   session: 'bastion_session',
   flow: 'bastion_flow',
   device: 'bastion_device',
+  /** Binds a passwordless (passkey) sign-in's challenge to the browser that asked for it. */
+  passkey: 'bastion_passkey',
 };
 
 export interface Cookies {

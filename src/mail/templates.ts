@@ -83,6 +83,38 @@ export const templates = {
       { kind: 'note', text: "This wasn't you? Reset your password at once and contact support." },
     ],
   }),
+  passkey_added: (d: { name: string; device: string; at: number; lockUrl: string }): MailContent => ({
+    lockUrl: d.lockUrl,
+    subject: 'A passkey was added to your account',
+    heading: 'A passkey was added',
+    blocks: [
+      { kind: 'paragraph', text: 'A passkey can now be used to sign in to your account and to confirm sensitive actions.' },
+      { kind: 'details', rows: [['Passkey', d.name], ['Added from', d.device], ['Time', formatTime(d.at)]] },
+      { kind: 'note', text: "This wasn't you? Lock your account now with the link below, then contact support." },
+    ],
+  }),
+  passkey_removed: (d: { name: string; device: string; at: number; lockUrl: string }): MailContent => ({
+    lockUrl: d.lockUrl,
+    subject: 'A passkey was removed from your account',
+    heading: 'A passkey was removed',
+    blocks: [
+      { kind: 'paragraph', text: 'This passkey can no longer be used to sign in to your account.' },
+      { kind: 'details', rows: [['Passkey', d.name], ['Removed from', d.device], ['Time', formatTime(d.at)]] },
+      { kind: 'note', text: "This wasn't you? Lock your account now with the link below, then contact support." },
+    ],
+  }),
+  passkey_disabled: (d: { name: string; at: number; lockUrl: string }): MailContent => ({
+    lockUrl: d.lockUrl,
+    subject: 'We disabled one of your passkeys',
+    heading: 'A passkey may have been copied',
+    blocks: [
+      {
+        kind: 'paragraph',
+        text: `At ${formatTime(d.at)} the passkey "${d.name}" was used with a signature counter lower than before. That can mean the key was copied to another device, so we disabled it: it can no longer sign in.`,
+      },
+      { kind: 'paragraph', text: 'Sign in another way, remove the disabled passkey in your security settings and add a new one. If you did not expect this, lock your account and contact support.' },
+    ],
+  }),
   backup_code_used: (d: { at: number; remaining: number; lockUrl: string }): MailContent => ({
     lockUrl: d.lockUrl,
     subject: 'A backup code was used',

@@ -13,6 +13,7 @@ import type { Store, Tx } from './database.ts';
 import * as m001 from './migrations/001_foundation.ts';
 import * as m002 from './migrations/002_accounts.ts';
 import * as m003 from './migrations/003_security_center.ts';
+import * as m004 from './migrations/004_passkeys.ts';
 
 interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -23,6 +24,7 @@ const migrations: [string, Migration][] = [
   ['001_foundation', m001],
   ['002_accounts', m002],
   ['003_security_center', m003],
+  ['004_passkeys', m004],
 ];
 
 /** Any constant number: the key of the PostgreSQL advisory lock that serialises migrators. */

@@ -87,6 +87,8 @@ export interface UsersTable {
   anti_phishing_sealed: string | null;
   /** Set while the owner has frozen the account ("lock my account"). */
   frozen_at: number | null;
+  /** The WebAuthn user handle (base64url of 32 random bytes), made at the first passkey. */
+  webauthn_user_id: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -123,6 +125,8 @@ export interface LoginFlowsTable {
   device_confirmed_at: number | null;
   /** The second factor that was shown before the confirmation was asked for. */
   pending_method: string | null;
+  /** 1 when the sign-in began with a passkey alone (both factors at once). */
+  passwordless: number;
 }
 
 export interface SessionsTable {
@@ -184,7 +188,7 @@ export interface LoginActivityTable {
   latitude: number | null;
   longitude: number | null;
   method: string | null;
-  result: 'success' | 'wrong_password' | 'locked' | 'wrong_code' | 'device_pending' | 'frozen';
+  result: 'success' | 'wrong_password' | 'locked' | 'wrong_code' | 'device_pending' | 'frozen' | 'passkey_refused';
   /** JSON array of the risk signals that fired. */
   risk_signals: string;
 }
@@ -209,7 +213,42 @@ export interface WithdrawalHoldsTable {
   until: number;
 }
 
+export interface PasskeysTable {
+  id: string;
+  user_id: string;
+  /** base64url credential id, as the browser reports it. */
+  credential_id: string;
+  /** base64url COSE public key (public: not sealed). */
+  public_key: string;
+  /** The authenticator's signature counter (0 for authenticators that do not count). */
+  counter: number;
+  /** JSON array of transports ("internal", "hybrid", "usb", …). */
+  transports: string;
+  aaguid: string;
+  name: string;
+  /** 1 when the credential is synced (backed up) by its provider. */
+  backed_up: number;
+  created_at: number;
+  last_used_at: number | null;
+  /** Set when the credential may not be used any more (e.g. its counter went backwards). */
+  disabled_at: number | null;
+  disabled_reason: string | null;
+}
+
+export interface WebauthnChallengesTable {
+  /** SHA-256 of the challenge: single-use, looked up from the signed client data. */
+  challenge_hash: string;
+  purpose: 'register' | 'second_factor' | 'passwordless' | 'step_up' | 'reset';
+  /** What the ceremony belongs to: "session:<id>", "flow:<id hash>", "browser:<cookie hash>", "reset:<token id>". */
+  bound_to: string;
+  user_id: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface AccountTables {
+  passkeys: PasskeysTable;
+  webauthn_challenges: WebauthnChallengesTable;
   login_activity: LoginActivityTable;
   known_devices: KnownDevicesTable;
   withdrawal_holds: WithdrawalHoldsTable;

@@ -23,7 +23,7 @@ export async function accountRoutes(app: FastifyInstance, context: RouteContext)
     },
     async (request) => {
       const { user, session } = await authenticate(request, context);
-      requireStepUp(context.deps, session);
+      await requireStepUp(context.deps, session);
       await changePassword(context.deps, user, session, request.body, clientOf(request));
       return { status: 'password_changed' as const };
     },

@@ -6,7 +6,7 @@
 import type { Deps } from '../../deps.ts';
 import type { ClientInfo } from '../../http/request-context.ts';
 import type { Tx } from '../../store/database.ts';
-import { STRONG_METHODS, type FactorMethod } from '../mfa/second-factor.ts';
+import { STRONG_METHODS, type FactorMethod } from '../mfa/factors.ts';
 import { recordAttempt } from '../security-center/activity.ts';
 import { lockLink } from '../security-center/alerts.ts';
 import { describeDevice } from '../security-center/device.ts';
@@ -33,7 +33,10 @@ export async function completeSignIn(
   const { user, client, method } = input;
   if (!(await endFlow(tx, input.flow))) throw flowExpired();
   if (user.frozen_at !== null) await unfreezeAccount(deps, tx, user, client);
-  const session = await createSession(deps, tx, { userId: user.id, restricted: false, authMethod: `password+${method}`, strong: STRONG_METHODS.has(method), client });
+  // A passkey alone (with user verification) is both factors; otherwise the password came first.
+  const passwordless = input.flow.passwordless === 1;
+  const authMethod = passwordless ? method : `password+${method}`;
+  const session = await createSession(deps, tx, { userId: user.id, restricted: false, authMethod, strong: STRONG_METHODS.has(method), client });
   const deviceCookie = await rememberDevice(deps, tx, user.id, input.deviceCookie, client);
   if (!input.knownDevice && input.flow.state !== 'confirm_device') {
     // Not confirmed by email (policy "off" or "risky" without signals): still tell the owner.
@@ -51,7 +54,7 @@ export async function completeSignIn(
     userId: user.id,
     ip: client.ip,
     userAgent: client.userAgent,
-    data: { method, sessionId: session.session.id, newDevice: !input.knownDevice, signals: input.signals },
+    data: { method, passwordless, sessionId: session.session.id, newDevice: !input.knownDevice, signals: input.signals },
   });
   return { kind: 'signed_in', user, session, deviceCookie };
 }

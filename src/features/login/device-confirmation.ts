@@ -11,7 +11,8 @@ import { badRequest } from '../../errors.ts';
 import { hashCode, hashToken, randomDigits, randomToken, safeEqual } from '../../crypto/tokens.ts';
 import type { ClientInfo } from '../../http/request-context.ts';
 import { inTransaction, type Tx } from '../../store/database.ts';
-import { invalidCode, type FactorMethod } from '../mfa/second-factor.ts';
+import type { FactorMethod } from '../mfa/factors.ts';
+import { invalidCode } from '../mfa/second-factor.ts';
 import { recordAttempt } from '../security-center/activity.ts';
 import { lockLink } from '../security-center/alerts.ts';
 import { describeDevice } from '../security-center/device.ts';
@@ -36,6 +37,17 @@ export function needsConfirmation(policy: Deps['config']['newDeviceConfirmation'
 }
 
 const codeScope = (flow: LoginFlow) => `device:${flow.id_hash}`;
+
+/** After both factors: a session now, or first the owner's confirmation of this device by email. */
+export function confirmOrComplete(
+  deps: Deps,
+  tx: Tx,
+  step: { user: User; flow: LoginFlow; method: FactorMethod; client: ClientInfo; signals: string[]; knownDevice: boolean; deviceCookie: string | undefined },
+): Promise<SignedIn | ConfirmationAsked> {
+  return needsConfirmation(deps.config.newDeviceConfirmation, step.knownDevice, step.signals, step.user.frozen_at !== null)
+    ? askForConfirmation(deps, tx, step)
+    : completeSignIn(deps, tx, step);
+}
 
 export async function askForConfirmation(
   deps: Deps,

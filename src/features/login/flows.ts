@@ -18,11 +18,11 @@ export const flowExpired = () => new AppError(400, 'flow_expired', 'This sign-in
 
 export async function createFlow(
   tx: Tx,
-  input: { userId: string; state: LoginFlow['state']; now: number; client: ClientInfo },
-): Promise<{ flowId: string; binding: string }> {
+  input: { userId: string; state: LoginFlow['state']; now: number; client: ClientInfo; passwordless?: boolean },
+): Promise<{ flowId: string; binding: string; flow: LoginFlow }> {
   const flowId = randomToken(32);
   const binding = randomToken(32);
-  await tx
+  const flow = await tx
     .insertInto('login_flows')
     .values({
       id_hash: hashToken(flowId),
@@ -36,11 +36,13 @@ export async function createFlow(
       expires_at: input.now + FLOW_TTL_MS,
       ip: input.client.ip,
       user_agent: input.client.userAgent,
+      passwordless: input.passwordless ? 1 : 0,
     })
-    .execute();
+    .returningAll()
+    .executeTakeFirstOrThrow();
   // Old flows are of no use to anyone: clear the expired ones as new ones start.
   await tx.deleteFrom('login_flows').where('expires_at', '<', input.now).execute();
-  return { flowId, binding };
+  return { flowId, binding, flow };
 }
 
 /** The live flow for an id presented with a browser's flow cookie; otherwise flow_expired. */

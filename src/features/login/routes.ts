@@ -3,16 +3,21 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteContext } from '../../app.ts';
 import { clientOf } from '../../http/request-context.ts';
-import { codeField, emailField, errorBody, passwordField, publicUser, statusBody, toPublicUser, tokenField } from '../../http/schemas.ts';
+import { codeField, emailField, errorBody, passwordField, publicUser, statusBody, tokenField } from '../../http/schemas.ts';
 import { setSessionCookie } from '../sessions/guard.ts';
-import { DEVICE_COOKIE_MS } from '../security-center/devices.ts';
 import type { SignedIn } from './complete.ts';
+import { signedInReply } from './replies.ts';
 import { confirmDevice, DEVICE_CONFIRMATION_TTL_MS } from './device-confirmation.ts';
 import { FLOW_TTL_MS } from './flows.ts';
-import { passwordStep, secondFactorStep, sendEmailCode } from './service.ts';
+import { passkeyStepOptions, passwordStep, secondFactorStep, sendEmailCode } from './service.ts';
+import { authenticationCredential, optionsBody, optionsReply } from '../passkeys/schemas.ts';
 
 const tags = ['Sign-in'];
-const method = z.enum(['totp', 'email_code', 'backup_code']);
+/** The second factor: a code, or a passkey's signed response (options from /api/auth/login/passkey-options). */
+const factorBody = z.discriminatedUnion('method', [
+  z.strictObject({ flow: tokenField, method: z.enum(['totp', 'email_code', 'backup_code']), code: codeField }),
+  z.strictObject({ flow: tokenField, method: z.literal('passkey'), credential: authenticationCredential }),
+]);
 
 export async function loginRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -31,7 +36,7 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
           'A wrong password and an unknown email get the same answer. Locked or throttled: 429 with Retry-After.',
         body: z.strictObject({ email: emailField, password: passwordField }),
         response: {
-          200: z.object({ flow: z.string(), next: z.array(z.enum(['totp', 'email_code', 'backup_code', 'enroll_2fa'])) }),
+          200: z.object({ flow: z.string(), next: z.array(z.enum(['passkey', 'totp', 'email_code', 'backup_code', 'enroll_2fa'])) }),
           401: errorBody,
           403: errorBody,
           429: errorBody,
@@ -63,13 +68,21 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
     },
   );
 
-  /** Finishes a sign-in in this browser: session cookie, device cookie, no more flow cookie. */
-  const signInReply = (reply: FastifyReply, result: SignedIn) => {
-    reply.clearCookie(flowCookie, cookies.options());
-    reply.setCookie(cookies.name('device'), result.deviceCookie, cookies.options(DEVICE_COOKIE_MS));
-    setSessionCookie(reply, context, result.session.token);
-    return { user: toPublicUser(result.user) };
-  };
+  r.post(
+    '/api/auth/login/passkey-options',
+    {
+      schema: {
+        tags,
+        summary: 'Options to finish this flow with a passkey',
+        description: "Pass `options` to navigator.credentials.get (e.g. @simplewebauthn/browser startAuthentication), then send the result to /api/auth/login/verify with method `passkey`.",
+        body: z.strictObject({ flow: tokenField }),
+        response: { 200: optionsBody, 400: errorBody },
+      },
+    },
+    async (request) => optionsReply(await passkeyStepOptions(deps, { flowId: request.body.flow, binding: request.cookies[flowCookie] })),
+  );
+
+  const signInReply = (reply: FastifyReply, result: SignedIn) => signedInReply(reply, context, result);
 
   r.post(
     '/api/auth/login/verify',
@@ -80,8 +93,8 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
         description:
           'Sets the session cookie and answers `{user}`. From a new device (or with risk signals) there is no session yet: ' +
           'the answer is `{flow, next: ["confirm_device"]}` and the owner is emailed a link and a code (see /api/auth/login/confirm-device). ' +
-          'Five wrong codes end the flow; ten across flows lock the account for 15 minutes.',
-        body: z.strictObject({ flow: tokenField, method, code: codeField }),
+          'Five wrong codes (or refused passkeys) end the flow; ten across flows lock the account for 15 minutes.',
+        body: factorBody,
         response: {
           200: z.union([z.object({ user: publicUser }), z.object({ flow: z.string(), next: z.array(z.literal('confirm_device')) })]),
           400: errorBody,
@@ -97,9 +110,8 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
         {
           flowId: request.body.flow,
           binding: request.cookies[flowCookie],
-          method: request.body.method,
-          code: request.body.code,
           deviceCookie: request.cookies[cookies.name('device')],
+          factor: request.body.method === 'passkey' ? { method: 'passkey', credential: request.body.credential } : { method: request.body.method, code: request.body.code },
         },
         clientOf(request),
       );

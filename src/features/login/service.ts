@@ -14,7 +14,10 @@ import { dummyVerify, verifyPassword } from '../../crypto/password.ts';
 import { hashCode, randomDigits, safeEqual } from '../../crypto/tokens.ts';
 import type { ClientInfo } from '../../http/request-context.ts';
 import { inTransaction, type Tx } from '../../store/database.ts';
-import { availableMethods, consumeBackup, consumeTotp, STRONG_METHODS, withCodeLockout, type FactorMethod } from '../mfa/second-factor.ts';
+import { availableMethods, STRONG_METHODS, type FactorMethod } from '../mfa/factors.ts';
+import { consumeBackup, consumeTotp, withCodeLockout } from '../mfa/second-factor.ts';
+import { factorOptions, passkeyCheck } from '../passkeys/factor.ts';
+import type { AuthenticationCredential } from '../passkeys/schemas.ts';
 import { createSession, type NewSession } from '../sessions/sessions.ts';
 import { accountLockedUntil, assertReserved, lockedError, notifyLocked, passwordKey, PASSWORD_LOCKOUT } from '../users/account-lock.ts';
 import { enforceRateLimit } from '../../throttle/limits.ts';
@@ -24,14 +27,15 @@ import { recordAttempt } from '../security-center/activity.ts';
 import { isKnownDevice } from '../security-center/devices.ts';
 import { frozenError, unfreezeAllowedAt } from '../security-center/freeze.ts';
 import { riskSignals } from '../security-center/risk.ts';
-import { completeSignIn, type SignedIn } from './complete.ts';
-import { askForConfirmation, needsConfirmation, type ConfirmationAsked } from './device-confirmation.ts';
-import { createFlow, flowExpired, loadFlow, reserveFlowAttempt } from './flows.ts';
+import type { SignedIn } from './complete.ts';
+import { confirmOrComplete, type ConfirmationAsked } from './device-confirmation.ts';
+import { createFlow, flowExpired, loadFlow, reserveFlowAttempt, type LoginFlow } from './flows.ts';
 
 export const EMAIL_CODE_TTL_MS = 10 * 60_000;
 const EMAIL_CODE_SENDS = { limit: 3, windowMs: 10 * 60_000 };
 
-const invalidCredentials = () => unauthorized('invalid_credentials', 'The email or password is not right.');
+/** The one answer for every refused sign-in (wrong password, unknown email, refused passkey). */
+export const invalidCredentials = () => unauthorized('invalid_credentials', 'The email or password is not right.');
 
 export type LoginNext = FactorMethod | 'enroll_2fa';
 
@@ -97,15 +101,15 @@ export async function passwordStep(deps: Deps, input: { email: string; password:
     throw frozenError(deps, user);
   }
 
-  // Unfreezing takes a strong factor: only the authenticator app is offered. Without one, only
+  // Unfreezing takes a strong factor: only a passkey or the authenticator app is offered. Without one, only
   // support can unlock the account (a password alone must never undo the owner's lock).
-  const methods = (await availableMethods(deps, user.id)).filter((m) => user.frozen_at === null || STRONG_METHODS.has(m));
+  const methods = (await availableMethods(deps.store.db, user.id)).filter((m) => user.frozen_at === null || STRONG_METHODS.has(m));
   if (user.frozen_at !== null && methods.length === 0) {
     await inTransaction(deps.store.db, async (tx) => {
       await deps.audit.record(tx, { type: 'login.failed', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { reason: 'frozen' } });
       await recordAttempt(deps, tx, { userId: user.id, client, result: 'frozen' });
     });
-    throw forbidden('account_frozen', 'You locked this account and it has no authenticator app to unlock it with. Contact support to unlock it.');
+    throw forbidden('account_frozen', 'You locked this account and it has no passkey or authenticator app to unlock it with. Contact support to unlock it.');
   }
   const now = clock.now();
   return inTransaction(deps.store.db, async (tx) => {
@@ -125,7 +129,7 @@ export async function sendEmailCode(deps: Deps, input: { flowId: string; binding
   if (flow.state !== 'second_factor') throw flowExpired();
   const owner = await findUserById(deps.store.db, flow.user_id);
   if (!owner) throw flowExpired();
-  if (owner.frozen_at !== null) throw forbidden('strong_factor_required', 'To unlock your account, use your authenticator app.');
+  if (owner.frozen_at !== null) throw forbidden('strong_factor_required', 'To unlock your account, use your passkey or authenticator app.');
   const lockedUntil = await accountLockedUntil(deps, owner.email, owner);
   if (lockedUntil !== null) throw lockedError(lockedUntil, now);
   await enforceRateLimit(deps.throttle, `email-code:${flow.user_id}`, EMAIL_CODE_SENDS, 'A code was sent recently. Check your inbox, or try again shortly.');
@@ -142,67 +146,85 @@ export async function sendEmailCode(deps: Deps, input: { flowId: string; binding
   });
 }
 
+/** A second factor as the browser sends it: a code, or a passkey's signed response. */
+export type FactorInput =
+  | { method: Exclude<FactorMethod, 'passkey'>; code: string }
+  | { method: 'passkey'; credential: AuthenticationCredential };
+
+const secondFactorCeremony = (flow: LoginFlow) => ({ purpose: 'second_factor' as const, boundTo: `flow:${flow.id_hash}` });
+
+/** The flow this browser is signing in with, while it waits for its second factor. */
+async function secondFactorFlow(deps: Deps, flowId: string, binding: string | undefined): Promise<{ flow: LoginFlow; user: User }> {
+  const flow = await loadFlow(deps.store.db, flowId, binding, deps.clock.now());
+  if (flow.state !== 'second_factor') throw flowExpired();
+  const user = await findUserById(deps.store.db, flow.user_id);
+  if (!user) throw flowExpired();
+  return { flow, user };
+}
+
+/** Options for the browser to sign this flow's challenge with one of the account's passkeys. */
+export async function passkeyStepOptions(deps: Deps, input: { flowId: string; binding: string | undefined }) {
+  const { flow, user } = await secondFactorFlow(deps, input.flowId, input.binding);
+  return factorOptions(deps, user, secondFactorCeremony(flow));
+}
+
+/** Consumes the emailed sign-in code of a flow (single-use even when two requests race). */
+async function consumeEmailCode(deps: Deps, tx: Tx, flow: LoginFlow, code: string): Promise<boolean> {
+  const current = await tx.selectFrom('login_flows').select(['email_code_hash', 'email_code_expires_at']).where('id_hash', '=', flow.id_hash).executeTakeFirst();
+  if (!current?.email_code_hash || current.email_code_expires_at === null || deps.clock.now() >= current.email_code_expires_at) return false;
+  if (!/^\d{6}$/.test(code)) return false;
+  if (!safeEqual(current.email_code_hash, hashCode(deps.config.sessionSecret, `login-email:${flow.id_hash}`, code))) return false;
+  const cleared = await tx
+    .updateTable('login_flows')
+    .set({ email_code_hash: null, email_code_expires_at: null })
+    .where('id_hash', '=', flow.id_hash)
+    .where('email_code_hash', '=', current.email_code_hash)
+    .returning('id_hash')
+    .executeTakeFirst();
+  return cleared !== undefined;
+}
+
 /**
  * The second factor. Then either the sign-in completes (a session begins), or, from a new device or
  * with risk signals, it waits for the owner to confirm the device by email (device-confirmation.ts).
  */
 export async function secondFactorStep(
   deps: Deps,
-  input: { flowId: string; binding: string | undefined; method: FactorMethod; code: string; deviceCookie: string | undefined },
+  input: { flowId: string; binding: string | undefined; deviceCookie: string | undefined; factor: FactorInput },
   client: ClientInfo,
 ): Promise<SignedIn | ConfirmationAsked> {
   const now = deps.clock.now();
-  const flow = await loadFlow(deps.store.db, input.flowId, input.binding, now);
-  if (flow.state !== 'second_factor') throw flowExpired();
-  const user = await findUserById(deps.store.db, flow.user_id);
-  if (!user) throw flowExpired();
+  const { factor } = input;
+  const { flow, user } = await secondFactorFlow(deps, input.flowId, input.binding);
   const lockedUntil = await accountLockedUntil(deps, user.email, user);
   if (lockedUntil !== null) throw lockedError(lockedUntil, now);
-  if (user.frozen_at !== null && !STRONG_METHODS.has(input.method)) {
-    throw forbidden('strong_factor_required', 'To unlock your account, use your authenticator app.');
+  if (user.frozen_at !== null && !STRONG_METHODS.has(factor.method)) {
+    throw forbidden('strong_factor_required', 'To unlock your account, use your passkey or authenticator app.');
   }
+  const check =
+    factor.method === 'passkey'
+      ? await passkeyCheck(deps, { user, ceremony: secondFactorCeremony(flow), credential: factor.credential, client })
+      : (tx: Tx): Promise<boolean> => {
+          switch (factor.method) {
+            case 'totp':
+              return consumeTotp(deps, tx, user, factor.code);
+            case 'backup_code':
+              return consumeBackup(deps, tx, user, factor.code, client);
+            case 'email_code':
+              return consumeEmailCode(deps, tx, flow, factor.code);
+          }
+        };
   await reserveFlowAttempt(deps.store.db, flow);
   const knownDevice = await isKnownDevice(deps, user.id, input.deviceCookie);
   const signals = await riskSignals(deps, user.id, client);
-
-  const check = async (tx: Tx): Promise<boolean> => {
-    switch (input.method) {
-      case 'totp':
-        return consumeTotp(deps, tx, user, input.code);
-      case 'backup_code':
-        return consumeBackup(deps, tx, user, input.code, client);
-      case 'email_code': {
-        // Re-read inside the transaction: the code is single-use even if two requests race.
-        const current = await tx.selectFrom('login_flows').select(['email_code_hash', 'email_code_expires_at']).where('id_hash', '=', flow.id_hash).executeTakeFirst();
-        if (!current?.email_code_hash || current.email_code_expires_at === null || now >= current.email_code_expires_at) return false;
-        if (!/^\d{6}$/.test(input.code)) return false;
-        const matches = safeEqual(current.email_code_hash, hashCode(deps.config.sessionSecret, `login-email:${flow.id_hash}`, input.code));
-        if (!matches) return false;
-        const cleared = await tx
-          .updateTable('login_flows')
-          .set({ email_code_hash: null, email_code_expires_at: null })
-          .where('id_hash', '=', flow.id_hash)
-          .where('email_code_hash', '=', current.email_code_hash)
-          .returning('id_hash')
-          .executeTakeFirst();
-        return cleared !== undefined;
-      }
-    }
-  };
 
   return withCodeLockout<SignedIn | ConfirmationAsked>(
     deps,
     user,
     client,
-    input.method,
+    factor.method,
     check,
-    (tx) => {
-      const step = { user, flow, method: input.method, client, signals };
-      return needsConfirmation(deps.config.newDeviceConfirmation, knownDevice, signals, user.frozen_at !== null)
-        ? askForConfirmation(deps, tx, step)
-        : completeSignIn(deps, tx, { ...step, deviceCookie: input.deviceCookie, knownDevice });
-    },
-    (tx) => recordAttempt(deps, tx, { userId: user.id, client, result: 'wrong_code', method: input.method }),
+    (tx) => confirmOrComplete(deps, tx, { user, flow, method: factor.method, client, signals, knownDevice, deviceCookie: input.deviceCookie }),
+    (tx) => recordAttempt(deps, tx, { userId: user.id, client, result: 'wrong_code', method: factor.method }),
   );
 }
-

@@ -1,20 +1,20 @@
 /**
  * Enrolling an authenticator app: `setup` creates a pending secret (sealed at rest) and returns it
- * with its otpauth:// URI and QR codes; `confirm` activates it with a first code. The first
- * second factor of an account also creates its backup codes (shown once) and turns a restricted
- * session into a full one with a new token. Replacing an existing authenticator needs step-up.
+ * with its otpauth:// URI and QR codes; `confirm` activates it with a first code (then
+ * factor-added.ts: backup codes, a full session). Once the account has a strong factor, adding or
+ * replacing one needs step-up.
  */
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
 import { badRequest } from '../../errors.ts';
 import type { ClientInfo } from '../../http/request-context.ts';
 import { inTransaction } from '../../store/database.ts';
-import { recordAttempt } from '../security-center/activity.ts';
-import { rememberDevice } from '../security-center/devices.ts';
 import { requireStepUp } from '../sessions/guard.ts';
-import { revokeAllSessions, rotateSession, type Session } from '../sessions/sessions.ts';
+import type { Session } from '../sessions/sessions.ts';
 import type { User } from '../users/users.ts';
-import { remainingBackupCodes, replaceBackupCodes } from './backup-codes.ts';
+import { replaceBackupCodes } from './backup-codes.ts';
+import { factorAdded, type FactorAdded } from './factor-added.ts';
+import { hasStrongFactor } from './factors.ts';
 import { confirmedTotp, matchTotp, pendingTotp, secretContext } from './totp-credentials.ts';
 import { encodeBase32, generateTotpSecret, otpauthUrl, totpQrCodes } from './totp.ts';
 import { lockLink } from '../security-center/alerts.ts';
@@ -26,13 +26,13 @@ export interface TotpSetup {
   qrSvg: string;
 }
 
-/** Replacing a working authenticator is a security change: starting and confirming it need step-up. */
-async function requireStepUpToReplace(deps: Deps, user: User, session: Session): Promise<void> {
-  if (await confirmedTotp(deps.store.db, user.id)) requireStepUp(deps, session);
+/** Once an account has a strong factor, adding or replacing one is a security change: it needs step-up. */
+export async function requireStepUpToAddFactor(deps: Deps, user: User, session: Session): Promise<void> {
+  if (await hasStrongFactor(deps.store.db, user.id)) await requireStepUp(deps, session);
 }
 
 export async function setupTotp(deps: Deps, user: User, session: Session, client: ClientInfo): Promise<TotpSetup> {
-  await requireStepUpToReplace(deps, user, session);
+  await requireStepUpToAddFactor(deps, user, session);
   const secret = generateTotpSecret();
   const now = deps.clock.now();
   await inTransaction(deps.store.db, async (tx) => {
@@ -48,23 +48,14 @@ export async function setupTotp(deps: Deps, user: User, session: Session, client
   return { secret: encodeBase32(secret), otpauthUrl: url, qrPng: qr.png, qrSvg: qr.svg };
 }
 
-export interface TotpConfirmation {
-  /** Set when this browser became the account's first known device (its first 2FA enrollment). */
-  deviceCookie?: string;
-  /** Present when this enrollment created the account's backup codes: shown this once. */
-  backupCodes?: string[];
-  /** A new session token when the session's privilege changed. */
-  newSessionToken: string;
-}
-
 export async function confirmTotp(
   deps: Deps,
   user: User,
   session: Session,
   input: { code: string; deviceCookie: string | undefined },
   client: ClientInfo,
-): Promise<TotpConfirmation> {
-  await requireStepUpToReplace(deps, user, session);
+): Promise<FactorAdded> {
+  await requireStepUpToAddFactor(deps, user, session);
   const code = input.code;
   const now = deps.clock.now();
   const pending = await pendingTotp(deps.store.db, user.id);
@@ -76,28 +67,17 @@ export async function confirmTotp(
     const previous = await confirmedTotp(tx, user.id);
     if (previous) await tx.deleteFrom('totp_credentials').where('id', '=', previous.id).execute();
     await tx.updateTable('totp_credentials').set({ confirmed_at: now, last_used_step: step }).where('id', '=', pending.id).execute();
-    const backupCodes = (await remainingBackupCodes(tx, user.id)) === 0 ? await replaceBackupCodes(tx, deps.config.sessionSecret, user.id, now) : undefined;
-    // Privilege changes (restricted → full) and a strong factor was just shown: new token, fresh step-up.
-    const newSessionToken = await rotateSession(tx, session.id, { restricted: 0, step_up_at: now, ...(session.restricted ? { auth_method: 'password+totp' } : {}) });
-    await tx.deleteFrom('login_flows').where('user_id', '=', user.id).where('state', '=', 'enroll').execute();
+    const added = await factorAdded(deps, tx, { user, session, method: 'totp', deviceCookie: input.deviceCookie, client });
     await deps.mail.send(tx, 'two_factor_enabled', user.email, { method: 'Authenticator app', at: now, lockUrl: await lockLink(deps, tx, user.id) });
     await deps.audit.record(tx, { type: previous ? 'mfa.totp_replaced' : 'mfa.totp_enabled', userId: user.id, ip: client.ip, userAgent: client.userAgent });
-    // The device on which the account first enrolls 2FA becomes its first known device.
-    const deviceCookie = session.restricted ? await rememberDevice(deps, tx, user.id, input.deviceCookie, client) : undefined;
-    if (session.restricted) {
-      // Finishing enrollment from the restricted session is this sign-in's second factor, and from
-      // now on the account has one: any other password-only session ends.
-      await recordAttempt(deps, tx, { userId: user.id, client, result: 'success', method: 'totp' });
-      await revokeAllSessions(tx, user.id, now, session.id);
-    }
-    return { ...(backupCodes ? { backupCodes } : {}), ...(deviceCookie ? { deviceCookie } : {}), newSessionToken };
+    return added;
   });
 }
 
 /** New backup codes after step-up; the old ones stop working. */
 export async function regenerateBackupCodes(deps: Deps, user: User, client: ClientInfo): Promise<string[]> {
   const now = deps.clock.now();
-  if (!(await confirmedTotp(deps.store.db, user.id))) throw badRequest('no_second_factor', 'Set up an authenticator app first.');
+  if (!(await hasStrongFactor(deps.store.db, user.id))) throw badRequest('no_second_factor', 'Set up an authenticator app or a passkey first.');
   return inTransaction(deps.store.db, async (tx) => {
     const codes = await replaceBackupCodes(tx, deps.config.sessionSecret, user.id, now);
     await deps.mail.send(tx, 'backup_codes_regenerated', user.email, { at: now, lockUrl: await lockLink(deps, tx, user.id) });

@@ -65,7 +65,7 @@ export async function mfaRoutes(app: FastifyInstance, context: RouteContext): Pr
     },
     async (request) => {
       const { user, session } = await authenticate(request, context);
-      requireStepUp(context.deps, session);
+      await requireStepUp(context.deps, session);
       return { backupCodes: await regenerateBackupCodes(deps, user, clientOf(request)) };
     },
   );

@@ -3,8 +3,7 @@
  * per account across every flow (10 lock the account for 15 minutes; see users/account-lock.ts),
  * and an attempt is reserved before the code is checked, so parallel guesses cannot exceed the limit.
  *
- * Strength: TOTP (and, later, passkeys) is strong; an emailed code or a backup code completes a
- * sign-in but is not strong, so it never satisfies step-up.
+ * Which factors are strong, and which an account has: factors.ts.
  */
 import { AppError } from '../../errors.ts';
 import type { Deps } from '../../deps.ts';
@@ -13,19 +12,18 @@ import { inTransaction, type Tx } from '../../store/database.ts';
 import { assertReserved, codeKey, CODE_LOCKOUT, lockedError, notifyLocked } from '../users/account-lock.ts';
 import type { User } from '../users/users.ts';
 import { consumeBackupCode, remainingBackupCodes } from './backup-codes.ts';
+import type { FactorMethod } from './factors.ts';
 import { confirmedTotp, matchTotp, recordStep } from './totp-credentials.ts';
 import { lockLink } from '../security-center/alerts.ts';
 
-export type FactorMethod = 'totp' | 'email_code' | 'backup_code';
-export const STRONG_METHODS: ReadonlySet<FactorMethod> = new Set(['totp']);
-
 export const invalidCode = () => new AppError(401, 'invalid_code', 'That code is not right, or it has expired or was already used.');
-
+export const invalidPasskey = () => new AppError(401, 'invalid_passkey', 'That passkey was not accepted. Try again, or use another way to confirm it is you.');
 
 /**
  * Runs `check` (which consumes the factor inside the transaction, returning true when it matched)
  * under the code lockout. On success `onSuccess` runs in the same transaction. Throws 401
- * invalid_code or 429 account_locked.
+ * invalid_code (invalid_passkey) or 429 account_locked. What `check` writes commits either way
+ * (a used-up challenge, a passkey disabled as a possible copy).
  */
 export async function withCodeLockout<T>(
   deps: Deps,
@@ -54,7 +52,7 @@ export async function withCodeLockout<T>(
     if (failed.locked) await notifyLocked(deps, tx, user, failed.lockedUntil, 'code', client);
   });
   if (failed.locked) throw lockedError(failed.lockedUntil, deps.clock.now());
-  throw invalidCode();
+  throw method === 'passkey' ? invalidPasskey() : invalidCode();
 }
 
 /** Consumes a TOTP code (never the same time step twice). */
@@ -73,13 +71,4 @@ export async function consumeBackup(deps: Deps, tx: Tx, user: User, code: string
   await deps.mail.send(tx, 'backup_code_used', user.email, { at: now, remaining, lockUrl: await lockLink(deps, tx, user.id) });
   await deps.audit.record(tx, { type: 'mfa.backup_code_used', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { remaining } });
   return true;
-}
-
-/** The second-factor methods a user can sign in with, in the order a UI should offer them. */
-export async function availableMethods(deps: Deps, userId: string): Promise<FactorMethod[]> {
-  const totp = await confirmedTotp(deps.store.db, userId);
-  if (!totp) return [];
-  const methods: FactorMethod[] = ['totp', 'email_code'];
-  if ((await remainingBackupCodes(deps.store.db, userId)) > 0) methods.push('backup_code');
-  return methods;
 }

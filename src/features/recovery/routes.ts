@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { RouteContext } from '../../app.ts';
 import { clientOf } from '../../http/request-context.ts';
 import { codeField, emailField, errorBody, passwordField, statusBody, tokenField } from '../../http/schemas.ts';
-import { forgotPassword, resetPassword, unlockWithToken } from './service.ts';
+import { authenticationCredential, optionsBody, optionsReply } from '../passkeys/schemas.ts';
+import { forgotPassword, resetPasskeyOptions, resetPassword, unlockWithToken } from './service.ts';
 
 const tags = ['Recovery'];
 
@@ -35,8 +36,16 @@ export async function recoveryRoutes(app: FastifyInstance, context: RouteContext
       schema: {
         tags,
         summary: 'Choose a new password with the emailed link and the second factor',
-        description: 'Ends every session. `code` is an authenticator code or a backup code (required when the account has 2FA).',
-        body: z.strictObject({ token: tokenField, password: passwordField, code: codeField.optional(), method: z.enum(['totp', 'backup_code']).optional() }),
+        description:
+          'Ends every session. When the account has 2FA it needs a second factor: `code` (an authenticator code or a backup code), ' +
+          'or `method: "passkey"` with `credential` (options from /api/auth/password/reset/passkey-options).',
+        body: z.strictObject({
+          token: tokenField,
+          password: passwordField,
+          code: codeField.optional(),
+          method: z.enum(['totp', 'backup_code', 'passkey']).optional(),
+          credential: authenticationCredential.optional(),
+        }),
         response: { 200: statusBody('password_reset'), 400: errorBody, 401: errorBody, 429: errorBody },
       },
     },
@@ -44,6 +53,20 @@ export async function recoveryRoutes(app: FastifyInstance, context: RouteContext
       await resetPassword(deps, request.body, clientOf(request));
       return { status: 'password_reset' as const };
     },
+  );
+
+  r.post(
+    '/api/auth/password/reset/passkey-options',
+    {
+      schema: {
+        tags,
+        summary: 'Options to confirm a password reset with a passkey',
+        description: 'For the account of the emailed reset link; 400 no_passkey when it has none.',
+        body: z.strictObject({ token: tokenField }),
+        response: { 200: optionsBody, 400: errorBody },
+      },
+    },
+    async (request) => optionsReply(await resetPasskeyOptions(deps, request.body)),
   );
 
   r.post(

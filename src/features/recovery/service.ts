@@ -1,7 +1,8 @@
 /**
  * Recovery (the article's "Forgot Password"): a reset link valid one hour, single-use, stored
  * hashed; a new request invalidates the old link. A reset never bypasses 2FA: it also asks for the
- * account's second factor (authenticator code or a backup code). It ends every session, emails a
+ * account's second factor (a passkey, an authenticator code or a backup code; not an emailed code,
+ * since the link already proves the inbox). It ends every session, emails a
  * confirmation, and records the time so withdrawals can be held after it.
  * Also here: the single-use unlock link from the "account locked" email.
  */
@@ -17,7 +18,9 @@ import { inTransaction, type Tx } from '../../store/database.ts';
 import type { OneTimeTokensTable } from '../../store/schema.ts';
 import { looksLikeBackupCode } from '../mfa/backup-codes.ts';
 import { consumeBackup, consumeTotp, withCodeLockout } from '../mfa/second-factor.ts';
-import { confirmedTotp } from '../mfa/totp-credentials.ts';
+import { availableMethods } from '../mfa/factors.ts';
+import { factorOptions, passkeyCheck } from '../passkeys/factor.ts';
+import type { AuthenticationCredential } from '../passkeys/schemas.ts';
 import { enforcePasswordPolicy } from '../registration/service.ts';
 import { revokeAllSessions } from '../sessions/sessions.ts';
 import { unlockAccount } from '../users/account-lock.ts';
@@ -69,9 +72,30 @@ export async function forgotPassword(deps: Deps, input: { email: string }, clien
 export interface ResetInput {
   token: string;
   password: string;
-  /** The second factor: an authenticator code or a backup code (required when the account has 2FA). */
+  /** The second factor: an authenticator code, a backup code or a passkey (required when the account has 2FA). */
   code?: string | undefined;
-  method?: 'totp' | 'backup_code' | undefined;
+  method?: 'totp' | 'backup_code' | 'passkey' | undefined;
+  credential?: AuthenticationCredential | undefined;
+}
+
+const resetCeremony = (row: OneTimeTokensTable) => ({ purpose: 'reset' as const, boundTo: `reset:${row.id}` });
+
+/** Options to confirm a reset with one of the account's passkeys. */
+export async function resetPasskeyOptions(deps: Deps, input: { token: string }) {
+  const { row, user } = await findToken(deps, 'password_reset', input.token);
+  return factorOptions(deps, user, resetCeremony(row));
+}
+
+/** The check of the second factor a reset came with. */
+async function resetFactorCheck(deps: Deps, row: OneTimeTokensTable, user: User, input: ResetInput, client: ClientInfo) {
+  if (input.method === 'passkey' || input.credential) {
+    if (!input.credential) throw badRequest('invalid_request', 'credential: is required with method passkey.');
+    return { method: 'passkey' as const, check: await passkeyCheck(deps, { user, ceremony: resetCeremony(row), credential: input.credential, client }) };
+  }
+  const code = input.code ?? '';
+  if (!code) throw badRequest('second_factor_required', 'Confirm it is you with your passkey, your authenticator app or a backup code to reset your password.');
+  const method = input.method ?? (looksLikeBackupCode(code) ? 'backup_code' : 'totp');
+  return { method, check: (tx: Tx) => (method === 'totp' ? consumeTotp(deps, tx, user, code) : consumeBackup(deps, tx, user, code, client)) };
 }
 
 export async function resetPassword(deps: Deps, input: ResetInput, client: ClientInfo): Promise<void> {
@@ -93,18 +117,9 @@ export async function resetPassword(deps: Deps, input: ResetInput, client: Clien
     await deps.audit.record(tx, { type: 'password.reset', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { sessionsEnded: true } });
   };
 
-  if (await confirmedTotp(deps.store.db, user.id)) {
-    const code = input.code ?? '';
-    if (!code) throw badRequest('second_factor_required', 'Enter the code from your authenticator app (or a backup code) to reset your password.');
-    const method = input.method ?? (looksLikeBackupCode(code) ? 'backup_code' : 'totp');
-    await withCodeLockout(
-      deps,
-      user,
-      client,
-      method,
-      (tx) => (method === 'totp' ? consumeTotp(deps, tx, user, code) : consumeBackup(deps, tx, user, code, client)),
-      apply,
-    );
+  if ((await availableMethods(deps.store.db, user.id)).length > 0) {
+    const { method, check } = await resetFactorCheck(deps, row, user, input, client);
+    await withCodeLockout(deps, user, client, method, check, apply);
   } else {
     await inTransaction(deps.store.db, apply);
   }

@@ -37,7 +37,7 @@ export async function securityCenterRoutes(app: FastifyInstance, context: RouteC
     },
     async (request) => {
       const { user, session } = await authenticate(request, context);
-      requireStepUp(context.deps, session);
+      await requireStepUp(context.deps, session);
       await setAntiPhishingCode(deps, user, request.body.code, clientOf(request));
       return { status: 'set' as const };
     },
@@ -48,7 +48,7 @@ export async function securityCenterRoutes(app: FastifyInstance, context: RouteC
     { schema: { tags, summary: 'Remove the anti-phishing code (needs step-up)', security, response: { 200: statusBody('removed'), 401: errorBody, 403: errorBody } } },
     async (request) => {
       const { user, session } = await authenticate(request, context);
-      requireStepUp(context.deps, session);
+      await requireStepUp(context.deps, session);
       await setAntiPhishingCode(deps, user, null, clientOf(request));
       return { status: 'removed' as const };
     },

@@ -9,6 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteContext } from '../../app.ts';
 import type { Deps } from '../../deps.ts';
 import { forbidden, unauthorized } from '../../errors.ts';
+import { strongMethods } from '../mfa/factors.ts';
 import { findUserById, type User } from '../users/users.ts';
 import { findLiveSession, type Session } from './sessions.ts';
 
@@ -37,11 +38,12 @@ export function isStepUpFresh(session: Session, now: number, maxAgeMs: number): 
   return session.step_up_at !== null && now - session.step_up_at < maxAgeMs;
 }
 
-export function requireStepUp(deps: Deps, session: Session): void {
+/** 403 step_up_required (naming the strong factors the account can use) unless step-up is fresh. */
+export async function requireStepUp(deps: Deps, session: Session): Promise<void> {
   const { clock, config } = deps;
   if (!isStepUpFresh(session, clock.now(), config.session.stepUpMaxAgeMs)) {
-    throw forbidden('step_up_required', 'Confirm it is you with your authenticator app (or passkey) first.', {
-      stepUp: { methods: ['totp'], endpoint: '/api/auth/step-up' },
+    throw forbidden('step_up_required', 'Confirm it is you with your passkey or authenticator app first.', {
+      stepUp: { methods: await strongMethods(deps.store.db, session.user_id), endpoint: '/api/auth/step-up' },
     });
   }
 }

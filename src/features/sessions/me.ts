@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { publicUser, toPublicUser } from '../../http/schemas.ts';
 import { remainingBackupCodes } from '../mfa/backup-codes.ts';
-import { availableMethods } from '../mfa/second-factor.ts';
+import { availableMethods } from '../mfa/factors.ts';
+import { countEnabledPasskeys } from '../passkeys/credentials.ts';
 import type { User } from '../users/users.ts';
 import { isStepUpFresh } from './guard.ts';
 import type { Session } from './sessions.ts';
@@ -16,12 +17,13 @@ export const meBody = z.object({
     antiPhishingCodeSet: z.boolean(),
     kycLevel: z.number().int(),
     passwordChangedAt: z.string().nullable(),
+    passkeys: z.object({ count: z.number().int() }),
   }),
   session: z.object({ id: z.string(), restricted: z.boolean(), authMethod: z.string(), stepUpFresh: z.boolean(), expiresAt: z.string() }),
 });
 
 export async function describeMe(deps: Deps, user: User, session: Session): Promise<z.infer<typeof meBody>> {
-  const methods = await availableMethods(deps, user.id);
+  const methods = await availableMethods(deps.store.db, user.id);
   return {
     user: toPublicUser(user),
     security: {
@@ -30,6 +32,7 @@ export async function describeMe(deps: Deps, user: User, session: Session): Prom
       antiPhishingCodeSet: user.anti_phishing_sealed !== null,
       kycLevel: user.kyc_level,
       passwordChangedAt: user.password_changed_at === null ? null : new Date(user.password_changed_at).toISOString(),
+      passkeys: { count: await countEnabledPasskeys(deps.store.db, user.id) },
     },
     session: {
       id: session.id,

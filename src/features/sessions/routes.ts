@@ -7,7 +7,8 @@ import { codeField, errorBody, statusBody } from '../../http/schemas.ts';
 import { authenticate, clearSessionCookie, setSessionCookie } from './guard.ts';
 import { describeMe, meBody } from './me.ts';
 import { signOut } from './management.ts';
-import { stepUp } from './step-up.ts';
+import { stepUp, stepUpPasskeyOptions } from './step-up.ts';
+import { authenticationCredential, optionsBody, optionsReply } from '../passkeys/schemas.ts';
 
 const security = [{ session: [] }];
 
@@ -41,10 +42,15 @@ export async function sessionRoutes(app: FastifyInstance, context: RouteContext)
       schema: {
         tags: ['Sign-in'],
         summary: 'Re-confirm a strong factor for sensitive actions',
-        description: `Refreshes step-up for this session (valid ${deps.config.session.stepUpMaxAgeMs / 60_000} minutes). Emailed codes are not accepted.`,
+        description:
+          `Refreshes step-up for this session (valid ${deps.config.session.stepUpMaxAgeMs / 60_000} minutes) with an authenticator code or a passkey ` +
+          '(options from /api/auth/step-up/passkey-options). Emailed codes and backup codes are not accepted.',
         security,
-        body: z.strictObject({ method: z.enum(['totp']), code: codeField }),
-        response: { 200: z.object({ status: z.literal('ok'), stepUpExpiresAt: z.string() }), 401: errorBody, 403: errorBody, 429: errorBody },
+        body: z.discriminatedUnion('method', [
+          z.strictObject({ method: z.literal('totp'), code: codeField }),
+          z.strictObject({ method: z.literal('passkey'), credential: authenticationCredential }),
+        ]),
+        response: { 200: z.object({ status: z.literal('ok'), stepUpExpiresAt: z.string() }), 400: errorBody, 401: errorBody, 403: errorBody, 429: errorBody },
       },
     },
     async (request, reply) => {
@@ -52,6 +58,23 @@ export async function sessionRoutes(app: FastifyInstance, context: RouteContext)
       const token = await stepUp(deps, user, session, request.body, clientOf(request));
       setSessionCookie(reply, context, token);
       return { status: 'ok' as const, stepUpExpiresAt: new Date(deps.clock.now() + deps.config.session.stepUpMaxAgeMs).toISOString() };
+    },
+  );
+
+  r.post(
+    '/api/auth/step-up/passkey-options',
+    {
+      schema: {
+        tags: ['Sign-in'],
+        summary: 'Options to step up with a passkey',
+        description: "Pass `options` to the browser's navigator.credentials.get (e.g. @simplewebauthn/browser startAuthentication), then send the result to /api/auth/step-up.",
+        security,
+        response: { 200: optionsBody, 400: errorBody, 401: errorBody },
+      },
+    },
+    async (request) => {
+      const { user, session } = await authenticate(request, context);
+      return optionsReply(await stepUpPasskeyOptions(deps, user, session));
     },
   );
 }

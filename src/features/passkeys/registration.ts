@@ -1,0 +1,107 @@
+/**
+ * Adding a passkey from a signed-in session: options (discoverable, user verification required,
+ * no attestation), then the browser's response. A passkey may be an account's first and only
+ * second factor (from the restricted session of the mandatory enrollment); once the account has a
+ * strong factor, adding one needs step-up, and holds withdrawals like any other security change.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
+import type { Deps } from '../../deps.ts';
+import { badRequest, conflict } from '../../errors.ts';
+import type { ClientInfo } from '../../http/request-context.ts';
+import { inTransaction, type Tx } from '../../store/database.ts';
+import { requireStepUpToAddFactor } from '../mfa/enrollment.ts';
+import { factorAdded, type FactorAdded } from '../mfa/factor-added.ts';
+import { hasStrongFactor } from '../mfa/factors.ts';
+import { lockLink } from '../security-center/alerts.ts';
+import { describeDevice } from '../security-center/device.ts';
+import { holdWithdrawals } from '../security-center/holds.ts';
+import type { Session } from '../sessions/sessions.ts';
+import type { User } from '../users/users.ts';
+import { authenticatorName } from './authenticators.ts';
+import { creationOptions, verifyCreation } from './ceremonies.ts';
+import { assertLiveChallenge, challengeExpired, consumeChallenge } from './challenges.ts';
+import { findPasskeyByCredentialId, listPasskeys, toPublicPasskey, type PublicPasskey } from './credentials.ts';
+import type { RegistrationCredential } from './schemas.ts';
+
+const ceremony = (user: User, session: Session) => ({ purpose: 'register' as const, boundTo: `session:${session.id}`, userId: user.id });
+
+/** The account's WebAuthn user handle, made on first use: random, so authenticators learn nothing about the account. */
+async function userHandle(deps: Deps, user: User): Promise<string> {
+  if (user.webauthn_user_id) return user.webauthn_user_id;
+  const handle = randomBytes(32).toString('base64url');
+  await deps.store.db.updateTable('users').set({ webauthn_user_id: handle }).where('id', '=', user.id).where('webauthn_user_id', 'is', null).execute();
+  const current = await deps.store.db.selectFrom('users').select('webauthn_user_id').where('id', '=', user.id).executeTakeFirstOrThrow();
+  return current.webauthn_user_id ?? handle;
+}
+
+export async function registrationOptions(deps: Deps, user: User, session: Session): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  await requireStepUpToAddFactor(deps, user, session);
+  return creationOptions(deps, deps.store.db, {
+    ...ceremony(user, session),
+    userHandle: await userHandle(deps, user),
+    userName: user.email,
+    exclude: await listPasskeys(deps.store.db, user.id),
+  });
+}
+
+const rejected = (why = 'Your device did not create a usable passkey.') => badRequest('passkey_rejected', `${why} Try again, or use another device.`);
+
+export interface PasskeyAdded extends FactorAdded {
+  passkey: PublicPasskey;
+}
+
+export async function addPasskey(
+  deps: Deps,
+  user: User,
+  session: Session,
+  input: { credential: RegistrationCredential; name?: string | undefined; deviceCookie: string | undefined },
+  client: ClientInfo,
+): Promise<PasskeyAdded> {
+  await requireStepUpToAddFactor(deps, user, session);
+  const { purpose, boundTo } = ceremony(user, session);
+  const now = deps.clock.now();
+  const challenge = await assertLiveChallenge(deps.store.db, input.credential.response.clientDataJSON, purpose, boundTo, now);
+  const created = await verifyCreation(deps, input.credential, challenge);
+  if (!created) throw rejected();
+  // Sign-in without a password needs a discoverable credential; the browser says when it is not.
+  if (input.credential.clientExtensionResults.credProps?.rk === false) throw rejected('This passkey cannot be used to sign in without a password.');
+
+  return inTransaction(deps.store.db, async (tx: Tx) => {
+    if (!(await consumeChallenge(tx, challenge, purpose, boundTo, now))) throw challengeExpired();
+    if (await findPasskeyByCredentialId(tx, created.credentialId)) throw conflict('passkey_exists', 'This passkey is already registered.');
+    const first = !(await hasStrongFactor(tx, user.id));
+    const device = describeDevice(client.userAgent);
+    const name = input.name ?? authenticatorName(created.aaguid) ?? `Passkey on ${device}`.slice(0, 64);
+    const row = await tx
+      .insertInto('passkeys')
+      .values({
+        id: randomUUID(),
+        user_id: user.id,
+        credential_id: created.credentialId,
+        public_key: created.publicKey,
+        counter: created.counter,
+        transports: JSON.stringify(created.transports),
+        aaguid: created.aaguid,
+        name,
+        backed_up: created.backedUp ? 1 : 0,
+        created_at: now,
+        last_used_at: null,
+        disabled_at: null,
+        disabled_reason: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const added = await factorAdded(deps, tx, { user, session, method: 'passkey', deviceCookie: input.deviceCookie, client });
+    if (!first) await holdWithdrawals(deps, tx, user.id, 'passkey_added');
+    await deps.mail.send(tx, 'passkey_added', user.email, { name, device, at: now, lockUrl: await lockLink(deps, tx, user.id) });
+    await deps.audit.record(tx, {
+      type: 'passkey.added',
+      userId: user.id,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      data: { passkeyId: row.id, aaguid: created.aaguid, backedUp: created.backedUp, firstFactor: first },
+    });
+    return { ...added, passkey: toPublicPasskey(row) };
+  });
+}
