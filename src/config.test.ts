@@ -30,6 +30,20 @@ describe('config', () => {
     expect(load({ DATA_DIR: tmp(), BASE_URL: 'https://id.example.com/' }).baseUrl).toBe('https://id.example.com');
   });
 
+  it('takes the passkey domain and origins from BASE_URL, or WEBAUTHN_RP_ID / WEBAUTHN_ORIGINS, and refuses ones that cannot work', () => {
+    expect(load({ DATA_DIR: tmp() }).webauthn).toEqual({ rpId: 'localhost', rpName: 'Bastion', origins: ['http://localhost:3000'] });
+    const parent = load({ DATA_DIR: tmp(), BASE_URL: 'https://id.example.com', WEBAUTHN_RP_ID: 'example.com', TRUSTED_ORIGINS: 'https://app.example.com,https://other.test' });
+    expect(parent.webauthn).toMatchObject({ rpId: 'example.com', origins: ['https://id.example.com', 'https://app.example.com'] });
+    const explicit = load({ DATA_DIR: tmp(), BASE_URL: 'https://id.example.com', WEBAUTHN_ORIGINS: 'https://id.example.com, https://m.id.example.com' });
+    expect(explicit.webauthn.origins).toEqual(['https://id.example.com', 'https://m.id.example.com']);
+    // Served on an IP address: no passkeys, but the server still starts.
+    expect(load({ DATA_DIR: tmp(), BASE_URL: 'http://127.0.0.1:3000' }).webauthn.rpId).toBeNull();
+    expect(() => load({ DATA_DIR: tmp(), WEBAUTHN_RP_ID: '10.0.0.1' })).toThrow(/WEBAUTHN_RP_ID: .*not an IP address/);
+    expect(() => load({ DATA_DIR: tmp(), BASE_URL: 'https://id.example.com', WEBAUTHN_RP_ID: 'example.org' })).toThrow(/WEBAUTHN_RP_ID: "example.org" is not the domain of BASE_URL/);
+    expect(() => load({ DATA_DIR: tmp(), BASE_URL: 'https://id.example.com', WEBAUTHN_ORIGINS: 'https://evil.test' })).toThrow(/WEBAUTHN_ORIGINS: "https:\/\/evil.test" is not on id.example.com/);
+    expect(() => load({ DATA_DIR: tmp(), WEBAUTHN_ORIGINS: 'nope' })).toThrow(/WEBAUTHN_ORIGINS: "nope" is not an origin/);
+  });
+
   it('names the setting and what is wrong with it', () => {
     expect(() => load({ DATA_DIR: tmp(), PORT: 'eighty' })).toThrow(/PORT: must be a number/);
     expect(() => load({ DATA_DIR: tmp(), DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must start with sqlite:/);

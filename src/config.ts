@@ -121,8 +121,11 @@ export interface Config {
   withdrawalHoldMs: number;
   /** JSON-RPC origins the DeFi Wallet page may call from the browser (added to the CSP connect-src). */
   walletRpcOrigins: string[];
-  /** Passkeys: the relying party id (a domain) and the page origins allowed to use its credentials. */
-  webauthn: { rpId: string; rpName: string; origins: string[] };
+  /**
+   * Passkeys: the relying party id (a domain) and the page origins allowed to use its credentials.
+   * rpId is null when Bastion is served on an IP address and no WEBAUTHN_RP_ID is set: no passkeys.
+   */
+  webauthn: { rpId: string | null; rpName: string; origins: string[] };
   /** Where secrets were generated, when they were (first start in development). */
   generatedSecretsFile: string | undefined;
 }
@@ -152,7 +155,9 @@ const hostUnder = (host: string, rpId: string) => host === rpId || host.endsWith
 function parseWebauthn(s: Settings, baseUrl: string, trustedOrigins: string[]): Config['webauthn'] {
   const fail = (setting: string, message: string) => new ConfigError(`Invalid configuration:\n  ${setting}: ${message}`);
   const rpId = (s.WEBAUTHN_RP_ID ?? new URL(baseUrl).hostname).toLowerCase();
-  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(rpId) || /^[\d.]+$/.test(rpId)) {
+  const ipAddress = /^[\d.]+$/.test(rpId) || rpId.startsWith('[');
+  if (ipAddress && !s.WEBAUTHN_RP_ID) return { rpId: null, rpName: s.APP_NAME, origins: [] };
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(rpId) || ipAddress) {
     throw fail(s.WEBAUTHN_RP_ID ? 'WEBAUTHN_RP_ID' : 'BASE_URL', `"${rpId}" cannot be a passkey domain: use a host name such as id.example.com (or localhost), not an IP address`);
   }
   let origins: string[];

@@ -3,16 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
-export async function appInfoRoutes(app: FastifyInstance, info: { name: string; devInbox: boolean; walletRpcOrigins: string[] }): Promise<void> {
+export async function appInfoRoutes(app: FastifyInstance, info: { name: string; devInbox: boolean; walletRpcOrigins: string[]; passkeys: boolean }): Promise<void> {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/app-info',
     {
       schema: {
         tags: ['Installation'],
         summary: 'Public facts about this installation',
-        response: { 200: z.object({ name: z.string(), devInbox: z.string().nullable(), walletRpcOrigins: z.array(z.string()) }) },
+        response: { 200: z.object({ name: z.string(), devInbox: z.string().nullable(), walletRpcOrigins: z.array(z.string()), passkeys: z.boolean() }) },
       },
     },
-    async () => ({ name: info.name, devInbox: info.devInbox ? '/dev/mail' : null, walletRpcOrigins: info.walletRpcOrigins }),
+    async () => ({ name: info.name, devInbox: info.devInbox ? '/dev/mail' : null, walletRpcOrigins: info.walletRpcOrigins, passkeys: info.passkeys }),
   );
 }

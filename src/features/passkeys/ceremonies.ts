@@ -15,10 +15,18 @@ import {
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { Deps } from '../../deps.ts';
+import { badRequest } from '../../errors.ts';
 import type { Db, Tx } from '../../store/database.ts';
 import { CHALLENGE_TTL_MS, storeChallenge, type ChallengePurpose } from './challenges.ts';
 import { descriptors, type Passkey } from './credentials.ts';
 import type { AuthenticationCredential, RegistrationCredential } from './schemas.ts';
+
+/** The relying party, or 400 passkeys_unavailable on an installation served on an IP address. */
+export function relyingParty(deps: Deps): { rpId: string; rpName: string; origins: string[] } {
+  const { rpId, rpName, origins } = deps.config.webauthn;
+  if (rpId === null) throw badRequest('passkeys_unavailable', 'Passkeys are not available here: this site is not served on a domain name.');
+  return { rpId, rpName, origins };
+}
 
 /** COSE algorithm ids: EdDSA, ES256, RS256. */
 export const ALGORITHMS = [-8, -7, -257];
@@ -35,7 +43,7 @@ export async function creationOptions(
   db: Db | Tx,
   input: Ceremony & { userHandle: string; userName: string; exclude: Passkey[] },
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
-  const { rpId, rpName } = deps.config.webauthn;
+  const { rpId, rpName } = relyingParty(deps);
   const options = await generateRegistrationOptions({
     rpName,
     rpID: rpId,
@@ -60,7 +68,7 @@ export async function requestOptions(
   input: Ceremony & { allow: Passkey[]; userVerification: 'required' | 'preferred' },
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const options = await generateAuthenticationOptions({
-    rpID: deps.config.webauthn.rpId,
+    rpID: relyingParty(deps).rpId,
     allowCredentials: descriptors(input.allow) as { id: string }[],
     userVerification: input.userVerification,
     timeout: CHALLENGE_TTL_MS,
@@ -80,7 +88,7 @@ export interface NewCredential {
 
 /** Checks a registration against its challenge; null (with the reason logged) when it fails. */
 export async function verifyCreation(deps: Deps, credential: RegistrationCredential, challenge: string): Promise<NewCredential | null> {
-  const { rpId, origins } = deps.config.webauthn;
+  const { rpId, origins } = relyingParty(deps);
   try {
     const result = await verifyRegistrationResponse({
       response: credential as unknown as RegistrationResponseJSON,
@@ -118,7 +126,7 @@ export async function verifyUse(
   passkey: Passkey,
   requireUserVerification: boolean,
 ): Promise<{ counter: number; backedUp: boolean; userVerified: boolean } | null> {
-  const { rpId, origins } = deps.config.webauthn;
+  const { rpId, origins } = relyingParty(deps);
   try {
     const result = await verifyAuthenticationResponse({
       response: credential as unknown as AuthenticationResponseJSON,
