@@ -173,7 +173,7 @@ export const templates = {
     heading: 'You locked your account',
     blocks: [
       { kind: 'paragraph', text: `Your account was locked at ${formatTime(d.at)}. Every session was ended; sign-ins, withdrawals and security changes are blocked.` },
-      { kind: 'paragraph', text: `After ${d.cooldownHours} hours you can unlock it by signing in with your password and authenticator app, then confirming from this inbox. Support can also help.` },
+      { kind: 'paragraph', text: `After ${d.cooldownHours} hours you can unlock it by signing in with your password and your passkey or authenticator app, then confirming from this inbox. Support can also help.` },
     ],
   }),
   account_unfrozen: (d: { at: number; lockUrl: string }): MailContent => ({

@@ -127,13 +127,26 @@ describe.each(dialects)('signing in with a passkey on %s', (dialect) => {
       expect((await passwordlessSignIn(user.client, user.authenticator)).body.user).toBeDefined();
     });
 
-    it('refuses a frozen account during its cool-down', async () => {
-      const t = await app();
+    it('refuses a frozen account; after the cool-down it unlocks only with password, passkey and inbox', async () => {
+      const t = await app({ NEW_DEVICE_CONFIRMATION: 'always' });
       const user = await passkeyUser(t);
       expect((await user.client.post('/api/me/lock')).status).toBe(200);
       const res = await passwordlessSignIn(t.client(), user.authenticator);
       expect(res.status).toBe(403);
       expect(res.body.error).toBe('account_frozen');
+      t.clock.advance(24 * 60 * 60_000 + 1);
+      const later = await passwordlessSignIn(t.client(), user.authenticator);
+      expect([later.status, later.body.error]).toEqual([403, 'password_required']);
+      const client = t.client();
+      const login = await client.post('/api/auth/login', { email: user.email, password: user.password });
+      expect(login.body.next).toEqual(['passkey']);
+      const options = (await client.post('/api/auth/login/passkey-options', { flow: login.body.flow })).body.options;
+      const verify = await client.post('/api/auth/login/verify', { flow: login.body.flow, method: 'passkey', credential: user.authenticator.get(options, ORIGIN) });
+      expect(verify.body.next).toEqual(['confirm_device']);
+      const mail = (await t.mailTo(user.email)).filter((m) => m.subject === 'Bastion: Confirm a sign-in from a new device').at(-1)!;
+      const done = await client.post('/api/auth/login/confirm-device', { flow: login.body.flow, code: /^ {4}(\d{6})$/m.exec(mail.text)![1]! });
+      expect(done.status, JSON.stringify(done.body)).toBe(200);
+      expect((await userRow(t, user.email)).frozen_at).toBeNull();
     });
 
     it('needs the options cookie and a well-formed response', async () => {

@@ -4,11 +4,13 @@
  * passkey with user verification is both factors (something you have, unlocked by something you
  * are or know). Every refusal (unknown, foreign or disabled credential, bad signature, no user
  * verification) gets the same 401 as a wrong password, and counts toward the password lockout of
- * the account the response names. New-device confirmation applies as after a password.
+ * the account the response names. New-device confirmation applies as after a password. A frozen
+ * account is never unlocked this way: that takes the password too.
  */
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { Deps } from '../../deps.ts';
 import { hashToken, randomToken } from '../../crypto/tokens.ts';
+import { forbidden } from '../../errors.ts';
 import type { ClientInfo } from '../../http/request-context.ts';
 import { inTransaction, type Tx } from '../../store/database.ts';
 import { enforceRateLimit } from '../../throttle/limits.ts';
@@ -94,7 +96,8 @@ export async function passwordlessSignIn(
   const outcome = await inTransaction(deps.store.db, async (tx) => {
     const used = await useAssertion(deps, tx, { credential: input.credential, challenge, ceremony, ownerId: user.id, requireUserVerification: true, client });
     if (!used.ok) return { kind: 'refused' as const, reason: used.reason };
-    if (user.frozen_at !== null && clock.now() < unfreezeAllowedAt(deps, user)) {
+    // A frozen account is unlocked only with the password, a strong factor and the inbox.
+    if (user.frozen_at !== null) {
       await audit(tx, user.id, 'frozen');
       await recordAttempt(deps, tx, { userId: user.id, client, result: 'frozen', method: 'passkey' });
       return { kind: 'frozen' as const };
@@ -110,7 +113,8 @@ export async function passwordlessSignIn(
   }
   if (outcome.kind === 'frozen') {
     await throttle.succeed(passwordKey(user.email));
-    throw frozenError(deps, user);
+    if (clock.now() < unfreezeAllowedAt(deps, user)) throw frozenError(deps, user);
+    throw forbidden('password_required', 'You locked this account. To unlock it, sign in with your password and your passkey.');
   }
   const failed = await throttle.fail(passwordKey(user.email), PASSWORD_LOCKOUT);
   await inTransaction(deps.store.db, async (tx) => {

@@ -56,7 +56,7 @@ export const unfreezeAllowedAt = (deps: Deps, user: User): number => (user.froze
 
 export function frozenError(deps: Deps, user: User) {
   const at = new Date(unfreezeAllowedAt(deps, user)).toISOString();
-  return forbidden('account_frozen', `You locked this account. You can unlock it after ${at} by signing in with your password and authenticator app.`, {
+  return forbidden('account_frozen', `You locked this account. You can unlock it after ${at} by signing in with your password and your passkey or authenticator app.`, {
     unlockableAfter: at,
   });
 }
