@@ -12,7 +12,8 @@ import { hashCode, hashToken, randomDigits, randomToken, safeEqual } from '../..
 import type { ClientInfo } from '../../http/request-context.ts';
 import { inTransaction, type Tx } from '../../store/database.ts';
 import type { FactorMethod } from '../mfa/factors.ts';
-import { invalidCode } from '../mfa/second-factor.ts';
+import { withCodeLockout } from '../mfa/second-factor.ts';
+import { accountLockedUntil, deviceCodeKey, lockedError } from '../users/account-lock.ts';
 import { recordAttempt } from '../security-center/activity.ts';
 import { lockLink } from '../security-center/alerts.ts';
 import { describeDevice } from '../security-center/device.ts';
@@ -97,6 +98,9 @@ export interface ConfirmInput {
   deviceCookie?: string | undefined;
 }
 
+/** The factor shown before the confirmation was asked for. */
+const pendingMethod = (flow: LoginFlow) => (flow.pending_method ?? 'totp') as FactorMethod;
+
 const notConfirmed = () => badRequest('device_not_confirmed', 'Confirm this device from the email we sent, or enter the code from it.');
 
 async function finish(deps: Deps, flow: LoginFlow, input: ConfirmInput, client: ClientInfo): Promise<SignedIn> {
@@ -105,7 +109,7 @@ async function finish(deps: Deps, flow: LoginFlow, input: ConfirmInput, client: 
   const signals = await riskSignals(deps, user.id, client);
   const knownDevice = await isKnownDevice(deps, user.id, input.deviceCookie);
   return inTransaction(deps.store.db, (tx) =>
-    completeSignIn(deps, tx, { user, flow, method: (flow.pending_method ?? 'totp') as FactorMethod, client, deviceCookie: input.deviceCookie, knownDevice, signals }),
+    completeSignIn(deps, tx, { user, flow, method: pendingMethod(flow), client, deviceCookie: input.deviceCookie, knownDevice, signals }),
   );
 }
 
@@ -134,12 +138,26 @@ export async function confirmDevice(deps: Deps, input: ConfirmInput, client: Cli
     if (flow.device_confirmed_at === null) throw notConfirmed();
     return finish(deps, flow, input, client);
   }
+  // Wrong codes count per flow (5) and per account (10 lock it for 15 minutes; users/account-lock.ts),
+  // so starting new sign-ins does not buy more guesses.
+  const user = await findUserById(deps.store.db, flow.user_id);
+  if (!user) throw flowExpired();
+  const lockedUntil = await accountLockedUntil(deps, user.email, user);
+  if (lockedUntil !== null) throw lockedError(lockedUntil, now);
   await reserveFlowAttempt(deps.store.db, flow);
-  const ok = flow.device_code_hash !== null && /^\d{6}$/.test(input.code) && safeEqual(flow.device_code_hash, hashCode(deps.config.sessionSecret, codeScope(flow), input.code));
-  if (!ok) {
-    await inTransaction(deps.store.db, (tx) => recordAttempt(deps, tx, { userId: flow.user_id, client, result: 'wrong_code', method: 'device_code' }));
-    throw invalidCode();
-  }
-  return finish(deps, flow, input, client);
+  const code = input.code;
+  const ok = flow.device_code_hash !== null && /^\d{6}$/.test(code) && safeEqual(flow.device_code_hash, hashCode(deps.config.sessionSecret, codeScope(flow), code));
+  const signals = await riskSignals(deps, user.id, client);
+  const knownDevice = await isKnownDevice(deps, user.id, input.deviceCookie);
+  return withCodeLockout(
+    deps,
+    user,
+    client,
+    'device_code',
+    async () => ok,
+    (tx) => completeSignIn(deps, tx, { user, flow, method: pendingMethod(flow), client, deviceCookie: input.deviceCookie, knownDevice, signals }),
+    (tx) => recordAttempt(deps, tx, { userId: flow.user_id, client, result: 'wrong_code', method: 'device_code' }),
+    deviceCodeKey(user.id),
+  );
 }
 

@@ -29,12 +29,14 @@ export async function withCodeLockout<T>(
   deps: Deps,
   user: User,
   client: ClientInfo,
-  method: FactorMethod,
+  /** The factor being checked (a new-device confirmation code counts toward the same lock). */
+  method: FactorMethod | 'device_code',
   check: (tx: Tx) => Promise<boolean>,
   onSuccess: (tx: Tx) => Promise<T>,
   onFailure?: (tx: Tx) => Promise<void>,
+  /** The lock's key: the account's code lock unless another count is meant. */
+  key = codeKey(user.id),
 ): Promise<T> {
-  const key = codeKey(user.id);
   assertReserved(await deps.throttle.acquire(key, CODE_LOCKOUT), deps.clock.now());
 
   const result = await inTransaction(deps.store.db, async (tx) => {

@@ -239,6 +239,30 @@ describe.each(dialects)('new-device confirmation on %s', (dialect) => {
       expect(res.body.error).toBe('flow_expired');
     });
 
+    it('counts wrong codes across sign-ins too: the tenth locks the account, although each sign-in passed the second factor', async () => {
+      const t = await app();
+      const user = await enrolledUser(t);
+      const client = t.client();
+      let flow = '';
+      for (let i = 1; i <= 10; i++) {
+        if (i % 5 === 1) flow = await signInPending(t, user, client); // a new sign-in after each 5
+        const { code } = await confirmationMail(t, user.email);
+        const res = await client.post('/api/auth/login/confirm-device', { flow, code: otherCode(code) });
+        expect(res.status, `wrong code #${i}`).toBe(i === 10 ? 429 : 401);
+      }
+      const locked = await client.post('/api/auth/login', { email: user.email, password: user.password });
+      expect(locked.status).toBe(200); // the password is still right…
+      const res = await verifyTotp(t, client, locked.body.flow, user);
+      expect(res.body).toEqual({ flow: locked.body.flow, next: ['confirm_device'] }); // …and so is the TOTP code,
+      const { code } = await confirmationMail(t, user.email);
+      const right = await client.post('/api/auth/login/confirm-device', { flow: locked.body.flow, code });
+      expect(right.status).toBe(429); // but no more device codes for 15 minutes, not even the right one
+      expect(right.body.error).toBe('account_locked');
+      t.clock.advance(15 * 60_000);
+      const after = await client.post('/api/auth/login/confirm-device', { flow: locked.body.flow, code });
+      expect(after.status, JSON.stringify(after.body)).toBe(200); // the lock is over; the code was still valid
+    });
+
     it('accepts a code that is not 6 digits as just wrong (401), not as an error', async () => {
       const t = await app();
       const user = await enrolledUser(t);

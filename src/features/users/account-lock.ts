@@ -26,6 +26,11 @@ export const UNLOCK_LINK_TTL = 24 * HOUR;
 
 export const passwordKey = (email: string) => `login:${email}`;
 export const codeKey = (userId: string) => `mfa:${userId}`;
+/**
+ * Wrong new-device confirmation codes have a count of their own (same policy as codes): whoever is
+ * guessing them has passed the second factor, and a passed second factor resets the code count.
+ */
+export const deviceCodeKey = (userId: string) => `device-code:${userId}`;
 
 /** 429 account_locked, saying when to try again (never whether the secret was right). */
 export function lockedError(until: number, now: number): AppError {
