@@ -3,47 +3,25 @@
  * real SMTP. Each journey fails on any console error or uncaught page error, screenshots every page
  * at phone and desktop sizes (test-results/screenshots/), and checks nothing overflows on a phone.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { decodeBase32, totp } from '../src/features/mfa/totp.ts';
-import { capture, launchChromium, openPage, type WatchedPage } from './support/browser.ts';
-import { startE2eNode, type E2eNode } from './support/node.ts';
+import { capture } from './support/browser.ts';
+import { linkIn, mailCode, signInPassword as signIn } from './support/pages.ts';
+import { e2eSuite } from './support/suite.ts';
 
 const PASSWORD = 'amber-lantern-voyage-47';
 
-let node: E2eNode;
-let browser: Browser;
-let watched: WatchedPage | undefined;
-let counter = 0;
-
-beforeAll(async () => {
-  node = await startE2eNode({ LOGIN_IP_LIMIT: '1000' });
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await node?.stop();
-});
-
-afterEach(async () => {
-  // Network 4xx answers are expected (a wrong password is a 401); anything else is a real error.
-  const errors = (watched?.errors ?? []).filter((e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e));
-  await watched?.context.close();
-  watched = undefined;
-  expect(errors).toEqual([]);
-});
+const suite = e2eSuite();
 
 async function open(path: string): Promise<Page> {
-  watched = await openPage(browser, node.url);
-  await watched.page.goto(path);
-  return watched.page;
+  const { page } = await suite.newBrowser();
+  await page.goto(path);
+  return page;
 }
 
-const email = (name: string) => `${name}${++counter}@example.com`;
-const totpNow = (secret: string) => totp(decodeBase32(secret), node.clock.now());
-const mailCode = (text: string) => /^\s{4}(\d{6})$/m.exec(text)?.[1] ?? '';
-const linkIn = (text: string, path: string) => new RegExp(`http://localhost:\\d+(/${path}\\?token=[A-Za-z0-9_-]+)`).exec(text)?.[1] ?? '';
+const email = (name: string) => suite.email(name);
+const totpNow = (secret: string) => totp(decodeBase32(secret), suite.node.clock.now());
 
 async function registerAndVerify(page: Page, address: string): Promise<void> {
   await page.goto('/register');
@@ -56,18 +34,13 @@ async function registerAndVerify(page: Page, address: string): Promise<void> {
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.waitForURL(/\/check-email/);
   await capture(page, 'check-email');
-  const mail = await node.waitForMail(address, /Verify your email/);
+  const mail = await suite.node.waitForMail(address, /Verify your email/);
   await page.goto(linkIn(mail.text, 'verify-email'));
   await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/verified/i);
   await capture(page, 'verify-email');
 }
 
-async function signInPassword(page: Page, address: string, password = PASSWORD): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(address);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+const signInPassword = (page: Page, address: string, password = PASSWORD) => signIn(page, address, password);
 
 async function enroll(page: Page): Promise<string> {
   await page.waitForURL(/\/enroll-2fa/);
@@ -80,7 +53,7 @@ async function enroll(page: Page): Promise<string> {
   await capture(page, 'backup-codes');
   await page.getByRole('button', { name: 'I have saved my backup codes' }).click();
   await page.waitForURL(/\/dashboard/);
-  node.clock.advance(30_000);
+  suite.node.clock.advance(30_000);
   return secret;
 }
 
@@ -111,14 +84,14 @@ describe('account journeys in Chromium', () => {
     await page.getByLabel('Authentication code').fill(totpNow((await secretOf(address))));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.waitForURL(/\/dashboard/);
-    node.clock.advance(30_000);
+    suite.node.clock.advance(30_000);
     await signOut(page);
 
-    const before = node.smtp.to(address).length;
+    const before = suite.node.smtp.to(address).length;
     await signInPassword(page, address);
     await page.getByLabel('Email code').check();
     await page.getByRole('button', { name: 'Send code' }).click();
-    const mail = await node.waitForMail(address, /sign-in code/, before);
+    const mail = await suite.node.waitForMail(address, /sign-in code/, before);
     await page.getByLabel('Authentication code').fill(mailCode(mail.text));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.waitForURL(/\/dashboard/);
@@ -137,7 +110,7 @@ describe('account journeys in Chromium', () => {
     await capture(page, 'forgot-password');
     await page.getByLabel('Email').fill(address);
     await page.getByRole('button', { name: 'Send reset link' }).click();
-    const mail = await node.waitForMail(address, /Reset your password/);
+    const mail = await suite.node.waitForMail(address, /Reset your password/);
     await page.goto(linkIn(mail.text, 'reset-password'));
     await capture(page, 'reset-password');
     const newPassword = 'cobalt-meadow-thunder-58';
@@ -145,7 +118,7 @@ describe('account journeys in Chromium', () => {
     await page.getByLabel('Authentication code').fill(totpNow(secret));
     await page.getByRole('button', { name: 'Reset password' }).click();
     await page.waitForURL(/\/login/);
-    node.clock.advance(30_000);
+    suite.node.clock.advance(30_000);
     await signInPassword(page, address, newPassword);
     await page.getByLabel('Authentication code').fill(totpNow(secret));
     await page.getByRole('button', { name: 'Verify' }).click();
@@ -192,7 +165,7 @@ describe('account journeys in Chromium', () => {
     const address = email('keyboard');
     const registered = await page.request.post('/api/auth/register', { data: { email: address, password: PASSWORD } });
     expect(registered.status()).toBe(202);
-    const mail = await node.waitForMail(address, /Verify your email/);
+    const mail = await suite.node.waitForMail(address, /Verify your email/);
     await page.goto(linkIn(mail.text, 'verify-email'));
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/verified/i);
 
@@ -227,8 +200,7 @@ describe('account journeys in Chromium', () => {
 
   it('links the dev inbox in the footer only when the server reports one, without probing for it', async () => {
     // This node sends mail over SMTP, so /api/app-info reports no dev inbox.
-    watched = await openPage(browser, node.url);
-    const page = watched.page;
+    const { page } = await suite.newBrowser();
     const requested: string[] = [];
     page.on('request', (request) => requested.push(new URL(request.url()).pathname));
     const info = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/app-info');
@@ -248,8 +220,7 @@ describe('account journeys in Chromium', () => {
   it('runs every signed-out page under the server\'s Content-Security-Policy', async () => {
     // Every journey runs with the policy enforced; this one also checks the header on each page, and
     // any violation is a console error that fails the test.
-    watched = await openPage(browser, node.url);
-    const page = watched.page;
+    const { page } = await suite.newBrowser();
     const paths = ['/login', '/register', '/forgot-password', '/check-email', '/verify-email', '/reset-password', '/unlock', '/locked', '/no-such-page'];
     for (const path of paths) {
       const response = await page.goto(path);
@@ -268,11 +239,11 @@ describe('account journeys in Chromium', () => {
     });
     await page.getByLabel('Email').fill('slow@example.com');
     await page.getByLabel('Password', { exact: true }).fill('not-the-password-1');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     const busy = page.getByRole('button', { name: 'Signing in…' });
     await expect.poll(() => busy.getAttribute('aria-disabled')).toBe('true');
     release();
-    await expect.poll(() => page.getByRole('button', { name: 'Sign in' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('button', { name: 'Sign in', exact: true }).isVisible()).toBe(true);
   }, 60_000);
 
   it('shows a page-not-found page and serves the web app manifest', async () => {

@@ -6,54 +6,28 @@
  * settings or from the link in an email. Every new page is captured: screenshots, axe-core in light
  * and dark, and no horizontal overflow on a phone.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { decodeBase32, totp } from '../src/features/mfa/totp.ts';
-import { capture, launchChromium, openPage, type WatchedPage } from './support/browser.ts';
-import { startE2eNode, type E2eNode } from './support/node.ts';
+import { capture } from './support/browser.ts';
+import { linkIn, mailCode, registerAndVerify as register, signInPassword as signIn } from './support/pages.ts';
+import { e2eSuite } from './support/suite.ts';
 
 const PASSWORD = 'amber-lantern-voyage-47';
 
-let node: E2eNode;
-let browser: Browser;
-/** Every browser context a test opened (each a separate browser, as far as Bastion can tell). */
-let watched: WatchedPage[] = [];
-let counter = 0;
-
-beforeAll(async () => {
-  node = await startE2eNode({ LOGIN_IP_LIMIT: '1000', NEW_DEVICE_CONFIRMATION: 'always' });
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await node?.stop();
-});
-
-afterEach(async () => {
-  // Network 4xx answers are expected (a wrong code is a 401; waiting for the device link is a 400
-  // device_not_confirmed every few seconds); anything else is a real error.
-  const errors = watched.flatMap((w) => w.errors).filter((e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e));
-  await Promise.all(watched.map((w) => w.context.close()));
-  watched = [];
-  expect(errors).toEqual([]);
-});
+const suite = e2eSuite({ NEW_DEVICE_CONFIRMATION: 'always' });
 
 /** A page in a new browser context (no cookies: an unknown device to Bastion). */
 async function freshBrowser(): Promise<Page> {
-  const opened = await openPage(browser, node.url);
-  watched.push(opened);
-  return opened.page;
+  return (await suite.newBrowser()).page;
 }
 
-const email = (name: string) => `${name}${++counter}@example.com`;
+const email = (name: string) => suite.email(name);
 /** A TOTP code for a step the account has not used yet (a code is accepted once, never an older step). */
 const nextTotp = (secret: string) => {
-  node.clock.advance(30_000);
-  return totp(decodeBase32(secret), node.clock.now());
+  suite.node.clock.advance(30_000);
+  return totp(decodeBase32(secret), suite.node.clock.now());
 };
-const mailCode = (text: string) => /^\s{4}(\d{6})$/m.exec(text)?.[1] ?? '';
-const linkIn = (text: string, path: string) => new RegExp(`http://localhost:\\d+(/${path}\\?token=[A-Za-z0-9_-]+)`).exec(text)?.[1] ?? '';
 const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
 /** The text of the element that has keyboard focus. */
 const focusedText = (page: Page) => page.evaluate<string>("(document.activeElement?.textContent ?? '').replace(/\\s+/g, ' ').trim()");
@@ -66,15 +40,7 @@ interface Account {
 /** Register, verify by the emailed link, sign in and enroll TOTP: ends on /dashboard, this browser a known device. */
 async function createAccount(page: Page, name: string): Promise<Account> {
   const address = email(name);
-  await page.goto('/register');
-  await page.getByLabel('Email').fill(address);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('I agree to the terms of service').check();
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL(/\/check-email/);
-  const mail = await node.waitForMail(address, /Verify your email/);
-  await page.goto(linkIn(mail.text, 'verify-email'));
-  await expect.poll(() => heading(page)).toMatch(/verified/i);
+  await register(page, suite.node, address, PASSWORD);
 
   await signInPassword(page, address);
   await page.waitForURL(/\/enroll-2fa/);
@@ -88,12 +54,7 @@ async function createAccount(page: Page, name: string): Promise<Account> {
   return { address, secret };
 }
 
-async function signInPassword(page: Page, address: string, password = PASSWORD): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(address);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+const signInPassword = (page: Page, address: string, password = PASSWORD) => signIn(page, address, password);
 
 /** Password and TOTP from a browser Bastion does not know: stops at the confirm-device step. */
 async function signInToDeviceStep(page: Page, account: Account): Promise<void> {
@@ -121,8 +82,8 @@ async function openSecurity(page: Page): Promise<void> {
 /** Wrong passwords straight at the API (no browser page needed for a failed attempt). */
 async function wrongPasswords(page: Page, address: string, times: number): Promise<void> {
   for (let i = 0; i < times; i++) {
-    node.clock.advance(1000); // each attempt at its own time, so "newest first" is well defined
-    const answer = await page.request.post('/api/auth/login', { data: { email: address, password: `wrong-password-${i}-x` }, headers: { origin: node.url } });
+    suite.node.clock.advance(1000); // each attempt at its own time, so "newest first" is well defined
+    const answer = await page.request.post('/api/auth/login', { data: { email: address, password: `wrong-password-${i}-x` }, headers: { origin: suite.node.url } });
     expect(answer.status()).toBe(401);
   }
 }
@@ -149,7 +110,7 @@ describe('security center in Chromium', () => {
     expect(await field.getAttribute('aria-invalid')).toBe('true');
 
     // The sign-in's step-up is 10 minutes old: the code needs a fresh authenticator code.
-    node.clock.advance(11 * 60_000);
+    suite.node.clock.advance(11 * 60_000);
     const code = 'Blue_Falcon-42';
     await field.fill(code);
     await page.getByRole('button', { name: 'Save code' }).click();
@@ -163,16 +124,16 @@ describe('security center in Chromium', () => {
     await expect.poll(() => page.getByText('Status: Set').count()).toBe(1);
     await expect.poll(() => page.getByRole('button', { name: 'Remove code' }).count()).toBe(1);
     await expect.poll(() => page.locator('[data-testid="security-event"][data-type="security.anti_phishing_changed"]').count()).toBe(1);
-    const changed = await node.waitForMail(account.address, /anti-phishing code was changed/);
+    const changed = await suite.node.waitForMail(account.address, /anti-phishing code was changed/);
     expect(changed.text.split(/\r?\n/)[0]).toBe(`Anti-phishing code: ${code}`);
 
     // Another email, after signing out: it starts with the code too.
     await signOut(page);
-    const before = node.smtp.to(account.address).length;
+    const before = suite.node.smtp.to(account.address).length;
     await page.goto('/forgot-password');
     await page.getByLabel('Email').fill(account.address);
     await page.getByRole('button', { name: 'Send reset link' }).click();
-    const reset = await node.waitForMail(account.address, /Reset your password/, before);
+    const reset = await suite.node.waitForMail(account.address, /Reset your password/, before);
     expect(reset.text.split(/\r?\n/)[0]).toBe(`Anti-phishing code: ${code}`);
   }, 120_000);
 
@@ -183,7 +144,7 @@ describe('security center in Chromium', () => {
     const other = await freshBrowser();
     await signInToDeviceStep(other, account);
     await capture(other, 'login-confirm-device');
-    const mail = await node.waitForMail(account.address, /Confirm a sign-in from a new device/);
+    const mail = await suite.node.waitForMail(account.address, /Confirm a sign-in from a new device/);
     expect(mail.text).toMatch(/Chrom/);
     expect(linkIn(mail.text, 'lock-account')).toBeTruthy();
     const code = mailCode(mail.text);
@@ -220,7 +181,7 @@ describe('security center in Chromium', () => {
 
     const signingIn = await freshBrowser();
     await signInToDeviceStep(signingIn, account);
-    const mail = await node.waitForMail(account.address, /Confirm a sign-in from a new device/);
+    const mail = await suite.node.waitForMail(account.address, /Confirm a sign-in from a new device/);
     const link = linkIn(mail.text, 'confirm-device');
     expect(link).toBeTruthy();
 
@@ -315,15 +276,15 @@ describe('security center in Chromium', () => {
     await expect.poll(() => heading(page)).toBe('Your account is locked');
     expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
     await capture(page, 'account-locked');
-    await node.waitForMail(account.address, /Your account is locked/);
+    await suite.node.waitForMail(account.address, /Your account is locked/);
 
     await signInPassword(page, account.address);
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/You locked this account yourself\. You can unlock it after .+ by signing in/);
     await capture(page, 'login-frozen');
 
     // After the cooldown: only the authenticator is offered, then the inbox confirms it.
-    node.clock.advance(24 * 3_600_000 + 60_000);
-    const before = node.smtp.to(account.address).length;
+    suite.node.clock.advance(24 * 3_600_000 + 60_000);
+    const before = suite.node.smtp.to(account.address).length;
     await signInPassword(page, account.address);
     await expect.poll(() => page.getByLabel('Authentication code').isVisible()).toBe(true);
     expect(await page.getByRole('radio').count()).toBe(1);
@@ -331,17 +292,17 @@ describe('security center in Chromium', () => {
     await page.getByLabel('Authentication code').fill(nextTotp(account.secret));
     await page.getByRole('button', { name: 'Verify' }).click();
     await expect.poll(() => page.getByLabel('Verification code').isVisible()).toBe(true);
-    const mail = await node.waitForMail(account.address, /Confirm a sign-in from a new device/, before);
+    const mail = await suite.node.waitForMail(account.address, /Confirm a sign-in from a new device/, before);
     await page.getByLabel('Verification code').fill(mailCode(mail.text));
     await page.getByRole('button', { name: 'Confirm', exact: true }).click();
     await page.waitForURL(/\/dashboard/);
-    await node.waitForMail(account.address, /Your account is unlocked/, before);
+    await suite.node.waitForMail(account.address, /Your account is unlocked/, before);
   }, 120_000);
 
   it('locks the account from the link in a security email', async () => {
     const home = await freshBrowser();
     const account = await createAccount(home, 'lock-link');
-    const alert = await node.waitForMail(account.address, /Two-factor authentication was turned on/);
+    const alert = await suite.node.waitForMail(account.address, /Two-factor authentication was turned on/);
     const link = linkIn(alert.text, 'lock-account');
     expect(link).toBeTruthy();
 

@@ -25,7 +25,7 @@ export class ApiError extends Error {
 export const isApiError = (error: unknown, code?: string): error is ApiError =>
   error instanceof ApiError && (code === undefined || error.code === code);
 
-async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const init: RequestInit = { method, credentials: 'same-origin', headers };
   if (body !== undefined) {
@@ -65,6 +65,7 @@ async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: strin
 export const get = <T>(path: string) => request<T>('GET', path);
 export const post = <T>(path: string, body?: unknown) => request<T>('POST', path, body);
 export const put = <T>(path: string, body?: unknown) => request<T>('PUT', path, body);
+export const patch = <T>(path: string, body?: unknown) => request<T>('PATCH', path, body);
 export const del = <T>(path: string) => request<T>('DELETE', path);
 
 // ---- Shapes of the answers the app reads ----
@@ -76,7 +77,7 @@ export interface AppInfo {
   devInbox: string | null;
 }
 
-export type SecondFactor = 'totp' | 'email_code' | 'backup_code';
+export type SecondFactor = 'passkey' | 'totp' | 'email_code' | 'backup_code';
 export type NextStep = SecondFactor | 'enroll_2fa' | 'confirm_device';
 
 export interface LoginStart {
@@ -99,8 +100,8 @@ export interface Me {
     antiPhishingCodeSet: boolean;
     kycLevel: number;
     passwordChangedAt: string | null;
-    /** Not served yet; shown only once the API reports it. */
-    passkeys?: unknown;
+    /** Enabled passkeys (absent from servers without passkey support). */
+    passkeys?: { count: number };
     /** Not served yet; shown only once the API reports it. */
     withdrawalWhitelist?: unknown;
   };
@@ -119,4 +120,18 @@ export interface TotpSetup {
   otpauthUrl: string;
   qrPng: string;
   qrSvg: string;
+}
+
+/** One of the account's passkeys (GET /api/me/passkeys). */
+export interface Passkey {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  /** The authenticator's name when its AAGUID is known (e.g. "iCloud Keychain"). */
+  authenticator: string | null;
+  /** Synced to the cloud (a multi-device passkey). */
+  backedUp: boolean;
+  disabled: boolean;
+  disabledReason: string | null;
 }

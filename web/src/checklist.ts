@@ -40,7 +40,7 @@ export function securityChecklist(me: Me): ChecklistItem[] {
       id: 'two-factor',
       label: 'Two-factor authentication on',
       done: security.twoFactor.enabled,
-      detail: security.twoFactor.enabled ? 'Sign-ins need a code as well as your password.' : 'Add an authenticator app.',
+      detail: security.twoFactor.enabled ? 'Sign-ins need a second step as well as your password.' : 'Add a passkey or an authenticator app.',
       ...(security.twoFactor.enabled ? {} : { fixAt: { to: '/enroll-2fa', text: 'Set up two-factor authentication' } }),
     },
     {
@@ -62,7 +62,13 @@ export function securityChecklist(me: Me): ChecklistItem[] {
   ];
   if (reported(security.passkeys)) {
     const done = inUse(security.passkeys);
-    items.push({ id: 'passkey', label: 'Passkey added', done, detail: done ? 'You can sign in with a passkey.' : 'No passkey yet.' });
+    items.push({
+      id: 'passkey',
+      label: 'Passkey added',
+      done,
+      detail: done ? 'You can sign in with a passkey.' : 'No passkey yet. A passkey cannot be phished.',
+      ...(done ? {} : { fixAt: { to: '/security#passkeys', text: 'Add a passkey' } }),
+    });
   }
   if (reported(security.withdrawalWhitelist)) {
     const done = inUse(security.withdrawalWhitelist);

@@ -55,7 +55,7 @@ export const ERROR_MESSAGES: Record<string, string | Describe> = {
   csrf_rejected: 'This request was blocked because it did not come from the Bastion site. Reload the page and try again.',
   not_authenticated: 'Your session has ended. Please sign in again.',
   enroll_2fa_required: 'Set up two-factor authentication before you continue.',
-  step_up_required: 'For your security, confirm it is you with a code from your authenticator app.',
+  step_up_required: 'For your security, confirm it is you with your passkey or a code from your authenticator app.',
   weak_password: (e) => e.message || 'Choose a stronger password.',
   invalid_credentials: 'The email or password is not right.',
   email_not_verified: 'Verify your email address before you sign in. We can send you a new verification email.',
@@ -73,21 +73,43 @@ export const ERROR_MESSAGES: Record<string, string | Describe> = {
   flow_expired: 'Your sign-in attempt expired. Please enter your email and password again.',
   invalid_code: 'That code is not right. Check it and try again.',
   invalid_token: 'This link is not valid. It may have expired or been used already.',
-  second_factor_required: 'Enter a code from your authenticator app (or a backup code) to continue.',
+  second_factor_required: 'Confirm it is you with your passkey, a code from your authenticator app or a backup code to continue.',
   no_pending_setup: 'The authenticator setup expired. Start again to get a new QR code.',
-  no_second_factor: 'Set up an authenticator app first.',
-  weak_factor: 'This needs a code from your authenticator app; emailed and backup codes are not accepted here.',
+  no_second_factor: 'Set up a passkey or an authenticator app first.',
+  weak_factor: 'This needs your passkey or a code from your authenticator app; emailed and backup codes are not accepted here.',
   account_frozen: (e) => {
     const after = typeof e.body.unlockableAfter === 'string' ? new Date(e.body.unlockableAfter) : null;
     return after && !Number.isNaN(after.getTime())
       ? `You locked this account yourself. You can unlock it after ${after.toLocaleString()} by signing in with your password and authenticator app.`
       : 'You locked this account yourself. You can unlock it later by signing in with your password and authenticator app.';
   },
-  strong_factor_required: 'To unlock your account, use a code from your authenticator app. Emailed and backup codes do not work for this.',
+  strong_factor_required: 'To unlock your account, use your passkey or a code from your authenticator app. Emailed and backup codes do not work for this.',
   device_not_confirmed: 'This device is not confirmed yet. Open the link in the email we sent, or enter the code from it.',
   invalid_anti_phishing_code: 'Use 4 to 20 letters, digits, _ or - for your anti-phishing code.',
   invalid_cursor: 'That list could not be continued from where it left off. Reload the page to see it from the start.',
   network_error: 'Cannot reach Bastion. Check your connection.',
+  rate_limited: (e) =>
+    e.retryAfter !== undefined
+      ? `Too many attempts. Please wait ${formatWait(e.retryAfter)} and try again.`
+      : 'Too many attempts. Please wait a while and try again.',
+
+  // Passkeys: answers from the API…
+  passkey_rejected: 'That passkey could not be added. Try again, or use another device or security key.',
+  passkey_exists: 'This passkey is already added to your account.',
+  passkey_not_found: 'That passkey was not found. It may have been deleted already.',
+  last_strong_factor:
+    'This is your last way to confirm it is you (no other passkey and no authenticator app), so it cannot be deleted. Add another passkey or an authenticator app first.',
+  challenge_expired: 'The passkey request expired. Please try again.',
+  invalid_passkey: 'That passkey was not accepted. Try again, or choose another way to confirm it is you.',
+  no_passkey: 'This account has no passkey. Choose another way to confirm it is you.',
+  passkeys_unavailable: 'Passkeys are not available on this site, because it is not served on a domain name. Choose another way.',
+  password_required: 'You locked this account. To unlock it, sign in with your email and password, then your passkey or authenticator app.',
+  // …and from the browser (web/src/passkeys.ts).
+  passkey_unsupported: 'This browser cannot use passkeys. Choose another way, or use an up-to-date browser.',
+  passkey_cancelled: 'The passkey request was cancelled or timed out. You can try again when you are ready.',
+  passkey_unsuitable: 'This device or security key cannot be used here: it must be able to check it is you, with a PIN, fingerprint or face.',
+  passkey_aborted: 'The passkey request was stopped. You can try again.',
+  passkey_failed: 'Something went wrong with the passkey. Please try again.',
 };
 
 /** The message for a failed API call: the map's entry, else the server's own words. */
@@ -96,4 +118,9 @@ export function describeApiError(error: ErrorDetails): string {
   if (typeof entry === 'function') return entry(error);
   if (entry) return entry;
   return error.message || 'Something went wrong. Please try again.';
+}
+
+/** The message for a code raised in the browser (no server answer behind it), e.g. passkey_cancelled. */
+export function describeCode(code: string): string {
+  return describeApiError({ status: 0, code, message: '', body: {} });
 }

@@ -1,14 +1,17 @@
 /**
  * Step-up for sensitive actions: run the action; if the server answers step_up_required, ask for a
- * code from the authenticator app (POST /api/auth/step-up) and run the action again.
+ * strong factor (POST /api/auth/step-up) and run the action again. The answer's `stepUp.methods`
+ * says what the account has: a passkey (one button) and/or an authenticator app (a code).
  */
 import { useCallback, useState, type FormEvent, type ReactNode } from 'react';
-import { isApiError, post } from '../api.ts';
+import { isApiError, post, type ApiError } from '../api.ts';
 import { errorMessage } from '../errors.ts';
+import { assertWith, isPasskeyAborted, passkeysSupported } from '../passkeys.ts';
 import { TextField, SubmitButton } from './Fields.tsx';
 import { ErrorMessage } from './Messages.tsx';
 
 type Action = () => Promise<void>;
+type Method = 'totp' | 'passkey';
 
 interface StepUp {
   /** Runs the action, asking for step-up first if the server wants it. Other failures go to onError. */
@@ -19,15 +22,23 @@ interface StepUp {
   asking: boolean;
 }
 
+/** The strong factors the step_up_required answer lists (the authenticator app when it lists none). */
+function methodsOf(error: ApiError): Method[] {
+  const stepUp = error.body.stepUp as { methods?: unknown } | undefined;
+  const listed = Array.isArray(stepUp?.methods) ? stepUp.methods : [];
+  const methods = (['passkey', 'totp'] as const).filter((m) => listed.includes(m));
+  return methods.length > 0 ? methods : ['totp'];
+}
+
 export function useStepUp(onError: (error: unknown) => void): StepUp {
-  const [pending, setPending] = useState<{ action: Action } | null>(null);
+  const [pending, setPending] = useState<{ action: Action; methods: Method[] } | null>(null);
 
   const run = useCallback(
     async (action: Action) => {
       try {
         await action();
       } catch (error) {
-        if (isApiError(error, 'step_up_required')) setPending({ action });
+        if (isApiError(error, 'step_up_required')) setPending({ action, methods: methodsOf(error) });
         else onError(error);
       }
     },
@@ -36,6 +47,7 @@ export function useStepUp(onError: (error: unknown) => void): StepUp {
 
   const prompt = pending ? (
     <StepUpPrompt
+      methods={pending.methods}
       onCancel={() => setPending(null)}
       onConfirmed={async () => {
         setPending(null);
@@ -47,52 +59,89 @@ export function useStepUp(onError: (error: unknown) => void): StepUp {
   return { run, prompt, asking: pending !== null };
 }
 
-function StepUpPrompt({ onConfirmed, onCancel }: { onConfirmed: () => Promise<void>; onCancel: () => void }) {
-  const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+interface PromptProps {
+  methods: Method[];
+  onConfirmed: () => Promise<void>;
+  onCancel: () => void;
+}
 
-  const submit = async (event: FormEvent) => {
+function StepUpPrompt({ methods, onConfirmed, onCancel }: PromptProps) {
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState<Method | null>(null);
+  const [error, setError] = useState('');
+  const passkey = methods.includes('passkey') && passkeysSupported();
+  const totp = methods.includes('totp');
+
+  const confirm = async (method: Method, body: () => Promise<Record<string, unknown>>) => {
+    if (busy) return;
+    setBusy(method);
+    setError('');
+    try {
+      await post('/api/auth/step-up', { method, ...(await body()) });
+    } catch (failure) {
+      setBusy(null);
+      if (!isPasskeyAborted(failure)) setError(errorMessage(failure));
+      return;
+    }
+    await onConfirmed();
+  };
+
+  const submitCode = (event: FormEvent) => {
     event.preventDefault();
     const trimmed = code.replace(/\s+/g, '');
     if (!trimmed) {
       setError('Enter the 6-digit code from your authenticator app.');
       return;
     }
-    setBusy(true);
-    setError('');
-    try {
-      await post('/api/auth/step-up', { method: 'totp', code: trimmed });
-    } catch (failure) {
-      setBusy(false);
-      setError(errorMessage(failure));
-      return;
-    }
-    await onConfirmed();
+    void confirm('totp', async () => ({ code: trimmed }));
   };
 
+  const confirmWithPasskey = () => void confirm('passkey', async () => ({ credential: await assertWith('/api/auth/step-up/passkey-options') }));
+
+  const cancel = (
+    <button type="button" className="button-secondary" onClick={onCancel} disabled={busy !== null}>
+      Cancel
+    </button>
+  );
+
   return (
-    <section className="step-up panel">
-      <h2>Confirm it is you</h2>
-      <p>This is a sensitive change. Enter the current code from your authenticator app to continue.</p>
-      <form onSubmit={submit} noValidate aria-busy={busy}>
-        <TextField
-          label="Code from your authenticator app"
-          value={code}
-          onValueChange={setCode}
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          autoFocus
-          maxLength={12}
-        />
-        <ErrorMessage>{error}</ErrorMessage>
+    <section className="step-up panel" aria-labelledby="step-up-heading">
+      <h2 id="step-up-heading">Confirm it is you</h2>
+      <p>
+        This is a sensitive change.{' '}
+        {passkey && totp
+          ? 'Use your passkey, or enter the current code from your authenticator app, to continue.'
+          : passkey
+            ? 'Use your passkey to continue.'
+            : 'Enter the current code from your authenticator app to continue.'}
+      </p>
+      {passkey ? (
         <div className="actions">
-          <SubmitButton busy={busy} label="Confirm" busyLabel="Confirming…" />
-          <button type="button" className="button-secondary" onClick={onCancel} disabled={busy}>
-            Cancel
+          <button type="button" onClick={confirmWithPasskey} aria-disabled={busy !== null ? true : undefined} autoFocus>
+            {busy === 'passkey' ? 'Waiting for your passkey…' : 'Use your passkey'}
           </button>
+          {!totp ? cancel : null}
         </div>
-      </form>
+      ) : null}
+      {!totp ? <ErrorMessage>{error}</ErrorMessage> : null}
+      {totp ? (
+        <form onSubmit={submitCode} noValidate aria-busy={busy === 'totp'}>
+          <TextField
+            label="Code from your authenticator app"
+            value={code}
+            onValueChange={setCode}
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            autoFocus={!passkey}
+            maxLength={12}
+          />
+          <ErrorMessage>{error}</ErrorMessage>
+          <div className="actions">
+            <SubmitButton busy={busy === 'totp'} label="Confirm" busyLabel="Confirming…" />
+            {cancel}
+          </div>
+        </form>
+      ) : null}
     </section>
   );
 }

@@ -16,7 +16,7 @@ export function AccountLockedPage() {
       </ul>
       <h2>Unlocking it</h2>
       <p>
-        After 24 hours, sign in with your password and a code from your authenticator app. We will email you a link and a code to confirm it is
+        After 24 hours, sign in with your password and your passkey or a code from your authenticator app. We will email you a link and a code to confirm it is
         you; your account unlocks once you confirm. Emailed and backup codes cannot unlock it.
       </p>
       <p className="muted">If you think someone knows your password, reset it once you are back in, and check your login activity.</p>

@@ -1,17 +1,20 @@
 /**
- * Authenticator-app enrollment: mandatory for a new account (restricted session), and the way to
- * replace the authenticator from security settings (needs step-up).
+ * The mandatory second factor of a new account (restricted session): a passkey or an authenticator
+ * app. Also the way to add or replace the authenticator app from security settings (step-up when
+ * the account already has a strong factor).
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { isApiError, post, type TotpSetup } from '../api.ts';
 import { errorMessage } from '../errors.ts';
 import { copyText } from '../clipboard.ts';
 import { BackupCodes } from '../components/BackupCodes.tsx';
+import { AddPasskeyForm, type AddedPasskey } from '../components/passkeys/AddPasskeyForm.tsx';
 import { SubmitButton, TextField } from '../components/Fields.tsx';
 import { ErrorMessage, StatusMessage, SuccessMessage } from '../components/Messages.tsx';
 import { Page } from '../components/Page.tsx';
 import { useStepUp } from '../components/StepUp.tsx';
 import { useOnce } from '../hooks.ts';
+import { passkeysSupported } from '../passkeys.ts';
 import { Link, navigate } from '../router.tsx';
 import { useSession } from '../session.tsx';
 
@@ -19,8 +22,8 @@ type State =
   | { kind: 'loading' }
   | { kind: 'failed'; message: string }
   | { kind: 'setup'; setup: TotpSetup }
-  | { kind: 'codes'; codes: string[] }
-  | { kind: 'replaced' };
+  | { kind: 'codes'; codes: string[]; passkey: boolean }
+  | { kind: 'done'; title: string; message: string };
 
 /** The QR code as an <img> source: the PNG data URL, or the SVG as a data URL. Nothing else. */
 function qrSource(setup: TotpSetup): string {
@@ -42,6 +45,14 @@ export function Enroll2faPage() {
     setState({ kind: 'failed', message: errorMessage(failure) });
   }, []);
   const stepUp = useStepUp(onError);
+  /** Words for a failed passkey enrollment; a session that ended goes back to sign-in. */
+  const describeFailure = useCallback((failure: unknown) => {
+    if (isApiError(failure, 'not_authenticated')) {
+      navigate('/login', { replace: true });
+      return '';
+    }
+    return errorMessage(failure);
+  }, []);
   const { run } = stepUp;
 
   const start = useCallback(() => {
@@ -58,21 +69,47 @@ export function Enroll2faPage() {
   });
 
   // Once enabled, the explanation above the setup no longer applies.
-  const settingUp = state.kind !== 'codes' && state.kind !== 'replaced';
-  const replacing = me?.security.twoFactor.enabled === true;
+  const settingUp = state.kind !== 'codes' && state.kind !== 'done';
+  const replacing = me?.security.twoFactor.methods.includes('totp') === true;
+  // The first second factor may be a passkey instead (more are added in security settings).
+  const offerPasskey = settingUp && me !== null && !me.security.twoFactor.enabled && passkeysSupported();
+
+  const passkeyAdded = async (added: AddedPasskey) => {
+    await refresh().catch(() => null);
+    setState(
+      added.backupCodes
+        ? { kind: 'codes', codes: added.backupCodes, passkey: true }
+        : { kind: 'done', title: 'Passkey added', message: `Your passkey “${added.passkey.name}” is ready.` },
+    );
+  };
 
   return (
     <Page
       title="Set up two-factor authentication"
       intro={
         !settingUp ? null : me?.session.restricted ? (
-          <p>Your account needs two-factor authentication before you can use it. It takes a minute.</p>
+          <p>
+            Your account needs two-factor authentication before you can use it. It takes a minute.
+            {offerPasskey ? ' Choose a passkey or an authenticator app; you can add the other later.' : ''}
+          </p>
         ) : replacing ? (
           <p>Connect a new authenticator app. Your old one stops working once the new one is confirmed.</p>
+        ) : me?.security.twoFactor.enabled ? (
+          <p>Add an authenticator app as another way to confirm it is you.</p>
         ) : null
       }
     >
       {stepUp.prompt}
+      {offerPasskey ? (
+        <>
+          <section className="enroll-option" aria-labelledby="enroll-passkey-heading">
+            <h2 id="enroll-passkey-heading">Use a passkey</h2>
+            <p>Face ID, fingerprint or screen lock: nothing to type, and a passkey only works on the real Bastion site.</p>
+            <AddPasskeyForm run={run} onAdded={passkeyAdded} label="Create a passkey" describe={describeFailure} />
+          </section>
+          <h2 className="enroll-or">Or use an authenticator app</h2>
+        </>
+      ) : null}
       {state.kind === 'loading' && !stepUp.asking ? <StatusMessage>Preparing your authenticator setup…</StatusMessage> : null}
       {state.kind === 'failed' ? (
         <>
@@ -91,24 +128,30 @@ export function Enroll2faPage() {
           onRestart={start}
           onEnabled={async (codes) => {
             await refresh().catch(() => null);
-            setState(codes ? { kind: 'codes', codes } : { kind: 'replaced' });
+            setState(
+              codes
+                ? { kind: 'codes', codes, passkey: false }
+                : replacing
+                  ? { kind: 'done', title: 'Authenticator replaced', message: 'Your new authenticator app is connected. The old one no longer works.' }
+                  : { kind: 'done', title: 'Authenticator app added', message: 'Your authenticator app is connected.' },
+            );
           }}
           onSessionEnded={() => navigate('/login', { replace: true })}
         />
       ) : null}
       {state.kind === 'codes' ? (
         <>
-          <SuccessMessage>Two-factor authentication is on.</SuccessMessage>
+          <SuccessMessage>Two-factor authentication is on{state.passkey ? ', with your passkey' : ''}.</SuccessMessage>
           <BackupCodes codes={state.codes} {...(me ? { email: me.user.email } : {})} />
           <button type="button" className="button-block" onClick={() => navigate('/dashboard')}>
             I have saved my backup codes
           </button>
         </>
       ) : null}
-      {state.kind === 'replaced' ? (
+      {state.kind === 'done' ? (
         <>
-          <FocusHeading>Authenticator replaced</FocusHeading>
-          <SuccessMessage>Your new authenticator app is connected. The old one no longer works.</SuccessMessage>
+          <FocusHeading>{state.title}</FocusHeading>
+          <SuccessMessage>{state.message}</SuccessMessage>
           <p className="links">
             <Link to="/security">Back to security settings</Link>
             <Link to="/dashboard">Go to dashboard</Link>

@@ -1,26 +1,32 @@
 /**
  * Sign-in in three steps on one page: (1) email and password, (2) the second factor, and
- * (3) confirming a new device when the API asks for it.
+ * (3) confirming a new device when the API asks for it. A passkey can replace steps 1 and 2
+ * (autofill in the email field, or the "Sign in with a passkey" button: see login/usePasswordless.ts).
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { isApiError, post, type LoginStart, type NextStep, type SecondFactor } from '../api.ts';
 import { errorMessage, lockedPagePath } from '../errors.ts';
+import { assertWith, isPasskeyAborted, passkeysSupported } from '../passkeys.ts';
 import { PasswordField, RadioGroup, SubmitButton, TextField } from '../components/Fields.tsx';
 import { ErrorMessage, StatusMessage, SuccessMessage } from '../components/Messages.tsx';
 import { Page } from '../components/Page.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
+import { usePasswordless, type PasskeyAnswer } from './login/usePasswordless.ts';
 
 type Step = 'password' | 'second' | 'device';
 /** Where keyboard focus goes after a failure (or once the emailed code is on its way). */
 type FocusTarget = 'email' | 'password' | 'code' | 'resend';
 
 const METHOD_LABELS: Record<SecondFactor, string> = {
+  passkey: 'Passkey',
   totp: 'Authenticator app',
   email_code: 'Email code',
   backup_code: 'Backup code',
 };
-const METHOD_ORDER: SecondFactor[] = ['totp', 'email_code', 'backup_code'];
+const METHOD_ORDER: SecondFactor[] = ['passkey', 'totp', 'email_code', 'backup_code'];
+/** The factors that can unlock an account its owner locked. */
+const STRONG: SecondFactor[] = ['passkey', 'totp'];
 
 /** How often the device step asks whether the emailed link was opened (elsewhere). */
 const DEVICE_POLL_MS = 3000;
@@ -46,6 +52,8 @@ export function LoginPage() {
   const [sending, setSending] = useState(false);
   const [error, setError] = useState('');
   const [info, setInfo] = useState('');
+  /** A failed passkey sign-in (step 1), shown by the passkey button instead of by the password. */
+  const [passkeyError, setPasskeyError] = useState('');
   const [unverified, setUnverified] = useState(false);
   const [resending, setResending] = useState(false);
   const [resent, setResent] = useState(false);
@@ -72,6 +80,7 @@ export function LoginPage() {
 
   /** Shows an error; with a target, focus moves there and the field is described by the error. */
   const fail = (message: string, target?: FocusTarget) => {
+    setPasskeyError('');
     setError(message);
     setFocusRequest(target ? { target } : null);
   };
@@ -103,6 +112,7 @@ export function LoginPage() {
     setCode('');
     setEmailCodeSent(false);
     setError(message);
+    setPasskeyError('');
     setFocusRequest(null);
     setInfo('');
   };
@@ -156,7 +166,7 @@ export function LoginPage() {
       setStep('device');
       return;
     }
-    const offered = METHOD_ORDER.filter((m) => next.includes(m));
+    const offered = METHOD_ORDER.filter((m) => next.includes(m) && (m !== 'passkey' || passkeysSupported()));
     setMethods(offered);
     setMethod(offered[0] ?? 'totp');
     setCode('');
@@ -164,9 +174,36 @@ export function LoginPage() {
     setStep('second');
   };
 
+  const afterPasskey = (answer: PasskeyAnswer) => {
+    if (answer.next?.includes('confirm_device') && answer.flow) {
+      setFlow(answer.flow);
+      setCode('');
+      setInfo('');
+      setError('');
+      setStep('device');
+      return;
+    }
+    navigate('/dashboard');
+  };
+
+  const passkeyFailed = (failure: unknown) => {
+    if (isApiError(failure, 'account_locked')) return navigate(lockedPagePath(failure));
+    setError('');
+    setFocusRequest(null);
+    // No email was typed: "email or password" would not make sense here.
+    setPasskeyError(
+      isApiError(failure, 'invalid_credentials')
+        ? 'That passkey was not accepted. Try again, or sign in with your email and password.'
+        : errorMessage(failure),
+    );
+  };
+
+  const passwordless = usePasswordless({ active: step === 'password', onAnswer: afterPasskey, onFailure: passkeyFailed });
+
   const signIn = async (event: FormEvent) => {
     event.preventDefault();
     setError('');
+    setPasskeyError('');
     setInfo('');
     setUnverified(false);
     setResent(false);
@@ -174,6 +211,8 @@ export function LoginPage() {
     if (!password) return fail('Enter your password.', 'password');
     setBusy(true);
     try {
+      // The passkey autofill's request must end first: its flow cookie must not replace this one's.
+      await passwordless.stop();
       const answer = await post<LoginStart>('/api/auth/login', { email: email.trim(), password });
       await afterStart(answer);
     } catch (failure) {
@@ -232,11 +271,14 @@ export function LoginPage() {
   const verify = async (event: FormEvent) => {
     event.preventDefault();
     setError('');
+    setInfo('');
     const entered = method === 'backup_code' ? code.trim() : code.replace(/\s+/g, '');
-    if (!entered) return fail(method === 'backup_code' ? 'Enter one of your backup codes.' : 'Enter the 6-digit code.', 'code');
+    if (!entered && method !== 'passkey') return fail(method === 'backup_code' ? 'Enter one of your backup codes.' : 'Enter the 6-digit code.', 'code');
+    if (busy) return;
     setBusy(true);
     try {
-      const answer = await post<{ user?: unknown; next?: NextStep[] }>('/api/auth/login/verify', { flow, method, code: entered });
+      const proof = method === 'passkey' ? { credential: await assertWith('/api/auth/login/passkey-options', { flow }) } : { code: entered };
+      const answer = await post<{ user?: unknown; next?: NextStep[] }>('/api/auth/login/verify', { flow, method, ...proof });
       if (answer.next?.includes('confirm_device')) {
         setCode('');
         setInfo('');
@@ -245,16 +287,19 @@ export function LoginPage() {
       }
       navigate('/dashboard');
     } catch (failure) {
+      if (isPasskeyAborted(failure)) return;
       if (isApiError(failure, 'account_locked')) navigate(lockedPagePath(failure));
       else if (isApiError(failure, 'flow_expired')) backToStart(errorMessage(failure));
       else if (isApiError(failure, 'strong_factor_required')) {
-        // Unlocking a locked account takes the authenticator app: offer only that.
-        setMethods(['totp']);
-        setMethod('totp');
+        // Unlocking a locked account takes a strong factor (authenticator app or passkey): offer only those.
+        const strong = methods.filter((m) => STRONG.includes(m));
+        const offered: SecondFactor[] = strong.length > 0 ? strong : ['totp'];
+        setMethods(offered);
+        setMethod(offered[0] ?? 'totp');
         setCode('');
         setInfo('');
-        fail(errorMessage(failure), 'code');
-      } else fail(errorMessage(failure), 'code');
+        fail(errorMessage(failure), offered[0] === 'passkey' ? undefined : 'code');
+      } else fail(errorMessage(failure), method === 'passkey' ? undefined : 'code');
     } finally {
       setBusy(false);
     }
@@ -281,6 +326,15 @@ export function LoginPage() {
     }
   };
 
+  const signInWithPasskey = () => {
+    if (busy || passwordless.busy) return;
+    setError('');
+    setPasskeyError('');
+    setFocusRequest(null);
+    setUnverified(false);
+    void passwordless.start();
+  };
+
   const chooseMethod = (next: SecondFactor) => {
     setMethod(next);
     setCode('');
@@ -303,7 +357,7 @@ export function LoginPage() {
             type="email"
             value={email}
             onValueChange={setEmail}
-            autoComplete="username"
+            autoComplete="username webauthn"
             autoCapitalize="off"
             spellCheck={false}
             inputRef={emailInput}
@@ -339,6 +393,22 @@ export function LoginPage() {
             </div>
           ) : null}
           <SubmitButton busy={busy} label="Sign in" busyLabel="Signing in…" className="button-block" />
+          {passkeysSupported() ? (
+            <div className="alternative">
+              <p className="alternative-or">
+                <span>or</span>
+              </p>
+              <button
+                type="button"
+                className="button-secondary button-block"
+                onClick={signInWithPasskey}
+                aria-disabled={passwordless.busy || busy ? true : undefined}
+              >
+                {passwordless.busy ? 'Waiting for your passkey…' : 'Sign in with a passkey'}
+              </button>
+              <ErrorMessage>{passkeyError}</ErrorMessage>
+            </div>
+          ) : null}
           <p className="links">
             <Link to="/forgot-password">Forgot password?</Link>
             <Link to="/register">Create account</Link>
@@ -358,6 +428,11 @@ export function LoginPage() {
             value={method}
             onValueChange={chooseMethod}
           />
+          {method === 'passkey' ? (
+            <p className="hint">
+              Your browser will ask for your passkey: use Face ID, your fingerprint, your screen lock or your security key.
+            </p>
+          ) : null}
           {method === 'totp' ? (
             <TextField
               key="totp"
@@ -382,8 +457,8 @@ export function LoginPage() {
               {emailCodeSent ? (
                 <TextField
                   key="email_code"
-              inputRef={codeInput}
-              errorId={errorFor('code')}
+                  inputRef={codeInput}
+                  errorId={errorFor('code')}
                   label="Authentication code"
                   hint="Enter the 6-digit code from the email."
                   value={code}
@@ -412,7 +487,13 @@ export function LoginPage() {
           ) : null}
           <StatusMessage>{info}</StatusMessage>
           <ErrorMessage id={errorId}>{error}</ErrorMessage>
-          <SubmitButton busy={busy} label="Verify" busyLabel="Verifying…" disabled={method === 'email_code' && !emailCodeSent} className="button-block" />
+          <SubmitButton
+            busy={busy}
+            label={method === 'passkey' ? 'Use your passkey' : 'Verify'}
+            busyLabel={method === 'passkey' ? 'Waiting for your passkey…' : 'Verifying…'}
+            disabled={method === 'email_code' && !emailCodeSent}
+            className="button-block"
+          />
           <p className="links">
             <button type="button" className="button-link" onClick={() => backToStart('')}>
               Start over

@@ -2,13 +2,20 @@
 import { useState, type FormEvent } from 'react';
 import { isApiError, post } from '../api.ts';
 import { errorMessage, lockedPagePath } from '../errors.ts';
+import { assertWith, isPasskeyAborted, passkeysSupported } from '../passkeys.ts';
 import { PasswordField, RadioGroup, SubmitButton, TextField } from '../components/Fields.tsx';
 import { ErrorMessage } from '../components/Messages.tsx';
 import { Page } from '../components/Page.tsx';
 import { StrengthMeter } from '../components/StrengthMeter.tsx';
 import { Link, navigate, useQueryParam } from '../router.tsx';
 
-type Method = 'totp' | 'backup_code';
+type Method = 'totp' | 'passkey' | 'backup_code';
+
+const METHODS: { value: Method; label: string }[] = [
+  { value: 'totp', label: 'Authenticator app' },
+  { value: 'passkey', label: 'Passkey' },
+  { value: 'backup_code', label: 'Backup code' },
+];
 
 export function ResetPasswordPage() {
   const token = useQueryParam('token');
@@ -23,19 +30,27 @@ export function ResetPasswordPage() {
     event.preventDefault();
     setError('');
     if (!password) return setError('Choose a new password.');
+    if (busy) return;
     const entered = method === 'backup_code' ? code.trim() : code.replace(/\s+/g, '');
     setBusy(true);
     try {
-      await post('/api/auth/password/reset', entered ? { token, password, code: entered, method } : { token, password });
+      const body =
+        method === 'passkey'
+          ? { token, password, method, credential: await assertWith('/api/auth/password/reset/passkey-options', { token }) }
+          : entered
+            ? { token, password, code: entered, method }
+            : { token, password };
+      await post('/api/auth/password/reset', body);
       navigate('/login?reset=1');
     } catch (failure) {
+      setBusy(false);
+      if (isPasskeyAborted(failure)) return;
       if (isApiError(failure, 'account_locked')) {
         navigate(lockedPagePath(failure));
         return;
       }
       if (isApiError(failure, 'invalid_token')) setBadLink(true);
       setError(errorMessage(failure));
-      setBusy(false);
     }
   };
 
@@ -65,17 +80,17 @@ export function ResetPasswordPage() {
         <RadioGroup
           legend="Confirm it is you with"
           name="reset-method"
-          choices={[
-            { value: 'totp', label: 'Authenticator app' },
-            { value: 'backup_code', label: 'Backup code' },
-          ]}
+          choices={METHODS.filter((m) => m.value !== 'passkey' || passkeysSupported())}
           value={method}
           onValueChange={(next) => {
             setMethod(next);
             setCode('');
+            setError('');
           }}
         />
-        {method === 'totp' ? (
+        {method === 'passkey' ? (
+          <p className="hint">When you press “Reset password”, your browser asks for your passkey: use Face ID, your fingerprint, your screen lock or your security key.</p>
+        ) : method === 'totp' ? (
           <TextField
             key="totp"
             label="Authentication code"
@@ -100,7 +115,12 @@ export function ResetPasswordPage() {
           />
         )}
         <ErrorMessage>{error}</ErrorMessage>
-        <SubmitButton busy={busy} label="Reset password" busyLabel="Resetting password…" className="button-block" />
+        <SubmitButton
+          busy={busy}
+          label="Reset password"
+          busyLabel={method === 'passkey' ? 'Waiting for your passkey…' : 'Resetting password…'}
+          className="button-block"
+        />
         <p className="links">
           <Link to="/login">Back to sign in</Link>
         </p>

@@ -1,5 +1,5 @@
 /**
- * Security settings: two-factor methods (replace the authenticator, new backup codes), the
+ * Security settings: two-factor methods (passkeys, the authenticator app, new backup codes), the
  * password, and the security center (anti-phishing code, sessions, known devices, login activity,
  * security history, locking the account). Sensitive actions ask for a fresh authenticator code when
  * the server wants one.
@@ -17,6 +17,7 @@ import { AntiPhishing } from '../components/security/AntiPhishing.tsx';
 import { Devices } from '../components/security/Devices.tsx';
 import { LockAccount } from '../components/security/LockAccount.tsx';
 import { LoginActivity } from '../components/security/LoginActivity.tsx';
+import { Passkeys } from '../components/security/Passkeys.tsx';
 import { SecurityHistory } from '../components/security/SecurityHistory.tsx';
 import { Sessions } from '../components/security/Sessions.tsx';
 import '../components/security/security.css';
@@ -93,7 +94,9 @@ export function SecurityPage() {
         try {
           const latest = await refresh();
           if (!latest) throw new ApiError(401, 'not_authenticated', 'Not signed in.');
-          if (!latest.session.stepUpFresh) throw new ApiError(403, 'step_up_required', 'Step-up needed.');
+          if (!latest.session.stepUpFresh) {
+            throw new ApiError(403, 'step_up_required', 'Step-up needed.', { stepUp: { methods: latest.security.twoFactor.methods } });
+          }
           navigate('/enroll-2fa');
         } finally {
           setOpening(false);
@@ -160,7 +163,8 @@ export function SecurityPage() {
   }
 
   const { twoFactor } = me.security;
-  const totpOn = twoFactor.methods.includes('totp') || twoFactor.enabled;
+  const totpOn = twoFactor.methods.includes('totp');
+  const passkeyCount = me.security.passkeys?.count;
 
   return (
     <Page title="Security settings" wide>
@@ -173,6 +177,14 @@ export function SecurityPage() {
               <dt>Authenticator app</dt>
               <dd>{totpOn ? 'On' : 'Off'}</dd>
             </div>
+            {passkeyCount !== undefined ? (
+              <div>
+                <dt>Passkeys</dt>
+                <dd>
+                  <a href="#passkeys">{passkeyCount === 0 ? 'None' : `${passkeyCount} ${passkeyCount === 1 ? 'passkey' : 'passkeys'}`}</a>
+                </dd>
+              </div>
+            ) : null}
             <div>
               <dt>Backup codes</dt>
               <dd>
@@ -197,13 +209,13 @@ export function SecurityPage() {
                 Set up authenticator app
               </Link>
             )}
-            {totpOn ? (
+            {twoFactor.enabled ? (
               <button type="button" className="button-secondary" onClick={generateCodes} disabled={generating || stepUp.asking} aria-busy={generating}>
                 {generating ? 'Generating…' : 'Generate new backup codes'}
               </button>
             ) : null}
           </div>
-          {totpOn && !codes ? <p className="muted small">New backup codes replace all your old ones.</p> : null}
+          {twoFactor.enabled && !codes ? <p className="muted small">New backup codes replace all your old ones.</p> : null}
           {codes ? (
             <>
               <BackupCodes codes={codes} email={me.user.email} />
@@ -235,6 +247,7 @@ export function SecurityPage() {
           </form>
         </section>
 
+        {passkeyCount !== undefined ? <Passkeys refreshKey={changes} onChanged={onChanged} /> : null}
         <AntiPhishing isSet={me.security.antiPhishingCodeSet} onChanged={onChanged} />
         <Devices refreshKey={changes} onChanged={onChanged} />
         <Sessions refreshKey={changes} onChanged={onChanged} />

@@ -2,9 +2,10 @@
  * Known devices: browsers that confirmed a sign-in. A sign-in from any other device needs the
  * emailed confirmation; forgetting a device makes its next sign-in need it again.
  */
+import { LoadState } from './LoadState.tsx';
 import { useState } from 'react';
 import { del } from '../../api.ts';
-import { ErrorMessage, StatusMessage, SuccessMessage } from '../Messages.tsx';
+import { ErrorMessage, SuccessMessage } from '../Messages.tsx';
 import { useFocusRequest } from './focus.ts';
 import type { DeviceInfo } from './types.ts';
 import { useFailureHandler, useSecurityData } from './useSecurityData.ts';
@@ -51,15 +52,7 @@ export function Devices({ refreshKey, onChanged }: { refreshKey: number; onChang
         Known devices
       </h2>
       <p className="muted small">Sign-ins from these browsers do not need confirming by email. Sign-ins from any other device do.</p>
-      {!data && !error ? <StatusMessage>Loading devices…</StatusMessage> : null}
-      {error ? (
-        <>
-          <ErrorMessage>{error}</ErrorMessage>
-          <button type="button" className="button-secondary" onClick={reload}>
-            Try again
-          </button>
-        </>
-      ) : null}
+      <LoadState what="devices" loaded={data !== null} error={error} onRetry={reload} />
       <SuccessMessage>{done}</SuccessMessage>
       <ErrorMessage>{actionError}</ErrorMessage>
       {data && devices.length === 0 ? <p>No known devices. Your next sign-in from any device will need confirming by email.</p> : null}

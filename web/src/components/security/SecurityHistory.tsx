@@ -1,6 +1,6 @@
 /** Security history: changes to the account's security (not sign-ins), newest first. */
+import { LoadState } from './LoadState.tsx';
 import { useState } from 'react';
-import { ErrorMessage, StatusMessage } from '../Messages.tsx';
 import type { SecurityEvent } from './types.ts';
 import { useSecurityData } from './useSecurityData.ts';
 import { When } from './When.tsx';
@@ -17,15 +17,7 @@ export function SecurityHistory({ refreshKey }: { refreshKey: number }) {
     <section className="panel panel-full" aria-labelledby="history-heading">
       <h2 id="history-heading">Security history</h2>
       <p className="muted small">Changes to your account’s security, newest first. Sign-ins are under Login activity.</p>
-      {!data && !error ? <StatusMessage>Loading security history…</StatusMessage> : null}
-      {error ? (
-        <>
-          <ErrorMessage>{error}</ErrorMessage>
-          <button type="button" className="button-secondary" onClick={reload}>
-            Try again
-          </button>
-        </>
-      ) : null}
+      <LoadState what="security history" loaded={data !== null} error={error} onRetry={reload} />
       {data && events.length === 0 ? <p>No changes yet.</p> : null}
       {shown.length > 0 ? (
         <ol className="sc-list" data-testid="security-events">

@@ -1,7 +1,8 @@
 /** Signed-in sessions: where the account is signed in, ending one, or every other one at once. */
+import { LoadState } from './LoadState.tsx';
 import { useState } from 'react';
 import { del, post } from '../../api.ts';
-import { ErrorMessage, StatusMessage, SuccessMessage } from '../Messages.tsx';
+import { ErrorMessage, SuccessMessage } from '../Messages.tsx';
 import { useFocusRequest } from './focus.ts';
 import type { SessionInfo } from './types.ts';
 import { useFailureHandler, useSecurityData } from './useSecurityData.ts';
@@ -57,15 +58,7 @@ export function Sessions({ refreshKey, onChanged }: { refreshKey: number; onChan
         Signed-in sessions
       </h2>
       <p className="muted small">Where your account is signed in now. End any session you do not recognise, then change your password.</p>
-      {!data && !error ? <StatusMessage>Loading sessions…</StatusMessage> : null}
-      {error ? (
-        <>
-          <ErrorMessage>{error}</ErrorMessage>
-          <button type="button" className="button-secondary" onClick={reload}>
-            Try again
-          </button>
-        </>
-      ) : null}
+      <LoadState what="sessions" loaded={data !== null} error={error} onRetry={reload} />
       <SuccessMessage>{done}</SuccessMessage>
       <ErrorMessage>{actionError}</ErrorMessage>
       {data ? (

@@ -34,6 +34,7 @@ export const RESULT_WORDS: Record<string, string> = {
   success: 'Signed in',
   wrong_password: 'Wrong password',
   wrong_code: 'Wrong code',
+  passkey_refused: 'Passkey refused',
   locked: 'Refused: account was locked',
   device_pending: 'Stopped until the device is confirmed by email',
   frozen: 'Refused: you had locked the account',
@@ -48,6 +49,7 @@ export function resultBadge(result: string): string | null {
       return null;
     case 'wrong_password':
     case 'wrong_code':
+    case 'passkey_refused':
       return 'Failed';
     case 'locked':
     case 'frozen':
@@ -68,6 +70,7 @@ const SIGNAL_WORDS: Record<string, string> = {
 export const signalWords = (signal: string) => SIGNAL_WORDS[signal] ?? signal.replace(/_/g, ' ');
 
 const METHOD_WORDS: Record<string, string> = {
+  passkey: 'Passkey',
   totp: 'Authenticator app',
   email_code: 'Emailed code',
   backup_code: 'Backup code',

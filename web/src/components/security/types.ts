@@ -19,7 +19,7 @@ export interface DeviceInfo {
   current: boolean;
 }
 
-export type ActivityResult = 'success' | 'wrong_password' | 'locked' | 'wrong_code' | 'device_pending' | 'frozen';
+export type ActivityResult = 'success' | 'wrong_password' | 'locked' | 'wrong_code' | 'passkey_refused' | 'device_pending' | 'frozen';
 
 export interface ActivityEntry {
   id: string;

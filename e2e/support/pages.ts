@@ -1,0 +1,31 @@
+/** Steps many journeys share, done the way a person would in the web app. */
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { E2eNode } from './node.ts';
+
+/** The path and token of an emailed link to `path` (e.g. "verify-email"). */
+export const linkIn = (text: string, path: string) => new RegExp(`http://localhost:\\d+(/${path}\\?token=[A-Za-z0-9_-]+)`).exec(text)?.[1] ?? '';
+
+/** The 6-digit code on its own indented line of an email. */
+export const mailCode = (text: string) => /^\s{4}(\d{6})$/m.exec(text)?.[1] ?? '';
+
+/** Creates an account on /register and verifies it with the emailed link. */
+export async function registerAndVerify(page: Page, node: E2eNode, address: string, password: string): Promise<void> {
+  await page.goto('/register');
+  await page.getByLabel('Email').fill(address);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('I agree to the terms of service').check();
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(/\/check-email/);
+  const mail = await node.waitForMail(address, /Verify your email/);
+  await page.goto(linkIn(mail.text, 'verify-email'));
+  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/verified/i);
+}
+
+/** Fills in step 1 of /login and submits it. */
+export async function signInPassword(page: Page, address: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(address);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
