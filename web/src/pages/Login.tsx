@@ -211,7 +211,7 @@ export function LoginPage() {
     if (!password) return fail('Enter your password.', 'password');
     setBusy(true);
     try {
-      // The passkey autofill's request must end first: its flow cookie must not replace this one's.
+      // Signing in with the password: the waiting passkey autofill request ends first.
       await passwordless.stop();
       const answer = await post<LoginStart>('/api/auth/login', { email: email.trim(), password });
       await afterStart(answer);

@@ -3,7 +3,7 @@
  * - passkey autofill: while the step shows, a background (conditional) WebAuthn request offers the
  *   account's passkeys in the email field's suggestions (autocomplete="username webauthn");
  * - a button, for a modal passkey prompt.
- * Both go through POST /api/auth/passkey/options (which also sets the flow cookie) and
+ * Both go through POST /api/auth/passkey/options (whose cookie binds the challenge to this browser) and
  * /api/auth/passkey/verify. The background request is aborted, silently, whenever the user does
  * something else: presses the button, submits the password, or leaves the step.
  */
@@ -50,7 +50,7 @@ export function usePasswordless({ active, onAnswer, onFailure }: Options): Passw
   const [restart, setRestart] = useState(0);
   /** Each background request has a number; a request that is no longer the current one stops. */
   const generation = useRef(0);
-  /** The background request's options call, while it runs (its answer sets the flow cookie). */
+  /** The background request's options call, while it runs (its answer sets the passkey cookie). */
   const optionsInFlight = useRef<Promise<unknown> | null>(null);
   /** True while the background request's ceremony is the running one. */
   const conditionalRunning = useRef(false);
