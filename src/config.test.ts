@@ -42,6 +42,10 @@ describe('config', () => {
     expect(() => load({ DATA_DIR: tmp(), BASE_URL: 'https://id.example.com', WEBAUTHN_RP_ID: 'example.org' })).toThrow(/WEBAUTHN_RP_ID: "example.org" is not the domain of BASE_URL/);
     expect(() => load({ DATA_DIR: tmp(), BASE_URL: 'https://id.example.com', WEBAUTHN_ORIGINS: 'https://evil.test' })).toThrow(/WEBAUTHN_ORIGINS: "https:\/\/evil.test" is not on id.example.com/);
     expect(() => load({ DATA_DIR: tmp(), WEBAUTHN_ORIGINS: 'nope' })).toThrow(/WEBAUTHN_ORIGINS: "nope" is not an origin/);
+    // Browsers offer passkeys only over HTTPS (or on localhost).
+    expect(() => load({ DATA_DIR: tmp(), BASE_URL: 'https://id.example.com', WEBAUTHN_ORIGINS: 'http://id.example.com' })).toThrow(/WEBAUTHN_ORIGINS: .*must use https:/);
+    expect(load({ DATA_DIR: tmp(), BASE_URL: 'http://id.example.com' }).webauthn.rpId).toBeNull();
+    expect(load({ DATA_DIR: tmp(), BASE_URL: 'http://dev.localhost:3000' }).webauthn.origins).toEqual(['http://dev.localhost:3000']);
   });
 
   it('names the setting and what is wrong with it', () => {

@@ -151,6 +151,8 @@ function parseKeyring(text: string): { id: string; key: Buffer }[] {
 
 /** The RP ID must be the origin's host or a parent domain of it (WebAuthn §5.1.3), and never an IP address. */
 const hostUnder = (host: string, rpId: string) => host === rpId || host.endsWith(`.${rpId}`);
+/** Browsers offer WebAuthn only to secure contexts: HTTPS, or localhost. */
+const secureOrigin = (url: URL) => url.protocol === 'https:' || url.hostname === 'localhost' || url.hostname.endsWith('.localhost');
 
 function parseWebauthn(s: Settings, baseUrl: string, trustedOrigins: string[]): Config['webauthn'] {
   const fail = (setting: string, message: string) => new ConfigError(`Invalid configuration:\n  ${setting}: ${message}`);
@@ -170,12 +172,16 @@ function parseWebauthn(s: Settings, baseUrl: string, trustedOrigins: string[]): 
         throw fail('WEBAUTHN_ORIGINS', `"${entry}" is not an origin such as https://id.example.com`);
       }
       if (!hostUnder(url.hostname, rpId)) throw fail('WEBAUTHN_ORIGINS', `"${entry}" is not on ${rpId} (WEBAUTHN_RP_ID)`);
+      if (!secureOrigin(url)) throw fail('WEBAUTHN_ORIGINS', `"${entry}" must use https: (only localhost may use http:)`);
       return url.origin;
     });
   } else {
-    // By default: the Bastion origin and any trusted front-end origin on the same domain.
-    origins = trustedOrigins.filter((o) => hostUnder(new URL(o).hostname, rpId));
-    if (origins.length === 0) throw fail('WEBAUTHN_RP_ID', `"${rpId}" is not the domain of BASE_URL (${baseUrl}) or a parent of it`);
+    // By default: the Bastion origin and any trusted front-end origin on the same domain, over HTTPS.
+    const onDomain = trustedOrigins.filter((o) => hostUnder(new URL(o).hostname, rpId));
+    origins = onDomain.filter((o) => secureOrigin(new URL(o)));
+    if (onDomain.length === 0) throw fail('WEBAUTHN_RP_ID', `"${rpId}" is not the domain of BASE_URL (${baseUrl}) or a parent of it`);
+    // Plain HTTP on a public name (no TLS yet): browsers would refuse passkeys, so there are none.
+    if (origins.length === 0) return { rpId: null, rpName: s.APP_NAME, origins: [] };
   }
   return { rpId, rpName: s.APP_NAME, origins };
 }

@@ -112,7 +112,8 @@ export const templates = {
         kind: 'paragraph',
         text: `At ${formatTime(d.at)} the passkey "${d.name}" was used with a signature counter lower than before. That can mean the key was copied to another device, so we disabled it: it can no longer sign in.`,
       },
-      { kind: 'paragraph', text: 'Sign in another way, remove the disabled passkey in your security settings and add a new one. If you did not expect this, lock your account and contact support.' },
+      { kind: 'paragraph', text: 'To be safe we signed your account out everywhere and are holding withdrawals for a while.' },
+      { kind: 'paragraph', text: 'Sign in another way, remove the disabled passkey in your security settings and add a new one. If you did not expect this, change your password, lock your account and contact support.' },
     ],
   }),
   backup_code_used: (d: { at: number; remaining: number; lockUrl: string }): MailContent => ({

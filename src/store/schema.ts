@@ -230,6 +230,8 @@ export interface PasskeysTable {
   backed_up: number;
   created_at: number;
   last_used_at: number | null;
+  /** When the challenge of the last accepted use was issued: older challenges are stale. */
+  last_challenge_at: number | null;
   /** Set when the credential may not be used any more (e.g. its counter went backwards). */
   disabled_at: number | null;
   disabled_reason: string | null;

@@ -102,7 +102,8 @@ export const ERROR_MESSAGES: Record<string, string | Describe> = {
   challenge_expired: 'The passkey request expired. Please try again.',
   invalid_passkey: 'That passkey was not accepted. Try again, or choose another way to confirm it is you.',
   no_passkey: 'This account has no passkey. Choose another way to confirm it is you.',
-  passkeys_unavailable: 'Passkeys are not available on this site, because it is not served on a domain name. Choose another way.',
+  passkeys_unavailable: 'Passkeys are not available on this site (it is not served securely on a domain name). Choose another way.',
+  reauthentication_required: 'For your safety, sign out and sign in again before adding a passkey or an authenticator app.',
   password_required: 'You locked this account. To unlock it, sign in with your email and password, then your passkey or authenticator app.',
   // …and from the browser (web/src/passkeys.ts).
   passkey_unsupported: 'This browser cannot use passkeys. Choose another way, or use an up-to-date browser.',

@@ -71,8 +71,8 @@ export async function askForConfirmation(
       // The confirmation has its own time limit; the flow lives as long as it does.
       expires_at: Math.max(flow.expires_at, now + DEVICE_CONFIRMATION_TTL_MS),
       // The attempt reserved for the factor that just matched was not a failure: give it back,
-      // so only wrong codes count toward the flow's 5 (flows.ts).
-      failed_attempts: eb('failed_attempts', '-', 1),
+      // so only wrong codes count toward the flow's 5 (flows.ts). A passkey alone reserved none.
+      failed_attempts: eb.case().when('failed_attempts', '>', 0).then(eb('failed_attempts', '-', 1)).else(0).end(),
     }))
     .where('id_hash', '=', flow.id_hash)
     .execute();

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
-import { badRequest } from '../../errors.ts';
+import { badRequest, forbidden } from '../../errors.ts';
 import type { ClientInfo } from '../../http/request-context.ts';
 import { inTransaction } from '../../store/database.ts';
 import { requireStepUp } from '../sessions/guard.ts';
@@ -18,6 +18,7 @@ import { hasStrongFactor } from './factors.ts';
 import { confirmedTotp, matchTotp, pendingTotp, secretContext } from './totp-credentials.ts';
 import { encodeBase32, generateTotpSecret, otpauthUrl, totpQrCodes } from './totp.ts';
 import { lockLink } from '../security-center/alerts.ts';
+import { holdWithdrawals } from '../security-center/holds.ts';
 
 export interface TotpSetup {
   secret: string;
@@ -26,9 +27,18 @@ export interface TotpSetup {
   qrSvg: string;
 }
 
-/** Once an account has a strong factor, adding or replacing one is a security change: it needs step-up. */
+/**
+ * Adding or replacing a strong factor is a security change. With a strong factor on the account it
+ * needs step-up. Without one it is either the mandatory first enrollment (a restricted session), or
+ * an account whose only passkey was disabled: then only a sign-in made within the step-up window
+ * (password and emailed code, just now) may add one, never an older session.
+ */
 export async function requireStepUpToAddFactor(deps: Deps, user: User, session: Session): Promise<void> {
-  if (await hasStrongFactor(deps.store.db, user.id)) await requireStepUp(deps, session);
+  if (await hasStrongFactor(deps.store.db, user.id)) return requireStepUp(deps, session);
+  if (session.restricted) return;
+  if (deps.clock.now() - session.created_at >= deps.config.session.stepUpMaxAgeMs) {
+    throw forbidden('reauthentication_required', 'Sign in again to add a passkey or an authenticator app.');
+  }
 }
 
 export async function setupTotp(deps: Deps, user: User, session: Session, client: ClientInfo): Promise<TotpSetup> {
@@ -68,6 +78,7 @@ export async function confirmTotp(
     if (previous) await tx.deleteFrom('totp_credentials').where('id', '=', previous.id).execute();
     await tx.updateTable('totp_credentials').set({ confirmed_at: now, last_used_step: step }).where('id', '=', pending.id).execute();
     const added = await factorAdded(deps, tx, { user, session, method: 'totp', deviceCookie: input.deviceCookie, client });
+    if (!session.restricted) await holdWithdrawals(deps, tx, user.id, previous ? 'totp_replaced' : 'totp_added');
     await deps.mail.send(tx, 'two_factor_enabled', user.email, { method: 'Authenticator app', at: now, lockUrl: await lockLink(deps, tx, user.id) });
     await deps.audit.record(tx, { type: previous ? 'mfa.totp_replaced' : 'mfa.totp_enabled', userId: user.id, ip: client.ip, userAgent: client.userAgent });
     return added;

@@ -1,14 +1,22 @@
 /**
  * Using a passkey, inside the caller's transaction: the challenge is used up, the credential must
  * belong to the expected account and be enabled, the signature must verify, and the signature
- * counter must move forwards. A counter that does not (while the authenticator counts) means the
- * key may have been copied: that passkey is disabled, the event recorded and the owner emailed.
+ * counter must move forwards.
+ *
+ * Counter rules (WebAuthn §6.1.1): an authenticator that counts never repeats or goes back. Two
+ * honest uses can still arrive out of order (two tabs, a retry), so a response to a challenge
+ * issued before the last accepted one is only refused as stale. A response to a newer challenge
+ * whose counter did not move forwards means the key may have been copied: that passkey is disabled,
+ * every session of the account ends (the copy may have made one), withdrawals are held, the event
+ * is recorded and the owner emailed.
  */
 import type { Deps } from '../../deps.ts';
 import type { ClientInfo } from '../../http/request-context.ts';
 import type { Tx } from '../../store/database.ts';
 import { lockLink } from '../security-center/alerts.ts';
-import { findUserById } from '../users/users.ts';
+import { holdWithdrawals } from '../security-center/holds.ts';
+import { revokeAllSessions } from '../sessions/sessions.ts';
+import { findUserById, lockUser } from '../users/users.ts';
 import { consumeChallenge } from './challenges.ts';
 import { verifyUse, type Ceremony } from './ceremonies.ts';
 import { findPasskeyByCredentialId, type Passkey } from './credentials.ts';
@@ -16,7 +24,7 @@ import type { AuthenticationCredential } from './schemas.ts';
 
 export type AssertionResult =
   | { ok: true; passkey: Passkey; userVerified: boolean }
-  | { ok: false; reason: 'challenge' | 'unknown' | 'disabled' | 'signature' | 'counter'; passkey?: Passkey };
+  | { ok: false; reason: 'challenge' | 'unknown' | 'disabled' | 'signature' | 'stale' | 'counter'; passkey?: Passkey };
 
 export async function useAssertion(
   deps: Deps,
@@ -33,7 +41,8 @@ export async function useAssertion(
 ): Promise<AssertionResult> {
   const now = deps.clock.now();
   const { ceremony } = input;
-  if (!(await consumeChallenge(tx, input.challenge, ceremony.purpose, ceremony.boundTo, now))) return { ok: false, reason: 'challenge' };
+  const issuedAt = await consumeChallenge(tx, input.challenge, ceremony.purpose, ceremony.boundTo, now);
+  if (issuedAt === null) return { ok: false, reason: 'challenge' };
   const passkey = await findPasskeyByCredentialId(tx, input.credential.id);
   if (!passkey || passkey.user_id !== input.ownerId) return { ok: false, reason: 'unknown' };
   if (passkey.disabled_at !== null) return { ok: false, reason: 'disabled', passkey };
@@ -41,14 +50,17 @@ export async function useAssertion(
   if (!used) return { ok: false, reason: 'signature', passkey };
 
   const stored = Number(passkey.counter);
-  if ((stored > 0 || used.counter > 0) && used.counter <= stored) {
+  const lastChallengeAt = passkey.last_challenge_at === null ? null : Number(passkey.last_challenge_at);
+  const counts = stored > 0 || used.counter > 0;
+  if (counts && used.counter <= stored) {
+    if (lastChallengeAt !== null && issuedAt <= lastChallengeAt) return { ok: false, reason: 'stale', passkey };
     await disableCopiedPasskey(deps, tx, passkey, { stored, received: used.counter }, input.client);
     return { ok: false, reason: 'counter', passkey };
   }
   // Compare-and-set: of two uses racing with the same counter, one wins.
   const updated = await tx
     .updateTable('passkeys')
-    .set({ counter: used.counter, last_used_at: now, backed_up: used.backedUp ? 1 : 0 })
+    .set({ counter: used.counter, last_used_at: now, last_challenge_at: Math.max(issuedAt, lastChallengeAt ?? 0), backed_up: used.backedUp ? 1 : 0 })
     .where('id', '=', passkey.id)
     .where('counter', '=', stored)
     .where('disabled_at', 'is', null)
@@ -60,13 +72,17 @@ export async function useAssertion(
 
 async function disableCopiedPasskey(deps: Deps, tx: Tx, passkey: Passkey, counters: { stored: number; received: number }, client: ClientInfo): Promise<void> {
   const now = deps.clock.now();
+  // As for removing a factor: no other change to the account's factors interleaves with this one.
+  await lockUser(tx, deps.store.dialect, passkey.user_id);
   await tx.updateTable('passkeys').set({ disabled_at: now, disabled_reason: 'counter_regressed' }).where('id', '=', passkey.id).execute();
+  await revokeAllSessions(tx, passkey.user_id, now);
+  await holdWithdrawals(deps, tx, passkey.user_id, 'passkey_disabled');
   await deps.audit.record(tx, {
     type: 'passkey.disabled',
     userId: passkey.user_id,
     ip: client.ip,
     userAgent: client.userAgent,
-    data: { passkeyId: passkey.id, reason: 'counter_regressed', storedCounter: counters.stored, receivedCounter: counters.received },
+    data: { passkeyId: passkey.id, reason: 'counter_regressed', storedCounter: counters.stored, receivedCounter: counters.received, sessionsEnded: true },
   });
   const owner = await findUserById(tx, passkey.user_id);
   if (owner) {

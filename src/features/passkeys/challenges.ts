@@ -60,15 +60,15 @@ export async function assertLiveChallenge(db: Db | Tx, clientDataJSON: string, p
   return challenge;
 }
 
-/** Uses up the challenge; false when it is gone (used by a parallel request, or expired). */
-export async function consumeChallenge(tx: Tx, challenge: string, purpose: ChallengePurpose, boundTo: string, now: number): Promise<boolean> {
+/** Uses up the challenge: when it was issued, or null when it is gone (used by a parallel request, or expired). */
+export async function consumeChallenge(tx: Tx, challenge: string, purpose: ChallengePurpose, boundTo: string, now: number): Promise<number | null> {
   const deleted = await tx
     .deleteFrom('webauthn_challenges')
     .where('challenge_hash', '=', hashToken(challenge))
     .where('purpose', '=', purpose)
     .where('bound_to', '=', boundTo)
     .where('expires_at', '>', now)
-    .returning('challenge_hash')
+    .returning('created_at')
     .executeTakeFirst();
-  return deleted !== undefined;
+  return deleted ? Number(deleted.created_at) : null;
 }

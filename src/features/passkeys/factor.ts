@@ -17,10 +17,17 @@ import type { AuthenticationCredential } from './schemas.ts';
 
 export const noPasskey = () => badRequest('no_passkey', 'This account has no passkey. Use another way to confirm it is you.');
 
+/**
+ * Step-up guards the most sensitive actions: there the passkey must also verify its user (as every
+ * passkey Bastion registered can). After a password, or with a reset link, possession is the factor.
+ */
+const needsUserVerification = (ceremony: Omit<Ceremony, 'userId'>) => ceremony.purpose === 'step_up';
+
 export async function factorOptions(deps: Deps, user: User, ceremony: Omit<Ceremony, 'userId'>): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const passkeys = await enabledPasskeys(deps.store.db, user.id);
   if (passkeys.length === 0) throw noPasskey();
-  return requestOptions(deps, deps.store.db, { ...ceremony, userId: user.id, allow: passkeys, userVerification: 'preferred' });
+  const userVerification = needsUserVerification(ceremony) ? 'required' : 'preferred';
+  return requestOptions(deps, deps.store.db, { ...ceremony, userId: user.id, allow: passkeys, userVerification });
 }
 
 /**
@@ -39,7 +46,7 @@ export async function passkeyCheck(
       challenge,
       ceremony: { ...ceremony, userId: input.user.id },
       ownerId: input.user.id,
-      requireUserVerification: false,
+      requireUserVerification: needsUserVerification(ceremony),
       client: input.client,
     });
     return result.ok;

@@ -1,5 +1,5 @@
 /**
- * The account's passkeys: list, rename, remove. Removing needs step-up and must leave the account
+ * The account's passkeys: list, rename, remove. Renaming and removing need step-up; removing must leave the account
  * a strong factor (an authenticator app or another enabled passkey); it emails the owner and holds
  * withdrawals.
  */
@@ -22,7 +22,9 @@ export async function describePasskeys(deps: Deps, user: User): Promise<PublicPa
   return (await listPasskeys(deps.store.db, user.id)).map(toPublicPasskey);
 }
 
-export async function renamePasskey(deps: Deps, user: User, id: string, name: string, client: ClientInfo): Promise<PublicPasskey> {
+export async function renamePasskey(deps: Deps, user: User, session: Session, id: string, name: string, client: ClientInfo): Promise<PublicPasskey> {
+  // A renamed passkey could pass for the owner's own: renaming needs step-up as removing does.
+  await requireStepUp(deps, session);
   return inTransaction(deps.store.db, async (tx) => {
     const row = await tx.updateTable('passkeys').set({ name }).where('id', '=', id).where('user_id', '=', user.id).returningAll().executeTakeFirst();
     if (!row) throw passkeyNotFound();

@@ -89,6 +89,9 @@ describe.each(dialects)('signing in with a passkey on %s', (dialect) => {
       expect([disabled.status, disabled.body]).toEqual([401, WRONG_PASSWORD]);
 
       const { id } = await userRow(t, user.email);
+      const noHandle = await passwordlessSignIn(t.client(), user.authenticator, { userHandle: null });
+      expect([noHandle.status, noHandle.body]).toEqual([401, WRONG_PASSWORD]);
+
       const reasons = (await auditOf(t, 'login.failed')).filter((e) => e.user_id === id).map((e) => JSON.parse(e.data).reason);
       expect(reasons).toEqual(['passkey_signature', 'passkey_signature', 'passkey_unknown', 'passkey_disabled']);
     });
@@ -118,6 +121,9 @@ describe.each(dialects)('signing in with a passkey on %s', (dialect) => {
       const res = await passwordlessSignIn(client, user.authenticator);
       expect(res.body.next).toEqual(['confirm_device']);
       expect((await client.get('/api/me')).status).toBe(401);
+      // No attempt was reserved for the passkey, so none is given back: the flow has its 5 code attempts.
+      const flowRow = await t.db.store.db.selectFrom('login_flows').selectAll().where('state', '=', 'confirm_device').executeTakeFirstOrThrow();
+      expect(flowRow.failed_attempts).toBe(0);
       const mail = (await t.mailTo(user.email)).find((m) => m.subject === 'Bastion: Confirm a sign-in from a new device')!;
       const code = /^ {4}(\d{6})$/m.exec(mail.text)![1]!;
       const done = await client.post('/api/auth/login/confirm-device', { flow: res.body.flow, code });
@@ -218,6 +224,13 @@ describe.each(dialects)('signing in with a passkey on %s', (dialect) => {
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect((await client.get('/api/me')).body.session.stepUpFresh).toBe(true);
       expect(JSON.parse((await auditOf(t, 'session.step_up')).at(-1)!.data).method).toBe('passkey');
+
+      // Step-up needs the passkey to verify its user too.
+      const asked = (await client.post('/api/auth/step-up/passkey-options')).body.options;
+      expect(asked.userVerification).toBe('required');
+      user.authenticator.options.userVerification = false;
+      expect((await stepUpWithPasskey(client, user.authenticator)).body.error).toBe('invalid_passkey');
+      user.authenticator.options.userVerification = true;
 
       const totpUser = await enrolledUser(t);
       const none = await totpUser.client.post('/api/auth/step-up/passkey-options');

@@ -217,6 +217,11 @@ describe.each(dialects)('passkeys on %s', (dialect) => {
       list = (await user.client.get('/api/me/passkeys')).body.passkeys;
       expect(list[0].lastUsedAt).toBe(new Date(t.clock.now()).toISOString());
 
+      // Renaming needs a fresh step-up (a renamed passkey could pass for the owner's own).
+      t.clock.advance(10 * 60_000);
+      const stale = await user.client.patch(`/api/me/passkeys/${user.passkeyId}`, { name: 'x' });
+      expect([stale.status, stale.body.error]).toEqual([403, 'step_up_required']);
+      expect((await stepUpWithPasskey(user.client, user.authenticator)).status).toBe(200);
       const renamed = await user.client.patch(`/api/me/passkeys/${user.passkeyId}`, { name: '  My iPhone  ' });
       expect(renamed.status).toBe(200);
       expect(renamed.body.passkey.name).toBe('My iPhone');
@@ -231,6 +236,7 @@ describe.each(dialects)('passkeys on %s', (dialect) => {
       // Another account's passkey is not found either.
       const other = await passkeyUser(t);
       expect((await other.client.patch(`/api/me/passkeys/${user.passkeyId}`, { name: 'mine' })).status).toBe(404);
+      expect((await other.client.request('DELETE', `/api/me/passkeys/${user.passkeyId}`)).status).toBe(404);
       expect((await other.client.get('/api/me/passkeys')).body.passkeys).toHaveLength(1);
     });
 
@@ -284,13 +290,19 @@ describe.each(dialects)('passkeys on %s', (dialect) => {
       const stored = await t.db.store.db.selectFrom('passkeys').select('counter').where('id', '=', user.passkeyId).executeTakeFirstOrThrow();
       expect(Number(stored.counter)).toBe(2);
 
-      // A copy of the key, used from where the original was a while ago.
+      // A copy of the key, used later from where the original was a while ago.
+      t.clock.advance(60_000);
       credential.counter = 0;
       const cloned = await passwordlessSignIn(t.client(), user.authenticator);
       expect(cloned.status).toBe(401);
       expect(cloned.body.error).toBe('invalid_credentials');
-      const list = (await user.client.get('/api/me/passkeys')).body.passkeys;
-      expect(list[0]).toMatchObject({ disabled: true, disabledReason: 'counter_regressed' });
+      const row = await t.db.store.db.selectFrom('passkeys').selectAll().where('id', '=', user.passkeyId).executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ disabled_reason: 'counter_regressed' });
+      expect(row.disabled_at).not.toBeNull();
+      // The copy may have made a session: every session ends, and withdrawals are held.
+      expect((await user.client.get('/api/me')).status).toBe(401);
+      const { id: userId } = await t.db.store.db.selectFrom('users').select('id').where('email', '=', user.email).executeTakeFirstOrThrow();
+      expect((await holds(t, userId)).map((h) => h.reason)).toEqual(['passkey_disabled']);
       const event = (await auditOf(t, 'passkey.disabled'))[0]!;
       expect(JSON.parse(event.data)).toMatchObject({ reason: 'counter_regressed', storedCounter: 2, receivedCounter: 1 });
       const mail = (await t.mailTo(user.email)).find((m) => m.subject === SUBJECTS.disabled);
@@ -298,10 +310,36 @@ describe.each(dialects)('passkeys on %s', (dialect) => {
       // Disabled for good, even with a counter ahead again; it is no longer a strong factor.
       credential.counter = 100;
       expect((await passwordlessSignIn(t.client(), user.authenticator)).status).toBe(401);
-      expect((await user.client.get('/api/me')).body.security.passkeys).toEqual({ count: 0 });
       // The account keeps its emailed code and backup codes, and is never offered a fresh enrollment.
       const login = await t.client().post('/api/auth/login', { email: user.email, password: user.password });
       expect(login.body.next).toEqual(['email_code', 'backup_code']);
+      // A sign-in made just now (password and emailed code) may add a new passkey; an older session may not.
+      const fresh = await emailCodeSession(t, user);
+      expect((await fresh.get('/api/me')).body.security.passkeys).toEqual({ count: 0 });
+      t.clock.advance(10 * 60_000);
+      const old = await fresh.post('/api/me/passkeys/registration-options');
+      expect([old.status, old.body.error]).toEqual([403, 'reauthentication_required']);
+      const now = await emailCodeSession(t, user);
+      const replacement = await addPasskey(now, new SoftAuthenticator(), { name: 'New phone' });
+      expect(replacement.status, JSON.stringify(replacement.body)).toBe(200);
+      expect((await holds(t, userId)).map((h) => h.reason).sort()).toEqual(['passkey_added', 'passkey_disabled']);
+    });
+
+    it('refuses a stale response (two tabs, a retry) without disabling the passkey', async () => {
+      const t = await app();
+      const user = await passkeyUser(t);
+      const first = (await user.client.post('/api/auth/step-up/passkey-options')).body.options;
+      t.clock.advance(1);
+      const second = (await user.client.post('/api/auth/step-up/passkey-options')).body.options;
+      const older = user.authenticator.get(first, ORIGIN); // counter 1
+      const newer = user.authenticator.get(second, ORIGIN); // counter 2
+      expect((await user.client.post('/api/auth/step-up', { method: 'passkey', credential: newer })).status).toBe(200);
+      const late = await user.client.post('/api/auth/step-up', { method: 'passkey', credential: older });
+      expect([late.status, late.body.error]).toEqual([401, 'invalid_passkey']);
+      const row = await t.db.store.db.selectFrom('passkeys').selectAll().where('id', '=', user.passkeyId).executeTakeFirstOrThrow();
+      expect(row.disabled_at).toBeNull();
+      expect((await user.client.get('/api/me')).status).toBe(200);
+      expect((await passwordlessSignIn(t.client(), user.authenticator)).status).toBe(200);
     });
 
     it('does not disable a passkey for a low counter in a response whose signature is wrong', async () => {
@@ -314,8 +352,8 @@ describe.each(dialects)('passkeys on %s', (dialect) => {
       const forged = user.authenticator.get(options, ORIGIN);
       forged.response.signature = Buffer.from(forged.response.signature, 'base64url').reverse().toString('base64url');
       expect((await client.post('/api/auth/passkey/verify', { credential: forged })).status).toBe(401);
-      const list = (await user.client.get('/api/me/passkeys')).body.passkeys;
-      expect(list[0].disabled).toBe(false);
+      const row = await t.db.store.db.selectFrom('passkeys').selectAll().where('id', '=', user.passkeyId).executeTakeFirstOrThrow();
+      expect(row.disabled_at).toBeNull();
     });
 
     it('accepts providers that do not count (counter always 0)', async () => {

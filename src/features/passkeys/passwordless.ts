@@ -23,11 +23,10 @@ import { isKnownDevice } from '../security-center/devices.ts';
 import { frozenError, unfreezeAllowedAt } from '../security-center/freeze.ts';
 import { riskSignals } from '../security-center/risk.ts';
 import { accountLockedUntil, assertReserved, lockedError, notifyLocked, passwordKey, PASSWORD_LOCKOUT } from '../users/account-lock.ts';
-import { findUserById, type User } from '../users/users.ts';
+import type { User } from '../users/users.ts';
 import { useAssertion } from './assertion.ts';
 import { requestOptions } from './ceremonies.ts';
 import { assertLiveChallenge, challengeExpired } from './challenges.ts';
-import { findPasskeyByCredentialId } from './credentials.ts';
 import type { AuthenticationCredential } from './schemas.ts';
 
 export const PASSKEY_OPTIONS_LIMIT_FACTOR = 3;
@@ -45,12 +44,14 @@ export async function passwordlessOptions(deps: Deps, client: ClientInfo): Promi
   return { options, binding };
 }
 
-/** The account a response names: by its user handle, or else by the owner of the credential. */
+/**
+ * The account a response names, by its user handle: a discoverable credential must return one
+ * (WebAuthn §7.2), and the passkey used must then belong to that account (assertion.ts).
+ */
 async function namedAccount(deps: Deps, credential: AuthenticationCredential): Promise<User | undefined> {
   const handle = credential.response.userHandle;
-  if (handle) return deps.store.db.selectFrom('users').selectAll().where('webauthn_user_id', '=', handle).executeTakeFirst();
-  const stored = await findPasskeyByCredentialId(deps.store.db, credential.id);
-  return stored ? findUserById(deps.store.db, stored.user_id) : undefined;
+  if (!handle) return undefined;
+  return deps.store.db.selectFrom('users').selectAll().where('webauthn_user_id', '=', handle).executeTakeFirst();
 }
 
 export interface PasswordlessResult {

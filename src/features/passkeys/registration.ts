@@ -2,24 +2,23 @@
  * Adding a passkey from a signed-in session: options (discoverable, user verification required,
  * no attestation), then the browser's response. A passkey may be an account's first and only
  * second factor (from the restricted session of the mandatory enrollment); once the account has a
- * strong factor, adding one needs step-up, and holds withdrawals like any other security change.
+ * strong factor, adding one needs step-up; any addition but the first holds withdrawals.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import type { Deps } from '../../deps.ts';
-import { badRequest, conflict } from '../../errors.ts';
+import { AppError, badRequest, conflict } from '../../errors.ts';
 import type { ClientInfo } from '../../http/request-context.ts';
 import { inTransaction, type Tx } from '../../store/database.ts';
 import { requireStepUpToAddFactor } from '../mfa/enrollment.ts';
 import { factorAdded, type FactorAdded } from '../mfa/factor-added.ts';
-import { hasStrongFactor } from '../mfa/factors.ts';
 import { lockLink } from '../security-center/alerts.ts';
 import { describeDevice } from '../security-center/device.ts';
 import { holdWithdrawals } from '../security-center/holds.ts';
 import type { Session } from '../sessions/sessions.ts';
 import type { User } from '../users/users.ts';
 import { authenticatorName } from './authenticators.ts';
-import { creationOptions, verifyCreation } from './ceremonies.ts';
+import { creationOptions, verifyCreation, type NewCredential } from './ceremonies.ts';
 import { assertLiveChallenge, challengeExpired, consumeChallenge } from './challenges.ts';
 import { findPasskeyByCredentialId, listPasskeys, toPublicPasskey, type PublicPasskey } from './credentials.ts';
 import type { RegistrationCredential } from './schemas.ts';
@@ -67,10 +66,31 @@ export async function addPasskey(
   // Sign-in without a password needs a discoverable credential; the browser says when it is not.
   if (input.credential.clientExtensionResults.credProps?.rk === false) throw rejected('This passkey cannot be used to sign in without a password.');
 
+  const exists = () => conflict('passkey_exists', 'This passkey is already registered.');
+  try {
+    return await store(deps, user, session, created, input, client, { challenge, purpose, boundTo, now, exists });
+  } catch (error) {
+    // Two registrations of one credential at once: the unique index lets one win.
+    if (!(error instanceof AppError) && (await findPasskeyByCredentialId(deps.store.db, created.credentialId))) throw exists();
+    throw error;
+  }
+}
+
+async function store(
+  deps: Deps,
+  user: User,
+  session: Session,
+  created: NewCredential,
+  input: { name?: string | undefined; deviceCookie: string | undefined },
+  client: ClientInfo,
+  ceremony: { challenge: string; purpose: 'register'; boundTo: string; now: number; exists: () => AppError },
+): Promise<PasskeyAdded> {
+  const { challenge, purpose, boundTo, now } = ceremony;
   return inTransaction(deps.store.db, async (tx: Tx) => {
-    if (!(await consumeChallenge(tx, challenge, purpose, boundTo, now))) throw challengeExpired();
-    if (await findPasskeyByCredentialId(tx, created.credentialId)) throw conflict('passkey_exists', 'This passkey is already registered.');
-    const first = !(await hasStrongFactor(tx, user.id));
+    if ((await consumeChallenge(tx, challenge, purpose, boundTo, now)) === null) throw challengeExpired();
+    if (await findPasskeyByCredentialId(tx, created.credentialId)) throw ceremony.exists();
+    // The mandatory first enrollment holds nothing (there is nothing to withdraw yet); any other addition does.
+    const first = session.restricted === 1;
     const device = describeDevice(client.userAgent);
     const name = input.name ?? authenticatorName(created.aaguid) ?? `Passkey on ${device}`.slice(0, 64);
     const row = await tx
@@ -87,6 +107,7 @@ export async function addPasskey(
         backed_up: created.backedUp ? 1 : 0,
         created_at: now,
         last_used_at: null,
+        last_challenge_at: null,
         disabled_at: null,
         disabled_reason: null,
       })

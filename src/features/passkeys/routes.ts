@@ -87,16 +87,16 @@ export async function passkeyRoutes(app: FastifyInstance, context: RouteContext)
     {
       schema: {
         tags,
-        summary: 'Rename a passkey',
+        summary: 'Rename a passkey (needs a fresh step-up)',
         security,
         params: idParams,
         body: z.strictObject({ name: passkeyName }),
-        response: { 200: z.object({ passkey: publicPasskeyBody }), 400: errorBody, 401: errorBody, 404: errorBody },
+        response: { 200: z.object({ passkey: publicPasskeyBody }), 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody },
       },
     },
     async (request) => {
-      const { user } = await authenticate(request, context);
-      return { passkey: await renamePasskey(deps, user, request.params.id, request.body.name, clientOf(request)) };
+      const { user, session } = await authenticate(request, context);
+      return { passkey: await renamePasskey(deps, user, session, request.params.id, request.body.name, clientOf(request)) };
     },
   );
 

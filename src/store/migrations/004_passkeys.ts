@@ -18,6 +18,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('backed_up', 'integer', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('last_used_at', 'bigint')
+    .addColumn('last_challenge_at', 'bigint')
     .addColumn('disabled_at', 'bigint')
     .addColumn('disabled_reason', 'text')
     .execute();

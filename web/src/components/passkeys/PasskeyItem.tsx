@@ -50,17 +50,21 @@ export function PasskeyItem({ passkey, run, describe, onRenamed, onDeleted }: Pr
     const trimmed = name.trim();
     if (!trimmed) return setError('Enter a name for the passkey.');
     if (trimmed === passkey.name) return setMode('view');
-    setBusy(true);
     setError('');
-    try {
-      const answer = await patch<{ passkey: Passkey }>(`/api/me/passkeys/${encodeURIComponent(passkey.id)}`, { name: trimmed });
-      setMode('view');
-      onRenamed(answer.passkey);
-    } catch (failure) {
-      setError(describe(failure));
-    } finally {
-      setBusy(false);
-    }
+    // Renaming needs a fresh step-up, as deleting does: `run` asks for it when the server wants it.
+    await run(async () => {
+      setBusy(true);
+      try {
+        const answer = await patch<{ passkey: Passkey }>(`/api/me/passkeys/${encodeURIComponent(passkey.id)}`, { name: trimmed });
+        setMode('view');
+        onRenamed(answer.passkey);
+      } catch (failure) {
+        if (isApiError(failure, 'step_up_required')) throw failure;
+        setError(describe(failure));
+      } finally {
+        setBusy(false);
+      }
+    });
   };
 
   const remove = () => {
