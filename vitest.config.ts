@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Two test files at a time: most of a file's time is waiting (SMTP, databases, Chromium), and
+    // the default (one fewer than the cores) runs them one by one on a 2-core CI machine.
+    maxWorkers: 2,
   },
 });
