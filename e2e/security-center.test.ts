@@ -137,6 +137,23 @@ describe('security center in Chromium', () => {
     expect(reset.text.split(/\r?\n/)[0]).toBe(`Anti-phishing code: ${code}`);
   }, 120_000);
 
+  it('asks the inbox before another browser may enroll the first second factor of a new account', async () => {
+    const home = await freshBrowser();
+    const address = email('unenrolled');
+    await register(home, suite.node, address, PASSWORD);
+
+    // The password alone, in a browser the account does not know: the device step, not enrollment.
+    const other = await freshBrowser();
+    await signInPassword(other, address);
+    await expect.poll(() => other.getByLabel('Verification code').isVisible()).toBe(true);
+    expect(other.url()).toMatch(/\/login/);
+    const mail = await suite.node.waitForMail(address, /Confirm a sign-in from a new device/);
+    await other.getByLabel('Verification code').fill(mailCode(mail.text));
+    await other.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await other.waitForURL(/\/enroll-2fa/);
+    await expect.poll(() => other.getByRole('heading', { level: 1 }).textContent()).toMatch(/two-factor/i);
+  });
+
   it('confirms a new device with the emailed code; sessions and devices can be ended and forgotten', async () => {
     const home = await freshBrowser();
     const account = await createAccount(home, 'device-code');

@@ -18,8 +18,8 @@ export async function verificationFrom(t: TestApp, email: string): Promise<{ tok
   return { token, code };
 }
 
-export async function registerVerified(t: TestApp, email = uniqueEmail(), password = PASSWORD): Promise<{ email: string; password: string }> {
-  const c = t.client();
+/** Signs up and verifies by the emailed link in `c` (which becomes a known device of the account). */
+export async function registerVerified(t: TestApp, email = uniqueEmail(), password = PASSWORD, c: TestClient = t.client()): Promise<{ email: string; password: string }> {
   expect((await c.post('/api/auth/register', { email, password })).status).toBe(202);
   const { token } = await verificationFrom(t, email);
   expect((await c.post('/api/auth/verify-email', { token })).status).toBe(200);
@@ -41,8 +41,8 @@ export interface Enrolled {
 
 /** Registers, verifies, signs in (restricted) and enrolls TOTP; the client holds a full session. */
 export async function enrolledUser(t: TestApp, email = uniqueEmail()): Promise<Enrolled> {
-  const { password } = await registerVerified(t, email);
   const client = t.client();
+  const { password } = await registerVerified(t, email, PASSWORD, client);
   const login = await client.post('/api/auth/login', { email, password });
   expect(login.body.next).toEqual(['enroll_2fa']);
   const setup = await client.post('/api/me/2fa/totp/setup');

@@ -1,6 +1,6 @@
 /** Journeys for passkey tests: an account whose only second factor is a passkey made by a software authenticator. */
 import { expect } from 'vitest';
-import { registerVerified, uniqueEmail } from './accounts.ts';
+import { PASSWORD, registerVerified, uniqueEmail } from './accounts.ts';
 import type { TestClient } from './client.ts';
 import { TEST_BASE_URL, type TestApp } from './harness.ts';
 import { SoftAuthenticator, type SoftAuthenticatorOptions } from './soft-authenticator.ts';
@@ -26,8 +26,8 @@ export async function addPasskey(client: TestClient, authenticator: SoftAuthenti
 
 /** Registers, verifies, signs in (restricted) and enrolls a passkey as the only second factor. */
 export async function passkeyUser(t: TestApp, options: SoftAuthenticatorOptions = {}, email = uniqueEmail('pk')): Promise<PasskeyUser> {
-  const { password } = await registerVerified(t, email);
   const client = t.client();
+  const { password } = await registerVerified(t, email, PASSWORD, client);
   const login = await client.post('/api/auth/login', { email, password });
   expect(login.body.next).toEqual(['enroll_2fa']);
   const authenticator = new SoftAuthenticator(options);

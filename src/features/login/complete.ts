@@ -17,6 +17,9 @@ import { createSession, type NewSession } from '../sessions/sessions.ts';
 import type { User } from '../users/users.ts';
 import { endFlow, flowExpired, type LoginFlow } from './flows.ts';
 
+/** How a sign-in was made: a second factor, or only the password (an account still to enroll one). */
+export type SignInMethod = FactorMethod | 'password';
+
 export interface SignedIn {
   kind: 'signed_in';
   user: User;
@@ -28,15 +31,18 @@ export interface SignedIn {
 export async function completeSignIn(
   deps: Deps,
   tx: Tx,
-  input: { user: User; flow: LoginFlow; method: FactorMethod; client: ClientInfo; deviceCookie: string | undefined; knownDevice: boolean; signals: string[] },
+  input: { user: User; flow: LoginFlow; method: SignInMethod; client: ClientInfo; deviceCookie: string | undefined; knownDevice: boolean; signals: string[] },
 ): Promise<SignedIn> {
   const { user, client, method } = input;
   if (!(await endFlow(tx, input.flow))) throw flowExpired();
   if (user.frozen_at !== null) await unfreezeAccount(deps, tx, user, client);
   // A passkey alone (with user verification) is both factors; otherwise the password came first.
+  // The password alone (an account without a second factor yet) gets a session that may only enroll one.
   const passwordless = input.flow.passwordless === 1;
-  const authMethod = passwordless ? method : `password+${method}`;
-  const session = await createSession(deps, tx, { userId: user.id, restricted: false, authMethod, strong: STRONG_METHODS.has(method), client });
+  const restricted = method === 'password';
+  const authMethod = passwordless || restricted ? method : `password+${method}`;
+  const strong = method !== 'password' && STRONG_METHODS.has(method);
+  const session = await createSession(deps, tx, { userId: user.id, restricted, authMethod, strong, client });
   const deviceCookie = await rememberDevice(deps, tx, user.id, input.deviceCookie, client);
   if (!input.knownDevice && input.flow.state !== 'confirm_device') {
     // Not confirmed by email (policy "off" or "risky" without signals): still tell the owner.

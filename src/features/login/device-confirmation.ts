@@ -11,7 +11,6 @@ import { badRequest } from '../../errors.ts';
 import { hashCode, hashToken, randomDigits, randomToken, safeEqual } from '../../crypto/tokens.ts';
 import type { ClientInfo } from '../../http/request-context.ts';
 import { inTransaction, type Tx } from '../../store/database.ts';
-import type { FactorMethod } from '../mfa/factors.ts';
 import { withCodeLockout } from '../mfa/second-factor.ts';
 import { accountLockedUntil, deviceCodeKey, lockedError } from '../users/account-lock.ts';
 import { recordAttempt } from '../security-center/activity.ts';
@@ -21,7 +20,7 @@ import { isKnownDevice } from '../security-center/devices.ts';
 import { locate } from '../security-center/location.ts';
 import { riskSignals } from '../security-center/risk.ts';
 import { findUserById, type User } from '../users/users.ts';
-import { completeSignIn, type SignedIn } from './complete.ts';
+import { completeSignIn, type SignedIn, type SignInMethod } from './complete.ts';
 import { FLOW_MAX_FAILURES, flowExpired, loadFlow, reserveFlowAttempt, type LoginFlow } from './flows.ts';
 
 export const DEVICE_CONFIRMATION_TTL_MS = 20 * 60_000;
@@ -43,7 +42,7 @@ const codeScope = (flow: LoginFlow) => `device:${flow.id_hash}`;
 export function confirmOrComplete(
   deps: Deps,
   tx: Tx,
-  step: { user: User; flow: LoginFlow; method: FactorMethod; client: ClientInfo; signals: string[]; knownDevice: boolean; deviceCookie: string | undefined },
+  step: { user: User; flow: LoginFlow; method: SignInMethod; client: ClientInfo; signals: string[]; knownDevice: boolean; deviceCookie: string | undefined },
 ): Promise<SignedIn | ConfirmationAsked> {
   return needsConfirmation(deps.config.newDeviceConfirmation, step.knownDevice, step.signals, step.user.frozen_at !== null)
     ? askForConfirmation(deps, tx, step)
@@ -53,7 +52,7 @@ export function confirmOrComplete(
 export async function askForConfirmation(
   deps: Deps,
   tx: Tx,
-  input: { user: User; flow: LoginFlow; method: FactorMethod; client: ClientInfo; signals: string[] },
+  input: { user: User; flow: LoginFlow; method: SignInMethod; client: ClientInfo; signals: string[] },
 ): Promise<ConfirmationAsked> {
   const { user, flow, client } = input;
   const now = deps.clock.now();
@@ -99,7 +98,7 @@ export interface ConfirmInput {
 }
 
 /** The factor shown before the confirmation was asked for. */
-const pendingMethod = (flow: LoginFlow) => (flow.pending_method ?? 'totp') as FactorMethod;
+const pendingMethod = (flow: LoginFlow) => (flow.pending_method ?? 'totp') as SignInMethod;
 
 const notConfirmed = () => badRequest('device_not_confirmed', 'Confirm this device from the email we sent, or enter the code from it.');
 

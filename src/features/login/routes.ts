@@ -33,10 +33,12 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
         description:
           'Starts a sign-in flow (10 minutes, bound to this browser by a cookie). `next` lists the second-factor methods to finish with, ' +
           'or `["enroll_2fa"]` for an account without one yet: it then also gets a restricted session that can only enroll. ' +
+          'From a browser such an account does not know (not the one that verified the email), it is `["confirm_device"]` first: ' +
+          'the inbox confirms the browser (see /api/auth/login/confirm-device), and that answer brings the restricted session. ' +
           'A wrong password and an unknown email get the same answer. Locked or throttled: 429 with Retry-After.',
         body: z.strictObject({ email: emailField, password: passwordField }),
         response: {
-          200: z.object({ flow: z.string(), next: z.array(z.enum(['passkey', 'totp', 'email_code', 'backup_code', 'enroll_2fa'])) }),
+          200: z.object({ flow: z.string(), next: z.array(z.enum(['passkey', 'totp', 'email_code', 'backup_code', 'enroll_2fa', 'confirm_device'])) }),
           401: errorBody,
           403: errorBody,
           429: errorBody,
@@ -44,7 +46,7 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
       },
     },
     async (request, reply) => {
-      const result = await passwordStep(deps, request.body, clientOf(request));
+      const result = await passwordStep(deps, { ...request.body, deviceCookie: request.cookies[cookies.name('device')] }, clientOf(request));
       // Long enough for a new-device confirmation too; the server enforces each step's own expiry.
       reply.setCookie(flowCookie, result.binding, cookies.options(FLOW_TTL_MS + DEVICE_CONFIRMATION_TTL_MS));
       if (result.restrictedSession) setSessionCookie(reply, context, result.restrictedSession.token);

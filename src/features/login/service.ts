@@ -28,7 +28,7 @@ import { isKnownDevice } from '../security-center/devices.ts';
 import { frozenError, unfreezeAllowedAt } from '../security-center/freeze.ts';
 import { riskSignals } from '../security-center/risk.ts';
 import type { SignedIn } from './complete.ts';
-import { confirmOrComplete, type ConfirmationAsked } from './device-confirmation.ts';
+import { askForConfirmation, confirmOrComplete, needsConfirmation, type ConfirmationAsked } from './device-confirmation.ts';
 import { createFlow, flowExpired, loadFlow, reserveFlowAttempt, type LoginFlow } from './flows.ts';
 
 export const EMAIL_CODE_TTL_MS = 10 * 60_000;
@@ -37,7 +37,7 @@ const EMAIL_CODE_SENDS = { limit: 3, windowMs: 10 * 60_000 };
 /** The one answer for every refused sign-in (wrong password, unknown email, refused passkey). */
 export const invalidCredentials = () => unauthorized('invalid_credentials', 'The email or password is not right.');
 
-export type LoginNext = FactorMethod | 'enroll_2fa';
+export type LoginNext = FactorMethod | 'enroll_2fa' | 'confirm_device';
 
 export interface PasswordStepResult {
   flowId: string;
@@ -47,7 +47,11 @@ export interface PasswordStepResult {
   restrictedSession?: NewSession;
 }
 
-export async function passwordStep(deps: Deps, input: { email: string; password: string }, client: ClientInfo): Promise<PasswordStepResult> {
+export async function passwordStep(
+  deps: Deps,
+  input: { email: string; password: string; deviceCookie?: string | undefined },
+  client: ClientInfo,
+): Promise<PasswordStepResult> {
   const { throttle, clock, config } = deps;
   const email = normalizeEmail(input.email);
 
@@ -112,11 +116,19 @@ export async function passwordStep(deps: Deps, input: { email: string; password:
     throw forbidden('account_frozen', 'You locked this account and it has no passkey or authenticator app to unlock it with. Contact support to unlock it.');
   }
   const now = clock.now();
+  const enroll = methods.length === 0;
+  // An account without a second factor is claimed by whoever enrolls one first: from a browser the
+  // account does not know (not the one that verified the email), the inbox must confirm it first.
+  const signals = enroll ? await riskSignals(deps, user.id, client) : [];
+  const confirmFirst = enroll && needsConfirmation(config.newDeviceConfirmation, await isKnownDevice(deps, user.id, input.deviceCookie), signals, false);
   return inTransaction(deps.store.db, async (tx) => {
-    const enroll = methods.length === 0;
-    const { flowId, binding } = await createFlow(tx, { userId: user.id, state: enroll ? 'enroll' : 'second_factor', now, client });
+    const { flowId, binding, flow } = await createFlow(tx, { userId: user.id, state: enroll ? 'enroll' : 'second_factor', now, client });
     await deps.audit.record(tx, { type: 'login.password_ok', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { next: enroll ? 'enroll_2fa' : 'second_factor' } });
     if (!enroll) return { flowId, binding, next: methods };
+    if (confirmFirst) {
+      await askForConfirmation(deps, tx, { user, flow, method: 'password', client, signals });
+      return { flowId, binding, next: ['confirm_device'] as LoginNext[] };
+    }
     const restrictedSession = await createSession(deps, tx, { userId: user.id, restricted: true, authMethod: 'password', strong: false, client });
     return { flowId, binding, next: ['enroll_2fa'] as LoginNext[], restrictedSession };
   });

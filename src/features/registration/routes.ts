@@ -6,6 +6,7 @@ import { clientOf } from '../../http/request-context.ts';
 import { codeField, emailField, errorBody, passwordField, statusBody, tokenField } from '../../http/schemas.ts';
 import { checkPassword } from './password-policy.ts';
 import { register, resendVerification, verifyEmail } from './service.ts';
+import { DEVICE_COOKIE_MS } from '../security-center/devices.ts';
 
 const tags = ['Registration'];
 
@@ -72,9 +73,12 @@ export async function registrationRoutes(app: FastifyInstance, context: RouteCon
         response: { 200: statusBody('verified'), 400: errorBody, 429: errorBody },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { token, email, code } = request.body;
-      await verifyEmail(deps, token !== undefined ? { token } : { email: email ?? '', code: code ?? '' }, clientOf(request));
+      const device = context.cookies.name('device');
+      const input = token !== undefined ? { token } : { email: email ?? '', code: code ?? '' };
+      const result = await verifyEmail(deps, input, clientOf(request), request.cookies[device]);
+      reply.setCookie(device, result.deviceCookie, context.cookies.options(DEVICE_COOKIE_MS));
       return { status: 'verified' as const };
     },
   );

@@ -13,6 +13,7 @@ import { enforceRateLimit } from '../../throttle/limits.ts';
 import { hashPassword } from '../../crypto/password.ts';
 import { hashCode, hashToken, safeEqual } from '../../crypto/tokens.ts';
 import type { ClientInfo } from '../../http/request-context.ts';
+import { rememberDevice } from '../security-center/devices.ts';
 import { inTransaction } from '../../store/database.ts';
 import { findUserByEmail, normalizeEmail } from '../users/users.ts';
 import { checkPassword, normalizePassword } from './password-policy.ts';
@@ -69,7 +70,17 @@ export async function register(deps: Deps, input: { email: string; password: str
 
 const invalidVerification = () => badRequest('invalid_verification', 'This verification link or code is not valid, or has expired. Ask for a new email.');
 
-export async function verifyEmail(deps: Deps, input: { token: string } | { email: string; code: string }, client: ClientInfo): Promise<void> {
+/**
+ * Verifies the address with the link or the code. The browser that does it proved the inbox: it
+ * becomes the account's first known device (returned: the device cookie to set), so the first
+ * sign-in there needs no new-device confirmation.
+ */
+export async function verifyEmail(
+  deps: Deps,
+  input: { token: string } | { email: string; code: string },
+  client: ClientInfo,
+  deviceCookie?: string | undefined,
+): Promise<{ deviceCookie: string }> {
   const now = deps.clock.now();
   const db = deps.store.db;
   let verificationId: string;
@@ -92,12 +103,13 @@ export async function verifyEmail(deps: Deps, input: { token: string } | { email
   const verified = await inTransaction(deps.store.db, async (tx) => {
     // Deleting the row is what makes the link and the code single-use, even under a race.
     const consumed = await tx.deleteFrom('email_verifications').where('id', '=', verificationId).returning('user_id').executeTakeFirst();
-    if (!consumed) return false;
+    if (!consumed) return null;
     await tx.updateTable('users').set({ email_verified_at: now, updated_at: now }).where('id', '=', consumed.user_id).where('email_verified_at', 'is', null).execute();
     await deps.audit.record(tx, { type: 'email.verified', userId: consumed.user_id, ip: client.ip, userAgent: client.userAgent, data: { via: 'token' in input ? 'link' : 'code' } });
-    return true;
+    return { deviceCookie: await rememberDevice(deps, tx, consumed.user_id, deviceCookie, client) };
   });
   if (!verified) throw invalidVerification();
+  return verified;
 }
 
 /** Sends a fresh verification email to an unverified account; says nothing about others. */

@@ -7,7 +7,7 @@
  * sign-ins with risk signals (new country, impossible travel, recent failures) are held.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { codeFor, enrolledUser, PASSWORD, type Enrolled } from '../../../test/accounts.ts';
+import { codeFor, enrolledUser, PASSWORD, registerVerified, uniqueEmail, type Enrolled } from '../../../test/accounts.ts';
 import type { TestClient, TestResponse } from '../../../test/client.ts';
 import { createTestApp, dialects, type TestApp } from '../../../test/harness.ts';
 import type { ReceivedMail } from '../../../test/smtp.ts';
@@ -110,6 +110,38 @@ describe.each(dialects)('new-device confirmation on %s', (dialect) => {
   };
 
   describe('with policy "always"', () => {
+    it('an account without a second factor: the browser that verified the email goes straight to enrollment', async () => {
+      const t = await app();
+      const client = t.client();
+      const { email, password } = await registerVerified(t, uniqueEmail(), PASSWORD, client);
+      const login = await client.post('/api/auth/login', { email, password });
+      expect(login.body.next).toEqual(['enroll_2fa']);
+      expect((await client.get('/api/me')).body.session.restricted).toBe(true);
+    });
+
+    it('an account without a second factor: any other browser needs the inbox before it may enroll one', async () => {
+      const t = await app();
+      const { email, password } = await registerVerified(t);
+      // Someone with the password, in a browser the account does not know: no session, only a wait.
+      const other = t.client({ userAgent: FIREFOX_WINDOWS });
+      const login = await other.post('/api/auth/login', { email, password });
+      expect(login.body).toEqual({ flow: login.body.flow, next: ['confirm_device'] });
+      expect(other.cookies.has(SESSION)).toBe(false);
+      expect((await other.post('/api/me/2fa/totp/setup')).status).toBe(401);
+      expect((await other.post('/api/me/passkeys/registration-options')).status).toBe(401);
+      // Wrong codes do not help; the owner's code from the email gives the enroll-only session.
+      const { code } = await confirmationMail(t, email);
+      expect((await other.post('/api/auth/login/confirm-device', { flow: login.body.flow, code: otherCode(code) })).status).toBe(401);
+      const done = await other.post('/api/auth/login/confirm-device', { flow: login.body.flow, code });
+      expect(done.status, JSON.stringify(done.body)).toBe(200);
+      const me = await other.get('/api/me');
+      expect(me.body.session).toMatchObject({ restricted: true, authMethod: 'password' });
+      expect(me.body.security.twoFactor.enabled).toBe(false);
+      expect((await other.post('/api/me/2fa/totp/setup')).status).toBe(200);
+      // Confirmed by email, the browser is now known: its next sign-in goes straight to enrollment.
+      expect((await other.post('/api/auth/login', { email, password })).body.next).toEqual(['enroll_2fa']);
+    });
+
     it('treats the browser that enrolled 2FA as known: it signs in again without a confirmation', async () => {
       const t = await app();
       const user = await enrolledUser(t);

@@ -1,7 +1,8 @@
 /**
  * Known devices: a long-lived device cookie (a random id; only its SHA-256 is stored) marks a
- * browser the account has confirmed. The device on which the account first enrolls 2FA becomes its
- * first known device; forgetting a device makes its next sign-in a new-device sign-in.
+ * browser the account has confirmed through its inbox: the one that verified the email address,
+ * confirmed a sign-in from the emailed link or code, or enrolled the first second factor.
+ * Forgetting a device makes its next sign-in a new-device sign-in.
  */
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
