@@ -1,7 +1,7 @@
 /**
  * Changing the password from security settings: needs the current password and a fresh step-up,
- * applies the policy, ends every other session, emails the owner and records the time (withdrawals
- * can be held after it). Wrong current passwords count toward the account's password lockout.
+ * applies the policy, then password-replaced.ts (other sessions end, withdrawals are held, the
+ * owner is emailed). Wrong current passwords count toward the account's password lockout.
  */
 import type { Deps } from '../../deps.ts';
 import { unauthorized } from '../../errors.ts';
@@ -10,10 +10,10 @@ import type { ClientInfo } from '../../http/request-context.ts';
 import { inTransaction } from '../../store/database.ts';
 import { normalizePassword } from '../registration/password-policy.ts';
 import { enforcePasswordPolicy } from '../registration/service.ts';
-import { revokeAllSessions, type Session } from '../sessions/sessions.ts';
+import type { Session } from '../sessions/sessions.ts';
 import { assertReserved, notifyLocked, passwordKey, PASSWORD_LOCKOUT } from '../users/account-lock.ts';
 import type { User } from '../users/users.ts';
-import { lockLink } from '../security-center/alerts.ts';
+import { replacePassword } from './password-replaced.ts';
 
 export async function changePassword(
   deps: Deps,
@@ -37,9 +37,7 @@ export async function changePassword(
   const passwordHash = await hashPassword(password);
   const now = deps.clock.now();
   await inTransaction(deps.store.db, async (tx) => {
-    await tx.updateTable('users').set({ password_hash: passwordHash, password_changed_at: now, updated_at: now }).where('id', '=', user.id).execute();
-    await revokeAllSessions(tx, user.id, now, session.id);
-    await deps.mail.send(tx, 'password_changed', user.email, { at: now, resetUrl: `${deps.config.baseUrl}/forgot-password`, lockUrl: await lockLink(deps, tx, user.id) });
+    await replacePassword(deps, tx, { user, passwordHash, reason: 'password_changed', keepSessionId: session.id });
     await deps.audit.record(tx, { type: 'password.changed', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { otherSessionsEnded: true } });
   });
 }

@@ -14,7 +14,7 @@ import { rememberDevice } from '../security-center/devices.ts';
 import { unfreezeAccount } from '../security-center/freeze.ts';
 import { locate } from '../security-center/location.ts';
 import { createSession, type NewSession } from '../sessions/sessions.ts';
-import type { User } from '../users/users.ts';
+import { lockUser, type User } from '../users/users.ts';
 import { endFlow, flowExpired, type LoginFlow } from './flows.ts';
 
 /** How a sign-in was made: a second factor, or only the password (an account still to enroll one). */
@@ -34,6 +34,8 @@ export async function completeSignIn(
   input: { user: User; flow: LoginFlow; method: SignInMethod; client: ClientInfo; deviceCookie: string | undefined; knownDevice: boolean; signals: string[] },
 ): Promise<SignedIn> {
   const { user, client, method } = input;
+  // Serialised with a password reset or change (password-replaced.ts): never a session it missed.
+  await lockUser(tx, deps.store.dialect, user.id);
   if (!(await endFlow(tx, input.flow))) throw flowExpired();
   if (user.frozen_at !== null) await unfreezeAccount(deps, tx, user, client);
   // A passkey alone (with user verification) is both factors; otherwise the password came first.

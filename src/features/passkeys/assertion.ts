@@ -43,6 +43,8 @@ export async function useAssertion(
   const { ceremony } = input;
   const issuedAt = await consumeChallenge(tx, input.challenge, ceremony.purpose, ceremony.boundTo, now);
   if (issuedAt === null) return { ok: false, reason: 'challenge' };
+  // The account row first, then its passkeys: the order every change to factors takes (no deadlock).
+  await lockUser(tx, deps.store.dialect, input.ownerId);
   const passkey = await findPasskeyByCredentialId(tx, input.credential.id);
   if (!passkey || passkey.user_id !== input.ownerId) return { ok: false, reason: 'unknown' };
   if (passkey.disabled_at !== null) return { ok: false, reason: 'disabled', passkey };
@@ -72,8 +74,6 @@ export async function useAssertion(
 
 async function disableCopiedPasskey(deps: Deps, tx: Tx, passkey: Passkey, counters: { stored: number; received: number }, client: ClientInfo): Promise<void> {
   const now = deps.clock.now();
-  // As for removing a factor: no other change to the account's factors interleaves with this one.
-  await lockUser(tx, deps.store.dialect, passkey.user_id);
   await tx.updateTable('passkeys').set({ disabled_at: now, disabled_reason: 'counter_regressed' }).where('id', '=', passkey.id).execute();
   await revokeAllSessions(tx, passkey.user_id, now);
   await holdWithdrawals(deps, tx, passkey.user_id, 'passkey_disabled');

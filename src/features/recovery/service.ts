@@ -22,7 +22,7 @@ import { availableMethods } from '../mfa/factors.ts';
 import { factorOptions, passkeyCheck } from '../passkeys/factor.ts';
 import type { AuthenticationCredential } from '../passkeys/schemas.ts';
 import { enforcePasswordPolicy } from '../registration/service.ts';
-import { revokeAllSessions } from '../sessions/sessions.ts';
+import { replacePassword } from '../account/password-replaced.ts';
 import { unlockAccount } from '../users/account-lock.ts';
 import { findUserByEmail, findUserById, normalizeEmail, type User } from '../users/users.ts';
 import { lockLink } from '../security-center/alerts.ts';
@@ -108,12 +108,8 @@ export async function resetPassword(deps: Deps, input: ResetInput, client: Clien
 
   const apply = async (tx: Tx) => {
     if (!(await useToken(tx, row.id, now))) throw invalidToken();
-    await tx.updateTable('users').set({ password_hash: passwordHash, password_changed_at: now, updated_at: now }).where('id', '=', user.id).execute();
     await tx.deleteFrom('one_time_tokens').where('user_id', '=', user.id).where('purpose', '=', 'password_reset').where('id', '!=', row.id).execute();
-    await revokeAllSessions(tx, user.id, now);
-    // A sign-in started with the old password must not be finished after the reset either.
-    await tx.deleteFrom('login_flows').where('user_id', '=', user.id).execute();
-    await deps.mail.send(tx, 'password_changed', user.email, { at: now, resetUrl: `${deps.config.baseUrl}/forgot-password`, lockUrl: await lockLink(deps, tx, user.id) });
+    await replacePassword(deps, tx, { user, passwordHash, reason: 'password_reset' });
     await deps.audit.record(tx, { type: 'password.reset', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { sessionsEnded: true } });
   };
 

@@ -1,5 +1,6 @@
 /**
- * Withdrawal holds: after a security change (anti-phishing code, password, freeze) withdrawals wait
+ * Withdrawal holds: after a security change (anti-phishing code, password, a factor added, removed
+ * or disabled, freeze) withdrawals wait
  * WITHDRAWAL_HOLD (24 hours by default). Recorded here; the custody feature enforces them.
  */
 import { randomUUID } from 'node:crypto';
