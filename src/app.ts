@@ -80,7 +80,11 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
   await registerSecurity(app, { https: secure, trustedOrigins: config.trustedOrigins, cookieNames: cookies.all, connectOrigins: config.walletRpcOrigins });
   await registerOpenApi(app, { title: config.appName, baseUrl: config.baseUrl });
   await healthRoutes(app, deps.store);
-  await appInfoRoutes(app, { name: config.appName, devInbox: options.devInbox, walletRpcOrigins: config.walletRpcOrigins, passkeys: config.webauthn.rpId !== null });
+  await appInfoRoutes(app, { name: config.appName, devInbox: options.devInbox, walletRpcOrigins: config.walletRpcOrigins,
+    passkeys: config.webauthn.rpId !== null,
+    freezeCooldownMs: config.freezeCooldownMs,
+    withdrawalHoldMs: config.withdrawalHoldMs,
+  });
   if (options.devInbox) await devInboxRoutes(app, deps.store.db);
 
   const context: RouteContext = { deps, cookies };

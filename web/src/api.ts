@@ -75,6 +75,12 @@ export interface AppInfo {
   name: string;
   /** Where the development inbox is (only when mail is not sent over SMTP), else null. */
   devInbox: string | null;
+  /** Whether passkeys can be used here (not on an installation served on an IP address). */
+  passkeys?: boolean;
+  /** How long an account locked by its owner stays locked (FREEZE_COOLDOWN). */
+  freezeCooldownMs?: number;
+  /** How long withdrawals are held after a security change (WITHDRAWAL_HOLD). */
+  withdrawalHoldMs?: number;
 }
 
 export type SecondFactor = 'passkey' | 'totp' | 'email_code' | 'backup_code';

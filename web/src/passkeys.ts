@@ -17,6 +17,7 @@ import {
   type RegistrationResponseJSON,
 } from '@simplewebauthn/browser';
 import { post } from './api.ts';
+import { loadAppInfo } from './app-info.ts';
 
 export type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON };
 
@@ -46,7 +47,17 @@ export class PasskeyError extends Error {
 /** True for a ceremony that was aborted on purpose: say nothing about it. */
 export const isPasskeyAborted = (error: unknown) => error instanceof PasskeyError && error.code === 'passkey_aborted';
 
-export const passkeysSupported = (): boolean => browserSupportsWebAuthn();
+/** False once /api/app-info says this installation has no passkeys (served on an IP address). */
+let offeredByServer = true;
+loadAppInfo().then(
+  (info) => {
+    offeredByServer = info.passkeys !== false;
+  },
+  () => undefined,
+);
+
+/** Whether to offer passkeys: the browser can do WebAuthn and the server offers them. */
+export const passkeysSupported = (): boolean => offeredByServer && browserSupportsWebAuthn();
 
 /** Whether passkeys can be offered in the email field's autofill (conditional mediation). */
 export async function passkeyAutofillSupported(): Promise<boolean> {

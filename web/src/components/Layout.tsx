@@ -1,6 +1,7 @@
 /** The frame around every page: header (brand, Sign out) and footer (Dev inbox in development). */
 import { useEffect, useState, type ReactNode } from 'react';
-import { get, isApiError, post, type AppInfo } from '../api.ts';
+import { isApiError, post } from '../api.ts';
+import { loadAppInfo } from '../app-info.ts';
 import { errorMessage } from '../errors.ts';
 import { Link, navigate } from '../router.tsx';
 import { useSession } from '../session.tsx';
@@ -81,7 +82,7 @@ function Footer() {
 
   useEffect(() => {
     let current = true;
-    get<AppInfo>('/api/app-info').then(
+    loadAppInfo().then(
       (info) => {
         if (current) setDevInbox(sameSitePath(info.devInbox));
       },

@@ -10,10 +10,12 @@ import { Page } from '../components/Page.tsx';
 import { focusSoon, pageHeading } from '../components/security/focus.ts';
 import { Link, useQueryParam } from '../router.tsx';
 import '../components/security/security.css';
+import { useSecurityDurations } from '../app-info.ts';
 
 type State = { kind: 'ask' } | { kind: 'locking' } | { kind: 'locked' } | { kind: 'failed'; message: string };
 
 export function LockAccountPage() {
+  const { cooldown } = useSecurityDurations();
   const token = useQueryParam('token');
   const [state, setState] = useState<State>(() =>
     token ? { kind: 'ask' } : { kind: 'failed', message: 'This lock link is incomplete. Open the link from the email again.' },
@@ -43,7 +45,7 @@ export function LockAccountPage() {
           <ul className="next-steps">
             <li>Every session ends at once, on every device.</li>
             <li>Nobody can sign in, make withdrawals or change security settings while it is locked.</li>
-            <li>After 24 hours you can unlock it with your password, your authenticator app and a confirmation from your email.</li>
+            <li>After {cooldown} you can unlock it with your password, your passkey or authenticator app, and a confirmation from your email.</li>
           </ul>
           <button type="button" className="button-danger button-block" onClick={() => void lock()} aria-disabled={state.kind === 'locking' ? true : undefined}>
             {state.kind === 'locking' ? 'Locking…' : 'Lock my account'}
@@ -60,7 +62,7 @@ export function LockAccountPage() {
           <ul className="next-steps">
             <li>Withdrawals and security changes are blocked. We emailed you to confirm the lock.</li>
             <li>
-              After 24 hours, sign in with your password and a code from your authenticator app, then confirm from the email we send. Emailed and
+              After {cooldown}, sign in with your password and your passkey or a code from your authenticator app, then confirm from the email we send. Emailed and
               backup codes cannot unlock it.
             </li>
             <li>Once you are back in, change your password and check your login activity.</li>

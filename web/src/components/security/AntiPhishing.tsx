@@ -1,7 +1,7 @@
 /**
  * The anti-phishing code: a word of the user's choosing that starts every genuine Bastion email.
- * Setting, changing and removing it needs a fresh authenticator code (step-up) and puts withdrawals
- * on hold for 24 hours.
+ * Setting, changing and removing it needs a fresh step-up and puts withdrawals on hold
+ * (WITHDRAWAL_HOLD, from /api/app-info).
  */
 import { useCallback, useId, useState, type FormEvent } from 'react';
 import { del, isApiError, put } from '../../api.ts';
@@ -10,11 +10,12 @@ import { ErrorMessage, SuccessMessage } from '../Messages.tsx';
 import { useStepUp } from '../StepUp.tsx';
 import { useFocusRequest } from './focus.ts';
 import { useFailureHandler } from './useSecurityData.ts';
+import { useSecurityDurations } from '../../app-info.ts';
 
 const VALID_CODE = /^[A-Za-z0-9_-]{4,20}$/;
-const HOLD_NOTE = 'For your safety, withdrawals are on hold for 24 hours after the code is set, changed or removed.';
 
 export function AntiPhishing({ isSet, onChanged }: { isSet: boolean; onChanged: () => void }) {
+  const { hold } = useSecurityDurations();
   const describe = useFailureHandler();
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState<'save' | 'remove' | null>(null);
@@ -58,7 +59,7 @@ export function AntiPhishing({ isSet, onChanged }: { isSet: boolean; onChanged: 
       try {
         await put('/api/me/anti-phishing-code', { code: value });
         setCode('');
-        setDone(`Your anti-phishing code is saved. Every email from Bastion now starts with “Anti-phishing code: ${value}”. Withdrawals are on hold for 24 hours.`);
+        setDone(`Your anti-phishing code is saved. Every email from Bastion now starts with “Anti-phishing code: ${value}”. Withdrawals are on hold for ${hold}.`);
         onChanged();
         focusHeading({ onlyIfLost: true });
       } finally {
@@ -76,7 +77,7 @@ export function AntiPhishing({ isSet, onChanged }: { isSet: boolean; onChanged: 
       setBusy('remove');
       try {
         await del('/api/me/anti-phishing-code');
-        setDone('Your anti-phishing code is removed; Bastion emails no longer show one. Withdrawals are on hold for 24 hours.');
+        setDone(`Your anti-phishing code is removed; Bastion emails no longer show one. Withdrawals are on hold for ${hold}.`);
         onChanged();
         // The Remove button goes with the code.
         focusHeading();
@@ -97,7 +98,7 @@ export function AntiPhishing({ isSet, onChanged }: { isSet: boolean; onChanged: 
       <p className="sc-state">
         Status: <strong>{isSet ? 'Set' : 'Not set'}</strong>
       </p>
-      <p className="muted small">{HOLD_NOTE}</p>
+      <p className="muted small">For your safety, withdrawals are on hold for {hold} after the code is set, changed or removed.</p>
       {stepUp.prompt}
       <form onSubmit={save} noValidate aria-busy={busy === 'save'}>
         <TextField

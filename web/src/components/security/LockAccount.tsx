@@ -8,8 +8,10 @@ import { navigate } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorMessage } from '../Messages.tsx';
 import { useFailureHandler } from './useSecurityData.ts';
+import { useSecurityDurations } from '../../app-info.ts';
 
 export function LockAccount() {
+  const { cooldown } = useSecurityDurations();
   const describe = useFailureHandler();
   const { clear } = useSession();
   const [confirming, setConfirming] = useState(false);
@@ -57,7 +59,7 @@ export function LockAccount() {
             <li>Every session ends at once, including this one: you will be signed out here too.</li>
             <li>Nobody can sign in, make withdrawals or change security settings while it is locked.</li>
             <li>
-              After 24 hours you can unlock it: sign in with your password and your passkey or a code from your authenticator app, then confirm from the email
+              After {cooldown} you can unlock it: sign in with your password and your passkey or a code from your authenticator app, then confirm from the email
               we send you. Emailed and backup codes cannot unlock it.
             </li>
           </ul>

@@ -1,0 +1,62 @@
+/**
+ * GET /api/app-info, fetched once per page load and shared: the installation's name, its dev inbox,
+ * and the durations the pages state (how long a self-lock lasts, how long withdrawals are held).
+ */
+import { useEffect, useState } from 'react';
+import { get, type AppInfo } from './api.ts';
+
+/** The server's defaults, shown until the answer arrives (or if it never does). */
+const DEFAULTS = { freezeCooldownMs: 24 * 3_600_000, withdrawalHoldMs: 24 * 3_600_000 };
+
+let pending: Promise<AppInfo> | null = null;
+
+export function loadAppInfo(): Promise<AppInfo> {
+  pending ??= get<AppInfo>('/api/app-info').catch((error: unknown) => {
+    pending = null; // try again next time
+    throw error;
+  });
+  return pending;
+}
+
+/** The app info once loaded (null before, or when it cannot be loaded). */
+export function useAppInfo(): AppInfo | null {
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  useEffect(() => {
+    let current = true;
+    loadAppInfo().then(
+      (answer) => current && setInfo(answer),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, []);
+  return info;
+}
+
+/** "24 hours", "30 minutes", "2 days": a duration as the pages say it. */
+export function spokenDuration(ms: number): string {
+  const units: [number, string][] = [
+    [86_400_000, 'day'],
+    [3_600_000, 'hour'],
+    [60_000, 'minute'],
+  ];
+  for (const [size, name] of units) {
+    // Whole days only from 2 days on: "24 hours" reads better than "1 day" here.
+    if (ms >= size && ms % size === 0 && !(name === 'day' && ms < 2 * size)) {
+      const n = ms / size;
+      return `${n} ${name}${n === 1 ? '' : 's'}`;
+    }
+  }
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
+/** How long a self-lock lasts and how long withdrawals are held, in words. */
+export function useSecurityDurations(): { cooldown: string; hold: string } {
+  const info = useAppInfo();
+  return {
+    cooldown: spokenDuration(info?.freezeCooldownMs ?? DEFAULTS.freezeCooldownMs),
+    hold: spokenDuration(info?.withdrawalHoldMs ?? DEFAULTS.withdrawalHoldMs),
+  };
+}
