@@ -1,6 +1,6 @@
 /** The durations the web app states come from the server's settings, said the way people say them. */
 import { describe, expect, it } from 'vitest';
-import { spokenDuration } from '../web/src/app-info.ts';
+import { spokenDuration } from '../web/src/durations.ts';
 
 describe('spokenDuration', () => {
   it.each([
