@@ -3,6 +3,7 @@
  * by hand, and a real SMTP server in the process that receives mail through the real outbox, worker
  * and SMTP path.
  */
+import { afterEach } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import pino from 'pino';
@@ -104,5 +105,26 @@ export async function createTestApp(dialect: Dialect, options: TestAppOptions = 
       await smtp.stop();
       await db.drop();
     },
+  };
+}
+
+/**
+ * One fresh app per test, closed after it: `const app = testApps(dialect, { LOGIN_IP_LIMIT: '1000' })`,
+ * then `const t = await app()` (or `app({ NEW_DEVICE_CONFIRMATION: 'always' })`) inside a test.
+ */
+export function testApps(
+  dialect: Dialect,
+  baseEnv: Record<string, string> = {},
+): (env?: Record<string, string>, options?: Omit<TestAppOptions, 'env'>) => Promise<TestApp> {
+  let open: TestApp[] = [];
+  afterEach(async () => {
+    const closing = open;
+    open = [];
+    await Promise.all(closing.map((t) => t.close()));
+  });
+  return async (env = {}, options = {}) => {
+    const t = await createTestApp(dialect, { ...options, env: { ...baseEnv, ...env } });
+    open.push(t);
+    return t;
   };
 }

@@ -35,7 +35,6 @@ export async function changePassword(
   }
   await deps.throttle.succeed(key);
   const passwordHash = await hashPassword(password);
-  const now = deps.clock.now();
   await inTransaction(deps.store.db, async (tx) => {
     await replacePassword(deps, tx, { user, passwordHash, reason: 'password_changed', keepSessionId: session.id });
     await deps.audit.record(tx, { type: 'password.changed', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { otherSessionsEnded: true } });

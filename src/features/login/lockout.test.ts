@@ -3,11 +3,11 @@
  * (known or not) for 15 minutes, then 30, …; the owner is emailed; a success resets the count; no
  * more than 5 password checks ever run between locks, however many requests arrive at once.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enrolledUser, registerVerified, uniqueEmail } from '../../../test/accounts.ts';
 import { codeKey } from '../users/account-lock.ts';
 import type { TestResponse } from '../../../test/client.ts';
-import { createTestApp, dialects, type TestApp } from '../../../test/harness.ts';
+import { dialects, type TestApp, testApps } from '../../../test/harness.ts';
 
 const MINUTE = 60_000;
 const WRONG = 'definitely-not-the-password-7';
@@ -25,16 +25,7 @@ async function lockMails(t: TestApp, email: string) {
 }
 
 describe.each(dialects)('login lockout on %s', (dialect) => {
-  let t: TestApp | undefined;
-  afterEach(async () => {
-    await t?.close();
-    t = undefined;
-  });
-
-  const app = async (env: Record<string, string> = {}) => {
-    t = await createTestApp(dialect, { env });
-    return t;
-  };
+  const app = testApps(dialect);
 
   const login = (t: TestApp, email: string, password: string, ip?: string) =>
     t.client(ip ? { ip } : {}).post('/api/auth/login', { email, password });

@@ -4,10 +4,10 @@
  * that started them and die after 5 wrong codes; 10 wrong codes across flows lock the account; a
  * TOTP code is never accepted twice; a wrong password and an unknown email look the same.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { codeFor, enrolledUser, PASSWORD, registerVerified, signIn, uniqueEmail, type Enrolled } from '../../../test/accounts.ts';
 import type { TestClient } from '../../../test/client.ts';
-import { createTestApp, dialects, type TestApp } from '../../../test/harness.ts';
+import { dialects, type TestApp, testApps } from '../../../test/harness.ts';
 
 const MINUTE = 60_000;
 const SESSION = 'bastion_session';
@@ -44,16 +44,7 @@ async function auditEvents(t: TestApp, type: string) {
 }
 
 describe.each(dialects)('sign-in on %s', (dialect) => {
-  let t: TestApp | undefined;
-  afterEach(async () => {
-    await t?.close();
-    t = undefined;
-  });
-
-  const app = async (env: Record<string, string> = {}) => {
-    t = await createTestApp(dialect, { env });
-    return t;
-  };
+  const app = testApps(dialect);
 
   describe('next steps', () => {
     it('offers totp, email_code and backup_code to an enrolled user, and a flow cookie', async () => {

@@ -6,9 +6,8 @@ import { clientOf } from '../../http/request-context.ts';
 import { codeField, emailField, errorBody, passwordField, publicUser, statusBody, tokenField } from '../../http/schemas.ts';
 import { setSessionCookie } from '../sessions/guard.ts';
 import type { SignedIn } from './complete.ts';
-import { signedInReply } from './replies.ts';
-import { confirmDevice, DEVICE_CONFIRMATION_TTL_MS } from './device-confirmation.ts';
-import { FLOW_TTL_MS } from './flows.ts';
+import { setFlowCookie, signedInReply, signInAnswer } from './replies.ts';
+import { confirmDevice } from './device-confirmation.ts';
 import { passkeyStepOptions, passwordStep, secondFactorStep, sendEmailCode } from './service.ts';
 import { authenticationCredential, optionsBody, optionsReply } from '../passkeys/schemas.ts';
 
@@ -47,8 +46,7 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
     },
     async (request, reply) => {
       const result = await passwordStep(deps, { ...request.body, deviceCookie: request.cookies[cookies.name('device')] }, clientOf(request));
-      // Long enough for a new-device confirmation too; the server enforces each step's own expiry.
-      reply.setCookie(flowCookie, result.binding, cookies.options(FLOW_TTL_MS + DEVICE_CONFIRMATION_TTL_MS));
+      setFlowCookie(reply, context, result.binding);
       if (result.restrictedSession) setSessionCookie(reply, context, result.restrictedSession.token);
       return { flow: result.flowId, next: result.next };
     },
@@ -98,7 +96,7 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
           'Five wrong codes (or refused passkeys) end the flow; ten across flows lock the account for 15 minutes.',
         body: factorBody,
         response: {
-          200: z.union([z.object({ user: publicUser }), z.object({ flow: z.string(), next: z.array(z.literal('confirm_device')) })]),
+          200: signInAnswer,
           400: errorBody,
           401: errorBody,
           403: errorBody,

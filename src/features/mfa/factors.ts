@@ -4,7 +4,7 @@
  * sign-in but is never strong.
  */
 import type { Db, Tx } from '../../store/database.ts';
-import { countEnabledPasskeys } from '../passkeys/credentials.ts';
+import { countEnabledPasskeys, hasAnyPasskey } from '../passkeys/credentials.ts';
 import { remainingBackupCodes } from './backup-codes.ts';
 import { confirmedTotp } from './totp-credentials.ts';
 
@@ -32,8 +32,7 @@ export async function hasStrongFactor(db: Db | Tx, userId: string): Promise<bool
  */
 export async function availableMethods(db: Db | Tx, userId: string): Promise<FactorMethod[]> {
   const strong = await strongMethods(db, userId);
-  const anyPasskey = await db.selectFrom('passkeys').select('id').where('user_id', '=', userId).executeTakeFirst();
-  if (strong.length === 0 && !anyPasskey) return [];
+  if (strong.length === 0 && !(await hasAnyPasskey(db, userId))) return [];
   const methods: FactorMethod[] = [...strong, 'email_code'];
   if ((await remainingBackupCodes(db, userId)) > 0) methods.push('backup_code');
   return methods;

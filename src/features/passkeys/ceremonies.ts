@@ -77,6 +77,12 @@ export async function requestOptions(
   return options;
 }
 
+/** Logs why the library refused a response (for operators; never shown to the user) and answers null. */
+function refused(deps: Deps, what: 'registration' | 'assertion', error: unknown, details: Record<string, string> = {}): null {
+  deps.log.info({ reason: error instanceof Error ? error.message : String(error), ...details }, `passkey ${what} refused`);
+  return null;
+}
+
 export interface NewCredential {
   credentialId: string;
   publicKey: string;
@@ -109,8 +115,7 @@ export async function verifyCreation(deps: Deps, credential: RegistrationCredent
       backedUp: info.credentialBackedUp,
     };
   } catch (error) {
-    deps.log.info({ reason: error instanceof Error ? error.message : String(error) }, 'passkey registration refused');
-    return null;
+    return refused(deps, 'registration', error);
   }
 }
 
@@ -140,7 +145,6 @@ export async function verifyUse(
     const info = result.authenticationInfo;
     return { counter: info.newCounter, backedUp: info.credentialBackedUp, userVerified: info.userVerified };
   } catch (error) {
-    deps.log.info({ reason: error instanceof Error ? error.message : String(error), passkeyId: passkey.id }, 'passkey assertion refused');
-    return null;
+    return refused(deps, 'assertion', error, { passkeyId: passkey.id });
   }
 }

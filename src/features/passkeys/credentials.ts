@@ -1,7 +1,9 @@
 /** Stored passkeys: the public key, counter and metadata of each WebAuthn credential of an account. */
+import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../../store/database.ts';
 import type { PasskeysTable } from '../../store/schema.ts';
 import { authenticatorName } from './authenticators.ts';
+import type { NewCredential } from './ceremonies.ts';
 
 export type Passkey = PasskeysTable;
 
@@ -14,6 +16,11 @@ export function enabledPasskeys(db: Db | Tx, userId: string): Promise<Passkey[]>
   return db.selectFrom('passkeys').selectAll().where('user_id', '=', userId).where('disabled_at', 'is', null).orderBy('created_at', 'asc').execute();
 }
 
+/** Whether the account has any passkey, enabled or not. */
+export async function hasAnyPasskey(db: Db | Tx, userId: string): Promise<boolean> {
+  return (await db.selectFrom('passkeys').select('id').where('user_id', '=', userId).executeTakeFirst()) !== undefined;
+}
+
 export async function countEnabledPasskeys(db: Db | Tx, userId: string): Promise<number> {
   const row = await db
     .selectFrom('passkeys')
@@ -22,6 +29,31 @@ export async function countEnabledPasskeys(db: Db | Tx, userId: string): Promise
     .where('disabled_at', 'is', null)
     .executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/** Stores a newly registered credential. */
+export function insertPasskey(tx: Tx, input: { userId: string; credential: NewCredential; name: string; now: number }): Promise<Passkey> {
+  const { credential } = input;
+  return tx
+    .insertInto('passkeys')
+    .values({
+      id: randomUUID(),
+      user_id: input.userId,
+      credential_id: credential.credentialId,
+      public_key: credential.publicKey,
+      counter: credential.counter,
+      transports: JSON.stringify(credential.transports),
+      aaguid: credential.aaguid,
+      name: input.name,
+      backed_up: credential.backedUp ? 1 : 0,
+      created_at: input.now,
+      last_used_at: null,
+      last_challenge_at: null,
+      disabled_at: null,
+      disabled_reason: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export function findPasskeyByCredentialId(db: Db | Tx, credentialId: string): Promise<Passkey | undefined> {

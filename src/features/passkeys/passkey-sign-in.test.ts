@@ -5,9 +5,10 @@
  * frozen account; every refused passwordless attempt answers exactly like a wrong password and
  * counts toward the lockout of the account it names.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enrolledUser } from '../../../test/accounts.ts';
-import { createTestApp, dialects, type TestApp } from '../../../test/harness.ts';
+import { dialects, testApps } from '../../../test/harness.ts';
+import { auditOf, userRow } from '../../../test/queries.ts';
 import { ORIGIN, passkeyUser, passwordlessSignIn, passwordThenPasskey, stepUpWithPasskey } from '../../../test/passkeys.ts';
 import { SoftAuthenticator } from '../../../test/soft-authenticator.ts';
 
@@ -15,17 +16,7 @@ const WRONG_PASSWORD = { error: 'invalid_credentials', message: 'The email or pa
 const NEW_PASSWORD = 'amber-lantern-orbit-47';
 
 describe.each(dialects)('signing in with a passkey on %s', (dialect) => {
-  let t: TestApp | undefined;
-  afterEach(async () => {
-    await t?.close();
-    t = undefined;
-  });
-  const app = async (env: Record<string, string> = {}) => {
-    t = await createTestApp(dialect, { env: { LOGIN_IP_LIMIT: '1000', ...env } });
-    return t;
-  };
-  const auditOf = (t: TestApp, type: string) => t.db.store.db.selectFrom('audit_events').selectAll().where('type', '=', type).orderBy('seq').execute();
-  const userRow = (t: TestApp, email: string) => t.db.store.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
+  const app = testApps(dialect, { LOGIN_IP_LIMIT: '1000' });
 
   describe('passwordless', () => {
     it('signs in with the passkey alone: both factors, a strong session, recorded', async () => {

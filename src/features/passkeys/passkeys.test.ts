@@ -5,10 +5,11 @@
  * authenticator's name, rename, delete after step-up, never the last strong factor), emails and
  * withdrawal holds, and the signature counter (a counter going backwards disables the passkey).
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { codeFor, enrolledUser, registerVerified, uniqueEmail } from '../../../test/accounts.ts';
+import { describe, expect, it } from 'vitest';
+import { codeFor, enrolledUser, registerVerified } from '../../../test/accounts.ts';
 import type { TestClient } from '../../../test/client.ts';
-import { createTestApp, dialects, type TestApp } from '../../../test/harness.ts';
+import { dialects, type TestApp, testApps } from '../../../test/harness.ts';
+import { auditOf, holdsOf } from '../../../test/queries.ts';
 import { addPasskey, ORIGIN, passkeyUser, passwordlessSignIn, passwordThenPasskey, stepUpWithPasskey } from '../../../test/passkeys.ts';
 import { SoftAuthenticator, type Algorithm } from '../../../test/soft-authenticator.ts';
 
@@ -21,18 +22,8 @@ const SUBJECTS = {
 };
 
 describe.each(dialects)('passkeys on %s', (dialect) => {
-  let t: TestApp | undefined;
-  afterEach(async () => {
-    await t?.close();
-    t = undefined;
-  });
-  const app = async (env: Record<string, string> = {}) => {
-    t = await createTestApp(dialect, { env: { LOGIN_IP_LIMIT: '1000', ...env } });
-    return t;
-  };
+  const app = testApps(dialect, { LOGIN_IP_LIMIT: '1000' });
   const subjects = async (t: TestApp, email: string) => (await t.mailTo(email)).map((m) => m.subject);
-  const auditOf = (t: TestApp, type: string) => t.db.store.db.selectFrom('audit_events').selectAll().where('type', '=', type).orderBy('seq').execute();
-  const holds = (t: TestApp, userId: string) => t.db.store.db.selectFrom('withdrawal_holds').selectAll().where('user_id', '=', userId).execute();
 
   /** A session that is not stepped up: signed in with an emailed code. */
   async function emailCodeSession(t: TestApp, user: { email: string; password: string }): Promise<TestClient> {
@@ -81,7 +72,7 @@ describe.each(dialects)('passkeys on %s', (dialect) => {
       expect(JSON.parse(added[0]!.data)).toMatchObject({ aaguid: ICLOUD, firstFactor: true });
       // No withdrawal hold for the account's first factor; the browser became a known device.
       const row = await t.db.store.db.selectFrom('users').selectAll().where('email', '=', user.email).executeTakeFirstOrThrow();
-      expect(await holds(t, row.id)).toHaveLength(0);
+      expect(await holdsOf(t, row.id)).toHaveLength(0);
       expect(await t.db.store.db.selectFrom('known_devices').select('id').where('user_id', '=', row.id).execute()).toHaveLength(1);
       // The next sign-in offers the passkey first, and never the enrollment again.
       const login = await t.client().post('/api/auth/login', { email: user.email, password: user.password });
@@ -178,7 +169,7 @@ describe.each(dialects)('passkeys on %s', (dialect) => {
       const me = await weak.get('/api/me');
       expect(me.body.security.twoFactor.methods).toEqual(['passkey', 'totp', 'email_code', 'backup_code']);
       const row = await t.db.store.db.selectFrom('users').selectAll().where('email', '=', totpUser.email).executeTakeFirstOrThrow();
-      expect((await holds(t, row.id)).map((h) => h.reason)).toEqual(['passkey_added']);
+      expect((await holdsOf(t, row.id)).map((h) => h.reason)).toEqual(['passkey_added']);
       expect(await subjects(t, totpUser.email)).toContain(SUBJECTS.added);
     });
 
@@ -262,7 +253,7 @@ describe.each(dialects)('passkeys on %s', (dialect) => {
       expect((await weak.get('/api/me/passkeys')).body.passkeys.map((p: { name: string }) => p.name)).toEqual(['Backup key']);
       expect(await subjects(t, user.email)).toContain(SUBJECTS.removed);
       const row = await t.db.store.db.selectFrom('users').selectAll().where('email', '=', user.email).executeTakeFirstOrThrow();
-      expect((await holds(t, row.id)).map((h) => h.reason).sort()).toEqual(['passkey_added', 'passkey_removed']);
+      expect((await holdsOf(t, row.id)).map((h) => h.reason).sort()).toEqual(['passkey_added', 'passkey_removed']);
       expect((await auditOf(t, 'passkey.removed')).length).toBe(1);
       // The removed passkey no longer signs in.
       expect((await passwordlessSignIn(t.client(), user.authenticator)).status).toBe(401);
@@ -302,7 +293,7 @@ describe.each(dialects)('passkeys on %s', (dialect) => {
       // The copy may have made a session: every session ends, and withdrawals are held.
       expect((await user.client.get('/api/me')).status).toBe(401);
       const { id: userId } = await t.db.store.db.selectFrom('users').select('id').where('email', '=', user.email).executeTakeFirstOrThrow();
-      expect((await holds(t, userId)).map((h) => h.reason)).toEqual(['passkey_disabled']);
+      expect((await holdsOf(t, userId)).map((h) => h.reason)).toEqual(['passkey_disabled']);
       const event = (await auditOf(t, 'passkey.disabled'))[0]!;
       expect(JSON.parse(event.data)).toMatchObject({ reason: 'counter_regressed', storedCounter: 2, receivedCounter: 1 });
       const mail = (await t.mailTo(user.email)).find((m) => m.subject === SUBJECTS.disabled);
@@ -322,7 +313,7 @@ describe.each(dialects)('passkeys on %s', (dialect) => {
       const now = await emailCodeSession(t, user);
       const replacement = await addPasskey(now, new SoftAuthenticator(), { name: 'New phone' });
       expect(replacement.status, JSON.stringify(replacement.body)).toBe(200);
-      expect((await holds(t, userId)).map((h) => h.reason).sort()).toEqual(['passkey_added', 'passkey_disabled']);
+      expect((await holdsOf(t, userId)).map((h) => h.reason).sort()).toEqual(['passkey_added', 'passkey_disabled']);
     });
 
     it('refuses a stale response (two tabs, a retry) without disabling the passkey', async () => {

@@ -26,10 +26,11 @@ import { accountLockedUntil, assertReserved, lockedError, notifyLocked, password
 import type { User } from '../users/users.ts';
 import { useAssertion } from './assertion.ts';
 import { requestOptions } from './ceremonies.ts';
-import { assertLiveChallenge, challengeExpired } from './challenges.ts';
+import { assertLiveChallenge, challengeExpired, consumeChallenge } from './challenges.ts';
 import type { AuthenticationCredential } from './schemas.ts';
 
-export const PASSKEY_OPTIONS_LIMIT_FACTOR = 3;
+/** The login page asks for options on every visit (for autofill): a roomier budget than attempts have. */
+const OPTIONS_LIMIT_FACTOR = 3;
 
 const boundTo = (binding: string) => `browser:${hashToken(binding)}`;
 const ipMessage = 'Too many sign-in attempts from your network. Try again later.';
@@ -37,8 +38,7 @@ const ipMessage = 'Too many sign-in attempts from your network. Try again later.
 /** Options for a discoverable sign-in, and the cookie value that binds its challenge to this browser. */
 export async function passwordlessOptions(deps: Deps, client: ClientInfo): Promise<{ options: PublicKeyCredentialRequestOptionsJSON; binding: string }> {
   const { limit, windowMs } = deps.config.loginIpLimit;
-  // The login page asks on every visit (for autofill): a roomier budget than attempts have.
-  await enforceRateLimit(deps.throttle, `passkey-options-ip:${client.ip}`, { limit: limit * PASSKEY_OPTIONS_LIMIT_FACTOR, windowMs }, ipMessage);
+  await enforceRateLimit(deps.throttle, `passkey-options-ip:${client.ip}`, { limit: limit * OPTIONS_LIMIT_FACTOR, windowMs }, ipMessage);
   const binding = randomToken(32);
   const options = await requestOptions(deps, deps.store.db, { purpose: 'passwordless', boundTo: boundTo(binding), userId: null, allow: [], userVerification: 'required' });
   return { options, binding };
@@ -77,7 +77,7 @@ export async function passwordlessSignIn(
   const user = await namedAccount(deps, input.credential);
   if (!user) {
     await inTransaction(deps.store.db, async (tx) => {
-      await tx.deleteFrom('webauthn_challenges').where('challenge_hash', '=', hashToken(challenge)).execute();
+      await consumeChallenge(tx, challenge, ceremony.purpose, ceremony.boundTo, clock.now());
       await audit(tx, null, 'passkey_unknown');
     });
     throw invalidCredentials();

@@ -4,7 +4,7 @@
  * second factor (from the restricted session of the mandatory enrollment); once the account has a
  * strong factor, adding one needs step-up; any addition but the first holds withdrawals.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import type { Deps } from '../../deps.ts';
 import { AppError, badRequest, conflict } from '../../errors.ts';
@@ -18,9 +18,9 @@ import { holdWithdrawals } from '../security-center/holds.ts';
 import type { Session } from '../sessions/sessions.ts';
 import type { User } from '../users/users.ts';
 import { authenticatorName } from './authenticators.ts';
-import { creationOptions, verifyCreation, type NewCredential } from './ceremonies.ts';
+import { creationOptions, verifyCreation } from './ceremonies.ts';
 import { assertLiveChallenge, challengeExpired, consumeChallenge } from './challenges.ts';
-import { findPasskeyByCredentialId, listPasskeys, toPublicPasskey, type PublicPasskey } from './credentials.ts';
+import { findPasskeyByCredentialId, insertPasskey, listPasskeys, toPublicPasskey, type PublicPasskey } from './credentials.ts';
 import type { RegistrationCredential } from './schemas.ts';
 
 const ceremony = (user: User, session: Session) => ({ purpose: 'register' as const, boundTo: `session:${session.id}`, userId: user.id });
@@ -44,6 +44,7 @@ export async function registrationOptions(deps: Deps, user: User, session: Sessi
   });
 }
 
+const passkeyExists = () => conflict('passkey_exists', 'This passkey is already registered.');
 const rejected = (why = 'Your device did not create a usable passkey.') => badRequest('passkey_rejected', `${why} Try again, or use another device.`);
 
 export interface PasskeyAdded extends FactorAdded {
@@ -66,63 +67,30 @@ export async function addPasskey(
   // Sign-in without a password needs a discoverable credential; the browser says when it is not.
   if (input.credential.clientExtensionResults.credProps?.rk === false) throw rejected('This passkey cannot be used to sign in without a password.');
 
-  const exists = () => conflict('passkey_exists', 'This passkey is already registered.');
   try {
-    return await store(deps, user, session, created, input, client, { challenge, purpose, boundTo, now, exists });
+    return await inTransaction(deps.store.db, async (tx: Tx) => {
+      if ((await consumeChallenge(tx, challenge, purpose, boundTo, now)) === null) throw challengeExpired();
+      if (await findPasskeyByCredentialId(tx, created.credentialId)) throw passkeyExists();
+      // The mandatory first enrollment holds nothing (there is nothing to withdraw yet); any other addition does.
+      const first = session.restricted === 1;
+      const device = describeDevice(client.userAgent);
+      const name = input.name ?? authenticatorName(created.aaguid) ?? `Passkey on ${device}`.slice(0, 64);
+      const row = await insertPasskey(tx, { userId: user.id, credential: created, name, now });
+      const added = await factorAdded(deps, tx, { user, session, method: 'passkey', deviceCookie: input.deviceCookie, client });
+      if (!first) await holdWithdrawals(deps, tx, user.id, 'passkey_added');
+      await deps.mail.send(tx, 'passkey_added', user.email, { name, device, at: now, lockUrl: await lockLink(deps, tx, user.id) });
+      await deps.audit.record(tx, {
+        type: 'passkey.added',
+        userId: user.id,
+        ip: client.ip,
+        userAgent: client.userAgent,
+        data: { passkeyId: row.id, aaguid: created.aaguid, backedUp: created.backedUp, firstFactor: first },
+      });
+      return { ...added, passkey: toPublicPasskey(row) };
+    });
   } catch (error) {
     // Two registrations of one credential at once: the unique index lets one win.
-    if (!(error instanceof AppError) && (await findPasskeyByCredentialId(deps.store.db, created.credentialId))) throw exists();
+    if (!(error instanceof AppError) && (await findPasskeyByCredentialId(deps.store.db, created.credentialId))) throw passkeyExists();
     throw error;
   }
-}
-
-async function store(
-  deps: Deps,
-  user: User,
-  session: Session,
-  created: NewCredential,
-  input: { name?: string | undefined; deviceCookie: string | undefined },
-  client: ClientInfo,
-  ceremony: { challenge: string; purpose: 'register'; boundTo: string; now: number; exists: () => AppError },
-): Promise<PasskeyAdded> {
-  const { challenge, purpose, boundTo, now } = ceremony;
-  return inTransaction(deps.store.db, async (tx: Tx) => {
-    if ((await consumeChallenge(tx, challenge, purpose, boundTo, now)) === null) throw challengeExpired();
-    if (await findPasskeyByCredentialId(tx, created.credentialId)) throw ceremony.exists();
-    // The mandatory first enrollment holds nothing (there is nothing to withdraw yet); any other addition does.
-    const first = session.restricted === 1;
-    const device = describeDevice(client.userAgent);
-    const name = input.name ?? authenticatorName(created.aaguid) ?? `Passkey on ${device}`.slice(0, 64);
-    const row = await tx
-      .insertInto('passkeys')
-      .values({
-        id: randomUUID(),
-        user_id: user.id,
-        credential_id: created.credentialId,
-        public_key: created.publicKey,
-        counter: created.counter,
-        transports: JSON.stringify(created.transports),
-        aaguid: created.aaguid,
-        name,
-        backed_up: created.backedUp ? 1 : 0,
-        created_at: now,
-        last_used_at: null,
-        last_challenge_at: null,
-        disabled_at: null,
-        disabled_reason: null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const added = await factorAdded(deps, tx, { user, session, method: 'passkey', deviceCookie: input.deviceCookie, client });
-    if (!first) await holdWithdrawals(deps, tx, user.id, 'passkey_added');
-    await deps.mail.send(tx, 'passkey_added', user.email, { name, device, at: now, lockUrl: await lockLink(deps, tx, user.id) });
-    await deps.audit.record(tx, {
-      type: 'passkey.added',
-      userId: user.id,
-      ip: client.ip,
-      userAgent: client.userAgent,
-      data: { passkeyId: row.id, aaguid: created.aaguid, backedUp: created.backedUp, firstFactor: first },
-    });
-    return { ...added, passkey: toPublicPasskey(row) };
-  });
 }

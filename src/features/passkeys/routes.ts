@@ -3,10 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteContext } from '../../app.ts';
 import { clientOf } from '../../http/request-context.ts';
-import { errorBody, publicUser, statusBody } from '../../http/schemas.ts';
-import { DEVICE_CONFIRMATION_TTL_MS } from '../login/device-confirmation.ts';
-import { FLOW_TTL_MS } from '../login/flows.ts';
-import { signedInReply } from '../login/replies.ts';
+import { errorBody, statusBody } from '../../http/schemas.ts';
+import { setFlowCookie, signedInReply, signInAnswer } from '../login/replies.ts';
 import { DEVICE_COOKIE_MS } from '../security-center/devices.ts';
 import { authenticate, setSessionCookie } from '../sessions/guard.ts';
 import { CHALLENGE_TTL_MS } from './challenges.ts';
@@ -151,7 +149,7 @@ export async function passkeyRoutes(app: FastifyInstance, context: RouteContext)
           'does, and counts toward the lockout of the account it names.',
         body: z.strictObject({ credential: authenticationCredential }),
         response: {
-          200: z.union([z.object({ user: publicUser }), z.object({ flow: z.string(), next: z.array(z.literal('confirm_device')) })]),
+          200: signInAnswer,
           400: errorBody,
           401: errorBody,
           403: errorBody,
@@ -167,7 +165,7 @@ export async function passkeyRoutes(app: FastifyInstance, context: RouteContext)
       );
       reply.clearCookie(passkeyCookie, cookies.options());
       if (outcome.result.kind === 'signed_in') return signedInReply(reply, context, outcome.result);
-      reply.setCookie(cookies.name('flow'), outcome.flowBinding, cookies.options(FLOW_TTL_MS + DEVICE_CONFIRMATION_TTL_MS));
+      setFlowCookie(reply, context, outcome.flowBinding);
       return { flow: outcome.flowId, next: ['confirm_device' as const] };
     },
   );

@@ -3,10 +3,11 @@
  * /password/reset (with the account's second factor) and /unlock (the link from the lock email).
  */
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { codeFor, enrolledUser, PASSWORD, registerVerified, signIn, uniqueEmail } from '../../../test/accounts.ts';
 import type { TestClient, TestResponse } from '../../../test/client.ts';
-import { createTestApp, dialects, TEST_BASE_URL, type TestApp, type TestAppOptions } from '../../../test/harness.ts';
+import { dialects, TEST_BASE_URL, type TestApp, type TestAppOptions, testApps } from '../../../test/harness.ts';
+import { auditOf, userRow } from '../../../test/queries.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -19,19 +20,9 @@ const BACKUP_USED_SUBJECT = 'Bastion: A backup code was used';
 const LOCKOUT_ENV: TestAppOptions = { env: { LOGIN_IP_LIMIT: '1000' } };
 
 describe.each(dialects)('password recovery and unlock on %s', (dialect) => {
-  let t: TestApp | undefined;
-  afterEach(async () => {
-    await t?.close();
-    t = undefined;
-  });
-
-  const start = async (options?: TestAppOptions): Promise<TestApp> => {
-    t = await createTestApp(dialect, options);
-    return t;
-  };
+  const apps = testApps(dialect);
+  const start = (options: TestAppOptions = {}) => apps(options.env, options);
   const db = (app: TestApp) => app.db.store.db;
-  const userRow = (app: TestApp, email: string) => db(app).selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
-  const auditOf = (app: TestApp, type: string) => db(app).selectFrom('audit_events').selectAll().where('type', '=', type).orderBy('seq').execute();
   const subjects = async (app: TestApp, email: string) => (await app.mailTo(email)).map((m) => m.subject);
   const count = async (app: TestApp, email: string, subject: string) => (await subjects(app, email)).filter((s) => s === subject).length;
 

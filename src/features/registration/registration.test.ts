@@ -4,10 +4,11 @@
  * "verify first" answer of POST /api/auth/login.
  */
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PASSWORD, uniqueEmail, verificationFrom } from '../../../test/accounts.ts';
 import type { TestClient, TestResponse } from '../../../test/client.ts';
-import { createTestApp, dialects, TEST_BASE_URL, type TestApp, type TestAppOptions } from '../../../test/harness.ts';
+import { dialects, TEST_BASE_URL, type TestApp, type TestAppOptions, testApps } from '../../../test/harness.ts';
+import { auditOf } from '../../../test/queries.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -18,19 +19,10 @@ const SIGNUP_ATTEMPT_SUBJECT = 'Bastion: Someone tried to sign up with your emai
 const wrongCode = (code: string, i = 0) => String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0');
 
 describe.each(dialects)('registration and email verification on %s', (dialect) => {
-  let t: TestApp | undefined;
-  afterEach(async () => {
-    await t?.close();
-    t = undefined;
-  });
-
-  const start = async (options?: TestAppOptions): Promise<TestApp> => {
-    t = await createTestApp(dialect, options);
-    return t;
-  };
+  const apps = testApps(dialect);
+  const start = (options: TestAppOptions = {}) => apps(options.env, options);
   const users = (app: TestApp) => app.db.store.db.selectFrom('users').selectAll().execute();
   const verifications = (app: TestApp) => app.db.store.db.selectFrom('email_verifications').selectAll().execute();
-  const auditOf = (app: TestApp, type: string) => app.db.store.db.selectFrom('audit_events').selectAll().where('type', '=', type).orderBy('seq').execute();
   const subjects = async (app: TestApp, email: string) => (await app.mailTo(email)).map((m) => m.subject);
   const verifyMails = async (app: TestApp, email: string) => (await subjects(app, email)).filter((s) => s === VERIFY_SUBJECT).length;
 
@@ -155,8 +147,6 @@ describe.each(dialects)('registration and email verification on %s', (dialect) =
     it('asks for composition only when PASSWORD_REQUIRE_COMPOSITION=true', async () => {
       const relaxed = await start();
       expectCheckEmail(await register(relaxed.client(), 'plain@example.com', 'violet-harbor-compass-91'));
-      await relaxed.close();
-      t = undefined;
 
       const strict = await start({ env: { PASSWORD_REQUIRE_COMPOSITION: 'true' } });
       const c = strict.client();

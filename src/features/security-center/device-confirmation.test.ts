@@ -6,10 +6,11 @@
  * new again. With "off" a new device signs in at once (and the owner is told); with "risky" only
  * sign-ins with risk signals (new country, impossible travel, recent failures) are held.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { codeFor, enrolledUser, PASSWORD, registerVerified, uniqueEmail, type Enrolled } from '../../../test/accounts.ts';
 import type { TestClient, TestResponse } from '../../../test/client.ts';
-import { createTestApp, dialects, type TestApp } from '../../../test/harness.ts';
+import { dialects, type TestApp, testApps } from '../../../test/harness.ts';
+import { lastMail, mailsWithSubject } from '../../../test/mail.ts';
 import type { ReceivedMail } from '../../../test/smtp.ts';
 
 const MINUTE = 60_000;
@@ -23,18 +24,6 @@ const FIREFOX_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gec
 
 const GB = '81.2.69.142'; // Bracknell, GB
 const US = '8.8.8.8'; // US (no city)
-
-/** Every mail to `email` with exactly this subject, oldest first. */
-async function mailsWithSubject(t: TestApp, email: string, subject: string): Promise<ReceivedMail[]> {
-  return (await t.mailTo(email)).filter((m) => m.subject === subject);
-}
-
-/** The latest mail to `email` with this subject (fails when there is none). */
-async function lastMail(t: TestApp, email: string, subject: string): Promise<ReceivedMail> {
-  const mail = (await mailsWithSubject(t, email, subject)).at(-1);
-  if (!mail) throw new Error(`no "${subject}" mail to ${email}; got: ${(await t.mailTo(email)).map((m) => m.subject).join(' | ')}`);
-  return mail;
-}
 
 interface Confirmation {
   mail: ReceivedMail;
@@ -98,16 +87,8 @@ async function signInConfirmed(t: TestApp, user: Enrolled, client: TestClient): 
 }
 
 describe.each(dialects)('new-device confirmation on %s', (dialect) => {
-  let t: TestApp | undefined;
-  afterEach(async () => {
-    await t?.close();
-    t = undefined;
-  });
-
-  const app = async (policy: 'always' | 'risky' | 'off' = 'always') => {
-    t = await createTestApp(dialect, { env: { NEW_DEVICE_CONFIRMATION: policy, LOGIN_IP_LIMIT: '1000' } });
-    return t;
-  };
+  const apps = testApps(dialect, { LOGIN_IP_LIMIT: '1000' });
+  const app = (policy: 'always' | 'risky' | 'off' = 'always') => apps({ NEW_DEVICE_CONFIRMATION: policy });
 
   describe('with policy "always"', () => {
     it('an account without a second factor: the browser that verified the email goes straight to enrollment', async () => {

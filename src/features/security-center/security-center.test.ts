@@ -5,10 +5,12 @@
  * account" (from the link in any alert, or from settings), unfreezing after the cool-down (password,
  * authenticator app and the inbox), the security-events history, and the lock link in every alert.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { codeFor, enrolledUser, PASSWORD, registerVerified, signIn, uniqueEmail, type Enrolled } from '../../../test/accounts.ts';
 import type { TestClient } from '../../../test/client.ts';
-import { createTestApp, dialects, type TestApp } from '../../../test/harness.ts';
+import { dialects, type TestApp, testApps } from '../../../test/harness.ts';
+import { lastMail, mailsWithSubject } from '../../../test/mail.ts';
+import { auditOf, userRow } from '../../../test/queries.ts';
 import type { ReceivedMail } from '../../../test/smtp.ts';
 import { pruneActivity } from './activity.ts';
 
@@ -38,16 +40,6 @@ const SUBJECTS = {
   resetPassword: 'Bastion: Reset your password',
   signInCode: 'Bastion: Your sign-in code',
 };
-
-async function mailsWithSubject(t: TestApp, email: string, subject: string): Promise<ReceivedMail[]> {
-  return (await t.mailTo(email)).filter((m) => m.subject === subject);
-}
-
-async function lastMail(t: TestApp, email: string, subject: string): Promise<ReceivedMail> {
-  const mail = (await mailsWithSubject(t, email, subject)).at(-1);
-  if (!mail) throw new Error(`no "${subject}" mail to ${email}; got: ${(await t.mailTo(email)).map((m) => m.subject).join(' | ')}`);
-  return mail;
-}
 
 const firstLine = (mail: ReceivedMail) => mail.text.split('\n')[0]!;
 
@@ -118,19 +110,8 @@ interface Entry {
 }
 
 describe.each(dialects)('security center on %s', (dialect) => {
-  let t: TestApp | undefined;
-  afterEach(async () => {
-    await t?.close();
-    t = undefined;
-  });
+  const app = testApps(dialect, { LOGIN_IP_LIMIT: '1000' });
 
-  const app = async (env: Record<string, string> = {}) => {
-    t = await createTestApp(dialect, { env: { LOGIN_IP_LIMIT: '1000', ...env } });
-    return t;
-  };
-
-  const userRow = (t: TestApp, email: string) => t.db.store.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
-  const auditOf = (t: TestApp, type: string) => t.db.store.db.selectFrom('audit_events').selectAll().where('type', '=', type).orderBy('seq').execute();
 
   describe('anti-phishing code', () => {
     it('needs a fresh step-up: a session from an emailed code gets 403, a TOTP sign-in may set it (for 10 minutes)', async () => {
