@@ -8,6 +8,7 @@ import { SubmitButton, TextField } from '../Fields.tsx';
 import { ErrorMessage } from '../Messages.tsx';
 import { When } from '../security/When.tsx';
 import { NAME_MAX } from './AddPasskeyForm.tsx';
+import { Fact } from '../security/Fact.tsx';
 
 type Mode = 'view' | 'rename' | 'delete';
 
@@ -100,20 +101,9 @@ export function PasskeyItem({ passkey, run, describe, onRenamed, onDeleted }: Pr
       </div>
       {passkey.disabled ? <p className="small">{passkey.disabledReason ?? 'This passkey can no longer be used.'}</p> : null}
       <dl className="sc-facts">
-        <div>
-          <dt>Type</dt>
-          <dd className="wrap">{passkey.authenticator ?? (passkey.backedUp ? 'Synced passkey' : 'Passkey on one device')}</dd>
-        </div>
-        <div>
-          <dt>Added</dt>
-          <dd>
-            <When iso={passkey.createdAt} />
-          </dd>
-        </div>
-        <div>
-          <dt>Last used</dt>
-          <dd>{passkey.lastUsedAt ? <When iso={passkey.lastUsedAt} /> : 'Never'}</dd>
-        </div>
+        <Fact label="Type" className="wrap">{passkey.authenticator ?? (passkey.backedUp ? 'Synced passkey' : 'Passkey on one device')}</Fact>
+        <Fact label="Added"><When iso={passkey.createdAt} /></Fact>
+        <Fact label="Last used">{passkey.lastUsedAt ? <When iso={passkey.lastUsedAt} /> : 'Never'}</Fact>
       </dl>
 
       {mode === 'view' ? (

@@ -10,6 +10,7 @@ import { useFocusRequest } from './focus.ts';
 import type { DeviceInfo } from './types.ts';
 import { useFailureHandler, useSecurityData } from './useSecurityData.ts';
 import { When } from './When.tsx';
+import { Fact } from './Fact.tsx';
 
 export function Devices({ refreshKey, onChanged }: { refreshKey: number; onChanged: () => void }) {
   const describe = useFailureHandler();
@@ -66,23 +67,10 @@ export function Devices({ refreshKey, onChanged }: { refreshKey: number; onChang
               </div>
               <dl className="sc-facts">
                 {device.location ? (
-                  <div>
-                    <dt>Location</dt>
-                    <dd className="wrap">{device.location}</dd>
-                  </div>
+                  <Fact label="Location" className="wrap">{device.location}</Fact>
                 ) : null}
-                <div>
-                  <dt>Last seen</dt>
-                  <dd>
-                    <When iso={device.lastSeenAt} />
-                  </dd>
-                </div>
-                <div>
-                  <dt>First seen</dt>
-                  <dd>
-                    <When iso={device.firstSeenAt} />
-                  </dd>
-                </div>
+                <Fact label="Last seen"><When iso={device.lastSeenAt} /></Fact>
+                <Fact label="First seen"><When iso={device.firstSeenAt} /></Fact>
               </dl>
               <button type="button" className="button-secondary button-small" onClick={() => void forget(device)} aria-disabled={busy !== null ? true : undefined}>
                 {busy === device.id ? 'Forgetting…' : 'Forget'}

@@ -9,6 +9,7 @@ import { methodWords, resultBadge, resultWords, signalWords } from './format.ts'
 import type { ActivityEntry, ActivityPage } from './types.ts';
 import { useFailureHandler } from './useSecurityData.ts';
 import { When } from './When.tsx';
+import { Fact } from './Fact.tsx';
 
 export const ACTIVITY_PAGE_SIZE = 10;
 
@@ -122,22 +123,10 @@ export function LoginActivity({ refreshKey }: { refreshKey: number }) {
                     <When iso={entry.at} />
                   </p>
                   <dl className="sc-facts">
-                    <div>
-                      <dt>Device</dt>
-                      <dd className="wrap">{entry.device}</dd>
-                    </div>
-                    <div>
-                      <dt>Location</dt>
-                      <dd className="wrap">{entry.location}</dd>
-                    </div>
-                    <div>
-                      <dt>IP address</dt>
-                      <dd className="mono">{entry.ip}</dd>
-                    </div>
-                    <div>
-                      <dt>Method</dt>
-                      <dd>{methodWords(entry.method)}</dd>
-                    </div>
+                    <Fact label="Device" className="wrap">{entry.device}</Fact>
+                    <Fact label="Location" className="wrap">{entry.location}</Fact>
+                    <Fact label="IP address" className="mono">{entry.ip}</Fact>
+                    <Fact label="Method">{methodWords(entry.method)}</Fact>
                   </dl>
                 </li>
               );

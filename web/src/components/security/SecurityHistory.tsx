@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { SecurityEvent } from './types.ts';
 import { useSecurityData } from './useSecurityData.ts';
 import { When } from './When.tsx';
+import { Fact } from './Fact.tsx';
 
 const SHOWN_AT_FIRST = 10;
 
@@ -32,22 +33,13 @@ export function SecurityHistory({ refreshKey }: { refreshKey: number }) {
               {event.device || event.location || event.ip ? (
                 <dl className="sc-facts">
                   {event.device ? (
-                    <div>
-                      <dt>Device</dt>
-                      <dd className="wrap">{event.device}</dd>
-                    </div>
+                    <Fact label="Device" className="wrap">{event.device}</Fact>
                   ) : null}
                   {event.location ? (
-                    <div>
-                      <dt>Location</dt>
-                      <dd className="wrap">{event.location}</dd>
-                    </div>
+                    <Fact label="Location" className="wrap">{event.location}</Fact>
                   ) : null}
                   {event.ip ? (
-                    <div>
-                      <dt>IP address</dt>
-                      <dd className="mono">{event.ip}</dd>
-                    </div>
+                    <Fact label="IP address" className="mono">{event.ip}</Fact>
                   ) : null}
                 </dl>
               ) : null}

@@ -7,6 +7,7 @@ import { useFocusRequest } from './focus.ts';
 import type { SessionInfo } from './types.ts';
 import { useFailureHandler, useSecurityData } from './useSecurityData.ts';
 import { When } from './When.tsx';
+import { Fact } from './Fact.tsx';
 
 export function Sessions({ refreshKey, onChanged }: { refreshKey: number; onChanged: () => void }) {
   const describe = useFailureHandler();
@@ -71,28 +72,12 @@ export function Sessions({ refreshKey, onChanged }: { refreshKey: number; onChan
                   {session.current ? <span className="badge badge-current">This device</span> : null}
                 </div>
                 <dl className="sc-facts">
-                  <div>
-                    <dt>Location</dt>
-                    <dd className="wrap">{session.location}</dd>
-                  </div>
+                  <Fact label="Location" className="wrap">{session.location}</Fact>
                   {session.ip ? (
-                    <div>
-                      <dt>IP address</dt>
-                      <dd className="mono">{session.ip}</dd>
-                    </div>
+                    <Fact label="IP address" className="mono">{session.ip}</Fact>
                   ) : null}
-                  <div>
-                    <dt>Last active</dt>
-                    <dd>
-                      <When iso={session.lastActiveAt} />
-                    </dd>
-                  </div>
-                  <div>
-                    <dt>Signed in</dt>
-                    <dd>
-                      <When iso={session.createdAt} />
-                    </dd>
-                  </div>
+                  <Fact label="Last active"><When iso={session.lastActiveAt} /></Fact>
+                  <Fact label="Signed in"><When iso={session.createdAt} /></Fact>
                 </dl>
                 {!session.current ? (
                   <button
