@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { decodeBase32, totp } from '../src/features/mfa/totp.ts';
+import { decodeBase32, totp } from '../src/factors/totp/otp.ts';
 import { capture } from './support/browser.ts';
 import { linkIn, mailCode, signInPassword as signIn } from './support/pages.ts';
 import { e2eSuite } from './support/suite.ts';

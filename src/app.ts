@@ -16,14 +16,14 @@ import { registerOpenApi } from './http/openapi.ts';
 import { registerSecurity } from './http/security.ts';
 import { registerWebApp } from './http/web-app.ts';
 import { devInboxRoutes } from './mail/dev-inbox-routes.ts';
-import { accountRoutes } from './features/account/routes.ts';
-import { loginRoutes } from './features/login/routes.ts';
-import { mfaRoutes } from './features/mfa/routes.ts';
-import { passkeyRoutes } from './features/passkeys/routes.ts';
-import { recoveryRoutes } from './features/recovery/routes.ts';
-import { registrationRoutes } from './features/registration/routes.ts';
-import { securityCenterRoutes } from './features/security-center/routes.ts';
-import { sessionRoutes } from './features/sessions/routes.ts';
+import { accountRoutes } from './flows/settings/password-routes.ts';
+import { loginRoutes } from './flows/login/routes.ts';
+import { mfaRoutes } from './factors/totp/routes.ts';
+import { passkeyRoutes } from './factors/passkey/routes.ts';
+import { recoveryRoutes } from './flows/recovery/routes.ts';
+import { registrationRoutes } from './flows/registration/routes.ts';
+import { securityCenterRoutes } from './flows/security-center/routes.ts';
+import { sessionRoutes } from './flows/settings/routes.ts';
 
 export interface AppOptions {
   /** HTTPS server options (key, cert) when Bastion terminates TLS itself. */

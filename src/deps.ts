@@ -9,7 +9,7 @@ import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createKeyring, type Keyring } from './crypto/encryption.ts';
 import { createMail, type AntiPhishingLookup, type Mail } from './mail/outbox.ts';
-import { antiPhishingLookup } from './features/security-center/anti-phishing.ts';
+import { antiPhishingLookup } from './account/anti-phishing.ts';
 import type { Store } from './store/database.ts';
 import { createThrottle, type Throttle } from './throttle/index.ts';
 

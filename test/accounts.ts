@@ -1,6 +1,6 @@
 /** Journeys most feature tests start from: a verified account, with or without an authenticator. */
 import { expect } from 'vitest';
-import { decodeBase32, totp } from '../src/features/mfa/totp.ts';
+import { decodeBase32, totp } from '../src/factors/totp/otp.ts';
 import type { TestClient } from './client.ts';
 import type { TestApp } from './harness.ts';
 

@@ -12,7 +12,7 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const SRC = join(ROOT, 'src');
 const ERROR_HANDLER = join(SRC, 'http', 'error-handler.ts');
 /** Where the helpers are defined (their bodies pass the code through as a variable). */
-const HELPERS = join(SRC, 'errors.ts');
+const HELPERS = join(SRC, 'errors/app-error.ts');
 
 const HELPER_NAMES = ['badRequest', 'unauthorized', 'forbidden', 'notFound', 'conflict', 'tooManyRequests'];
 const CODE = String.raw`'([a-z][a-z0-9_]*)'|"([a-z][a-z0-9_]*)"`;

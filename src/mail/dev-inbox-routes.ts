@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { notFound } from '../errors.ts';
+import { notFound } from '../errors/app-error.ts';
 import type { Db } from '../store/database.ts';
 import { escapeHtml } from './layout.ts';
 import { formatTime } from './templates.ts';

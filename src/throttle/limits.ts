@@ -1,5 +1,5 @@
 /** The one way a rule applies a rate limit: count the hit, or answer 429 with Retry-After. */
-import { tooManyRequests } from '../errors.ts';
+import { tooManyRequests } from '../errors/app-error.ts';
 import type { Throttle } from './throttle.ts';
 
 export interface RateLimit {

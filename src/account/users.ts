@@ -1,0 +1,27 @@
+/** The account record and the rules for email addresses. */
+import type { Db, Tx } from '../store/database.ts';
+import type { UsersTable } from '../store/schema.ts';
+
+export type User = UsersTable;
+
+/** Trimmed and lower-cased: one account per address, regardless of case. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function findUserByEmail(db: Db | Tx, email: string): Promise<User | undefined> {
+  return db.selectFrom('users').selectAll().where('email', '=', normalizeEmail(email)).executeTakeFirst();
+}
+
+export function findUserById(db: Db | Tx, id: string): Promise<User | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Serialises changes to one account's factors (deleting one while another request deletes the
+ * other must not leave none). PostgreSQL: a row lock until the transaction ends; SQLite runs one
+ * transaction at a time already.
+ */
+export async function lockUser(tx: Tx, dialect: 'sqlite' | 'postgres', userId: string): Promise<void> {
+  if (dialect === 'postgres') await tx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().executeTakeFirst();
+}

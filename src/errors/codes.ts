@@ -1,0 +1,53 @@
+/**
+ * Every error code the API answers with, in one typed list: `{"error": code, "message": text}`.
+ * The status an AppError carries is chosen where it is thrown (the helpers in app-error.ts); the
+ * code must be one of these. The web app maps each code to a human message, typed over this list,
+ * so a code without a message fails its type check (web/src/error-messages.ts).
+ */
+export const ERROR_CODES = {
+  // Requests the server cannot take (http/error-handler.ts)
+  invalid_request: 'A field is missing, of the wrong type or not allowed; the message names it.',
+  invalid_json: 'The body is not valid JSON.',
+  payload_too_large: 'The body is larger than BODY_LIMIT.',
+  unsupported_media_type: 'The body is not application/json.',
+  not_found: 'No such route, session or device.',
+  internal_error: 'Something unexpected failed; nothing secret is in the answer.',
+  not_ready: 'The database is unreachable or migrations are pending (/readyz).',
+  csrf_rejected: 'A state-changing request came from an origin that is not trusted.',
+  // Sessions and step-up
+  not_authenticated: 'No live session.',
+  enroll_2fa_required: 'The session may only enroll the mandatory second factor.',
+  step_up_required: 'A strong factor must be shown within STEP_UP_MAX_AGE first.',
+  reauthentication_required: 'Only a fresh sign-in may add a factor to an account without a strong one.',
+  // Sign-up and sign-in
+  weak_password: 'The password breaks a rule of the policy (the rule is named).',
+  invalid_credentials: 'Wrong email or password, unknown email, or a refused passkey (all alike).',
+  email_not_verified: 'The email address is not verified yet.',
+  account_locked: 'Too many failed attempts; lockedUntil says when it lifts.',
+  too_many_requests: 'A rate limit; retryAfter says when to try again.',
+  invalid_verification: 'The verification link or code is wrong, used or expired.',
+  flow_expired: 'The sign-in flow is over: expired, finished, or from another browser.',
+  device_not_confirmed: 'The new device has not been confirmed from the email yet.',
+  account_frozen: 'The owner locked the account.',
+  password_required: 'A frozen account is unlocked only with the password too.',
+  strong_factor_required: 'Only a passkey or authenticator app may unlock a frozen account.',
+  // Factors
+  invalid_code: 'The code is wrong, expired or already used.',
+  invalid_passkey: 'The passkey response was not accepted.',
+  second_factor_required: 'The action needs a second factor and none was sent.',
+  no_pending_setup: 'There is no authenticator setup to confirm.',
+  no_second_factor: 'The account has no strong factor yet.',
+  last_strong_factor: 'Removing this would leave the account without a strong factor.',
+  no_passkey: 'The account has no passkey.',
+  passkey_rejected: 'The new passkey is not usable (no user verification, not discoverable, wrong origin).',
+  passkey_exists: 'That passkey is registered already.',
+  passkey_not_found: 'No such passkey on the account.',
+  passkeys_unavailable: 'Passkeys need a domain name (not an IP address).',
+  challenge_expired: 'The passkey challenge expired or was used.',
+  // Links and settings
+  invalid_token: 'The emailed link is wrong, used or expired.',
+  invalid_anti_phishing_code: 'The anti-phishing code breaks its pattern.',
+  invalid_cursor: 'The pagination cursor was not issued by this API.',
+} as const satisfies Record<string, string>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,162 @@
+/**
+ * New-device confirmation (as Binance, Coinbase and Kraken do): a sign-in that passed both factors
+ * from an unknown device, or with risk signals, does not get a session yet. The owner is emailed a
+ * link and a 6-digit code (20 minutes, single-use) showing the device, IP and location, with a
+ * "this wasn't me" lock link. The code, entered in the original browser, completes the sign-in
+ * there; the link, opened anywhere, confirms it, and the original browser then completes it.
+ * NEW_DEVICE_CONFIRMATION: always (every new device; the default), risky (only with risk signals), off.
+ */
+import type { Deps } from '../../deps.ts';
+import { badRequest } from '../../errors/app-error.ts';
+import { hashCode, hashToken, randomDigits, randomToken, safeEqual } from '../../crypto/tokens.ts';
+import type { ClientInfo } from '../../http/request-context.ts';
+import { inTransaction, type Tx } from '../../store/database.ts';
+import { withCodeLockout } from '../../factors/prove.ts';
+import { accountLockedUntil, deviceCodeKey, lockedError } from '../../account/locks.ts';
+import { recordAttempt } from '../../account/activity.ts';
+import { lockLink } from '../../account/alerts.ts';
+import { describeDevice } from '../../client/user-agent.ts';
+import { isKnownDevice } from '../../account/devices.ts';
+import { locate } from '../../client/location.ts';
+import { riskSignals } from '../../account/risk.ts';
+import { findUserById, type User } from '../../account/users.ts';
+import { completeSignIn, type SignedIn, type SignInMethod } from './complete.ts';
+import { FLOW_MAX_FAILURES, flowExpired, loadFlow, reserveFlowAttempt, type LoginFlow } from './flows.ts';
+
+export const DEVICE_CONFIRMATION_TTL_MS = 20 * 60_000;
+
+export interface ConfirmationAsked {
+  kind: 'confirm_device';
+}
+
+export function needsConfirmation(policy: Deps['config']['newDeviceConfirmation'], knownDevice: boolean, signals: string[], frozen: boolean): boolean {
+  if (frozen) return true; // unfreezing always goes through the inbox
+  if (policy === 'off') return false;
+  if (policy === 'risky') return signals.length > 0;
+  return !knownDevice || signals.length > 0;
+}
+
+const codeScope = (flow: LoginFlow) => `device:${flow.id_hash}`;
+
+/** After both factors: a session now, or first the owner's confirmation of this device by email. */
+export function confirmOrComplete(
+  deps: Deps,
+  tx: Tx,
+  step: { user: User; flow: LoginFlow; method: SignInMethod; client: ClientInfo; signals: string[]; knownDevice: boolean; deviceCookie: string | undefined },
+): Promise<SignedIn | ConfirmationAsked> {
+  return needsConfirmation(deps.config.newDeviceConfirmation, step.knownDevice, step.signals, step.user.frozen_at !== null)
+    ? askForConfirmation(deps, tx, step)
+    : completeSignIn(deps, tx, step);
+}
+
+export async function askForConfirmation(
+  deps: Deps,
+  tx: Tx,
+  input: { user: User; flow: LoginFlow; method: SignInMethod; client: ClientInfo; signals: string[] },
+): Promise<ConfirmationAsked> {
+  const { user, flow, client } = input;
+  const now = deps.clock.now();
+  const code = randomDigits(6);
+  const token = randomToken(32);
+  await tx
+    .updateTable('login_flows')
+    .set((eb) => ({
+      state: 'confirm_device',
+      device_code_hash: hashCode(deps.config.sessionSecret, codeScope(flow), code),
+      device_token_hash: hashToken(token),
+      device_expires_at: now + DEVICE_CONFIRMATION_TTL_MS,
+      device_confirmed_at: null,
+      pending_method: input.method,
+      // The confirmation has its own time limit; the flow lives as long as it does.
+      expires_at: Math.max(flow.expires_at, now + DEVICE_CONFIRMATION_TTL_MS),
+      // The attempt reserved for the factor that just matched was not a failure: give it back,
+      // so only wrong codes count toward the flow's 5 (flows.ts). A passkey alone reserved none.
+      failed_attempts: eb.case().when('failed_attempts', '>', 0).then(eb('failed_attempts', '-', 1)).else(0).end(),
+    }))
+    .where('id_hash', '=', flow.id_hash)
+    .execute();
+  await deps.mail.send(tx, 'new_device', user.email, {
+    device: describeDevice(client.userAgent),
+    ip: client.ip,
+    location: locate(client.ip).label,
+    at: now,
+    link: `${deps.config.baseUrl}/confirm-device?token=${token}`,
+    code,
+    lockUrl: await lockLink(deps, tx, user.id),
+  });
+  await recordAttempt(deps, tx, { userId: user.id, client, result: 'device_pending', method: input.method, signals: input.signals });
+  await deps.audit.record(tx, { type: 'login.device_pending', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { signals: input.signals } });
+  return { kind: 'confirm_device' };
+}
+
+export interface ConfirmInput {
+  flowId?: string | undefined;
+  binding?: string | undefined;
+  code?: string | undefined;
+  token?: string | undefined;
+  deviceCookie?: string | undefined;
+}
+
+/** The factor shown before the confirmation was asked for. */
+const pendingMethod = (flow: LoginFlow) => (flow.pending_method ?? 'totp') as SignInMethod;
+
+const notConfirmed = () => badRequest('device_not_confirmed', 'Confirm this device from the email we sent, or enter the code from it.');
+
+async function finish(deps: Deps, flow: LoginFlow, input: ConfirmInput, client: ClientInfo): Promise<SignedIn> {
+  const user = await findUserById(deps.store.db, flow.user_id);
+  if (!user) throw flowExpired();
+  const signals = await riskSignals(deps, user.id, client);
+  const knownDevice = await isKnownDevice(deps, user.id, input.deviceCookie);
+  return inTransaction(deps.store.db, (tx) =>
+    completeSignIn(deps, tx, { user, flow, method: pendingMethod(flow), client, deviceCookie: input.deviceCookie, knownDevice, signals }),
+  );
+}
+
+/** The emailed code (original browser), the emailed link (any browser), or a check after the link. */
+export async function confirmDevice(deps: Deps, input: ConfirmInput, client: ClientInfo): Promise<SignedIn | { kind: 'confirmed' }> {
+  const now = deps.clock.now();
+  if (input.token) {
+    const flow = await deps.store.db.selectFrom('login_flows').selectAll().where('device_token_hash', '=', hashToken(input.token)).executeTakeFirst();
+    // A flow that died of wrong codes cannot be confirmed by its link either.
+    if (!flow || flow.state !== 'confirm_device' || flow.failed_attempts >= FLOW_MAX_FAILURES || flow.device_expires_at === null || now >= flow.device_expires_at) {
+      throw badRequest('invalid_token', 'This confirmation link is not valid: it has expired or was already used. Sign in again.');
+    }
+    // Opened in the browser that is signing in: finish here.
+    if (input.binding && safeEqual(flow.binding_hash, hashToken(input.binding))) return finish(deps, flow, input, client);
+    await inTransaction(deps.store.db, async (tx) => {
+      await tx.updateTable('login_flows').set({ device_confirmed_at: now, device_token_hash: null }).where('id_hash', '=', flow.id_hash).execute();
+      await deps.audit.record(tx, { type: 'login.device_confirmed', userId: flow.user_id, ip: client.ip, userAgent: client.userAgent, data: { via: 'email_link' } });
+    });
+    return { kind: 'confirmed' };
+  }
+
+  if (!input.flowId) throw badRequest('invalid_request', 'flow: is required (or send the token from the email link).');
+  const flow = await loadFlow(deps.store.db, input.flowId, input.binding, now);
+  if (flow.state !== 'confirm_device' || flow.device_expires_at === null || now >= flow.device_expires_at) throw flowExpired();
+  if (input.code === undefined) {
+    if (flow.device_confirmed_at === null) throw notConfirmed();
+    return finish(deps, flow, input, client);
+  }
+  // Wrong codes count per flow (5) and per account (10 lock it for 15 minutes; users/account-lock.ts),
+  // so starting new sign-ins does not buy more guesses.
+  const user = await findUserById(deps.store.db, flow.user_id);
+  if (!user) throw flowExpired();
+  const lockedUntil = await accountLockedUntil(deps, user.email, user);
+  if (lockedUntil !== null) throw lockedError(lockedUntil, now);
+  await reserveFlowAttempt(deps.store.db, flow);
+  const code = input.code;
+  const ok = flow.device_code_hash !== null && /^\d{6}$/.test(code) && safeEqual(flow.device_code_hash, hashCode(deps.config.sessionSecret, codeScope(flow), code));
+  const signals = await riskSignals(deps, user.id, client);
+  const knownDevice = await isKnownDevice(deps, user.id, input.deviceCookie);
+  return withCodeLockout(
+    deps,
+    user,
+    client,
+    'device_code',
+    async () => ok,
+    (tx) => completeSignIn(deps, tx, { user, flow, method: pendingMethod(flow), client, deviceCookie: input.deviceCookie, knownDevice, signals }),
+    (tx) => recordAttempt(deps, tx, { userId: flow.user_id, client, result: 'wrong_code', method: 'device_code' }),
+    deviceCodeKey(user.id),
+  );
+}
+

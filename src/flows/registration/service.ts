@@ -1,0 +1,126 @@
+/**
+ * Account creation and email verification (the article's "Register" and "Email Verification").
+ *
+ * Registration never reveals whether an address is taken: it always answers "check your email".
+ * A new address gets a verification email; an address that already has an account gets an email
+ * telling its owner someone tried to sign up with it. Both paths hash a password, so they take
+ * the same time.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Deps } from '../../deps.ts';
+import { badRequest } from '../../errors/app-error.ts';
+import { enforceRateLimit } from '../../throttle/limits.ts';
+import { hashPassword } from '../../crypto/password.ts';
+import { hashCode, hashToken, safeEqual } from '../../crypto/tokens.ts';
+import type { ClientInfo } from '../../http/request-context.ts';
+import { rememberDevice } from '../../account/devices.ts';
+import { inTransaction } from '../../store/database.ts';
+import { findUserByEmail, normalizeEmail } from '../../account/users.ts';
+import { checkPassword, normalizePassword } from './password-policy.ts';
+import { CODE_MAX_ATTEMPTS, codeScope, sendVerification } from './verification.ts';
+
+const HOUR_MS = 3_600_000;
+/** Verification emails: per address and per client IP. */
+export const RESEND_LIMITS = { perEmail: { limit: 3, windowMs: HOUR_MS }, perIp: { limit: 20, windowMs: HOUR_MS } };
+const REGISTER_PER_IP = { limit: 20, windowMs: HOUR_MS };
+const CODE_TRIES_PER_EMAIL = { limit: 10, windowMs: HOUR_MS };
+
+export function weakPassword(rule: string, message: string, score: number) {
+  return badRequest('weak_password', message, { rule, score });
+}
+
+/** Applies the password policy; throws 400 weak_password naming the rule. Returns the NFKC form. */
+export function enforcePasswordPolicy(deps: Deps, password: string, email: string): string {
+  const result = checkPassword(password, { email }, { requireComposition: deps.config.passwordRequireComposition });
+  if (!result.ok) throw weakPassword(result.rule, result.message, result.score);
+  return normalizePassword(password);
+}
+
+
+export async function register(deps: Deps, input: { email: string; password: string }, client: ClientInfo): Promise<void> {
+  const email = normalizeEmail(input.email);
+  const password = enforcePasswordPolicy(deps, input.password, email);
+  await enforceRateLimit(deps.throttle, `register-ip:${client.ip}`, REGISTER_PER_IP, 'Too many sign-ups from your network. Try again later.');
+  const passwordHash = await hashPassword(password);
+  const now = deps.clock.now();
+  const base = deps.config.baseUrl;
+
+  const notifyExisting = async () =>
+    inTransaction(deps.store.db, async (tx) => {
+      const existing = await findUserByEmail(tx, email);
+      if (!existing) return;
+      await deps.mail.send(tx, 'signup_attempt', existing.email, { loginUrl: `${base}/login`, resetUrl: `${base}/forgot-password` });
+      await deps.audit.record(tx, { type: 'account.signup_existing_email', userId: existing.id, ip: client.ip, userAgent: client.userAgent });
+    });
+
+  if (await findUserByEmail(deps.store.db, email)) return notifyExisting();
+  try {
+    await inTransaction(deps.store.db, async (tx) => {
+      const user = { id: randomUUID(), email, password_hash: passwordHash, email_verified_at: null, password_changed_at: null, kyc_level: 0, anti_phishing_sealed: null, frozen_at: null, webauthn_user_id: null, created_at: now, updated_at: now };
+      await tx.insertInto('users').values(user).execute();
+      await sendVerification(deps, tx, user);
+      await deps.audit.record(tx, { type: 'account.registered', userId: user.id, ip: client.ip, userAgent: client.userAgent });
+    });
+  } catch (error) {
+    // Two sign-ups with one address at once: the unique index lets one win; the other is "existing".
+    if (await findUserByEmail(deps.store.db, email)) return notifyExisting();
+    throw error;
+  }
+}
+
+const invalidVerification = () => badRequest('invalid_verification', 'This verification link or code is not valid, or has expired. Ask for a new email.');
+
+/**
+ * Verifies the address with the link or the code. The browser that does it proved the inbox: it
+ * becomes the account's first known device (returned: the device cookie to set), so the first
+ * sign-in there needs no new-device confirmation.
+ */
+export async function verifyEmail(
+  deps: Deps,
+  input: { token: string } | { email: string; code: string },
+  client: ClientInfo,
+  deviceCookie?: string | undefined,
+): Promise<{ deviceCookie: string }> {
+  const now = deps.clock.now();
+  const db = deps.store.db;
+  let verificationId: string;
+  if ('token' in input) {
+    const row = await db.selectFrom('email_verifications').selectAll().where('token_hash', '=', hashToken(input.token)).executeTakeFirst();
+    if (!row || now >= row.link_expires_at) throw invalidVerification();
+    verificationId = row.id;
+  } else {
+    const email = normalizeEmail(input.email);
+    await enforceRateLimit(deps.throttle, `verify-code:${email}`, CODE_TRIES_PER_EMAIL, 'Too many attempts. Ask for a new email or try again later.');
+    const user = await findUserByEmail(db, email);
+    const row = user ? await db.selectFrom('email_verifications').selectAll().where('user_id', '=', user.id).executeTakeFirst() : undefined;
+    if (!row || now >= row.code_expires_at || row.code_attempts >= CODE_MAX_ATTEMPTS) throw invalidVerification();
+    if (!safeEqual(row.code_hash, hashCode(deps.config.sessionSecret, codeScope(row.id), input.code))) {
+      await db.updateTable('email_verifications').set((eb) => ({ code_attempts: eb('code_attempts', '+', 1) })).where('id', '=', row.id).execute();
+      throw invalidVerification();
+    }
+    verificationId = row.id;
+  }
+  const verified = await inTransaction(deps.store.db, async (tx) => {
+    // Deleting the row is what makes the link and the code single-use, even under a race.
+    const consumed = await tx.deleteFrom('email_verifications').where('id', '=', verificationId).returning('user_id').executeTakeFirst();
+    if (!consumed) return null;
+    await tx.updateTable('users').set({ email_verified_at: now, updated_at: now }).where('id', '=', consumed.user_id).where('email_verified_at', 'is', null).execute();
+    await deps.audit.record(tx, { type: 'email.verified', userId: consumed.user_id, ip: client.ip, userAgent: client.userAgent, data: { via: 'token' in input ? 'link' : 'code' } });
+    return { deviceCookie: await rememberDevice(deps, tx, consumed.user_id, deviceCookie, client) };
+  });
+  if (!verified) throw invalidVerification();
+  return verified;
+}
+
+/** Sends a fresh verification email to an unverified account; says nothing about others. */
+export async function resendVerification(deps: Deps, input: { email: string }, client: ClientInfo): Promise<void> {
+  const email = normalizeEmail(input.email);
+  await enforceRateLimit(deps.throttle, `resend-ip:${client.ip}`, RESEND_LIMITS.perIp, 'Too many requests from your network. Try again later.');
+  await enforceRateLimit(deps.throttle, `resend-email:${email}`, RESEND_LIMITS.perEmail, 'A verification email was sent recently. Check your inbox and spam folder, or try again later.');
+  await inTransaction(deps.store.db, async (tx) => {
+    const user = await findUserByEmail(tx, email);
+    if (!user || user.email_verified_at !== null) return;
+    await sendVerification(deps, tx, user);
+    await deps.audit.record(tx, { type: 'email.verification_resent', userId: user.id, ip: client.ip, userAgent: client.userAgent });
+  });
+}

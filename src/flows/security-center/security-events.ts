@@ -1,0 +1,52 @@
+/**
+ * The account's security settings history: the changes (not the sign-ins) from the audit chain,
+ * newest first, with time, IP, device and location.
+ */
+import type { Deps } from '../../deps.ts';
+import { describeDevice } from '../../client/user-agent.ts';
+import { locate } from '../../client/location.ts';
+
+/** Audit event types that are changes to the account's security, with how to say them. */
+export const CHANGE_EVENTS: Record<string, string> = {
+  'account.registered': 'Account created',
+  'email.verified': 'Email address verified',
+  'mfa.totp_enabled': 'Authenticator app added',
+  'mfa.totp_replaced': 'Authenticator app replaced',
+  'passkey.added': 'Passkey added',
+  'passkey.renamed': 'Passkey renamed',
+  'passkey.removed': 'Passkey removed',
+  'passkey.disabled': 'Passkey disabled (it may have been copied)',
+  'mfa.backup_codes_regenerated': 'New backup codes created',
+  'mfa.backup_code_used': 'Backup code used',
+  'password.changed': 'Password changed',
+  'password.reset': 'Password reset',
+  'password.reset_requested': 'Password reset requested',
+  'security.anti_phishing_changed': 'Anti-phishing code set',
+  'security.anti_phishing_removed': 'Anti-phishing code removed',
+  'account.locked': 'Account locked after failed attempts',
+  'account.unlocked': 'Account unlocked',
+  'account.frozen': 'Account locked by you',
+  'account.unfrozen': 'Account unlocked by you',
+  'device.forgotten': 'Device forgotten',
+  'session.revoked': 'Session ended',
+  'session.revoked_others': 'Other sessions ended',
+};
+
+export async function listSecurityEvents(deps: Deps, userId: string, limit = 100) {
+  const rows = await deps.store.db
+    .selectFrom('audit_events')
+    .select(['seq', 'at', 'type', 'ip', 'user_agent'])
+    .where('user_id', '=', userId)
+    .where('type', 'in', Object.keys(CHANGE_EVENTS))
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    at: new Date(r.at).toISOString(),
+    type: r.type,
+    description: CHANGE_EVENTS[r.type] ?? r.type,
+    ip: r.ip,
+    device: r.user_agent ? describeDevice(r.user_agent) : null,
+    location: r.ip ? locate(r.ip).label : null,
+  }));
+}
