@@ -7,7 +7,8 @@ import cookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Deps } from './deps.ts';
-import { createCookies, type Cookies } from './http/cookies.ts';
+import { createCookies } from './http/cookies.ts';
+import type { FeatureRoutes, RouteContext } from './http/route-context.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
 import { appInfoRoutes } from './http/app-info.ts';
 import { healthRoutes } from './http/health.ts';
@@ -16,14 +17,13 @@ import { registerOpenApi } from './http/openapi.ts';
 import { registerSecurity } from './http/security.ts';
 import { registerWebApp } from './http/web-app.ts';
 import { devInboxRoutes } from './mail/dev-inbox-routes.ts';
-import { accountRoutes } from './flows/settings/password-routes.ts';
+import { factorRoutes } from './factors/routes.ts';
 import { loginRoutes } from './flows/login/routes.ts';
-import { mfaRoutes } from './factors/totp/routes.ts';
-import { passkeyRoutes } from './factors/passkey/routes.ts';
 import { recoveryRoutes } from './flows/recovery/routes.ts';
 import { registrationRoutes } from './flows/registration/routes.ts';
 import { securityCenterRoutes } from './flows/security-center/routes.ts';
-import { sessionRoutes } from './flows/settings/routes.ts';
+import { settingsRoutes } from './flows/settings/routes.ts';
+import { stepUpRoutes } from './flows/step-up/routes.ts';
 
 export interface AppOptions {
   /** HTTPS server options (key, cert) when Bastion terminates TLS itself. */
@@ -36,15 +36,9 @@ export interface AppOptions {
   extraRoutes?: FeatureRoutes[];
 }
 
-/** What every feature's routes receive. */
-export interface RouteContext {
-  deps: Deps;
-  cookies: Cookies;
-}
 
-export type FeatureRoutes = (app: FastifyInstance, context: RouteContext) => Promise<void>;
-
-const features: FeatureRoutes[] = [registrationRoutes, loginRoutes, mfaRoutes, passkeyRoutes, sessionRoutes, recoveryRoutes, accountRoutes, securityCenterRoutes];
+/** Every flow's routes, then the factors' own (enrolling and managing them). */
+const features: FeatureRoutes[] = [registrationRoutes, loginRoutes, stepUpRoutes, recoveryRoutes, settingsRoutes, securityCenterRoutes, ...factorRoutes];
 
 export async function buildApp(deps: Deps, options: AppOptions): Promise<FastifyInstance> {
   const { config } = deps;

@@ -1,17 +1,19 @@
 /**
- * Everything a service needs, built once per process (or per test): configuration, clock,
- * database, keyring, mail, audit and throttle. Services take these explicitly, so a test can hand
- * them a fresh database and a clock it moves by hand.
+ * Everything a service receives: configuration, clock, database, keyring, mail, audit, throttle,
+ * log, and the three lookups a benchmark or a test may want to measure or replace (the password
+ * hasher, IP locations, user-agent names). Services take these explicitly, so a test hands them a
+ * fresh database and a clock it moves by hand. Built by compose.ts; this file imports no rule.
  */
 import type { Logger } from 'pino';
-import { createAudit, type Audit } from './audit/audit.ts';
-import { systemClock, type Clock } from './clock.ts';
+import type { Audit } from './audit/audit.ts';
+import type { Location } from './client/location.ts';
+import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
-import { createKeyring, type Keyring } from './crypto/encryption.ts';
-import { createMail, type AntiPhishingLookup, type Mail } from './mail/outbox.ts';
-import { antiPhishingLookup } from './account/anti-phishing.ts';
+import type { Keyring } from './crypto/encryption.ts';
+import type { PasswordHasher } from './crypto/password.ts';
+import type { Mail } from './mail/outbox.ts';
 import type { Store } from './store/database.ts';
-import { createThrottle, type Throttle } from './throttle/index.ts';
+import type { Throttle } from './throttle/index.ts';
 
 export interface Deps {
   config: Config;
@@ -22,26 +24,9 @@ export interface Deps {
   audit: Audit;
   throttle: Throttle;
   log: Logger;
-}
-
-export function createDeps(options: {
-  config: Config;
-  store: Store;
-  log: Logger;
-  clock?: Clock;
-  antiPhishingCode?: AntiPhishingLookup;
-}): Deps {
-  const { config, store, log } = options;
-  const clock = options.clock ?? systemClock;
-  const keyring = createKeyring(config.encryptionKeys);
-  return {
-    config,
-    clock,
-    store,
-    keyring,
-    log,
-    mail: createMail({ clock, keyring, appName: config.appName, baseUrl: config.baseUrl, antiPhishingCode: options.antiPhishingCode ?? antiPhishingLookup(keyring) }),
-    audit: createAudit(clock),
-    throttle: createThrottle({ redisUrl: config.redisUrl, db: store.db, clock }),
-  };
+  passwords: PasswordHasher;
+  /** Approximate location of an IP address (offline dataset). */
+  locate(ip: string): Location;
+  /** "Chrome 126 on Linux" from a user agent. */
+  describeDevice(userAgent: string): string;
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { FeatureRoutes } from './app.ts';
+import type { FeatureRoutes } from './http/route-context.ts';
 import { loadConfig } from './config.ts';
 import { inTransaction } from './store/database.ts';
 import { createMailWorker } from './mail/worker.ts';

@@ -6,11 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import { badRequest } from '../errors/app-error.ts';
-import type { ClientInfo } from '../http/request-context.ts';
+import type { ClientInfo } from '../client/client-info.ts';
 import type { Db, Tx } from '../store/database.ts';
 import type { LoginActivityTable } from '../store/schema.ts';
-import { describeDevice } from '../client/user-agent.ts';
-import { locate } from '../client/location.ts';
 
 export type ActivityResult = LoginActivityTable['result'];
 
@@ -19,7 +17,7 @@ export async function recordAttempt(
   db: Db | Tx,
   input: { userId: string; client: ClientInfo; result: ActivityResult; method?: string | null; signals?: string[] },
 ): Promise<void> {
-  const where = locate(input.client.ip);
+  const where = deps.locate(input.client.ip);
   await db
     .insertInto('login_activity')
     .values({
@@ -28,7 +26,7 @@ export async function recordAttempt(
       at: deps.clock.now(),
       ip: input.client.ip,
       user_agent: input.client.userAgent,
-      device: describeDevice(input.client.userAgent),
+      device: deps.describeDevice(input.client.userAgent),
       country: where.country,
       city: where.city,
       latitude: where.latitude,
@@ -74,7 +72,7 @@ export async function listActivity(deps: Deps, userId: string, options: { cursor
       at: new Date(r.at).toISOString(),
       ip: r.ip,
       device: r.device,
-      location: locate(r.ip).label,
+      location: deps.locate(r.ip).label,
       method: r.method,
       result: r.result,
       riskSignals: JSON.parse(r.risk_signals) as string[],

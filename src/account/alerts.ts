@@ -1,20 +1,20 @@
 /**
- * Security alerts carry a one-click "lock my account" link: single-use, valid 30 days, usable
- * without signing in (the owner may be locked out). Each alert gets its own token.
+ * Security alerts: every email that tells the owner something happened to their account carries a
+ * one-click "lock my account" link (single-use, 30 days, usable without signing in: the owner may be
+ * locked out), each alert its own. Sent in the caller's transaction, like every email.
  */
-import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.ts';
-import { hashToken, randomToken } from '../crypto/tokens.ts';
+import type { TemplateData, TemplateName } from '../mail/templates.ts';
 import type { Tx } from '../store/database.ts';
+import { issueToken } from './tokens.ts';
 
-export const LOCK_LINK_TTL_MS = 30 * 24 * 3_600_000;
+/** The templates that carry the lock link. */
+export type AlertTemplate = { [T in TemplateName]: TemplateData<T> extends { lockUrl: string } ? T : never }[TemplateName];
+/** An alert's data: everything but the lock link, which is made here. */
+export type AlertData<T extends AlertTemplate> = Omit<TemplateData<T>, 'lockUrl'>;
 
-export async function lockLink(deps: Deps, tx: Tx, userId: string): Promise<string> {
-  const token = randomToken(32);
-  const now = deps.clock.now();
-  await tx
-    .insertInto('one_time_tokens')
-    .values({ id: randomUUID(), user_id: userId, purpose: 'freeze', token_hash: hashToken(token), expires_at: now + LOCK_LINK_TTL_MS, used_at: null, created_at: now })
-    .execute();
-  return `${deps.config.baseUrl}/lock-account?token=${token}`;
+export async function sendAlert<T extends AlertTemplate>(deps: Deps, tx: Tx, to: { id: string; email: string }, template: T, data: AlertData<T>): Promise<void> {
+  const token = await issueToken(deps, tx, { purpose: 'freeze', userId: to.id });
+  const lockUrl = `${deps.config.baseUrl}/lock-account?token=${token}`;
+  await deps.mail.send(tx, template, to.email, { ...data, lockUrl } as unknown as TemplateData<T>);
 }

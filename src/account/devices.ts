@@ -5,14 +5,13 @@
  * Forgetting a device makes its next sign-in a new-device sign-in.
  */
 import { randomUUID } from 'node:crypto';
+import { self } from '../audit/audit.ts';
 import type { Deps } from '../deps.ts';
 import { hashToken, randomToken } from '../crypto/tokens.ts';
-import type { ClientInfo } from '../http/request-context.ts';
+import type { ClientInfo } from '../client/client-info.ts';
 import { notFound } from '../errors/app-error.ts';
 import { inTransaction, type Tx } from '../store/database.ts';
 import type { User } from './users.ts';
-import { describeDevice } from '../client/user-agent.ts';
-import { locate } from '../client/location.ts';
 
 /** How long the device cookie lives in the browser. */
 export const DEVICE_COOKIE_MS = 400 * 24 * 3_600_000;
@@ -30,10 +29,10 @@ export async function isKnownDevice(deps: Deps, userId: string, deviceCookie: st
 export async function rememberDevice(deps: Deps, tx: Tx, userId: string, deviceCookie: string | undefined, client: ClientInfo): Promise<string> {
   const cookie = deviceCookie && deviceCookie.length >= 32 ? deviceCookie : randomToken(32);
   const now = deps.clock.now();
-  const location = locate(client.ip).label;
+  const location = deps.locate(client.ip).label;
   await tx
     .insertInto('known_devices')
-    .values({ id: randomUUID(), user_id: userId, device_hash: hashToken(cookie), label: describeDevice(client.userAgent), created_at: now, last_seen_at: now, last_ip: client.ip, last_location: location })
+    .values({ id: randomUUID(), user_id: userId, device_hash: hashToken(cookie), label: deps.describeDevice(client.userAgent), created_at: now, last_seen_at: now, last_ip: client.ip, last_location: location })
     .onConflict((oc) => oc.columns(['user_id', 'device_hash']).doUpdateSet({ last_seen_at: now, last_ip: client.ip, last_location: location }))
     .execute();
   return cookie;
@@ -42,7 +41,7 @@ export async function rememberDevice(deps: Deps, tx: Tx, userId: string, deviceC
 export async function touchDevice(deps: Deps, tx: Tx, userId: string, deviceCookie: string, client: ClientInfo): Promise<void> {
   await tx
     .updateTable('known_devices')
-    .set({ last_seen_at: deps.clock.now(), last_ip: client.ip, last_location: locate(client.ip).label })
+    .set({ last_seen_at: deps.clock.now(), last_ip: client.ip, last_location: deps.locate(client.ip).label })
     .where('user_id', '=', userId)
     .where('device_hash', '=', hashToken(deviceCookie))
     .execute();
@@ -66,6 +65,6 @@ export async function forgetDevice(deps: Deps, user: User, deviceId: string, cli
   await inTransaction(deps.store.db, async (tx) => {
     const result = await tx.deleteFrom('known_devices').where('id', '=', deviceId).where('user_id', '=', user.id).executeTakeFirst();
     if (Number(result.numDeletedRows) === 0) throw notFound('not_found', 'No such device.');
-    await deps.audit.record(tx, { type: 'device.forgotten', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { deviceId } });
+    await deps.audit.record(tx, { type: 'device.forgotten', ...self(user.id), client, data: { deviceId } });
   });
 }

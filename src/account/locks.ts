@@ -8,17 +8,17 @@
  * When a lock starts, the owner (if the account exists) is emailed the time it ends, a single-use
  * unlock link and a "this wasn't me" path, in the transaction that records the lock.
  */
-import { randomUUID } from 'node:crypto';
 import { HOUR, MINUTE } from '../clock.ts';
 import type { Deps } from '../deps.ts';
-import { randomToken, hashToken } from '../crypto/tokens.ts';
-import type { ClientInfo } from '../http/request-context.ts';
-import type { Tx } from '../store/database.ts';
+import { bySystem } from '../audit/audit.ts';
+import type { ClientInfo } from '../client/client-info.ts';
+import { inTransaction, type Tx } from '../store/database.ts';
 import { tooManyRequests, type AppError } from '../errors/app-error.ts';
 import type { LockoutPolicy } from '../throttle/index.ts';
 import type { AcquireResult } from '../throttle/throttle.ts';
 import type { User } from './users.ts';
-import { lockLink } from './alerts.ts';
+import { sendAlert } from './alerts.ts';
+import { issueToken } from './tokens.ts';
 
 export const PASSWORD_LOCKOUT: LockoutPolicy = { maxAttempts: 5, baseLockMs: 15 * MINUTE, maxLockMs: 24 * HOUR };
 export const CODE_LOCKOUT: LockoutPolicy = { maxAttempts: 10, baseLockMs: 15 * MINUTE, maxLockMs: 15 * MINUTE };
@@ -65,20 +65,11 @@ export async function notifyLocked(deps: Deps, tx: Tx, user: User, until: number
   const base = deps.config.baseUrl;
   let unlockUrl: string | null = null;
   if (reason === 'password') {
-    const token = randomToken();
-    await tx
-      .insertInto('one_time_tokens')
-      .values({ id: randomUUID(), user_id: user.id, purpose: 'unlock', token_hash: hashToken(token), expires_at: Math.max(until, now + UNLOCK_LINK_TTL), used_at: null, created_at: now })
-      .execute();
+    const token = await issueToken(deps, tx, { purpose: 'unlock', userId: user.id, expiresAt: Math.max(until, now + UNLOCK_LINK_TTL) });
     unlockUrl = `${base}/unlock?token=${token}`;
   }
-  await deps.mail.send(tx, 'account_locked', user.email, {
-    until,
-    unlockUrl,
-    resetUrl: `${base}/forgot-password`,
-    lockUrl: await lockLink(deps, tx, user.id),
-  });
-  await deps.audit.record(tx, { type: 'account.locked', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { until, reason } });
+  await sendAlert(deps, tx, user, 'account_locked', { until, unlockUrl, resetUrl: `${base}/forgot-password` });
+  await deps.audit.record(tx, { type: 'account.locked', ...bySystem(user.id), client, data: { until, reason } });
 }
 
 /**
@@ -88,4 +79,56 @@ export async function notifyLocked(deps: Deps, tx: Tx, user: User, until: number
 export async function unlockAccount(deps: Deps, user: User, which: 'password' | 'all'): Promise<void> {
   await deps.throttle.unlock(passwordKey(user.email));
   if (which === 'all') await deps.throttle.unlock(codeKey(user.id));
+}
+
+/** One attempt at a secret under a lock: what to check, and what follows either way. */
+export interface LockedAttempt<T> {
+  /** The lock's key and policy: the password lock of an address, or a code lock of an account. */
+  key: string;
+  policy: LockoutPolicy;
+  /** Which lock email a lock sends (a password lock carries an unlock link, a code lock none). */
+  lock: 'password' | 'code';
+  /** The account the attempt is on; undefined for an address without one (only the address lock counts). */
+  user: User | undefined;
+  client: ClientInfo;
+  /** Runs after the attempt is reserved, outside any transaction (a slow check: a password hash). */
+  before?: () => Promise<boolean>;
+  /** Runs in the attempt's transaction and uses the secret up; true when it matched. */
+  check: (tx: Tx) => Promise<boolean>;
+  onSuccess: (tx: Tx) => Promise<T>;
+  /** Records the failure (audit, activity) in the transaction that also sends a lock email. */
+  onFailure: (tx: Tx) => Promise<void>;
+  /** The answer to a refused attempt. */
+  refusal: () => AppError;
+  /** Whether the failure that locks answers 429 at once (a typed password answers as wrong, and the next attempt learns of the lock). */
+  answerLock: boolean;
+}
+
+/**
+ * Reserves an attempt *before* the secret is checked, so no burst of parallel requests checks more
+ * than the policy allows; then checks it and, in the same transaction, applies the success. What
+ * `check` writes commits either way (a used-up challenge, a passkey disabled as a copy). A failure
+ * that reaches the limit locks, emails the owner and answers 429 account_locked.
+ */
+export async function underLockout<T>(deps: Deps, attempt: LockedAttempt<T>): Promise<T> {
+  const { throttle, clock } = deps;
+  assertReserved(await throttle.acquire(attempt.key, attempt.policy), clock.now());
+  const matched = attempt.before ? await attempt.before() : true;
+  const result = matched
+    ? await inTransaction(deps.store.db, async (tx) => {
+        if (!(await attempt.check(tx))) return { ok: false as const };
+        return { ok: true as const, value: await attempt.onSuccess(tx) };
+      })
+    : { ok: false as const };
+  if (result.ok) {
+    await throttle.succeed(attempt.key);
+    return result.value;
+  }
+  const failed = await throttle.fail(attempt.key, attempt.policy);
+  await inTransaction(deps.store.db, async (tx) => {
+    await attempt.onFailure(tx);
+    if (failed.locked && attempt.user) await notifyLocked(deps, tx, attempt.user, failed.lockedUntil, attempt.lock, attempt.client);
+  });
+  if (failed.locked && attempt.answerLock) throw lockedError(failed.lockedUntil, clock.now());
+  throw attempt.refusal();
 }

@@ -5,8 +5,8 @@
  * - recent_failures: 5 or more failed attempts on the account in the last hour.
  */
 import type { Deps } from '../deps.ts';
-import type { ClientInfo } from '../http/request-context.ts';
-import { distanceKm, locate } from '../client/location.ts';
+import type { ClientInfo } from '../client/client-info.ts';
+import { distanceKm } from '../client/location.ts';
 
 export const TRAVEL_KMH = 1000;
 const FAILURE_WINDOW_MS = 3_600_000;
@@ -15,7 +15,7 @@ const FAILURES = 5;
 export async function riskSignals(deps: Deps, userId: string, client: ClientInfo): Promise<string[]> {
   const db = deps.store.db;
   const now = deps.clock.now();
-  const here = locate(client.ip);
+  const here = deps.locate(client.ip);
   const signals: string[] = [];
   const successes = db.selectFrom('login_activity').where('user_id', '=', userId).where('result', '=', 'success');
 

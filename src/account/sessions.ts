@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import { hashToken, randomToken } from '../crypto/tokens.ts';
-import type { ClientInfo } from '../http/request-context.ts';
+import type { ClientInfo } from '../client/client-info.ts';
 import type { Db, Tx } from '../store/database.ts';
 import type { SessionsTable } from '../store/schema.ts';
 
@@ -76,6 +76,11 @@ export async function revokeAllSessions(db: Db | Tx, userId: string, now: number
   let query = db.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null);
   if (exceptId) query = query.where('id', '!=', exceptId);
   await query.execute();
+}
+
+/** Sign-ins in progress (begun with the old password, say) can no longer finish. */
+export async function endSignIns(db: Db | Tx, userId: string): Promise<void> {
+  await db.deleteFrom('login_flows').where('user_id', '=', userId).execute();
 }
 
 /** The user's live sessions, most recently active first. */

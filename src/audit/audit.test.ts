@@ -4,7 +4,7 @@ import { auditVerify } from '../cli/audit-verify.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/database.ts';
 import { dialects } from '../../test/harness.ts';
 import { inTransaction } from '../store/database.ts';
-import { createAudit, verifyChain } from './audit.ts';
+import { bySystem, createAudit, self, verifyChain } from './audit.ts';
 
 describe.each(dialects)('audit chain on %s', (dialect) => {
   let db: TestDatabase | undefined;
@@ -19,7 +19,7 @@ describe.each(dialects)('audit chain on %s', (dialect) => {
     const audit = createAudit(clock);
     for (let i = 0; i < count; i++) {
       clock.advance(1000);
-      await inTransaction(db.store.db, (tx) => audit.record(tx, { type: 'test.event', userId: `u${i}`, ip: '127.0.0.1', data: { i } }));
+      await inTransaction(db.store.db, (tx) => audit.record(tx, { type: 'test.event', ...self(`u${i}`), client: { ip: '127.0.0.1', userAgent: '' }, data: { i } }));
     }
     return { db, audit, clock };
   }
@@ -66,7 +66,7 @@ describe.each(dialects)('audit chain on %s', (dialect) => {
   it('never forks when many transactions record at once', async () => {
     const { db, audit } = await seed(0);
     await Promise.all(
-      Array.from({ length: 20 }, (_, i) => inTransaction(db.store.db, (tx) => audit.record(tx, { type: 'parallel', data: { i } }))),
+      Array.from({ length: 20 }, (_, i) => inTransaction(db.store.db, (tx) => audit.record(tx, { type: 'parallel', ...bySystem(null), data: { i } }))),
     );
     expect(await verifyChain(db.store.db)).toEqual({ intact: true, rows: 20 });
   });
@@ -75,7 +75,7 @@ describe.each(dialects)('audit chain on %s', (dialect) => {
     const { db, audit } = await seed(1);
     await expect(
       inTransaction(db.store.db, async (tx) => {
-        await audit.record(tx, { type: 'doomed' });
+        await audit.record(tx, { type: 'doomed', ...bySystem(null) });
         throw new Error('rollback');
       }),
     ).rejects.toThrow('rollback');

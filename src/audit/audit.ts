@@ -2,20 +2,43 @@
  * Security events: `record(tx, event)` appends to an append-only table in the caller's transaction.
  * Each row carries SHA-256(previous hash + this row's content): a hash chain. Changing or removing
  * a row breaks the chain from that row on, which `verifyChain` reports.
+ *
+ * Every event says who acted (the actor: the account's user, a staff member, the system, or someone
+ * who has not proved who they are) apart from whose account it concerns (the subject, `user_id`).
+ * The hash covers both. Rows written before actors were recorded have no actor and keep the hash
+ * they were written with, so chains from before still verify.
  */
 import { createHash } from 'node:crypto';
+import type { ClientInfo } from '../client/client-info.ts';
 import type { Clock } from '../clock.ts';
 import type { Db, Tx } from '../store/database.ts';
 import type { AuditEventsTable } from '../store/schema.ts';
 
+/** Who did it. `anonymous`: a request that has not proved whose it is (a wrong password, a reset request). */
+export type Actor = { kind: 'user'; id: string } | { kind: 'staff'; id: string } | { kind: 'system' } | { kind: 'anonymous' };
+
 export interface AuditEvent {
   type: string;
-  userId?: string | null;
-  ip?: string | null;
-  userAgent?: string | null;
+  actor: Actor;
+  /** Whose account the event concerns; null when there is none (a sign-in for an unknown address). */
+  subject: string | null;
+  /** The request's client (IP and user agent), when a request caused it. */
+  client?: ClientInfo | null;
   /** Event details. Never put secrets here (passwords, tokens, codes). */
   data?: Record<string, unknown>;
 }
+
+/** A signed-in (or inbox-proven) user as the actor. */
+export const userActor = (userId: string): Actor => ({ kind: 'user', id: userId });
+export const SYSTEM: Actor = { kind: 'system' };
+export const ANONYMOUS: Actor = { kind: 'anonymous' };
+
+/** The account's own user acting on it. */
+export const self = (userId: string) => ({ actor: userActor(userId), subject: userId });
+/** Someone who has not proved who they are, about an account (or none). */
+export const anonymous = (subject: string | null) => ({ actor: ANONYMOUS, subject });
+/** Bastion itself (a lock after failed attempts, a passkey disabled as a copy). */
+export const bySystem = (subject: string | null) => ({ actor: SYSTEM, subject });
 
 /** A row's content: everything the hash covers. */
 export type AuditRow = Omit<AuditEventsTable, 'prev_hash' | 'hash'>;
@@ -23,7 +46,10 @@ export type AuditRow = Omit<AuditEventsTable, 'prev_hash' | 'hash'>;
 export const GENESIS_HASH = '0'.repeat(64);
 
 export function rowHash(prevHash: string, row: AuditRow): string {
-  const content = JSON.stringify([row.seq, row.at, row.type, row.user_id, row.ip, row.user_agent, row.data]);
+  const fields: unknown[] = [row.seq, row.at, row.type, row.user_id, row.ip, row.user_agent, row.data];
+  // A row from before actors were recorded is hashed as it was written; a recorded actor is covered.
+  if (row.actor_kind !== null) fields.push(row.actor_kind, row.actor_id);
+  const content = JSON.stringify(fields);
   return createHash('sha256').update(prevHash).update('\n').update(content).digest('hex');
 }
 
@@ -46,10 +72,12 @@ export function createAudit(clock: Clock): Audit {
         seq: Number(head.seq),
         at: clock.now(),
         type: event.type,
-        user_id: event.userId ?? null,
-        ip: event.ip ?? null,
-        user_agent: event.userAgent ? event.userAgent.slice(0, 512) : null,
+        user_id: event.subject,
+        ip: event.client?.ip ?? null,
+        user_agent: event.client?.userAgent ? event.client.userAgent.slice(0, 512) : null,
         data: JSON.stringify(event.data ?? {}),
+        actor_kind: event.actor.kind,
+        actor_id: 'id' in event.actor ? event.actor.id : null,
       };
       const hash = rowHash(head.hash, row);
       await tx.insertInto('audit_events').values({ ...row, prev_hash: head.hash, hash }).execute();

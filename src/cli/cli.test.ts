@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.ts';
-import { createAudit } from '../audit/audit.ts';
+import { bySystem, createAudit } from '../audit/audit.ts';
 import { inTransaction, openStore } from '../store/database.ts';
 
 const run = promisify(execFile);
@@ -40,7 +40,7 @@ describe('bastion CLI', () => {
 
     const store = openStore(env.DATABASE_URL);
     const audit = createAudit(new ManualClock());
-    for (let i = 0; i < 3; i++) await inTransaction(store.db, (tx) => audit.record(tx, { type: 'cli.test', data: { i } }));
+    for (let i = 0; i < 3; i++) await inTransaction(store.db, (tx) => audit.record(tx, { type: 'cli.test', ...bySystem(null), data: { i } }));
     const intact = await bastion(['audit', 'verify'], env);
     expect(intact.code, intact.stderr + intact.stdout).toBe(0);
     expect(intact.stdout).toContain('audit chain intact: 3 event(s) verified');

@@ -21,9 +21,20 @@ export async function verifyPassword(storedHash: string, password: string): Prom
 
 let dummyHash: Promise<string> | undefined;
 
+
 /** Runs a full argon2id verification against a throwaway hash; always false. */
 export async function dummyVerify(password: string): Promise<false> {
   dummyHash ??= hash('bastion-dummy-password', OPTIONS);
   await verifyPassword(await dummyHash, password);
   return false;
 }
+
+/** How rules hash and check passwords, reached through Deps so a benchmark or a test can measure or replace it. */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(storedHash: string, password: string): Promise<boolean>;
+  /** Spends a verification's time for an unknown account; always false. */
+  dummyVerify(password: string): Promise<false>;
+}
+
+export const argon2idHasher: PasswordHasher = { hash: hashPassword, verify: verifyPassword, dummyVerify };

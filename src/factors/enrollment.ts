@@ -1,19 +1,36 @@
 /**
- * What happens whenever a strong factor (an authenticator app or a passkey) is added, in the same
- * transaction: the session gets a new token and a fresh step-up (a strong factor was just shown);
- * an account without backup codes gets them (shown once); and when this completes the mandatory
- * enrollment of a restricted session, that session becomes a full one, its device becomes the
- * account's first known device, the sign-in is recorded, and any other password-only session ends.
+ * Adding a strong factor (an authenticator app or a passkey), whichever it is.
+ *
+ * Who may: with a strong factor on the account, only a session with a fresh step-up. Without one it
+ * is either the mandatory first enrollment (a restricted session), or an account whose only passkey
+ * was disabled: then only a sign-in made within the step-up window (password and emailed code,
+ * just now) may add one, never an older session.
+ *
+ * What follows, in the same transaction: the session gets a new token and a fresh step-up (a strong
+ * factor was just shown); an account without backup codes gets them (shown once); and when this
+ * completes the mandatory enrollment of a restricted session, that session becomes a full one, its
+ * device becomes the account's first known device, the sign-in is recorded, and any other
+ * password-only session ends. The factor's own security change (alert, hold, audit) is the caller's.
  */
 import type { Deps } from '../deps.ts';
-import type { ClientInfo } from '../http/request-context.ts';
+import type { ClientInfo } from '../client/client-info.ts';
 import type { Tx } from '../store/database.ts';
 import { recordAttempt } from '../account/activity.ts';
 import { rememberDevice } from '../account/devices.ts';
 import { revokeAllSessions, rotateSession, type Session } from '../account/sessions.ts';
 import type { User } from '../account/users.ts';
 import { remainingBackupCodes, replaceBackupCodes } from './backup-codes/codes.ts';
-import type { StrongMethod } from './registry.ts';
+import { forbidden } from '../errors/app-error.ts';
+import { hasStrongFactor, type StrongMethod } from './registry.ts';
+import { requireStepUp } from './step-up-guard.ts';
+
+export async function requireStepUpToAddFactor(deps: Deps, user: User, session: Session): Promise<void> {
+  if (await hasStrongFactor(deps.store.db, user.id)) return requireStepUp(deps, session);
+  if (session.restricted) return;
+  if (deps.clock.now() - session.created_at >= deps.config.session.stepUpMaxAgeMs) {
+    throw forbidden('reauthentication_required', 'Sign in again to add a passkey or an authenticator app.');
+  }
+}
 
 export interface FactorAdded {
   /** A new session token: the session's privilege changed. */

@@ -1,76 +1,113 @@
 /**
- * Checking a second factor, the same way for sign-in, step-up and password reset. Wrong codes count
- * per account across every flow (10 lock the account for 15 minutes; see users/account-lock.ts),
- * and an attempt is reserved before the code is checked, so parallel guesses cannot exceed the limit.
- *
- * Which factors are strong, and which an account has: factors.ts.
+ * The one way a factor is checked, whatever asks (sign-in's first and second step, step-up, password
+ * reset, password change, 2FA recovery), as Ory Kratos' login handler loops over strategies without
+ * naming one. It refuses a factor for a purpose it does not serve, lets the factor check what it can
+ * before an attempt counts, then runs the attempt under the lock its role calls for (account/locks.ts):
+ * - a first factor (the password, a passkey alone) counts toward the address's password lock and
+ *   is refused like a wrong password (no hint whether the address has an account);
+ * - a second factor counts toward the account's code lock (10 wrong codes lock it for 15 minutes,
+ *   across every flow), is refused with the factor's own answer, and is recorded as `mfa.failed`.
  */
-import { AppError } from '../errors/app-error.ts';
-import type { Deps } from '../deps.ts';
-import type { ClientInfo } from '../http/request-context.ts';
-import { inTransaction, type Tx } from '../store/database.ts';
-import { assertReserved, codeKey, CODE_LOCKOUT, lockedError, notifyLocked } from '../account/locks.ts';
+import { CODE_LOCKOUT, codeKey, PASSWORD_LOCKOUT, passwordKey, underLockout } from '../account/locks.ts';
 import type { User } from '../account/users.ts';
-import { consumeBackupCode, remainingBackupCodes } from './backup-codes/codes.ts';
-import type { FactorMethod } from './registry.ts';
-import { confirmedTotp, matchTotp, recordStep } from './totp/credentials.ts';
-import { lockLink } from '../account/alerts.ts';
+import type { Actor } from '../audit/audit.ts';
+import type { ClientInfo } from '../client/client-info.ts';
+import type { Deps } from '../deps.ts';
+import { badRequest, unauthorized, type AppError } from '../errors/app-error.ts';
+import type { Tx } from '../store/database.ts';
+import { factorById } from './registry.ts';
+import type { Ceremony, Factor, FactorAnswer, FactorId, Purpose } from './types.ts';
 
-export const invalidCode = () => new AppError(401, 'invalid_code', 'That code is not right, or it has expired or was already used.');
-export const invalidPasskey = () => new AppError(401, 'invalid_passkey', 'That passkey was not accepted. Try again, or use another way to confirm it is you.');
+/** The one answer for every refused first factor (wrong password, unknown email, refused passkey). */
+export const invalidCredentials = () => unauthorized('invalid_credentials', 'The email or password is not right.');
+
+const PURPOSE_WORDS: Record<Purpose, string> = {
+  sign_in: 'to sign in',
+  step_up: 'to confirm a sensitive action',
+  password_reset: 'to reset a password',
+  password_change: 'to change a password',
+  recovery: 'to recover an account',
+};
+
+/** Whether a factor may serve a purpose in a role. */
+export function serves(factor: Factor, purpose: Purpose, role: Ceremony['role']): boolean {
+  return factor.purposes.has(purpose) && (role === 'first' ? factor.firstFactor : factor.secondFactor);
+}
+
+export interface ProofRequest {
+  factor: FactorId;
+  ceremony: Ceremony;
+  /** The account; undefined only for a first factor naming an address without one. */
+  user: User | undefined;
+  /** The address a first factor names (the password lock's key); defaults to the account's. */
+  email?: string;
+  answer: FactorAnswer;
+  client: ClientInfo;
+  /** Who is trying: someone not yet signed in (anonymous), or the session's user. */
+  actor: Actor;
+}
+
+export interface ProofHandlers<T> {
+  /** Runs in the attempt's transaction once the answer matched. */
+  onSuccess: (tx: Tx) => Promise<T>;
+  /** Records a refusal (login activity, the flow's own event) in the transaction of the failure; `why` when the factor says. */
+  onFailure?: (tx: Tx, why: string | undefined) => Promise<void>;
+  /** Another answer than the role's usual one (a password change says "your current password"). */
+  refusal?: () => AppError;
+}
+
+export type Proof<T> = ProofRequest & ProofHandlers<T>;
+
+/** An answer that passed the factor's own checks, ready to be tried under its lock. */
+export interface PendingProof {
+  run<T>(handlers: ProofHandlers<T>): Promise<T>;
+}
 
 /**
- * Runs `check` (which consumes the factor inside the transaction, returning true when it matched)
- * under the code lockout. On success `onSuccess` runs in the same transaction. Throws 401
- * invalid_code (invalid_passkey) or 429 account_locked. What `check` writes commits either way
- * (a used-up challenge, a passkey disabled as a possible copy).
+ * Checks that the factor serves the purpose and lets it check what it can before anything counts
+ * (400 for a stale passkey challenge). The caller may reserve attempts of its own before `run`.
  */
-export async function withCodeLockout<T>(
-  deps: Deps,
-  user: User,
-  client: ClientInfo,
-  /** The factor being checked (a new-device confirmation code counts toward the same lock). */
-  method: FactorMethod | 'device_code',
-  check: (tx: Tx) => Promise<boolean>,
-  onSuccess: (tx: Tx) => Promise<T>,
-  onFailure?: (tx: Tx) => Promise<void>,
-  /** The lock's key: the account's code lock unless another count is meant. */
-  key = codeKey(user.id),
-): Promise<T> {
-  assertReserved(await deps.throttle.acquire(key, CODE_LOCKOUT), deps.clock.now());
-
-  const result = await inTransaction(deps.store.db, async (tx) => {
-    if (!(await check(tx))) return { ok: false as const };
-    return { ok: true as const, value: await onSuccess(tx) };
-  });
-  if (result.ok) {
-    await deps.throttle.succeed(key);
-    return result.value;
+export async function beginProof(deps: Deps, request: ProofRequest): Promise<PendingProof> {
+  const factor = factorById(request.factor);
+  const { ceremony, user, client, actor } = request;
+  if (!serves(factor, ceremony.purpose, ceremony.role)) {
+    throw badRequest('invalid_request', `method: ${factor.id} cannot be used ${PURPOSE_WORDS[ceremony.purpose]}.`);
   }
-  const failed = await deps.throttle.fail(key, CODE_LOCKOUT);
-  await inTransaction(deps.store.db, async (tx) => {
-    await onFailure?.(tx);
-    await deps.audit.record(tx, { type: 'mfa.failed', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { method } });
-    if (failed.locked) await notifyLocked(deps, tx, user, failed.lockedUntil, 'code', client);
-  });
-  if (failed.locked) throw lockedError(failed.lockedUntil, deps.clock.now());
-  throw method === 'passkey' ? invalidPasskey() : invalidCode();
+  const first = ceremony.role === 'first';
+  if (!first && !user) throw new Error('a second factor is checked against a known account');
+  const verifier = await factor.verifier({ deps, user, client, ceremony, actor }, request.answer);
+  return {
+    run: (handlers) =>
+      underLockout(deps, {
+        key: first ? passwordKey(request.email ?? user!.email) : codeKey(user!.id),
+        policy: first ? PASSWORD_LOCKOUT : CODE_LOCKOUT,
+        lock: first ? 'password' : 'code',
+        user,
+        client,
+        ...(verifier.before ? { before: verifier.before } : {}),
+        check: verifier.consume,
+        onSuccess: handlers.onSuccess,
+        onFailure: async (tx) => {
+          await handlers.onFailure?.(tx, verifier.why);
+          if (!first) await deps.audit.record(tx, { type: 'mfa.failed', actor, subject: user!.id, client, data: { method: factor.id } });
+        },
+        refusal: handlers.refusal ?? (first ? invalidCredentials : factor.refusal),
+        // A typed password answers as wrong even when it locks (the next attempt learns of the lock).
+        answerLock: factor.id !== 'password',
+      }),
+  };
 }
 
-/** Consumes a TOTP code (never the same time step twice). */
-export async function consumeTotp(deps: Deps, tx: Tx, user: User, code: string): Promise<boolean> {
-  const credential = await confirmedTotp(tx, user.id);
-  if (!credential) return false;
-  const step = matchTotp(deps.keyring, credential, code, deps.clock.now());
-  return step !== null && (await recordStep(tx, credential.id, step));
+/** Checks a factor's answer for a purpose, under the lock its role calls for. */
+export async function proveFactor<T>(deps: Deps, proof: Proof<T>): Promise<T> {
+  return (await beginProof(deps, proof)).run(proof);
 }
 
-/** Consumes a backup code and emails the owner that one was used. */
-export async function consumeBackup(deps: Deps, tx: Tx, user: User, code: string, client: ClientInfo): Promise<boolean> {
-  const now = deps.clock.now();
-  if (!(await consumeBackupCode(tx, deps.config.sessionSecret, user.id, code, now))) return false;
-  const remaining = await remainingBackupCodes(tx, user.id);
-  await deps.mail.send(tx, 'backup_code_used', user.email, { at: now, remaining, lockUrl: await lockLink(deps, tx, user.id) });
-  await deps.audit.record(tx, { type: 'mfa.backup_code_used', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { remaining } });
-  return true;
+/** Prepares a factor's ceremony for an account (emails a code, makes a passkey challenge). */
+export async function prepareFactor(deps: Deps, input: { factor: FactorId; user: User; client: ClientInfo; ceremony: Ceremony; actor: Actor }): Promise<unknown> {
+  const factor = factorById(input.factor);
+  if (!serves(factor, input.ceremony.purpose, input.ceremony.role) || !factor.prepare) {
+    throw badRequest('invalid_request', `method: ${factor.id} cannot be used ${PURPOSE_WORDS[input.ceremony.purpose]}.`);
+  }
+  return factor.prepare({ deps, ...input });
 }

@@ -1,23 +1,42 @@
 /**
- * Which second factors an account has. Strong factors (an authenticator app, an enabled passkey)
- * satisfy step-up and may unfreeze an account; an emailed code or a backup code completes a
- * sign-in but is never strong.
+ * Every sign-in factor, in the order a page should offer them. Adding a factor is one folder under
+ * factors/ and one line here (Ory Kratos' strategy list; better-auth's plugin array). The core asks
+ * the factors what an account has instead of knowing them (as Kratos' identity manager asks each
+ * strategy to count its own credentials).
  */
 import type { Db, Tx } from '../store/database.ts';
-import { countEnabledPasskeys, hasAnyPasskey } from './passkey/credentials.ts';
-import { remainingBackupCodes } from './backup-codes/codes.ts';
-import { confirmedTotp } from './totp/credentials.ts';
+import { backupCodeFactor } from './backup-codes/factor.ts';
+import { emailCodeFactor } from './email-code/factor.ts';
+import { passkeyFactor } from './passkey/factor.ts';
+import { passwordFactor } from './password/factor.ts';
+import { totpFactor } from './totp/factor.ts';
+import type { Factor, FactorId, FactorStatus } from './types.ts';
 
-export type FactorMethod = 'passkey' | 'totp' | 'email_code' | 'backup_code';
+export const FACTORS: readonly Factor[] = [passwordFactor, passkeyFactor, totpFactor, emailCodeFactor, backupCodeFactor];
+
+export type SecondFactorId = Exclude<FactorId, 'password'>;
 export type StrongMethod = 'passkey' | 'totp';
-export const STRONG_METHODS: ReadonlySet<FactorMethod> = new Set<FactorMethod>(['passkey', 'totp']);
 
-/** The strong factors the account can use now, passkey first. */
+const byId = new Map(FACTORS.map((f) => [f.id, f]));
+
+export function factorById(id: FactorId): Factor {
+  const factor = byId.get(id);
+  if (!factor) throw new Error(`no factor ${id}`);
+  return factor;
+}
+
+export const isStrong = (id: FactorId): boolean => factorById(id).strong;
+
+const SECOND = FACTORS.filter((f) => f.secondFactor);
+
+async function secondFactorStatus(db: Db | Tx, userId: string): Promise<{ factor: Factor; status: FactorStatus }[]> {
+  return Promise.all(SECOND.map(async (factor) => ({ factor, status: await factor.status(db, userId) })));
+}
+
+/** The strong factors the account can use now, in offer order. */
 export async function strongMethods(db: Db | Tx, userId: string): Promise<StrongMethod[]> {
-  const methods: StrongMethod[] = [];
-  if ((await countEnabledPasskeys(db, userId)) > 0) methods.push('passkey');
-  if (await confirmedTotp(db, userId)) methods.push('totp');
-  return methods;
+  const all = await secondFactorStatus(db, userId);
+  return all.filter((s) => s.factor.strong && s.status.usable).map((s) => s.factor.id as StrongMethod);
 }
 
 export async function hasStrongFactor(db: Db | Tx, userId: string): Promise<boolean> {
@@ -25,15 +44,18 @@ export async function hasStrongFactor(db: Db | Tx, userId: string): Promise<bool
 }
 
 /**
- * The second-factor methods a user can sign in with, in the order a UI should offer them; empty
- * when the account has not set up two-factor authentication yet. An account whose only passkey
- * was disabled (a possible copy) keeps its emailed code and backup codes: it has 2FA, and must
- * not fall back to the enroll-anything path of a new account.
+ * The second factors a user can sign in with, in offer order; empty when the account has not set up
+ * two-factor authentication (no strong factor enrolled). An account whose only passkey was disabled
+ * (a possible copy) keeps its emailed code and backup codes: it has 2FA, and must not fall back to
+ * the enroll-anything path of a new account.
  */
-export async function availableMethods(db: Db | Tx, userId: string): Promise<FactorMethod[]> {
-  const strong = await strongMethods(db, userId);
-  if (strong.length === 0 && !(await hasAnyPasskey(db, userId))) return [];
-  const methods: FactorMethod[] = [...strong, 'email_code'];
-  if ((await remainingBackupCodes(db, userId)) > 0) methods.push('backup_code');
-  return methods;
+export async function availableMethods(db: Db | Tx, userId: string): Promise<SecondFactorId[]> {
+  const all = await secondFactorStatus(db, userId);
+  if (!all.some((s) => s.factor.strong && s.status.enrolled)) return [];
+  return all.filter((s) => s.status.usable).map((s) => s.factor.id as SecondFactorId);
+}
+
+/** How many of a factor the account has (enabled passkeys, unused backup codes). */
+export async function factorCount(db: Db | Tx, userId: string, id: FactorId): Promise<number> {
+  return (await factorById(id).status(db, userId)).count;
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { FeatureRoutes } from '../app.ts';
+import type { FeatureRoutes } from './route-context.ts';
 import { clientOf } from './request-context.ts';
 import { createTestApp, dialects, TEST_BASE_URL, type TestApp } from '../../test/harness.ts';
 

@@ -42,6 +42,10 @@ describe('email layout', () => {
       new_device_login: { device: 'Chrome 126 on Linux', ip: '81.2.69.142', location: 'Bracknell, GB', at: 0, lockUrl: LOCK },
       account_frozen: { at: 0, cooldownHours: 24 },
       account_unfrozen: { at: 0, lockUrl: LOCK },
+      email_changed: { newEmail: 'new@example.com', at: 0, lockUrl: LOCK },
+      two_factor_reset: { at: 0, heldUntil: 172_800_000, lockUrl: LOCK },
+      withdrawal_address_added: { label: 'Ledger', address: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq', at: 0, lockUrl: LOCK },
+      whitelist_disabled: { at: 0, effectiveAt: 86_400_000, lockUrl: LOCK },
     };
     for (const name of Object.keys(templates) as TemplateName[]) {
       const withCode = mail.renderFor(name, sample[name] as never, 'Blue_Falcon-7');

@@ -183,6 +183,44 @@ export const templates = {
     heading: 'Your account is unlocked again',
     blocks: [{ kind: 'paragraph', text: `Your account was unlocked at ${formatTime(d.at)} after a sign-in with your password, authenticator app and this inbox.` }],
   }),
+  email_changed: (d: { newEmail: string; at: number; lockUrl: string }): MailContent => ({
+    lockUrl: d.lockUrl,
+    subject: 'The email address of your account was changed',
+    heading: 'Your email address was changed',
+    blocks: [
+      { kind: 'paragraph', text: `At ${formatTime(d.at)} the email address of your account was changed. From now on we write to the new address only.` },
+      { kind: 'details', rows: [['New address', d.newEmail], ['Time', formatTime(d.at)]] },
+      { kind: 'note', text: "This wasn't you? Lock your account now with the link below, then contact support." },
+    ],
+  }),
+  two_factor_reset: (d: { at: number; heldUntil: number; lockUrl: string }): MailContent => ({
+    lockUrl: d.lockUrl,
+    subject: 'Your two-factor authentication was reset',
+    heading: 'Your second factors were reset',
+    blocks: [
+      { kind: 'paragraph', text: `At ${formatTime(d.at)} the second factors of your account were reset after an identity check. Set up a new one at your next sign-in.` },
+      { kind: 'paragraph', text: `Withdrawals are held until ${formatTime(d.heldUntil)}.` },
+      { kind: 'note', text: "This wasn't you? Lock your account now with the link below, then contact support." },
+    ],
+  }),
+  withdrawal_address_added: (d: { label: string; address: string; at: number; lockUrl: string }): MailContent => ({
+    lockUrl: d.lockUrl,
+    subject: 'A withdrawal address was added to your whitelist',
+    heading: 'A withdrawal address was added',
+    blocks: [
+      { kind: 'details', rows: [['Label', d.label], ['Address', d.address], ['Time', formatTime(d.at)]] },
+      { kind: 'note', text: "This wasn't you? Lock your account now with the link below, then contact support." },
+    ],
+  }),
+  whitelist_disabled: (d: { at: number; effectiveAt: number; lockUrl: string }): MailContent => ({
+    lockUrl: d.lockUrl,
+    subject: 'Whitelist-only withdrawals are being turned off',
+    heading: 'Whitelist-only withdrawals are being turned off',
+    blocks: [
+      { kind: 'paragraph', text: `At ${formatTime(d.at)} you asked to allow withdrawals to any address. It takes effect at ${formatTime(d.effectiveAt)}.` },
+      { kind: 'note', text: "This wasn't you? Lock your account now with the link below, then contact support." },
+    ],
+  }),
 } satisfies Record<string, (data: never) => MailContent>;
 
 export type TemplateName = keyof typeof templates;

@@ -14,6 +14,7 @@ import * as m001 from './migrations/001_foundation.ts';
 import * as m002 from './migrations/002_accounts.ts';
 import * as m003 from './migrations/003_security_center.ts';
 import * as m004 from './migrations/004_passkeys.ts';
+import * as m005 from './migrations/005_actors_and_tokens.ts';
 
 interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -25,6 +26,7 @@ const migrations: [string, Migration][] = [
   ['002_accounts', m002],
   ['003_security_center', m003],
   ['004_passkeys', m004],
+  ['005_actors_and_tokens', m005],
 ];
 
 /** Any constant number: the key of the PostgreSQL advisory lock that serialises migrators. */

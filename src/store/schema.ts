@@ -34,11 +34,16 @@ export interface AuditEventsTable {
   seq: number;
   at: number;
   type: string;
+  /** The subject: whose account the event concerns. */
   user_id: string | null;
   ip: string | null;
   user_agent: string | null;
   /** JSON object with event-specific details (never secrets). */
   data: string;
+  /** Who acted: user, staff, system or anonymous; null on rows from before actors were recorded. */
+  actor_kind: 'user' | 'staff' | 'system' | 'anonymous' | null;
+  /** The acting user's or staff member's id. */
+  actor_id: string | null;
   prev_hash: string;
   hash: string;
 }
@@ -112,15 +117,11 @@ export interface LoginFlowsTable {
   binding_hash: string;
   state: 'second_factor' | 'enroll' | 'confirm_device';
   failed_attempts: number;
-  email_code_hash: string | null;
-  email_code_expires_at: number | null;
   created_at: number;
   expires_at: number;
   ip: string | null;
   user_agent: string | null;
-  /** New-device confirmation: the emailed code and link (hashed), their expiry, and when confirmed. */
-  device_code_hash: string | null;
-  device_token_hash: string | null;
+  /** New-device confirmation (its emailed code and link are single-use tokens): expiry, and when confirmed. */
   device_expires_at: number | null;
   device_confirmed_at: number | null;
   /** The second factor that was shown before the confirmation was asked for. */
@@ -168,8 +169,11 @@ export interface BackupCodesTable {
 export interface OneTimeTokensTable {
   id: string;
   user_id: string;
-  purpose: 'password_reset' | 'unlock' | 'freeze';
+  purpose: 'password_reset' | 'unlock' | 'freeze' | 'device_link' | 'device_code' | 'email_code';
+  /** SHA-256 of a link token, or the peppered HMAC of a code (crypto/tokens.ts). */
   token_hash: string;
+  /** What asked for it ("flow:<id hash>" …); null when only the account matters. */
+  bound_to: string | null;
   expires_at: number;
   used_at: number | null;
   created_at: number;

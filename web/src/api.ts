@@ -1,7 +1,10 @@
 /**
  * The one way the app talks to the Bastion API: same-origin JSON with the session cookie.
- * Every failure becomes an ApiError carrying the server's error code (or `network_error`).
+ * Every failure becomes an ApiError carrying the server's error code (or `network_error`). The shapes
+ * of requests and answers are the server's own contracts (src/contracts/, imported as types only).
  */
+import type { ErrorCode } from '../../src/errors/codes.ts';
+import type { ClientErrorCode } from './error-messages.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -22,7 +25,8 @@ export class ApiError extends Error {
   }
 }
 
-export const isApiError = (error: unknown, code?: string): error is ApiError =>
+/** Whether `error` is an ApiError (with `code`, one of the server's codes or the app's own). */
+export const isApiError = (error: unknown, code?: ErrorCode | ClientErrorCode): error is ApiError =>
   error instanceof ApiError && (code === undefined || error.code === code);
 
 async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
@@ -67,77 +71,3 @@ export const post = <T>(path: string, body?: unknown) => request<T>('POST', path
 export const put = <T>(path: string, body?: unknown) => request<T>('PUT', path, body);
 export const patch = <T>(path: string, body?: unknown) => request<T>('PATCH', path, body);
 export const del = <T>(path: string) => request<T>('DELETE', path);
-
-// ---- Shapes of the answers the app reads ----
-
-/** GET /api/app-info: public facts about this installation. */
-export interface AppInfo {
-  name: string;
-  /** Where the development inbox is (only when mail is not sent over SMTP), else null. */
-  devInbox: string | null;
-  /** Whether passkeys can be used here (not on an installation served on an IP address). */
-  passkeys?: boolean;
-  /** How long an account locked by its owner stays locked (FREEZE_COOLDOWN). */
-  freezeCooldownMs?: number;
-  /** How long withdrawals are held after a security change (WITHDRAWAL_HOLD). */
-  withdrawalHoldMs?: number;
-}
-
-export type SecondFactor = 'passkey' | 'totp' | 'email_code' | 'backup_code';
-export type NextStep = SecondFactor | 'enroll_2fa' | 'confirm_device';
-
-export interface LoginStart {
-  flow: string;
-  next: NextStep[];
-}
-
-export interface PublicUser {
-  id: string;
-  email: string;
-  emailVerified: boolean;
-  createdAt: string;
-}
-
-export interface Me {
-  user: PublicUser;
-  security: {
-    emailVerified: boolean;
-    twoFactor: { enabled: boolean; methods: string[]; backupCodesRemaining: number };
-    antiPhishingCodeSet: boolean;
-    kycLevel: number;
-    passwordChangedAt: string | null;
-    /** Enabled passkeys (absent from servers without passkey support). */
-    passkeys?: { count: number };
-    /** Not served yet; shown only once the API reports it. */
-    withdrawalWhitelist?: unknown;
-  };
-  session: { id: string; restricted: boolean; authMethod: string; stepUpFresh: boolean; expiresAt: string };
-}
-
-export interface Strength {
-  ok: boolean;
-  score: number;
-  rule?: string;
-  message?: string;
-}
-
-export interface TotpSetup {
-  secret: string;
-  otpauthUrl: string;
-  qrPng: string;
-  qrSvg: string;
-}
-
-/** One of the account's passkeys (GET /api/me/passkeys). */
-export interface Passkey {
-  id: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  /** The authenticator's name when its AAGUID is known (e.g. "iCloud Keychain"). */
-  authenticator: string | null;
-  /** Synced to the cloud (a multi-device passkey). */
-  backedUp: boolean;
-  disabled: boolean;
-  disabledReason: string | null;
-}

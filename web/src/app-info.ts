@@ -3,7 +3,8 @@
  * and the durations the pages state (how long a self-lock lasts, how long withdrawals are held).
  */
 import { useEffect, useState } from 'react';
-import { get, type AppInfo } from './api.ts';
+import type { AppInfo } from '../../src/contracts/app-info.ts';
+import { get } from './api.ts';
 import { spokenDuration } from './durations.ts';
 
 /** The server's defaults, shown until the answer arrives (or if it never does). */

@@ -1,8 +1,13 @@
 /**
- * Human messages for every error code the API answers with (one map, used by every page through
- * errors.ts). Pure data and string functions, no browser APIs: test/web-error-messages.test.ts
- * imports it under Node to check that every code the server can send has a message here.
+ * Human messages for every error code (used by every page through errors.ts): one map typed over the
+ * server's list of codes (src/errors/codes.ts), so a server code without a message here fails
+ * `tsc -p web`, and one for the codes the web app raises itself (no server answer behind them).
+ * Pure data and string functions, no browser APIs.
  */
+import type { ErrorCode } from '../../src/errors/codes.ts';
+
+/** Codes raised in the browser: an unreachable server (api.ts) and passkey ceremonies (passkeys.ts). */
+export type ClientErrorCode = 'network_error' | 'passkey_unsupported' | 'passkey_cancelled' | 'passkey_unsuitable' | 'passkey_aborted' | 'passkey_failed';
 
 /** What a message needs to know about a failed API call (ApiError has this shape). */
 export interface ErrorDetails {
@@ -44,7 +49,8 @@ function describeInvalidRequest(serverMessage: string): string {
   return `Please check what you entered. ${serverMessage}`;
 }
 
-export const ERROR_MESSAGES: Record<string, string | Describe> = {
+/** Every code the API answers with (src/errors/codes.ts). */
+const SERVER_MESSAGES: Record<ErrorCode, string | Describe> = {
   invalid_request: (e) => describeInvalidRequest(e.message),
   invalid_json: 'The app sent a request the server could not read. Reload the page and try again.',
   payload_too_large: 'What you entered is too long.',
@@ -76,7 +82,6 @@ export const ERROR_MESSAGES: Record<string, string | Describe> = {
   second_factor_required: 'Confirm it is you with your passkey, a code from your authenticator app or a backup code to continue.',
   no_pending_setup: 'The authenticator setup expired. Start again to get a new QR code.',
   no_second_factor: 'Set up a passkey or an authenticator app first.',
-  weak_factor: 'This needs your passkey or a code from your authenticator app; emailed and backup codes are not accepted here.',
   account_frozen: (e) => {
     const after = typeof e.body.unlockableAfter === 'string' ? new Date(e.body.unlockableAfter) : null;
     return after && !Number.isNaN(after.getTime())
@@ -87,13 +92,8 @@ export const ERROR_MESSAGES: Record<string, string | Describe> = {
   device_not_confirmed: 'This device is not confirmed yet. Open the link in the email we sent, or enter the code from it.',
   invalid_anti_phishing_code: 'Use 4 to 20 letters, digits, _ or - for your anti-phishing code.',
   invalid_cursor: 'That list could not be continued from where it left off. Reload the page to see it from the start.',
-  network_error: 'Cannot reach Bastion. Check your connection.',
-  rate_limited: (e) =>
-    e.retryAfter !== undefined
-      ? `Too many attempts. Please wait ${formatWait(e.retryAfter)} and try again.`
-      : 'Too many attempts. Please wait a while and try again.',
 
-  // Passkeys: answers from the API…
+  // Passkeys
   passkey_rejected: 'That passkey could not be added. Try again, or use another device or security key.',
   passkey_exists: 'This passkey is already added to your account.',
   passkey_not_found: 'That passkey was not found. It may have been deleted already.',
@@ -105,7 +105,12 @@ export const ERROR_MESSAGES: Record<string, string | Describe> = {
   passkeys_unavailable: 'Passkeys are not available on this site (it is not served securely on a domain name). Choose another way.',
   reauthentication_required: 'For your safety, sign out and sign in again before adding a passkey or an authenticator app.',
   password_required: 'You locked this account. To unlock it, sign in with your email and password, then your passkey or authenticator app.',
-  // …and from the browser (web/src/passkeys.ts).
+};
+
+/** The codes the web app raises itself. */
+const CLIENT_MESSAGES: Record<ClientErrorCode, string | Describe> = {
+  network_error: 'Cannot reach Bastion. Check your connection.',
+  // Passkey ceremonies in the browser (web/src/passkeys.ts).
   passkey_unsupported: 'This browser cannot use passkeys. Choose another way, or use an up-to-date browser.',
   passkey_cancelled: 'The passkey request was cancelled or timed out. You can try again when you are ready.',
   passkey_unsuitable: 'This device or security key cannot be used here: it must be able to check it is you, with a PIN, fingerprint or face.',
@@ -113,15 +118,22 @@ export const ERROR_MESSAGES: Record<string, string | Describe> = {
   passkey_failed: 'Something went wrong with the passkey. Please try again.',
 };
 
+/** Both maps in one, for looking a code up. */
+export const ERROR_MESSAGES: Readonly<Record<ErrorCode | ClientErrorCode, string | Describe>> = { ...SERVER_MESSAGES, ...CLIENT_MESSAGES };
+
+/** The entry for a code (undefined for a code this app does not know, e.g. from a newer server). */
+const entryFor = (code: string): string | Describe | undefined =>
+  Object.hasOwn(ERROR_MESSAGES, code) ? ERROR_MESSAGES[code as ErrorCode | ClientErrorCode] : undefined;
+
 /** The message for a failed API call: the map's entry, else the server's own words. */
 export function describeApiError(error: ErrorDetails): string {
-  const entry = ERROR_MESSAGES[error.code];
+  const entry = entryFor(error.code);
   if (typeof entry === 'function') return entry(error);
   if (entry) return entry;
   return error.message || 'Something went wrong. Please try again.';
 }
 
 /** The message for a code raised in the browser (no server answer behind it), e.g. passkey_cancelled. */
-export function describeCode(code: string): string {
+export function describeCode(code: ErrorCode | ClientErrorCode): string {
   return describeApiError({ status: 0, code, message: '', body: {} });
 }

@@ -21,6 +21,22 @@ import { loadAppInfo } from './app-info.ts';
 
 export type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON };
 
+/** The browser's JSON for a credential the contracts parse into `Parsed` (a new passkey's, or a signed challenge's). */
+type BrowserCredential<Parsed> = Parsed extends { response: { attestationObject: string } } ? RegistrationResponseJSON : AuthenticationResponseJSON;
+
+/**
+ * A request body of src/contracts as the browser sends it: any `credential` is the library's JSON,
+ * which the server parses into the contract's shape. Bodies without a credential are unchanged.
+ */
+export type Sent<Body> = Body extends unknown
+  ? 'credential' extends keyof Body
+    ? Omit<Body, 'credential'> &
+        (undefined extends Body['credential']
+          ? { credential?: BrowserCredential<NonNullable<Body['credential']>> }
+          : { credential: BrowserCredential<Body['credential']> })
+    : Body
+  : never;
+
 export type PasskeyErrorCode =
   /** The browser cannot do WebAuthn at all. */
   | 'passkey_unsupported'

@@ -3,7 +3,8 @@
  * it on load; the header shows "Sign out" while it holds a user.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { get, isApiError, type Me } from './api.ts';
+import type { Me } from '../../src/contracts/me.ts';
+import { get, isApiError } from './api.ts';
 import { errorMessage } from './errors.ts';
 import { navigate } from './router.tsx';
 

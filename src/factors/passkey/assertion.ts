@@ -11,16 +11,15 @@
  * is recorded and the owner emailed.
  */
 import type { Deps } from '../../deps.ts';
-import type { ClientInfo } from '../../http/request-context.ts';
+import type { ClientInfo } from '../../client/client-info.ts';
 import type { Tx } from '../../store/database.ts';
-import { lockLink } from '../../account/alerts.ts';
-import { holdWithdrawals } from '../../account/holds.ts';
-import { revokeAllSessions } from '../../account/sessions.ts';
+import { securityChanged } from '../../account/security-change.ts';
+import { SYSTEM } from '../../audit/audit.ts';
 import { findUserById, lockUser } from '../../account/users.ts';
 import { consumeChallenge } from './challenges.ts';
 import { verifyUse, type Ceremony } from './ceremonies.ts';
 import { findPasskeyByCredentialId, type Passkey } from './credentials.ts';
-import type { AuthenticationCredential } from './schemas.ts';
+import type { AuthenticationCredential } from '../../contracts/passkeys.ts';
 
 export type AssertionResult =
   | { ok: true; passkey: Passkey; userVerified: boolean }
@@ -75,17 +74,14 @@ export async function useAssertion(
 async function disableCopiedPasskey(deps: Deps, tx: Tx, passkey: Passkey, counters: { stored: number; received: number }, client: ClientInfo): Promise<void> {
   const now = deps.clock.now();
   await tx.updateTable('passkeys').set({ disabled_at: now, disabled_reason: 'counter_regressed' }).where('id', '=', passkey.id).execute();
-  await revokeAllSessions(tx, passkey.user_id, now);
-  await holdWithdrawals(deps, tx, passkey.user_id, 'passkey_disabled');
-  await deps.audit.record(tx, {
-    type: 'passkey.disabled',
-    userId: passkey.user_id,
-    ip: client.ip,
-    userAgent: client.userAgent,
+  const owner = await findUserById(tx, passkey.user_id);
+  if (!owner) return;
+  await securityChanged(deps, tx, {
+    kind: 'passkey_disabled',
+    subject: owner,
+    actor: SYSTEM,
+    client,
+    alert: { name: passkey.name },
     data: { passkeyId: passkey.id, reason: 'counter_regressed', storedCounter: counters.stored, receivedCounter: counters.received, sessionsEnded: true },
   });
-  const owner = await findUserById(tx, passkey.user_id);
-  if (owner) {
-    await deps.mail.send(tx, 'passkey_disabled', owner.email, { name: passkey.name, at: now, lockUrl: await lockLink(deps, tx, owner.id) });
-  }
 }

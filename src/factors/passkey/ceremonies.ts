@@ -18,8 +18,8 @@ import type { Deps } from '../../deps.ts';
 import { badRequest } from '../../errors/app-error.ts';
 import type { Db, Tx } from '../../store/database.ts';
 import { CHALLENGE_TTL_MS, storeChallenge, type ChallengePurpose } from './challenges.ts';
-import { descriptors, type Passkey } from './credentials.ts';
-import type { AuthenticationCredential, RegistrationCredential } from './schemas.ts';
+import { descriptors, type NewCredential, type Passkey } from './credentials.ts';
+import type { AuthenticationCredential, RegistrationCredential } from '../../contracts/passkeys.ts';
 
 /** The relying party, or 400 passkeys_unavailable on an installation served on an IP address. */
 export function relyingParty(deps: Deps): { rpId: string; rpName: string; origins: string[] } {
@@ -83,14 +83,6 @@ function refused(deps: Deps, what: 'registration' | 'assertion', error: unknown,
   return null;
 }
 
-export interface NewCredential {
-  credentialId: string;
-  publicKey: string;
-  counter: number;
-  transports: string[];
-  aaguid: string;
-  backedUp: boolean;
-}
 
 /** Checks a registration against its challenge; null (with the reason logged) when it fails. */
 export async function verifyCreation(deps: Deps, credential: RegistrationCredential, challenge: string): Promise<NewCredential | null> {

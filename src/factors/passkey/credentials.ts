@@ -3,9 +3,18 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../../store/database.ts';
 import type { PasskeysTable } from '../../store/schema.ts';
 import { authenticatorName } from './authenticators.ts';
-import type { NewCredential } from './ceremonies.ts';
 
 export type Passkey = PasskeysTable;
+
+/** A credential as a verified registration describes it (ceremonies.ts). */
+export interface NewCredential {
+  credentialId: string;
+  publicKey: string;
+  counter: number;
+  transports: string[];
+  aaguid: string;
+  backedUp: boolean;
+}
 
 export function listPasskeys(db: Db | Tx, userId: string): Promise<Passkey[]> {
   return db.selectFrom('passkeys').selectAll().where('user_id', '=', userId).orderBy('created_at', 'asc').orderBy('id').execute();

@@ -1,54 +1,80 @@
 /**
- * A passkey as a factor of an account the caller already knows (second factor of a sign-in,
- * step-up, password reset): options listing the account's passkeys, then a `check` for
- * withCodeLockout, so wrong or foreign passkeys count toward the same lock as wrong codes.
+ * A passkey (WebAuthn) as a factor of an account: strong (phishing-resistant, device-bound or
+ * synced by its provider). Used after a password (possession is the factor), alone to sign in
+ * (role `first`: it must also verify its user, so it is both factors), for step-up (user
+ * verification required there too) and to confirm a password reset. Wrong or foreign passkeys count
+ * toward the same lock as wrong codes; a live challenge is checked before any attempt is counted.
  */
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import type { Deps } from '../../deps.ts';
-import { badRequest } from '../../errors/app-error.ts';
-import type { ClientInfo } from '../../http/request-context.ts';
-import type { Tx } from '../../store/database.ts';
-import type { User } from '../../account/users.ts';
+import { AppError, badRequest } from '../../errors/app-error.ts';
+import type { WebauthnChallengesTable } from '../../store/schema.ts';
+import { refusing, type Ceremony, type Factor, type Verifier } from '../types.ts';
 import { useAssertion } from './assertion.ts';
-import { requestOptions, type Ceremony } from './ceremonies.ts';
+import { requestOptions } from './ceremonies.ts';
 import { assertLiveChallenge } from './challenges.ts';
-import { enabledPasskeys } from './credentials.ts';
-import type { AuthenticationCredential } from './schemas.ts';
+import { countEnabledPasskeys, enabledPasskeys, hasAnyPasskey } from './credentials.ts';
 
 export const noPasskey = () => badRequest('no_passkey', 'This account has no passkey. Use another way to confirm it is you.');
+export const invalidPasskey = () => new AppError(401, 'invalid_passkey', 'That passkey was not accepted. Try again, or use another way to confirm it is you.');
 
-/**
- * Step-up guards the most sensitive actions: there the passkey must also verify its user (as every
- * passkey Bastion registered can). After a password, or with a reset link, possession is the factor.
- */
-const needsUserVerification = (ceremony: Omit<Ceremony, 'userId'>) => ceremony.purpose === 'step_up';
-
-export async function factorOptions(deps: Deps, user: User, ceremony: Omit<Ceremony, 'userId'>): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  const passkeys = await enabledPasskeys(deps.store.db, user.id);
-  if (passkeys.length === 0) throw noPasskey();
-  const userVerification = needsUserVerification(ceremony) ? 'required' : 'preferred';
-  return requestOptions(deps, deps.store.db, { ...ceremony, userId: user.id, allow: passkeys, userVerification });
+/** The stored challenge's purpose for a ceremony. */
+export function challengePurpose(ceremony: Ceremony): WebauthnChallengesTable['purpose'] {
+  if (ceremony.role === 'first') return 'passwordless';
+  switch (ceremony.purpose) {
+    case 'step_up':
+      return 'step_up';
+    case 'password_reset':
+      return 'reset';
+    default:
+      return 'second_factor';
+  }
 }
 
 /**
- * Checks first that the response answers a live challenge of this ceremony (400 challenge_expired
- * otherwise, before any attempt is counted), then returns the check to run in the transaction.
+ * Step-up guards the most sensitive actions, and a passkey alone must prove its user: there it must
+ * verify its user (as every passkey Bastion registered can). After a password, or with a reset link,
+ * possession is the factor.
  */
-export async function passkeyCheck(
-  deps: Deps,
-  input: { user: User; ceremony: Omit<Ceremony, 'userId'>; credential: AuthenticationCredential; client: ClientInfo },
-): Promise<(tx: Tx) => Promise<boolean>> {
-  const { ceremony, credential } = input;
-  const challenge = await assertLiveChallenge(deps.store.db, credential.response.clientDataJSON, ceremony.purpose, ceremony.boundTo, deps.clock.now());
-  return async (tx) => {
-    const result = await useAssertion(deps, tx, {
-      credential,
-      challenge,
-      ceremony: { ...ceremony, userId: input.user.id },
-      ownerId: input.user.id,
-      requireUserVerification: needsUserVerification(ceremony),
-      client: input.client,
-    });
-    return result.ok;
-  };
-}
+const needsUserVerification = (ceremony: Ceremony) => ceremony.role === 'first' || ceremony.purpose === 'step_up';
+
+export const passkeyFactor: Factor = {
+  id: 'passkey',
+  strong: true,
+  secondFactor: true,
+  firstFactor: true,
+  purposes: new Set(['sign_in', 'step_up', 'password_reset']),
+  async status(db, userId) {
+    const count = await countEnabledPasskeys(db, userId);
+    return { enrolled: count > 0 || (await hasAnyPasskey(db, userId)), usable: count > 0, count };
+  },
+  /** Options listing the account's passkeys, for a challenge bound to the ceremony. */
+  async prepare({ deps, user, ceremony }): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    const passkeys = await enabledPasskeys(deps.store.db, user.id);
+    if (passkeys.length === 0) throw noPasskey();
+    const purpose = challengePurpose(ceremony);
+    const userVerification = needsUserVerification(ceremony) ? 'required' : 'preferred';
+    return requestOptions(deps, deps.store.db, { purpose, boundTo: ceremony.boundTo, userId: user.id, allow: passkeys, userVerification });
+  },
+  async verifier({ deps, user, ceremony, client }, answer) {
+    if (!('credential' in answer)) return refusing;
+    const purpose = challengePurpose(ceremony);
+    const challenge = await assertLiveChallenge(deps.store.db, answer.credential.response.clientDataJSON, purpose, ceremony.boundTo, deps.clock.now());
+    if (!user) return refusing;
+    const verifier: Verifier = {
+      async consume(tx) {
+        const result = await useAssertion(deps, tx, {
+          credential: answer.credential,
+          challenge,
+          ceremony: { purpose, boundTo: ceremony.boundTo, userId: ceremony.role === 'first' ? null : user.id },
+          ownerId: user.id,
+          requireUserVerification: needsUserVerification(ceremony),
+          client,
+        });
+        if (!result.ok) verifier.why = result.reason;
+        return result.ok;
+      },
+    };
+    return verifier;
+  },
+  refusal: invalidPasskey,
+};

@@ -5,13 +5,12 @@
  */
 import type { Deps } from '../../deps.ts';
 import { conflict, notFound } from '../../errors/app-error.ts';
-import type { ClientInfo } from '../../http/request-context.ts';
+import type { ClientInfo } from '../../client/client-info.ts';
 import { inTransaction } from '../../store/database.ts';
 import { hasStrongFactor } from '../registry.ts';
-import { lockLink } from '../../account/alerts.ts';
-import { describeDevice } from '../../client/user-agent.ts';
-import { holdWithdrawals } from '../../account/holds.ts';
-import { requireStepUp } from '../../http/guards.ts';
+import { securityChanged } from '../../account/security-change.ts';
+import { self, userActor } from '../../audit/audit.ts';
+import { requireStepUp } from '../step-up-guard.ts';
 import type { Session } from '../../account/sessions.ts';
 import { lockUser, type User } from '../../account/users.ts';
 import { findUserPasskey, listPasskeys, toPublicPasskey, type PublicPasskey } from './credentials.ts';
@@ -28,14 +27,13 @@ export async function renamePasskey(deps: Deps, user: User, session: Session, id
   return inTransaction(deps.store.db, async (tx) => {
     const row = await tx.updateTable('passkeys').set({ name }).where('id', '=', id).where('user_id', '=', user.id).returningAll().executeTakeFirst();
     if (!row) throw passkeyNotFound();
-    await deps.audit.record(tx, { type: 'passkey.renamed', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { passkeyId: id } });
+    await deps.audit.record(tx, { type: 'passkey.renamed', ...self(user.id), client, data: { passkeyId: id } });
     return toPublicPasskey(row);
   });
 }
 
 export async function removePasskey(deps: Deps, user: User, session: Session, id: string, client: ClientInfo): Promise<void> {
   await requireStepUp(deps, session);
-  const now = deps.clock.now();
   await inTransaction(deps.store.db, async (tx) => {
     await lockUser(tx, deps.store.dialect, user.id);
     const passkey = await findUserPasskey(tx, user.id, id);
@@ -44,8 +42,13 @@ export async function removePasskey(deps: Deps, user: User, session: Session, id
     if (!(await hasStrongFactor(tx, user.id))) {
       throw conflict('last_strong_factor', 'This is your last passkey and you have no authenticator app: add another passkey or an authenticator app first.');
     }
-    await holdWithdrawals(deps, tx, user.id, 'passkey_removed');
-    await deps.mail.send(tx, 'passkey_removed', user.email, { name: passkey.name, device: describeDevice(client.userAgent), at: now, lockUrl: await lockLink(deps, tx, user.id) });
-    await deps.audit.record(tx, { type: 'passkey.removed', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { passkeyId: passkey.id } });
+    await securityChanged(deps, tx, {
+      kind: 'passkey_removed',
+      subject: user,
+      actor: userActor(user.id),
+      client,
+      alert: { name: passkey.name, device: deps.describeDevice(client.userAgent) },
+      data: { passkeyId: passkey.id },
+    });
   });
 }

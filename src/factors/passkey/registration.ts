@@ -8,20 +8,18 @@ import { randomBytes } from 'node:crypto';
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import type { Deps } from '../../deps.ts';
 import { AppError, badRequest, conflict } from '../../errors/app-error.ts';
-import type { ClientInfo } from '../../http/request-context.ts';
+import type { ClientInfo } from '../../client/client-info.ts';
 import { inTransaction, type Tx } from '../../store/database.ts';
-import { requireStepUpToAddFactor } from '../totp/enrollment.ts';
-import { factorAdded, type FactorAdded } from '../enrollment.ts';
-import { lockLink } from '../../account/alerts.ts';
-import { describeDevice } from '../../client/user-agent.ts';
-import { holdWithdrawals } from '../../account/holds.ts';
+import { factorAdded, requireStepUpToAddFactor, type FactorAdded } from '../enrollment.ts';
+import { securityChanged } from '../../account/security-change.ts';
+import { userActor } from '../../audit/audit.ts';
 import type { Session } from '../../account/sessions.ts';
 import type { User } from '../../account/users.ts';
 import { authenticatorName } from './authenticators.ts';
 import { creationOptions, verifyCreation } from './ceremonies.ts';
 import { assertLiveChallenge, challengeExpired, consumeChallenge } from './challenges.ts';
 import { findPasskeyByCredentialId, insertPasskey, listPasskeys, toPublicPasskey, type PublicPasskey } from './credentials.ts';
-import type { RegistrationCredential } from './schemas.ts';
+import type { RegistrationCredential } from '../../contracts/passkeys.ts';
 
 const ceremony = (user: User, session: Session) => ({ purpose: 'register' as const, boundTo: `session:${session.id}`, userId: user.id });
 
@@ -73,17 +71,17 @@ export async function addPasskey(
       if (await findPasskeyByCredentialId(tx, created.credentialId)) throw passkeyExists();
       // The mandatory first enrollment holds nothing (there is nothing to withdraw yet); any other addition does.
       const first = session.restricted === 1;
-      const device = describeDevice(client.userAgent);
+      const device = deps.describeDevice(client.userAgent);
       const name = input.name ?? authenticatorName(created.aaguid) ?? `Passkey on ${device}`.slice(0, 64);
       const row = await insertPasskey(tx, { userId: user.id, credential: created, name, now });
       const added = await factorAdded(deps, tx, { user, session, method: 'passkey', deviceCookie: input.deviceCookie, client });
-      if (!first) await holdWithdrawals(deps, tx, user.id, 'passkey_added');
-      await deps.mail.send(tx, 'passkey_added', user.email, { name, device, at: now, lockUrl: await lockLink(deps, tx, user.id) });
-      await deps.audit.record(tx, {
-        type: 'passkey.added',
-        userId: user.id,
-        ip: client.ip,
-        userAgent: client.userAgent,
+      await securityChanged(deps, tx, {
+        kind: 'passkey_added',
+        subject: user,
+        actor: userActor(user.id),
+        client,
+        firstFactor: first,
+        alert: { name, device },
         data: { passkeyId: row.id, aaguid: created.aaguid, backedUp: created.backedUp, firstFactor: first },
       });
       return { ...added, passkey: toPublicPasskey(row) };

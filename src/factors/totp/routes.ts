@@ -1,17 +1,17 @@
+/** The authenticator app's own endpoints: start enrolling, then confirm with a first code. */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import type { RouteContext } from '../../app.ts';
+import { errorBody } from '../../contracts/common.ts';
+import { totpConfirmAnswer, totpConfirmBody, totpSetupAnswer } from '../../contracts/two-factor.ts';
+import { authenticate, setFactorAddedCookies } from '../../http/guards.ts';
 import { clientOf } from '../../http/request-context.ts';
-import { codeField, errorBody } from '../../http/schemas.ts';
-import { DEVICE_COOKIE_MS } from '../../account/devices.ts';
-import { authenticate, requireStepUp, setSessionCookie } from '../../http/guards.ts';
-import { confirmTotp, regenerateBackupCodes, setupTotp } from './enrollment.ts';
+import type { RouteContext } from '../../http/route-context.ts';
+import { confirmTotp, setupTotp } from './enrollment.ts';
 
 const tags = ['Two-factor'];
 const security = [{ session: [] }];
 
-export async function mfaRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
+export async function totpRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { deps } = context;
 
@@ -23,7 +23,7 @@ export async function mfaRoutes(app: FastifyInstance, context: RouteContext): Pr
         summary: 'Start enrolling an authenticator app',
         description: 'Returns the secret (base32), its otpauth:// URI and QR codes. Replacing an existing authenticator needs a fresh step-up.',
         security,
-        response: { 200: z.object({ secret: z.string(), otpauthUrl: z.string(), qrPng: z.string(), qrSvg: z.string() }), 401: errorBody, 403: errorBody },
+        response: { 200: totpSetupAnswer, 401: errorBody, 403: errorBody },
       },
     },
     async (request) => {
@@ -40,33 +40,15 @@ export async function mfaRoutes(app: FastifyInstance, context: RouteContext): Pr
         summary: 'Activate the authenticator app with its first code',
         description: 'The first second factor of an account also returns its 10 backup codes, shown this once.',
         security,
-        body: z.strictObject({ code: codeField }),
-        response: { 200: z.object({ status: z.literal('enabled'), backupCodes: z.array(z.string()).optional() }), 400: errorBody, 401: errorBody },
+        body: totpConfirmBody,
+        response: { 200: totpConfirmAnswer, 400: errorBody, 401: errorBody },
       },
     },
     async (request, reply) => {
       const { user, session } = await authenticate(request, context, { allowRestricted: true });
       const result = await confirmTotp(deps, user, session, { code: request.body.code, deviceCookie: request.cookies[context.cookies.name('device')] }, clientOf(request));
-      setSessionCookie(reply, context, result.newSessionToken);
-      if (result.deviceCookie) reply.setCookie(context.cookies.name('device'), result.deviceCookie, context.cookies.options(DEVICE_COOKIE_MS));
+      setFactorAddedCookies(reply, context, result);
       return { status: 'enabled' as const, ...(result.backupCodes ? { backupCodes: result.backupCodes } : {}) };
-    },
-  );
-
-  r.post(
-    '/api/me/2fa/backup-codes',
-    {
-      schema: {
-        tags,
-        summary: 'Replace the backup codes (needs a fresh step-up)',
-        security,
-        response: { 200: z.object({ backupCodes: z.array(z.string()) }), 400: errorBody, 401: errorBody, 403: errorBody },
-      },
-    },
-    async (request) => {
-      const { user, session } = await authenticate(request, context);
-      await requireStepUp(context.deps, session);
-      return { backupCodes: await regenerateBackupCodes(deps, user, clientOf(request)) };
     },
   );
 }

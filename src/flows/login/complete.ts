@@ -4,21 +4,20 @@
  * the cool-down (password, strong factor, inbox) is unfrozen here.
  */
 import type { Deps } from '../../deps.ts';
-import type { ClientInfo } from '../../http/request-context.ts';
+import type { ClientInfo } from '../../client/client-info.ts';
 import type { Tx } from '../../store/database.ts';
-import { STRONG_METHODS, type FactorMethod } from '../../factors/registry.ts';
+import { isStrong, type SecondFactorId } from '../../factors/registry.ts';
 import { recordAttempt } from '../../account/activity.ts';
-import { lockLink } from '../../account/alerts.ts';
-import { describeDevice } from '../../client/user-agent.ts';
+import { sendAlert } from '../../account/alerts.ts';
+import { self } from '../../audit/audit.ts';
 import { rememberDevice } from '../../account/devices.ts';
 import { unfreezeAccount } from '../../account/freeze.ts';
-import { locate } from '../../client/location.ts';
 import { createSession, type NewSession } from '../../account/sessions.ts';
 import { lockUser, type User } from '../../account/users.ts';
 import { endFlow, flowExpired, type LoginFlow } from './flows.ts';
 
 /** How a sign-in was made: a second factor, or only the password (an account still to enroll one). */
-export type SignInMethod = FactorMethod | 'password';
+export type SignInMethod = SecondFactorId | 'password';
 
 export interface SignedIn {
   kind: 'signed_in';
@@ -43,25 +42,23 @@ export async function completeSignIn(
   const passwordless = input.flow.passwordless === 1;
   const restricted = method === 'password';
   const authMethod = passwordless || restricted ? method : `password+${method}`;
-  const strong = method !== 'password' && STRONG_METHODS.has(method);
+  const strong = isStrong(method);
   const session = await createSession(deps, tx, { userId: user.id, restricted, authMethod, strong, client });
   const deviceCookie = await rememberDevice(deps, tx, user.id, input.deviceCookie, client);
   if (!input.knownDevice && input.flow.state !== 'confirm_device') {
     // Not confirmed by email (policy "off" or "risky" without signals): still tell the owner.
-    await deps.mail.send(tx, 'new_device_login', user.email, {
-      device: describeDevice(client.userAgent),
+    await sendAlert(deps, tx, user, 'new_device_login', {
+      device: deps.describeDevice(client.userAgent),
       ip: client.ip,
-      location: locate(client.ip).label,
+      location: deps.locate(client.ip).label,
       at: deps.clock.now(),
-      lockUrl: await lockLink(deps, tx, user.id),
     });
   }
   await recordAttempt(deps, tx, { userId: user.id, client, result: 'success', method, signals: input.signals });
   await deps.audit.record(tx, {
     type: 'login.succeeded',
-    userId: user.id,
-    ip: client.ip,
-    userAgent: client.userAgent,
+    ...self(user.id),
+    client,
     data: { method, passwordless, sessionId: session.session.id, newDevice: !input.knownDevice, signals: input.signals },
   });
   return { kind: 'signed_in', user, session, deviceCookie };

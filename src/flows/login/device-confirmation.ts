@@ -1,29 +1,29 @@
 /**
  * New-device confirmation (as Binance, Coinbase and Kraken do): a sign-in that passed both factors
  * from an unknown device, or with risk signals, does not get a session yet. The owner is emailed a
- * link and a 6-digit code (20 minutes, single-use) showing the device, IP and location, with a
- * "this wasn't me" lock link. The code, entered in the original browser, completes the sign-in
- * there; the link, opened anywhere, confirms it, and the original browser then completes it.
+ * link and a 6-digit code (20 minutes, single-use: account/tokens.ts) showing the device, IP and
+ * location, with a "this wasn't me" lock link. The code, entered in the original browser, completes
+ * the sign-in there; the link, opened anywhere, confirms it, and the original browser then completes it.
  * NEW_DEVICE_CONFIRMATION: always (every new device; the default), risky (only with risk signals), off.
  */
+import { recordAttempt } from '../../account/activity.ts';
+import { sendAlert } from '../../account/alerts.ts';
+import { isKnownDevice } from '../../account/devices.ts';
+import { accountLockedUntil, CODE_LOCKOUT, deviceCodeKey, lockedError, underLockout } from '../../account/locks.ts';
+import { riskSignals } from '../../account/risk.ts';
+import { consumeToken, findToken, issueToken, TOKEN_PURPOSES } from '../../account/tokens.ts';
+import { findUserById, type User } from '../../account/users.ts';
+import { anonymous, self } from '../../audit/audit.ts';
+import type { ClientInfo } from '../../client/client-info.ts';
+import { hashToken, safeEqual } from '../../crypto/tokens.ts';
 import type { Deps } from '../../deps.ts';
 import { badRequest } from '../../errors/app-error.ts';
-import { hashCode, hashToken, randomDigits, randomToken, safeEqual } from '../../crypto/tokens.ts';
-import type { ClientInfo } from '../../http/request-context.ts';
+import { invalidCode } from '../../factors/totp/factor.ts';
 import { inTransaction, type Tx } from '../../store/database.ts';
-import { withCodeLockout } from '../../factors/prove.ts';
-import { accountLockedUntil, deviceCodeKey, lockedError } from '../../account/locks.ts';
-import { recordAttempt } from '../../account/activity.ts';
-import { lockLink } from '../../account/alerts.ts';
-import { describeDevice } from '../../client/user-agent.ts';
-import { isKnownDevice } from '../../account/devices.ts';
-import { locate } from '../../client/location.ts';
-import { riskSignals } from '../../account/risk.ts';
-import { findUserById, type User } from '../../account/users.ts';
 import { completeSignIn, type SignedIn, type SignInMethod } from './complete.ts';
 import { FLOW_MAX_FAILURES, flowExpired, loadFlow, reserveFlowAttempt, type LoginFlow } from './flows.ts';
 
-export const DEVICE_CONFIRMATION_TTL_MS = 20 * 60_000;
+export const DEVICE_CONFIRMATION_TTL_MS = TOKEN_PURPOSES.device_link.ttlMs;
 
 export interface ConfirmationAsked {
   kind: 'confirm_device';
@@ -36,7 +36,7 @@ export function needsConfirmation(policy: Deps['config']['newDeviceConfirmation'
   return !knownDevice || signals.length > 0;
 }
 
-const codeScope = (flow: LoginFlow) => `device:${flow.id_hash}`;
+const bound = (flow: LoginFlow) => `flow:${flow.id_hash}`;
 
 /** After both factors: a session now, or first the owner's confirmation of this device by email. */
 export function confirmOrComplete(
@@ -56,14 +56,12 @@ export async function askForConfirmation(
 ): Promise<ConfirmationAsked> {
   const { user, flow, client } = input;
   const now = deps.clock.now();
-  const code = randomDigits(6);
-  const token = randomToken(32);
+  const code = await issueToken(deps, tx, { purpose: 'device_code', userId: user.id, boundTo: bound(flow) });
+  const token = await issueToken(deps, tx, { purpose: 'device_link', userId: user.id, boundTo: bound(flow) });
   await tx
     .updateTable('login_flows')
     .set((eb) => ({
       state: 'confirm_device',
-      device_code_hash: hashCode(deps.config.sessionSecret, codeScope(flow), code),
-      device_token_hash: hashToken(token),
       device_expires_at: now + DEVICE_CONFIRMATION_TTL_MS,
       device_confirmed_at: null,
       pending_method: input.method,
@@ -75,17 +73,16 @@ export async function askForConfirmation(
     }))
     .where('id_hash', '=', flow.id_hash)
     .execute();
-  await deps.mail.send(tx, 'new_device', user.email, {
-    device: describeDevice(client.userAgent),
+  await sendAlert(deps, tx, user, 'new_device', {
+    device: deps.describeDevice(client.userAgent),
     ip: client.ip,
-    location: locate(client.ip).label,
+    location: deps.locate(client.ip).label,
     at: now,
     link: `${deps.config.baseUrl}/confirm-device?token=${token}`,
     code,
-    lockUrl: await lockLink(deps, tx, user.id),
   });
   await recordAttempt(deps, tx, { userId: user.id, client, result: 'device_pending', method: input.method, signals: input.signals });
-  await deps.audit.record(tx, { type: 'login.device_pending', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { signals: input.signals } });
+  await deps.audit.record(tx, { type: 'login.device_pending', ...self(user.id), client, data: { signals: input.signals } });
   return { kind: 'confirm_device' };
 }
 
@@ -102,30 +99,42 @@ const pendingMethod = (flow: LoginFlow) => (flow.pending_method ?? 'totp') as Si
 
 const notConfirmed = () => badRequest('device_not_confirmed', 'Confirm this device from the email we sent, or enter the code from it.');
 
-async function finish(deps: Deps, flow: LoginFlow, input: ConfirmInput, client: ClientInfo): Promise<SignedIn> {
+const invalidLink = () => badRequest('invalid_token', 'This confirmation link is not valid: it has expired or was already used. Sign in again.');
+
+/** Completes the sign-in in this browser; `useLink` first uses up the emailed link that finished it. */
+async function finish(deps: Deps, flow: LoginFlow, input: ConfirmInput, client: ClientInfo, useLink?: string): Promise<SignedIn> {
   const user = await findUserById(deps.store.db, flow.user_id);
   if (!user) throw flowExpired();
   const signals = await riskSignals(deps, user.id, client);
   const knownDevice = await isKnownDevice(deps, user.id, input.deviceCookie);
-  return inTransaction(deps.store.db, (tx) =>
-    completeSignIn(deps, tx, { user, flow, method: pendingMethod(flow), client, deviceCookie: input.deviceCookie, knownDevice, signals }),
-  );
+  return inTransaction(deps.store.db, async (tx) => {
+    if (useLink !== undefined && !(await consumeToken(deps, tx, { purpose: 'device_link', secret: useLink, boundTo: bound(flow) }))) throw invalidLink();
+    return completeSignIn(deps, tx, { user, flow, method: pendingMethod(flow), client, deviceCookie: input.deviceCookie, knownDevice, signals });
+  });
+}
+
+/** The flow an emailed link confirms, while it can still be confirmed. */
+async function flowOfLink(deps: Deps, token: string): Promise<LoginFlow> {
+  const row = await findToken(deps, deps.store.db, 'device_link', token);
+  const flow = row?.bound_to ? await deps.store.db.selectFrom('login_flows').selectAll().where('id_hash', '=', row.bound_to.slice('flow:'.length)).executeTakeFirst() : undefined;
+  const now = deps.clock.now();
+  // A flow that died of wrong codes cannot be confirmed by its link either.
+  if (!flow || flow.state !== 'confirm_device' || flow.failed_attempts >= FLOW_MAX_FAILURES || flow.device_expires_at === null || now >= flow.device_expires_at) throw invalidLink();
+  return flow;
 }
 
 /** The emailed code (original browser), the emailed link (any browser), or a check after the link. */
 export async function confirmDevice(deps: Deps, input: ConfirmInput, client: ClientInfo): Promise<SignedIn | { kind: 'confirmed' }> {
   const now = deps.clock.now();
   if (input.token) {
-    const flow = await deps.store.db.selectFrom('login_flows').selectAll().where('device_token_hash', '=', hashToken(input.token)).executeTakeFirst();
-    // A flow that died of wrong codes cannot be confirmed by its link either.
-    if (!flow || flow.state !== 'confirm_device' || flow.failed_attempts >= FLOW_MAX_FAILURES || flow.device_expires_at === null || now >= flow.device_expires_at) {
-      throw badRequest('invalid_token', 'This confirmation link is not valid: it has expired or was already used. Sign in again.');
-    }
+    const token = input.token;
+    const flow = await flowOfLink(deps, token);
     // Opened in the browser that is signing in: finish here.
-    if (input.binding && safeEqual(flow.binding_hash, hashToken(input.binding))) return finish(deps, flow, input, client);
+    if (input.binding && safeEqual(flow.binding_hash, hashToken(input.binding))) return finish(deps, flow, input, client, token);
     await inTransaction(deps.store.db, async (tx) => {
-      await tx.updateTable('login_flows').set({ device_confirmed_at: now, device_token_hash: null }).where('id_hash', '=', flow.id_hash).execute();
-      await deps.audit.record(tx, { type: 'login.device_confirmed', userId: flow.user_id, ip: client.ip, userAgent: client.userAgent, data: { via: 'email_link' } });
+      if (!(await consumeToken(deps, tx, { purpose: 'device_link', secret: token, boundTo: bound(flow) }))) throw invalidLink();
+      await tx.updateTable('login_flows').set({ device_confirmed_at: now }).where('id_hash', '=', flow.id_hash).execute();
+      await deps.audit.record(tx, { type: 'login.device_confirmed', ...self(flow.user_id), client, data: { via: 'email_link' } });
     });
     return { kind: 'confirmed' };
   }
@@ -137,7 +146,7 @@ export async function confirmDevice(deps: Deps, input: ConfirmInput, client: Cli
     if (flow.device_confirmed_at === null) throw notConfirmed();
     return finish(deps, flow, input, client);
   }
-  // Wrong codes count per flow (5) and per account (10 lock it for 15 minutes; users/account-lock.ts),
+  // Wrong codes count per flow (5) and per account (10 lock device codes for 15 minutes; account/locks.ts),
   // so starting new sign-ins does not buy more guesses.
   const user = await findUserById(deps.store.db, flow.user_id);
   if (!user) throw flowExpired();
@@ -145,18 +154,22 @@ export async function confirmDevice(deps: Deps, input: ConfirmInput, client: Cli
   if (lockedUntil !== null) throw lockedError(lockedUntil, now);
   await reserveFlowAttempt(deps.store.db, flow);
   const code = input.code;
-  const ok = flow.device_code_hash !== null && /^\d{6}$/.test(code) && safeEqual(flow.device_code_hash, hashCode(deps.config.sessionSecret, codeScope(flow), code));
   const signals = await riskSignals(deps, user.id, client);
   const knownDevice = await isKnownDevice(deps, user.id, input.deviceCookie);
-  return withCodeLockout(
-    deps,
+  return underLockout(deps, {
+    key: deviceCodeKey(user.id),
+    policy: CODE_LOCKOUT,
+    lock: 'code',
     user,
     client,
-    'device_code',
-    async () => ok,
-    (tx) => completeSignIn(deps, tx, { user, flow, method: pendingMethod(flow), client, deviceCookie: input.deviceCookie, knownDevice, signals }),
-    (tx) => recordAttempt(deps, tx, { userId: flow.user_id, client, result: 'wrong_code', method: 'device_code' }),
-    deviceCodeKey(user.id),
-  );
+    check: async (tx) => (await consumeToken(deps, tx, { purpose: 'device_code', secret: code, boundTo: bound(flow) })) !== null,
+    onSuccess: (tx) => completeSignIn(deps, tx, { user, flow, method: pendingMethod(flow), client, deviceCookie: input.deviceCookie, knownDevice, signals }),
+    onFailure: async (tx) => {
+      await recordAttempt(deps, tx, { userId: flow.user_id, client, result: 'wrong_code', method: 'device_code' });
+      await deps.audit.record(tx, { type: 'mfa.failed', ...anonymous(user.id), client, data: { method: 'device_code' } });
+    },
+    refusal: invalidCode,
+    answerLock: true,
+  });
 }
 

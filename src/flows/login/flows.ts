@@ -5,7 +5,7 @@
  */
 import { AppError } from '../../errors/app-error.ts';
 import { hashToken, randomToken, safeEqual } from '../../crypto/tokens.ts';
-import type { ClientInfo } from '../../http/request-context.ts';
+import type { ClientInfo } from '../../client/client-info.ts';
 import type { Db, Tx } from '../../store/database.ts';
 import type { LoginFlowsTable } from '../../store/schema.ts';
 
@@ -30,8 +30,6 @@ export async function createFlow(
       binding_hash: hashToken(binding),
       state: input.state,
       failed_attempts: 0,
-      email_code_hash: null,
-      email_code_expires_at: null,
       created_at: input.now,
       expires_at: input.now + FLOW_TTL_MS,
       ip: input.client.ip,

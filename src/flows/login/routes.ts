@@ -1,22 +1,40 @@
+/** Sign-in over HTTP: the password step, the second factor, new-device confirmation, a passkey alone, sign-out. */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import type { RouteContext } from '../../app.ts';
+import { errorBody, statusBody } from '../../contracts/common.ts';
+import {
+  confirmDeviceAnswer,
+  confirmDeviceBody,
+  emailCodeAnswer,
+  flowBody,
+  passkeySignInBody,
+  passkeySignInOptionsBody,
+  passwordStepAnswer,
+  passwordStepBody,
+  secondFactorBody,
+  signInAnswer,
+  type SecondFactorBody,
+} from '../../contracts/login.ts';
+import { optionsBody, optionsReply } from '../../contracts/passkeys.ts';
+import type { FactorAnswer } from '../../factors/types.ts';
+import { CHALLENGE_TTL_MS } from '../../factors/passkey/challenges.ts';
+import { authenticate, clearSessionCookie, setSessionCookie } from '../../http/guards.ts';
 import { clientOf } from '../../http/request-context.ts';
-import { codeField, emailField, errorBody, passwordField, publicUser, statusBody, tokenField } from '../../http/schemas.ts';
-import { setSessionCookie } from '../../http/guards.ts';
+import type { RouteContext } from '../../http/route-context.ts';
+import { setFlowCookie, signedInReply } from '../../http/sign-in-replies.ts';
 import type { SignedIn } from './complete.ts';
-import { setFlowCookie, signedInReply, signInAnswer } from './replies.ts';
 import { confirmDevice } from './device-confirmation.ts';
-import { passkeyStepOptions, passwordStep, secondFactorStep, sendEmailCode } from './service.ts';
-import { authenticationCredential, optionsBody, optionsReply } from '../../factors/passkey/schemas.ts';
+import { passwordlessOptions, passwordlessSignIn } from './passwordless.ts';
+import { passwordStep } from './password-step.ts';
+import { signOut } from './sign-out.ts';
+import { prepareSecondFactor, secondFactorStep } from './second-factor.ts';
 
 const tags = ['Sign-in'];
-/** The second factor: a code, or a passkey's signed response (options from /api/auth/login/passkey-options). */
-const factorBody = z.discriminatedUnion('method', [
-  z.strictObject({ flow: tokenField, method: z.enum(['totp', 'email_code', 'backup_code']), code: codeField }),
-  z.strictObject({ flow: tokenField, method: z.literal('passkey'), credential: authenticationCredential }),
-]);
+
+/** The answer of a second-factor body, as the factors take it. */
+function answerOf(body: SecondFactorBody): FactorAnswer {
+  return body.method === 'passkey' ? { credential: body.credential } : { code: body.code };
+}
 
 export async function loginRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -35,9 +53,9 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
           'From a browser such an account does not know (not the one that verified the email), it is `["confirm_device"]` first: ' +
           'the inbox confirms the browser (see /api/auth/login/confirm-device), and that answer brings the restricted session. ' +
           'A wrong password and an unknown email get the same answer. Locked or throttled: 429 with Retry-After.',
-        body: z.strictObject({ email: emailField, password: passwordField }),
+        body: passwordStepBody,
         response: {
-          200: z.object({ flow: z.string(), next: z.array(z.enum(['passkey', 'totp', 'email_code', 'backup_code', 'enroll_2fa', 'confirm_device'])) }),
+          200: passwordStepAnswer,
           401: errorBody,
           403: errorBody,
           429: errorBody,
@@ -58,12 +76,12 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
       schema: {
         tags,
         summary: 'Email a 6-digit sign-in code for this flow',
-        body: z.strictObject({ flow: tokenField }),
-        response: { 202: statusBody('sent'), 400: errorBody, 429: errorBody },
+        body: flowBody,
+        response: { 202: emailCodeAnswer, 400: errorBody, 403: errorBody, 429: errorBody },
       },
     },
     async (request, reply) => {
-      await sendEmailCode(deps, { flowId: request.body.flow, binding: request.cookies[flowCookie] }, clientOf(request));
+      await prepareSecondFactor(deps, { flowId: request.body.flow, binding: request.cookies[flowCookie], method: 'email_code' }, clientOf(request));
       return reply.status(202).send({ status: 'sent' as const });
     },
   );
@@ -75,11 +93,12 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
         tags,
         summary: 'Options to finish this flow with a passkey',
         description: "Pass `options` to navigator.credentials.get (e.g. @simplewebauthn/browser startAuthentication), then send the result to /api/auth/login/verify with method `passkey`.",
-        body: z.strictObject({ flow: tokenField }),
+        body: flowBody,
         response: { 200: optionsBody, 400: errorBody },
       },
     },
-    async (request) => optionsReply(await passkeyStepOptions(deps, { flowId: request.body.flow, binding: request.cookies[flowCookie] })),
+    async (request) =>
+      optionsReply((await prepareSecondFactor(deps, { flowId: request.body.flow, binding: request.cookies[flowCookie], method: 'passkey' }, clientOf(request))) as { challenge: string }),
   );
 
   const signInReply = (reply: FastifyReply, result: SignedIn) => signedInReply(reply, context, result);
@@ -94,7 +113,7 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
           'Sets the session cookie and answers `{user}`. From a new device (or with risk signals) there is no session yet: ' +
           'the answer is `{flow, next: ["confirm_device"]}` and the owner is emailed a link and a code (see /api/auth/login/confirm-device). ' +
           'Five wrong codes (or refused passkeys) end the flow; ten across flows lock the account for 15 minutes.',
-        body: factorBody,
+        body: secondFactorBody,
         response: {
           200: signInAnswer,
           400: errorBody,
@@ -111,7 +130,8 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
           flowId: request.body.flow,
           binding: request.cookies[flowCookie],
           deviceCookie: request.cookies[cookies.name('device')],
-          factor: request.body.method === 'passkey' ? { method: 'passkey', credential: request.body.credential } : { method: request.body.method, code: request.body.code },
+          method: request.body.method,
+          answer: answerOf(request.body),
         },
         clientOf(request),
       );
@@ -130,10 +150,8 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
           'In the browser that is signing in: `{flow, code}` with the emailed code completes the sign-in (session cookie, `{user}`); ' +
           '`{flow}` alone completes it once the emailed link was opened (400 device_not_confirmed before). ' +
           'The link page sends `{token}`: in the same browser it completes the sign-in, elsewhere it answers `{status: "confirmed"}`.',
-        body: z
-          .strictObject({ flow: tokenField.optional(), code: codeField.optional(), token: tokenField.optional() })
-          .refine((b) => b.token !== undefined || b.flow !== undefined, { message: 'send flow (and code), or token', path: ['flow'] }),
-        response: { 200: z.union([z.object({ user: publicUser }), statusBody('confirmed')]), 400: errorBody, 401: errorBody },
+        body: confirmDeviceBody,
+        response: { 200: confirmDeviceAnswer, 400: errorBody, 401: errorBody },
       },
     },
     async (request, reply) => {
@@ -150,6 +168,70 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
       );
       if (result.kind === 'confirmed') return { status: 'confirmed' as const };
       return signInReply(reply, result);
+    },
+  );
+
+  r.post(
+    '/api/auth/passkey/options',
+    {
+      schema: {
+        tags: ['Sign-in'],
+        summary: 'Sign in with a passkey: options',
+        description:
+          'Options for a discoverable credential with user verification (also for passkey autofill: mediation "conditional"). ' +
+          'Binds the challenge to this browser with a cookie; valid 5 minutes, once.',
+        body: passkeySignInOptionsBody,
+        response: { 200: optionsBody, 429: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const { options, binding } = await passwordlessOptions(deps, clientOf(request));
+      reply.setCookie(cookies.name('passkey'), binding, cookies.options(CHALLENGE_TTL_MS));
+      return optionsReply(options);
+    },
+  );
+
+  r.post(
+    '/api/auth/passkey/verify',
+    {
+      schema: {
+        tags: ['Sign-in'],
+        summary: 'Sign in with a passkey: the signed response',
+        description:
+          'A passkey verified by its user (biometrics or PIN) is both factors: answers `{user}` with the session cookie, or from a new device ' +
+          '`{flow, next: ["confirm_device"]}` (then /api/auth/login/confirm-device). Any refused passkey gets 401 invalid_credentials, as a wrong password ' +
+          'does, and counts toward the lockout of the account it names.',
+        body: passkeySignInBody,
+        response: {
+          200: signInAnswer,
+          400: errorBody,
+          401: errorBody,
+          403: errorBody,
+          429: errorBody,
+        },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await passwordlessSignIn(
+        deps,
+        { credential: request.body.credential, binding: request.cookies[cookies.name('passkey')], deviceCookie: request.cookies[cookies.name('device')] },
+        clientOf(request),
+      );
+      reply.clearCookie(cookies.name('passkey'), cookies.options());
+      if (outcome.result.kind === 'signed_in') return signedInReply(reply, context, outcome.result);
+      setFlowCookie(reply, context, outcome.flowBinding);
+      return { flow: outcome.flowId, next: ['confirm_device' as const] };
+    },
+  );
+
+  r.post(
+    '/api/auth/logout',
+    { schema: { tags, summary: 'End this session on the server', security: [{ session: [] }], response: { 200: statusBody('signed_out'), 401: errorBody } } },
+    async (request, reply) => {
+      const { user, session } = await authenticate(request, context, { allowRestricted: true });
+      await signOut(deps, user, session, clientOf(request));
+      clearSessionCookie(reply, context);
+      return { status: 'signed_out' as const };
     },
   );
 }

@@ -1,11 +1,21 @@
+/** Recovery over HTTP: the forgotten-password link and reset (with the second factor), and the unlock link. */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import type { RouteContext } from '../../app.ts';
+import { errorBody } from '../../contracts/common.ts';
+import { optionsBody, optionsReply } from '../../contracts/passkeys.ts';
+import {
+  forgotPasswordAnswer,
+  forgotPasswordBody,
+  resetOptionsBody,
+  resetPasswordAnswer,
+  resetPasswordBody,
+  unlockAnswer,
+  unlockBody,
+} from '../../contracts/recovery.ts';
 import { clientOf } from '../../http/request-context.ts';
-import { codeField, emailField, errorBody, passwordField, statusBody, tokenField } from '../../http/schemas.ts';
-import { authenticationCredential, optionsBody, optionsReply } from '../../factors/passkey/schemas.ts';
-import { forgotPassword, resetPasskeyOptions, resetPassword, unlockWithToken } from './service.ts';
+import type { RouteContext } from '../../http/route-context.ts';
+import { forgotPassword, resetPasskeyOptions, resetPassword } from './reset.ts';
+import { unlockWithToken } from './unlock.ts';
 
 const tags = ['Recovery'];
 
@@ -20,8 +30,8 @@ export async function recoveryRoutes(app: FastifyInstance, context: RouteContext
         tags,
         summary: 'Email a password reset link',
         description: 'Always answers 202, whether or not the address has an account. Rate-limited per address and per IP.',
-        body: z.strictObject({ email: emailField }),
-        response: { 202: statusBody('check_email'), 429: errorBody },
+        body: forgotPasswordBody,
+        response: { 202: forgotPasswordAnswer, 429: errorBody },
       },
     },
     async (request, reply) => {
@@ -39,14 +49,8 @@ export async function recoveryRoutes(app: FastifyInstance, context: RouteContext
         description:
           'Ends every session. When the account has 2FA it needs a second factor: `code` (an authenticator code or a backup code), ' +
           'or `method: "passkey"` with `credential` (options from /api/auth/password/reset/passkey-options).',
-        body: z.strictObject({
-          token: tokenField,
-          password: passwordField,
-          code: codeField.optional(),
-          method: z.enum(['totp', 'backup_code', 'passkey']).optional(),
-          credential: authenticationCredential.optional(),
-        }),
-        response: { 200: statusBody('password_reset'), 400: errorBody, 401: errorBody, 429: errorBody },
+        body: resetPasswordBody,
+        response: { 200: resetPasswordAnswer, 400: errorBody, 401: errorBody, 429: errorBody },
       },
     },
     async (request) => {
@@ -62,11 +66,11 @@ export async function recoveryRoutes(app: FastifyInstance, context: RouteContext
         tags,
         summary: 'Options to confirm a password reset with a passkey',
         description: 'For the account of the emailed reset link; 400 no_passkey when it has none.',
-        body: z.strictObject({ token: tokenField }),
+        body: resetOptionsBody,
         response: { 200: optionsBody, 400: errorBody },
       },
     },
-    async (request) => optionsReply(await resetPasskeyOptions(deps, request.body)),
+    async (request) => optionsReply((await resetPasskeyOptions(deps, request.body, clientOf(request))) as { challenge: string }),
   );
 
   r.post(
@@ -75,8 +79,8 @@ export async function recoveryRoutes(app: FastifyInstance, context: RouteContext
       schema: {
         tags,
         summary: 'Unlock a locked account with the single-use link from the lock email',
-        body: z.strictObject({ token: tokenField }),
-        response: { 200: statusBody('unlocked'), 400: errorBody },
+        body: unlockBody,
+        response: { 200: unlockAnswer, 400: errorBody },
       },
     },
     async (request) => {

@@ -1,30 +1,25 @@
+/** Sign-up over HTTP: create an account, score a password, verify the address, send a new verification email. */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import type { RouteContext } from '../../app.ts';
-import { clientOf } from '../../http/request-context.ts';
-import { codeField, emailField, errorBody, passwordField, statusBody, tokenField } from '../../http/schemas.ts';
-import { checkPassword } from './password-policy.ts';
-import { register, resendVerification, verifyEmail } from './service.ts';
 import { DEVICE_COOKIE_MS } from '../../account/devices.ts';
+import { errorBody } from '../../contracts/common.ts';
+import {
+  passwordStrengthAnswer,
+  passwordStrengthBody,
+  registerAnswer,
+  registerBody,
+  resendVerificationAnswer,
+  resendVerificationBody,
+  verifyEmailAnswer,
+  verifyEmailBody,
+} from '../../contracts/registration.ts';
+import { checkPassword } from '../../factors/password/policy.ts';
+import { setDeviceCookie } from '../../http/guards.ts';
+import { clientOf } from '../../http/request-context.ts';
+import type { RouteContext } from '../../http/route-context.ts';
+import { register, resendVerification, verifyEmail } from './service.ts';
 
 const tags = ['Registration'];
-
-/**
- * The link token, or the address and the 6-digit code. One object rather than a union, so that a
- * missing or mistyped field is reported by name (a union only says "Invalid input").
- */
-const verifyEmailBody = z
-  .strictObject({ token: tokenField.optional(), email: emailField.optional(), code: codeField.optional() })
-  .superRefine((body, ctx) => {
-    const issue = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
-    if (body.token !== undefined) {
-      if (body.email !== undefined || body.code !== undefined) issue('token', 'send either token, or email and code, not both');
-    } else if (body.email === undefined && body.code === undefined) issue('token', 'is required (or send email and code)');
-    else if (body.email === undefined) issue('email', 'is required');
-    else if (body.code === undefined) issue('code', 'is required');
-  })
-  .describe('Either `token` (from the link) or `email` and `code`.');
 
 export async function registrationRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -37,8 +32,8 @@ export async function registrationRoutes(app: FastifyInstance, context: RouteCon
         tags,
         summary: 'Create an account',
         description: 'Always answers 202 check_email, whether or not the address is taken (the owner of an existing account is emailed instead).',
-        body: z.strictObject({ email: emailField, password: passwordField }),
-        response: { 202: statusBody('check_email'), 400: errorBody, 429: errorBody },
+        body: registerBody,
+        response: { 202: registerAnswer, 400: errorBody, 429: errorBody },
       },
     },
     async (request, reply) => {
@@ -53,8 +48,8 @@ export async function registrationRoutes(app: FastifyInstance, context: RouteCon
       schema: {
         tags,
         summary: 'Score a password against the policy (for a strength meter)',
-        body: z.strictObject({ password: passwordField, email: z.string().max(254).optional() }),
-        response: { 200: z.object({ ok: z.boolean(), score: z.number().int().min(0).max(4), rule: z.string().optional(), message: z.string().optional() }) },
+        body: passwordStrengthBody,
+        response: { 200: passwordStrengthAnswer },
       },
     },
     async (request) => {
@@ -70,7 +65,7 @@ export async function registrationRoutes(app: FastifyInstance, context: RouteCon
         tags,
         summary: 'Verify an email address with the link token or the 6-digit code',
         body: verifyEmailBody,
-        response: { 200: statusBody('verified'), 400: errorBody, 429: errorBody },
+        response: { 200: verifyEmailAnswer, 400: errorBody, 429: errorBody },
       },
     },
     async (request, reply) => {
@@ -78,7 +73,7 @@ export async function registrationRoutes(app: FastifyInstance, context: RouteCon
       const device = context.cookies.name('device');
       const input = token !== undefined ? { token } : { email: email ?? '', code: code ?? '' };
       const result = await verifyEmail(deps, input, clientOf(request), request.cookies[device]);
-      reply.setCookie(device, result.deviceCookie, context.cookies.options(DEVICE_COOKIE_MS));
+      setDeviceCookie(reply, context, result.deviceCookie, DEVICE_COOKIE_MS);
       return { status: 'verified' as const };
     },
   );
@@ -90,8 +85,8 @@ export async function registrationRoutes(app: FastifyInstance, context: RouteCon
         tags,
         summary: 'Send a new verification email',
         description: 'Answers 202 whether or not the address has an account; rate-limited per address and per IP (429 with Retry-After).',
-        body: z.strictObject({ email: emailField }),
-        response: { 202: statusBody('check_email'), 429: errorBody },
+        body: resendVerificationBody,
+        response: { 202: resendVerificationAnswer, 429: errorBody },
       },
     },
     async (request, reply) => {

@@ -8,15 +8,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
+import { anonymous, self } from '../../audit/audit.ts';
 import { badRequest } from '../../errors/app-error.ts';
 import { enforceRateLimit } from '../../throttle/limits.ts';
-import { hashPassword } from '../../crypto/password.ts';
 import { hashCode, hashToken, safeEqual } from '../../crypto/tokens.ts';
-import type { ClientInfo } from '../../http/request-context.ts';
+import type { ClientInfo } from '../../client/client-info.ts';
 import { rememberDevice } from '../../account/devices.ts';
 import { inTransaction } from '../../store/database.ts';
 import { findUserByEmail, normalizeEmail } from '../../account/users.ts';
-import { checkPassword, normalizePassword } from './password-policy.ts';
+import { enforcePasswordPolicy } from '../../factors/password/new-password.ts';
 import { CODE_MAX_ATTEMPTS, codeScope, sendVerification } from './verification.ts';
 
 const HOUR_MS = 3_600_000;
@@ -25,23 +25,11 @@ export const RESEND_LIMITS = { perEmail: { limit: 3, windowMs: HOUR_MS }, perIp:
 const REGISTER_PER_IP = { limit: 20, windowMs: HOUR_MS };
 const CODE_TRIES_PER_EMAIL = { limit: 10, windowMs: HOUR_MS };
 
-export function weakPassword(rule: string, message: string, score: number) {
-  return badRequest('weak_password', message, { rule, score });
-}
-
-/** Applies the password policy; throws 400 weak_password naming the rule. Returns the NFKC form. */
-export function enforcePasswordPolicy(deps: Deps, password: string, email: string): string {
-  const result = checkPassword(password, { email }, { requireComposition: deps.config.passwordRequireComposition });
-  if (!result.ok) throw weakPassword(result.rule, result.message, result.score);
-  return normalizePassword(password);
-}
-
-
 export async function register(deps: Deps, input: { email: string; password: string }, client: ClientInfo): Promise<void> {
   const email = normalizeEmail(input.email);
   const password = enforcePasswordPolicy(deps, input.password, email);
   await enforceRateLimit(deps.throttle, `register-ip:${client.ip}`, REGISTER_PER_IP, 'Too many sign-ups from your network. Try again later.');
-  const passwordHash = await hashPassword(password);
+  const passwordHash = await deps.passwords.hash(password);
   const now = deps.clock.now();
   const base = deps.config.baseUrl;
 
@@ -50,7 +38,7 @@ export async function register(deps: Deps, input: { email: string; password: str
       const existing = await findUserByEmail(tx, email);
       if (!existing) return;
       await deps.mail.send(tx, 'signup_attempt', existing.email, { loginUrl: `${base}/login`, resetUrl: `${base}/forgot-password` });
-      await deps.audit.record(tx, { type: 'account.signup_existing_email', userId: existing.id, ip: client.ip, userAgent: client.userAgent });
+      await deps.audit.record(tx, { type: 'account.signup_existing_email', ...anonymous(existing.id), client });
     });
 
   if (await findUserByEmail(deps.store.db, email)) return notifyExisting();
@@ -59,7 +47,7 @@ export async function register(deps: Deps, input: { email: string; password: str
       const user = { id: randomUUID(), email, password_hash: passwordHash, email_verified_at: null, password_changed_at: null, kyc_level: 0, anti_phishing_sealed: null, frozen_at: null, webauthn_user_id: null, created_at: now, updated_at: now };
       await tx.insertInto('users').values(user).execute();
       await sendVerification(deps, tx, user);
-      await deps.audit.record(tx, { type: 'account.registered', userId: user.id, ip: client.ip, userAgent: client.userAgent });
+      await deps.audit.record(tx, { type: 'account.registered', ...self(user.id), client });
     });
   } catch (error) {
     // Two sign-ups with one address at once: the unique index lets one win; the other is "existing".
@@ -105,7 +93,7 @@ export async function verifyEmail(
     const consumed = await tx.deleteFrom('email_verifications').where('id', '=', verificationId).returning('user_id').executeTakeFirst();
     if (!consumed) return null;
     await tx.updateTable('users').set({ email_verified_at: now, updated_at: now }).where('id', '=', consumed.user_id).where('email_verified_at', 'is', null).execute();
-    await deps.audit.record(tx, { type: 'email.verified', userId: consumed.user_id, ip: client.ip, userAgent: client.userAgent, data: { via: 'token' in input ? 'link' : 'code' } });
+    await deps.audit.record(tx, { type: 'email.verified', ...self(consumed.user_id), client, data: { via: 'token' in input ? 'link' : 'code' } });
     return { deviceCookie: await rememberDevice(deps, tx, consumed.user_id, deviceCookie, client) };
   });
   if (!verified) throw invalidVerification();
@@ -121,6 +109,6 @@ export async function resendVerification(deps: Deps, input: { email: string }, c
     const user = await findUserByEmail(tx, email);
     if (!user || user.email_verified_at !== null) return;
     await sendVerification(deps, tx, user);
-    await deps.audit.record(tx, { type: 'email.verification_resent', userId: user.id, ip: client.ip, userAgent: client.userAgent });
+    await deps.audit.record(tx, { type: 'email.verification_resent', ...anonymous(user.id), client });
   });
 }

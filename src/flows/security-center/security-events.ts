@@ -3,8 +3,6 @@
  * newest first, with time, IP, device and location.
  */
 import type { Deps } from '../../deps.ts';
-import { describeDevice } from '../../client/user-agent.ts';
-import { locate } from '../../client/location.ts';
 
 /** Audit event types that are changes to the account's security, with how to say them. */
 export const CHANGE_EVENTS: Record<string, string> = {
@@ -46,7 +44,7 @@ export async function listSecurityEvents(deps: Deps, userId: string, limit = 100
     type: r.type,
     description: CHANGE_EVENTS[r.type] ?? r.type,
     ip: r.ip,
-    device: r.user_agent ? describeDevice(r.user_agent) : null,
-    location: r.ip ? locate(r.ip).label : null,
+    device: r.user_agent ? deps.describeDevice(r.user_agent) : null,
+    location: r.ip ? deps.locate(r.ip).label : null,
   }));
 }

@@ -1,20 +1,14 @@
 /**
- * Ending sessions on the owner's request: sign out, end one session, end every other one. Each is
+ * Ending sessions on the owner's request: end one session, or every other one. Each is
  * one transaction with its audit event; revocation holds on every node from the next request.
  */
+import { self } from '../../audit/audit.ts';
 import type { Deps } from '../../deps.ts';
 import { notFound } from '../../errors/app-error.ts';
-import type { ClientInfo } from '../../http/request-context.ts';
+import type { ClientInfo } from '../../client/client-info.ts';
 import { inTransaction } from '../../store/database.ts';
 import type { User } from '../../account/users.ts';
 import { liveSessions, revokeAllSessions, revokeSession, type Session } from '../../account/sessions.ts';
-
-export async function signOut(deps: Deps, user: User, session: Session, client: ClientInfo): Promise<void> {
-  await inTransaction(deps.store.db, async (tx) => {
-    await revokeSession(tx, session.id, deps.clock.now());
-    await deps.audit.record(tx, { type: 'session.logout', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { sessionId: session.id } });
-  });
-}
 
 /** Ends one of the user's live sessions; 404 when it is not theirs or not live. */
 export async function endSession(deps: Deps, user: User, sessionId: string, client: ClientInfo): Promise<void> {
@@ -22,7 +16,7 @@ export async function endSession(deps: Deps, user: User, sessionId: string, clie
   if (!target) throw notFound('not_found', 'No such session.');
   await inTransaction(deps.store.db, async (tx) => {
     await revokeSession(tx, target.id, deps.clock.now());
-    await deps.audit.record(tx, { type: 'session.revoked', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { sessionId: target.id } });
+    await deps.audit.record(tx, { type: 'session.revoked', ...self(user.id), client, data: { sessionId: target.id } });
   });
 }
 
@@ -31,7 +25,20 @@ export async function endOtherSessions(deps: Deps, user: User, current: Session,
   const others = (await liveSessions(deps, user.id)).filter((s) => s.id !== current.id);
   await inTransaction(deps.store.db, async (tx) => {
     await revokeAllSessions(tx, user.id, deps.clock.now(), current.id);
-    await deps.audit.record(tx, { type: 'session.revoked_others', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { count: others.length } });
+    await deps.audit.record(tx, { type: 'session.revoked_others', ...self(user.id), client, data: { count: others.length } });
   });
   return others.length;
+}
+
+/** The live sessions as the security page lists them. */
+export async function describeSessions(deps: Deps, user: User, current: Session) {
+  return (await liveSessions(deps, user.id)).map((s) => ({
+    id: s.id,
+    device: deps.describeDevice(s.user_agent ?? ''),
+    location: deps.locate(s.ip ?? '').label,
+    ip: s.ip,
+    createdAt: new Date(s.created_at).toISOString(),
+    lastActiveAt: new Date(s.last_active_at).toISOString(),
+    current: s.id === current.id,
+  }));
 }

@@ -1,32 +1,38 @@
 /**
- * Step-up: re-proving a strong factor (a passkey or the authenticator app) within the session, for
- * sensitive actions. Success refreshes the session's step-up time and, being a privilege change,
- * its token. Emailed codes and backup codes are never accepted.
+ * Step-up: re-proving a strong factor within the session for sensitive actions (the guard that asks
+ * for it: factors/step-up-guard.ts). Any factor that serves the step-up purpose will do (the
+ * registry says: a passkey or the authenticator app; never an emailed code or a backup code).
+ * Success refreshes the session's step-up time and, being a privilege change, its token.
  */
-import type { Deps } from '../../deps.ts';
-import type { ClientInfo } from '../../http/request-context.ts';
-import { consumeTotp, withCodeLockout } from '../../factors/prove.ts';
-import { factorOptions, passkeyCheck } from '../../factors/passkey/factor.ts';
-import type { AuthenticationCredential } from '../../factors/passkey/schemas.ts';
-import type { User } from '../../account/users.ts';
 import { rotateSession, type Session } from '../../account/sessions.ts';
+import type { User } from '../../account/users.ts';
+import { self, userActor } from '../../audit/audit.ts';
+import type { ClientInfo } from '../../client/client-info.ts';
+import type { Deps } from '../../deps.ts';
+import { prepareFactor, proveFactor } from '../../factors/prove.ts';
+import type { SecondFactorId } from '../../factors/registry.ts';
+import type { Ceremony, FactorAnswer } from '../../factors/types.ts';
 
-export type StepUpInput = { method: 'totp'; code: string } | { method: 'passkey'; credential: AuthenticationCredential };
+const ceremony = (session: Session): Ceremony => ({ purpose: 'step_up', boundTo: `session:${session.id}`, role: 'second' });
 
-const ceremony = (session: Session) => ({ purpose: 'step_up' as const, boundTo: `session:${session.id}` });
-
-export function stepUpPasskeyOptions(deps: Deps, user: User, session: Session) {
-  return factorOptions(deps, user, ceremony(session));
+/** Prepares a step-up ceremony (a passkey's options). */
+export function prepareStepUp(deps: Deps, user: User, session: Session, method: SecondFactorId, client: ClientInfo) {
+  return prepareFactor(deps, { factor: method, user, client, ceremony: ceremony(session), actor: userActor(user.id) });
 }
 
-export async function stepUp(deps: Deps, user: User, session: Session, input: StepUpInput, client: ClientInfo): Promise<string> {
-  const check =
-    input.method === 'totp'
-      ? (tx: Parameters<typeof consumeTotp>[1]) => consumeTotp(deps, tx, user, input.code)
-      : await passkeyCheck(deps, { user, ceremony: ceremony(session), credential: input.credential, client });
-  return withCodeLockout(deps, user, client, input.method, check, async (tx) => {
-    const token = await rotateSession(tx, session.id, { step_up_at: deps.clock.now() });
-    await deps.audit.record(tx, { type: 'session.step_up', userId: user.id, ip: client.ip, userAgent: client.userAgent, data: { method: input.method, sessionId: session.id } });
-    return token;
+/** Returns the session's new token. */
+export async function stepUp(deps: Deps, user: User, session: Session, input: { method: SecondFactorId; answer: FactorAnswer }, client: ClientInfo): Promise<string> {
+  return proveFactor(deps, {
+    factor: input.method,
+    ceremony: ceremony(session),
+    user,
+    answer: input.answer,
+    client,
+    actor: userActor(user.id),
+    onSuccess: async (tx) => {
+      const token = await rotateSession(tx, session.id, { step_up_at: deps.clock.now() });
+      await deps.audit.record(tx, { type: 'session.step_up', ...self(user.id), client, data: { method: input.method, sessionId: session.id } });
+      return token;
+    },
   });
 }

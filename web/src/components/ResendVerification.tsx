@@ -1,5 +1,6 @@
 /** "Resend email": a new verification email (POST /api/auth/resend-verification), with the 429 wait. */
 import { useState, type FormEvent } from 'react';
+import type { ResendVerificationBody } from '../../../src/contracts/registration.ts';
 import { post } from '../api.ts';
 import { errorMessage } from '../errors.ts';
 import { SubmitButton, TextField } from './Fields.tsx';
@@ -20,7 +21,7 @@ export function ResendVerification({ email }: { email?: string }) {
     if (!target) return setError('Enter your email address.');
     setBusy(true);
     try {
-      await post('/api/auth/resend-verification', { email: target });
+      await post('/api/auth/resend-verification', { email: target } satisfies ResendVerificationBody);
       setSent(`We sent a new email to ${target}. Earlier links and codes no longer work.`);
     } catch (failure) {
       setError(errorMessage(failure));

@@ -1,17 +1,23 @@
 /**
  * Step-up for sensitive actions: run the action; if the server answers step_up_required, ask for a
  * strong factor (POST /api/auth/step-up) and run the action again. The answer's `stepUp.methods`
- * says what the account has: a passkey (one button) and/or an authenticator app (a code).
+ * says what the account has: a passkey (one button) and/or an authenticator app (a code), both
+ * shown at once by the factor picker.
  */
 import { useCallback, useState, type FormEvent, type ReactNode } from 'react';
+import type { StepUpAnswer, StepUpBody, StepUpMethod as Method } from '../../../src/contracts/step-up.ts';
 import { isApiError, post, type ApiError } from '../api.ts';
 import { errorMessage } from '../errors.ts';
-import { assertWith, isPasskeyAborted, passkeysSupported } from '../passkeys.ts';
-import { TextField, SubmitButton } from './Fields.tsx';
+import { isPasskeyAborted, type Sent } from '../passkeys.ts';
+import { FactorPicker } from './factors/FactorPicker.tsx';
+import { usable } from './factors/factors.ts';
+import { useFactor } from './factors/useFactor.ts';
+import { SubmitButton } from './Fields.tsx';
 import { ErrorMessage } from './Messages.tsx';
 
 type Action = () => Promise<void>;
-type Method = 'totp' | 'passkey';
+
+const PASSKEY_OPTIONS = { path: '/api/auth/step-up/passkey-options' };
 
 interface StepUp {
   /** Runs the action, asking for step-up first if the server wants it. Other failures go to onError. */
@@ -66,18 +72,20 @@ interface PromptProps {
 }
 
 function StepUpPrompt({ methods, onConfirmed, onCancel }: PromptProps) {
-  const [code, setCode] = useState('');
+  const factor = useFactor<Method>('totp');
   const [busy, setBusy] = useState<Method | null>(null);
   const [error, setError] = useState('');
-  const passkey = methods.includes('passkey') && passkeysSupported();
-  const totp = methods.includes('totp');
+  const offered = methods.filter(usable);
+  const passkey = offered.includes('passkey');
+  const totp = offered.includes('totp');
 
-  const confirm = async (method: Method, body: () => Promise<Record<string, unknown>>) => {
+  const confirm = async (method: Method) => {
     if (busy) return;
     setBusy(method);
     setError('');
     try {
-      await post('/api/auth/step-up', { method, ...(await body()) });
+      const body: Sent<StepUpBody> = await factor.prove(PASSKEY_OPTIONS, method);
+      await post<StepUpAnswer>('/api/auth/step-up', body);
     } catch (failure) {
       setBusy(null);
       if (!isPasskeyAborted(failure)) setError(errorMessage(failure));
@@ -88,20 +96,26 @@ function StepUpPrompt({ methods, onConfirmed, onCancel }: PromptProps) {
 
   const submitCode = (event: FormEvent) => {
     event.preventDefault();
-    const trimmed = code.replace(/\s+/g, '');
-    if (!trimmed) {
+    if (!factor.entered) {
       setError('Enter the 6-digit code from your authenticator app.');
       return;
     }
-    void confirm('totp', async () => ({ code: trimmed }));
+    void confirm('totp');
   };
-
-  const confirmWithPasskey = () => void confirm('passkey', async () => ({ credential: await assertWith('/api/auth/step-up/passkey-options') }));
 
   const cancel = (
     <button type="button" className="button-secondary" onClick={onCancel} disabled={busy !== null}>
       Cancel
     </button>
+  );
+
+  const passkeyButton = (
+    <div className="actions">
+      <button type="button" onClick={() => void confirm('passkey')} aria-disabled={busy !== null ? true : undefined} autoFocus>
+        {busy === 'passkey' ? 'Waiting for your passkey…' : 'Use your passkey'}
+      </button>
+      {!totp ? cancel : null}
+    </div>
   );
 
   return (
@@ -115,33 +129,20 @@ function StepUpPrompt({ methods, onConfirmed, onCancel }: PromptProps) {
             ? 'Use your passkey to continue.'
             : 'Enter the current code from your authenticator app to continue.'}
       </p>
-      {passkey ? (
-        <div className="actions">
-          <button type="button" onClick={confirmWithPasskey} aria-disabled={busy !== null ? true : undefined} autoFocus>
-            {busy === 'passkey' ? 'Waiting for your passkey…' : 'Use your passkey'}
-          </button>
-          {!totp ? cancel : null}
-        </div>
-      ) : null}
-      {!totp ? <ErrorMessage>{error}</ErrorMessage> : null}
-      {totp ? (
-        <form onSubmit={submitCode} noValidate aria-busy={busy === 'totp'}>
-          <TextField
-            label="Code from your authenticator app"
-            value={code}
-            onValueChange={setCode}
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            autoFocus={!passkey}
-            maxLength={12}
-          />
-          <ErrorMessage>{error}</ErrorMessage>
+      <form onSubmit={submitCode} noValidate aria-busy={busy === 'totp'}>
+        <FactorPicker
+          methods={offered}
+          factor={factor}
+          fields={{ passkey: passkeyButton, totp: { label: 'Code from your authenticator app', autoFocus: !passkey } }}
+        />
+        <ErrorMessage>{error}</ErrorMessage>
+        {totp ? (
           <div className="actions">
             <SubmitButton busy={busy === 'totp'} label="Confirm" busyLabel="Confirming…" />
             {cancel}
           </div>
-        </form>
-      ) : null}
+        ) : null}
+      </form>
     </section>
   );
 }

@@ -3,7 +3,8 @@
  * the score in words, and what the policy objects to.
  */
 import { useEffect, useId, useState } from 'react';
-import { post, type Strength } from '../api.ts';
+import type { PasswordStrengthAnswer, PasswordStrengthBody } from '../../../src/contracts/registration.ts';
+import { post } from '../api.ts';
 
 const SCORE_WORDS = ['Very weak', 'Weak', 'Fair', 'Good', 'Strong'];
 
@@ -19,7 +20,7 @@ const DEBOUNCE_MS = 250;
 
 export function StrengthMeter({ password, email }: { password: string; email?: string }) {
   const labelId = useId();
-  const [result, setResult] = useState<Strength | null>(null);
+  const [result, setResult] = useState<PasswordStrengthAnswer | null>(null);
   const [unavailable, setUnavailable] = useState(false);
 
   useEffect(() => {
@@ -30,8 +31,8 @@ export function StrengthMeter({ password, email }: { password: string; email?: s
     }
     let current = true;
     const timer = window.setTimeout(() => {
-      const body = email ? { password, email } : { password };
-      post<Strength>('/api/auth/password/strength', body).then(
+      const body: PasswordStrengthBody = email ? { password, email } : { password };
+      post<PasswordStrengthAnswer>('/api/auth/password/strength', body).then(
         (answer) => {
           if (!current) return;
           setResult(answer);

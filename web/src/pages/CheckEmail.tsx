@@ -1,5 +1,6 @@
 /** After registering: check your inbox, resend the email, or type the 6-digit code. */
 import { useState, type FormEvent } from 'react';
+import type { VerifyEmailBody } from '../../../src/contracts/registration.ts';
 import { post } from '../api.ts';
 import { errorMessage } from '../errors.ts';
 import { SubmitButton, TextField } from '../components/Fields.tsx';
@@ -24,7 +25,7 @@ export function CheckEmailPage() {
     if (!entered) return setError('Enter the 6-digit code from the email.');
     setBusy(true);
     try {
-      await post('/api/auth/verify-email', { email: address, code: entered });
+      await post('/api/auth/verify-email', { email: address, code: entered } satisfies VerifyEmailBody);
       navigate('/login?verified=1');
     } catch (failure) {
       setError(errorMessage(failure));

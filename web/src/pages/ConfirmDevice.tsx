@@ -4,7 +4,8 @@
  * signing in notices (it polls) and continues by itself.
  */
 import { useState } from 'react';
-import { post, type PublicUser } from '../api.ts';
+import type { ConfirmDeviceAnswer, ConfirmDeviceBody } from '../../../src/contracts/login.ts';
+import { post } from '../api.ts';
 import { errorMessage } from '../errors.ts';
 import { ErrorMessage, StatusMessage, SuccessMessage } from '../components/Messages.tsx';
 import { Page } from '../components/Page.tsx';
@@ -24,9 +25,9 @@ export function ConfirmDevicePage() {
 
   useOnce(() => {
     if (!token) return;
-    post<{ user?: PublicUser; status?: string }>('/api/auth/login/confirm-device', { token }).then(
+    post<ConfirmDeviceAnswer>('/api/auth/login/confirm-device', { token } satisfies ConfirmDeviceBody).then(
       async (answer) => {
-        if (answer.user) {
+        if ('user' in answer) {
           await refresh().catch(() => null);
           navigate('/dashboard', { replace: true });
         } else {

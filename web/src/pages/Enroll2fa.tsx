@@ -4,11 +4,13 @@
  * the account already has a strong factor).
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { isApiError, post, type TotpSetup } from '../api.ts';
+import type { AddPasskeyAnswer } from '../../../src/contracts/passkeys.ts';
+import type { TotpConfirmAnswer, TotpConfirmBody, TotpSetupAnswer as TotpSetup } from '../../../src/contracts/two-factor.ts';
+import { isApiError, post } from '../api.ts';
 import { errorMessage } from '../errors.ts';
 import { copyText } from '../clipboard.ts';
 import { BackupCodes } from '../components/BackupCodes.tsx';
-import { AddPasskeyForm, type AddedPasskey } from '../components/passkeys/AddPasskeyForm.tsx';
+import { AddPasskeyForm } from '../components/passkeys/AddPasskeyForm.tsx';
 import { SubmitButton, TextField } from '../components/Fields.tsx';
 import { ErrorMessage, StatusMessage, SuccessMessage } from '../components/Messages.tsx';
 import { Page } from '../components/Page.tsx';
@@ -74,7 +76,7 @@ export function Enroll2faPage() {
   // The first second factor may be a passkey instead (more are added in security settings).
   const offerPasskey = settingUp && me !== null && !me.security.twoFactor.enabled && passkeysSupported();
 
-  const passkeyAdded = async (added: AddedPasskey) => {
+  const passkeyAdded = async (added: AddPasskeyAnswer) => {
     await refresh().catch(() => null);
     setState(
       added.backupCodes
@@ -198,7 +200,7 @@ function SetupForm({ setup, onEnabled, onRestart, onSessionEnded }: SetupFormPro
     if (!entered) return setError('Enter the 6-digit code your authenticator app shows.');
     setBusy(true);
     try {
-      const answer = await post<{ status: 'enabled'; backupCodes?: string[] }>('/api/me/2fa/totp/confirm', { code: entered });
+      const answer = await post<TotpConfirmAnswer>('/api/me/2fa/totp/confirm', { code: entered } satisfies TotpConfirmBody);
       await onEnabled(answer.backupCodes);
     } catch (failure) {
       setBusy(false);

@@ -1,5 +1,6 @@
 /** Ask for a password reset link by email. */
 import { useState, type FormEvent } from 'react';
+import type { ForgotPasswordBody } from '../../../src/contracts/recovery.ts';
 import { post } from '../api.ts';
 import { errorMessage } from '../errors.ts';
 import { SubmitButton, TextField } from '../components/Fields.tsx';
@@ -20,7 +21,7 @@ export function ForgotPasswordPage() {
     if (!address) return setError('Enter your email address.');
     setBusy(true);
     try {
-      await post('/api/auth/password/forgot', { email: address });
+      await post('/api/auth/password/forgot', { email: address } satisfies ForgotPasswordBody);
       setSentTo(address);
     } catch (failure) {
       setError(errorMessage(failure));

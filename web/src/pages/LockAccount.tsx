@@ -3,6 +3,7 @@
  * POST /api/auth/lock-account. No sign-in needed: the link itself is the proof.
  */
 import { useState } from 'react';
+import type { LockFromEmailBody } from '../../../src/contracts/security-center.ts';
 import { post } from '../api.ts';
 import { errorMessage } from '../errors.ts';
 import { ErrorMessage, SuccessMessage } from '../components/Messages.tsx';
@@ -25,7 +26,7 @@ export function LockAccountPage() {
     if (state.kind !== 'ask') return;
     setState({ kind: 'locking' });
     try {
-      await post('/api/auth/lock-account', { token });
+      await post('/api/auth/lock-account', { token } satisfies LockFromEmailBody);
       setState({ kind: 'locked' });
     } catch (failure) {
       setState({ kind: 'failed', message: errorMessage(failure) });

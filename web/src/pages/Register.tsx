@@ -1,5 +1,6 @@
 /** Create an account: email, password with a live strength meter, and the terms. */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import type { RegisterBody } from '../../../src/contracts/registration.ts';
 import { isApiError, post } from '../api.ts';
 import { errorMessage } from '../errors.ts';
 import { Checkbox, PasswordField, SubmitButton, TextField } from '../components/Fields.tsx';
@@ -51,7 +52,7 @@ export function RegisterPage() {
     if (!terms) return fail('Please agree to the terms of service to create an account.', 'terms');
     setBusy(true);
     try {
-      await post('/api/auth/register', { email: address, password });
+      await post('/api/auth/register', { email: address, password } satisfies RegisterBody);
       navigate(`/check-email?email=${encodeURIComponent(address)}`);
     } catch (failure) {
       fail(errorMessage(failure), fieldOf(failure));

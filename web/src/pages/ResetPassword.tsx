@@ -1,27 +1,32 @@
 /** The link from the reset email: a new password plus the second factor. */
 import { useState, type FormEvent } from 'react';
+import type { ResetMethod, ResetPasswordAnswer, ResetPasswordBody } from '../../../src/contracts/recovery.ts';
 import { isApiError, post } from '../api.ts';
 import { errorMessage, lockedPagePath } from '../errors.ts';
-import { assertWith, isPasskeyAborted, passkeysSupported } from '../passkeys.ts';
-import { PasswordField, RadioGroup, SubmitButton, TextField } from '../components/Fields.tsx';
+import { isPasskeyAborted, type Sent } from '../passkeys.ts';
+import { FactorPicker, type FactorFields } from '../components/factors/FactorPicker.tsx';
+import { usable } from '../components/factors/factors.ts';
+import { useFactor } from '../components/factors/useFactor.ts';
+import { PasswordField, SubmitButton } from '../components/Fields.tsx';
 import { ErrorMessage } from '../components/Messages.tsx';
 import { Page } from '../components/Page.tsx';
 import { StrengthMeter } from '../components/StrengthMeter.tsx';
 import { Link, navigate, useQueryParam } from '../router.tsx';
 
-type Method = 'totp' | 'passkey' | 'backup_code';
+/** The factors a reset accepts, in the order offered (the server does not say which the account has). */
+const METHODS: readonly ResetMethod[] = ['totp', 'passkey', 'backup_code'];
 
-const METHODS: { value: Method; label: string }[] = [
-  { value: 'totp', label: 'Authenticator app' },
-  { value: 'passkey', label: 'Passkey' },
-  { value: 'backup_code', label: 'Backup code' },
-];
+const FIELDS = {
+  passkey: 'When you press “Reset password”, your browser asks for your passkey: use Face ID, your fingerprint, your screen lock or your security key.',
+  totp: { label: 'Authentication code', hint: 'The 6-digit code from your authenticator app.' },
+  backup_code: { label: 'Backup code', hint: 'One of the backup codes you saved. It will be used up.' },
+} satisfies FactorFields<ResetMethod>;
 
 export function ResetPasswordPage() {
   const token = useQueryParam('token');
   const [password, setPassword] = useState('');
-  const [method, setMethod] = useState<Method>('totp');
-  const [code, setCode] = useState('');
+  const factor = useFactor<ResetMethod>('totp');
+  const { method } = factor;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const [badLink, setBadLink] = useState(!token);
@@ -31,16 +36,12 @@ export function ResetPasswordPage() {
     setError('');
     if (!password) return setError('Choose a new password.');
     if (busy) return;
-    const entered = method === 'backup_code' ? code.trim() : code.replace(/\s+/g, '');
     setBusy(true);
     try {
-      const body =
-        method === 'passkey'
-          ? { token, password, method, credential: await assertWith('/api/auth/password/reset/passkey-options', { token }) }
-          : entered
-            ? { token, password, code: entered, method }
-            : { token, password };
-      await post('/api/auth/password/reset', body);
+      // Without a code the server says whether the account needs one (second_factor_required).
+      const proof = method === 'passkey' || factor.entered ? await factor.prove({ path: '/api/auth/password/reset/passkey-options', body: { token } }) : {};
+      const body: Sent<ResetPasswordBody> = { token, password, ...proof };
+      await post<ResetPasswordAnswer>('/api/auth/password/reset', body);
       navigate('/login?reset=1');
     } catch (failure) {
       setBusy(false);
@@ -77,43 +78,12 @@ export function ResetPasswordPage() {
           hint="At least 8 characters."
           after={<StrengthMeter password={password} />}
         />
-        <RadioGroup
-          legend="Confirm it is you with"
-          name="reset-method"
-          choices={METHODS.filter((m) => m.value !== 'passkey' || passkeysSupported())}
-          value={method}
-          onValueChange={(next) => {
-            setMethod(next);
-            setCode('');
-            setError('');
-          }}
+        <FactorPicker
+          methods={METHODS.filter(usable)}
+          factor={factor}
+          fields={FIELDS}
+          choice={{ legend: 'Confirm it is you with', name: 'reset-method', onChoose: () => setError('') }}
         />
-        {method === 'passkey' ? (
-          <p className="hint">When you press “Reset password”, your browser asks for your passkey: use Face ID, your fingerprint, your screen lock or your security key.</p>
-        ) : method === 'totp' ? (
-          <TextField
-            key="totp"
-            label="Authentication code"
-            hint="The 6-digit code from your authenticator app."
-            value={code}
-            onValueChange={setCode}
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            maxLength={12}
-          />
-        ) : (
-          <TextField
-            key="backup"
-            label="Backup code"
-            hint="One of the backup codes you saved. It will be used up."
-            value={code}
-            onValueChange={setCode}
-            autoComplete="off"
-            autoCapitalize="off"
-            spellCheck={false}
-            maxLength={32}
-          />
-        )}
         <ErrorMessage>{error}</ErrorMessage>
         <SubmitButton
           busy={busy}

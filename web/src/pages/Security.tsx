@@ -5,6 +5,8 @@
  * the server wants one.
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import type { ChangePasswordBody } from '../../../src/contracts/me.ts';
+import type { BackupCodesAnswer } from '../../../src/contracts/two-factor.ts';
 import { ApiError, isApiError, post } from '../api.ts';
 import { errorMessage } from '../errors.ts';
 import { BackupCodes } from '../components/BackupCodes.tsx';
@@ -110,7 +112,7 @@ export function SecurityPage() {
         setGenerating(true);
         setCodes(null);
         try {
-          const answer = await post<{ backupCodes: string[] }>('/api/me/2fa/backup-codes');
+          const answer = await post<BackupCodesAnswer>('/api/me/2fa/backup-codes');
           setCodes(answer.backupCodes);
           setChanges((n) => n + 1);
           await refresh().catch(() => null);
@@ -127,7 +129,7 @@ export function SecurityPage() {
       setErrors((all) => ({ ...all, password: !currentPassword ? 'Enter your current password.' : 'Choose a new password.' }));
       return;
     }
-    const body = { currentPassword, newPassword };
+    const body: ChangePasswordBody = { currentPassword, newPassword };
     void stepUp.run(
       guarded('password', async () => {
         setChanging(true);

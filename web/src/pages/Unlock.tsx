@@ -1,5 +1,6 @@
 /** The unlock link from the "account locked" email: consumes the token on load. */
 import { useState } from 'react';
+import type { UnlockBody } from '../../../src/contracts/recovery.ts';
 import { post } from '../api.ts';
 import { errorMessage } from '../errors.ts';
 import { ErrorMessage, StatusMessage, SuccessMessage } from '../components/Messages.tsx';
@@ -17,7 +18,7 @@ export function UnlockPage() {
 
   useOnce(() => {
     if (!token) return;
-    post('/api/auth/unlock', { token }).then(
+    post('/api/auth/unlock', { token } satisfies UnlockBody).then(
       () => setState({ kind: 'unlocked' }),
       (failure: unknown) => setState({ kind: 'failed', message: errorMessage(failure) }),
     );

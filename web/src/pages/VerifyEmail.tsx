@@ -1,5 +1,6 @@
 /** The link from the verification email: consumes the token on load. */
 import { useState } from 'react';
+import type { VerifyEmailBody } from '../../../src/contracts/registration.ts';
 import { post } from '../api.ts';
 import { errorMessage } from '../errors.ts';
 import { ErrorMessage, StatusMessage, SuccessMessage } from '../components/Messages.tsx';
@@ -18,7 +19,7 @@ export function VerifyEmailPage() {
 
   useOnce(() => {
     if (!token) return;
-    post('/api/auth/verify-email', { token }).then(
+    post('/api/auth/verify-email', { token } satisfies VerifyEmailBody).then(
       () => setState({ kind: 'verified' }),
       (failure: unknown) => setState({ kind: 'failed', message: errorMessage(failure) }),
     );

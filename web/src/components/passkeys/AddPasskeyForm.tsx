@@ -5,22 +5,18 @@
  * step_up_required is passed through to `run` (useStepUp), which asks and then tries again.
  */
 import { useState, type FormEvent } from 'react';
-import { isApiError, post, type Passkey } from '../../api.ts';
+import type { AddPasskeyAnswer, AddPasskeyBody } from '../../../../src/contracts/passkeys.ts';
+import { isApiError, post } from '../../api.ts';
 import { errorMessage } from '../../errors.ts';
-import { createCredential, isPasskeyAborted } from '../../passkeys.ts';
+import { createCredential, isPasskeyAborted, type Sent } from '../../passkeys.ts';
 import { SubmitButton, TextField } from '../Fields.tsx';
 import { ErrorMessage } from '../Messages.tsx';
-
-export interface AddedPasskey {
-  passkey: Passkey;
-  /** Present when this passkey was the account's first second factor: shown once. */
-  backupCodes?: string[];
-}
 
 interface Props {
   /** Runs the action (with step-up when the server asks for it). */
   run: (action: () => Promise<void>) => Promise<void>;
-  onAdded: (added: AddedPasskey) => Promise<void> | void;
+  /** The new passkey, with the backup codes (shown once) when it was the account's first second factor. */
+  onAdded: (added: AddPasskeyAnswer) => Promise<void> | void;
   label: string;
   /** Offer a name field (the server names it after the authenticator otherwise). */
   withName?: boolean;
@@ -46,7 +42,8 @@ export function AddPasskeyForm({ run, onAdded, label, withName = false, describe
       setBusy(true);
       try {
         const credential = await createCredential();
-        const added = await post<AddedPasskey>('/api/me/passkeys', { credential, ...(trimmed ? { name: trimmed } : {}) });
+        const body: Sent<AddPasskeyBody> = { credential, ...(trimmed ? { name: trimmed } : {}) };
+        const added = await post<AddPasskeyAnswer>('/api/me/passkeys', body);
         setName('');
         await onAdded(added);
       } catch (failure) {

@@ -3,7 +3,8 @@
  * disabled (and why), with Rename (inline form, no step-up) and Delete (confirmation, step-up).
  */
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { del, isApiError, patch, type Passkey } from '../../api.ts';
+import type { PublicPasskey as Passkey, RenamePasskeyAnswer, RenamePasskeyBody } from '../../../../src/contracts/passkeys.ts';
+import { del, isApiError, patch } from '../../api.ts';
 import { SubmitButton, TextField } from '../Fields.tsx';
 import { ErrorMessage } from '../Messages.tsx';
 import { When } from '../security/When.tsx';
@@ -56,7 +57,7 @@ export function PasskeyItem({ passkey, run, describe, onRenamed, onDeleted }: Pr
     await run(async () => {
       setBusy(true);
       try {
-        const answer = await patch<{ passkey: Passkey }>(`/api/me/passkeys/${encodeURIComponent(passkey.id)}`, { name: trimmed });
+        const answer = await patch<RenamePasskeyAnswer>(`/api/me/passkeys/${encodeURIComponent(passkey.id)}`, { name: trimmed } satisfies RenamePasskeyBody);
         setMode('view');
         onRenamed(answer.passkey);
       } catch (failure) {

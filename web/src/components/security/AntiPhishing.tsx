@@ -4,6 +4,7 @@
  * (WITHDRAWAL_HOLD, from /api/app-info).
  */
 import { useCallback, useId, useState, type FormEvent } from 'react';
+import type { AntiPhishingBody } from '../../../../src/contracts/security-center.ts';
 import { del, isApiError, put } from '../../api.ts';
 import { SubmitButton, TextField } from '../Fields.tsx';
 import { ErrorMessage, SuccessMessage } from '../Messages.tsx';
@@ -57,7 +58,7 @@ export function AntiPhishing({ isSet, onChanged }: { isSet: boolean; onChanged: 
     void stepUp.run(async () => {
       setBusy('save');
       try {
-        await put('/api/me/anti-phishing-code', { code: value });
+        await put('/api/me/anti-phishing-code', { code: value } satisfies AntiPhishingBody);
         setCode('');
         setDone(`Your anti-phishing code is saved. Every email from Bastion now starts with “Anti-phishing code: ${value}”. Withdrawals are on hold for ${hold}.`);
         onChanged();

@@ -7,14 +7,14 @@ import { useState } from 'react';
 import { del } from '../../api.ts';
 import { ErrorMessage, SuccessMessage } from '../Messages.tsx';
 import { useFocusRequest } from './focus.ts';
-import type { DeviceInfo } from './types.ts';
+import type { DeviceInfo, DeviceList } from '../../../../src/contracts/security-center.ts';
 import { useFailureHandler, useSecurityData } from './useSecurityData.ts';
 import { When } from './When.tsx';
 import { Fact } from './Fact.tsx';
 
 export function Devices({ refreshKey, onChanged }: { refreshKey: number; onChanged: () => void }) {
   const describe = useFailureHandler();
-  const { data, error, reload } = useSecurityData<{ devices: DeviceInfo[] }>('/api/me/devices', refreshKey);
+  const { data, error, reload } = useSecurityData<DeviceList>('/api/me/devices', refreshKey);
   const [busy, setBusy] = useState<string | null>(null);
   const [actionError, setActionError] = useState('');
   const [done, setDone] = useState('');

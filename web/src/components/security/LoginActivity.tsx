@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import { get } from '../../api.ts';
 import { ErrorMessage, StatusMessage } from '../Messages.tsx';
 import { methodWords, resultBadge, resultWords, signalWords } from './format.ts';
-import type { ActivityEntry, ActivityPage } from './types.ts';
+import type { ActivityEntry, ActivityPage } from '../../../../src/contracts/security-center.ts';
 import { useFailureHandler } from './useSecurityData.ts';
 import { When } from './When.tsx';
 import { Fact } from './Fact.tsx';

@@ -5,10 +5,10 @@
  */
 import { LoadState } from './LoadState.tsx';
 import { useCallback, useState } from 'react';
-import type { Passkey } from '../../api.ts';
+import type { AddPasskeyAnswer, PasskeyList, PublicPasskey as Passkey } from '../../../../src/contracts/passkeys.ts';
 import { passkeysSupported } from '../../passkeys.ts';
 import { ErrorMessage, SuccessMessage } from '../Messages.tsx';
-import { AddPasskeyForm, type AddedPasskey } from '../passkeys/AddPasskeyForm.tsx';
+import { AddPasskeyForm } from '../passkeys/AddPasskeyForm.tsx';
 import { PasskeyItem } from '../passkeys/PasskeyItem.tsx';
 import { useStepUp } from '../StepUp.tsx';
 import { useFocusRequest } from './focus.ts';
@@ -17,7 +17,7 @@ import { describeCode } from '../../error-messages.ts';
 
 export function Passkeys({ refreshKey, onChanged }: { refreshKey: number; onChanged: () => void }) {
   const describe = useFailureHandler();
-  const { data, error, reload } = useSecurityData<{ passkeys: Passkey[] }>('/api/me/passkeys', refreshKey);
+  const { data, error, reload } = useSecurityData<PasskeyList>('/api/me/passkeys', refreshKey);
   const [done, setDone] = useState('');
   const [stepUpError, setStepUpError] = useState('');
   /** Passkeys deleted here, hidden at once (the list then loads again). */
@@ -33,7 +33,7 @@ export function Passkeys({ refreshKey, onChanged }: { refreshKey: number; onChan
     [stepUp],
   );
 
-  const added = ({ passkey }: AddedPasskey) => {
+  const added = ({ passkey }: AddPasskeyAnswer) => {
     setDone(`The passkey “${passkey.name}” is added. You can now sign in with it.`);
     onChanged();
   };

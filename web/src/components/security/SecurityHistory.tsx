@@ -1,7 +1,7 @@
 /** Security history: changes to the account's security (not sign-ins), newest first. */
 import { LoadState } from './LoadState.tsx';
 import { useState } from 'react';
-import type { SecurityEvent } from './types.ts';
+import type { SecurityEventList } from '../../../../src/contracts/security-center.ts';
 import { useSecurityData } from './useSecurityData.ts';
 import { When } from './When.tsx';
 import { Fact } from './Fact.tsx';
@@ -9,7 +9,7 @@ import { Fact } from './Fact.tsx';
 const SHOWN_AT_FIRST = 10;
 
 export function SecurityHistory({ refreshKey }: { refreshKey: number }) {
-  const { data, error, reload } = useSecurityData<{ events: SecurityEvent[] }>('/api/me/security-events', refreshKey);
+  const { data, error, reload } = useSecurityData<SecurityEventList>('/api/me/security-events', refreshKey);
   const [showAll, setShowAll] = useState(false);
   const events = data?.events ?? [];
   const shown = showAll ? events : events.slice(0, SHOWN_AT_FIRST);

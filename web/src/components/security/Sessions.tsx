@@ -4,14 +4,14 @@ import { useState } from 'react';
 import { del, post } from '../../api.ts';
 import { ErrorMessage, SuccessMessage } from '../Messages.tsx';
 import { useFocusRequest } from './focus.ts';
-import type { SessionInfo } from './types.ts';
+import type { RevokeOthersAnswer, SessionInfo, SessionList } from '../../../../src/contracts/security-center.ts';
 import { useFailureHandler, useSecurityData } from './useSecurityData.ts';
 import { When } from './When.tsx';
 import { Fact } from './Fact.tsx';
 
 export function Sessions({ refreshKey, onChanged }: { refreshKey: number; onChanged: () => void }) {
   const describe = useFailureHandler();
-  const { data, error, reload } = useSecurityData<{ sessions: SessionInfo[] }>('/api/me/sessions', refreshKey);
+  const { data, error, reload } = useSecurityData<SessionList>('/api/me/sessions', refreshKey);
   const [busy, setBusy] = useState<string | null>(null);
   const [actionError, setActionError] = useState('');
   const [done, setDone] = useState('');
@@ -45,7 +45,7 @@ export function Sessions({ refreshKey, onChanged }: { refreshKey: number; onChan
 
   const endOthers = () =>
     act('others', async () => {
-      const answer = await post<{ count: number }>('/api/me/sessions/revoke-others');
+      const answer = await post<RevokeOthersAnswer>('/api/me/sessions/revoke-others');
       setEnded((all) => new Set([...all, ...(data?.sessions ?? []).filter((s) => !s.current).map((s) => s.id)]));
       return answer.count === 1 ? 'Signed out of 1 other session.' : `Signed out of ${answer.count} other sessions.`;
     });

@@ -8,7 +8,8 @@
  * something else: presses the button, submits the password, or leaves the step.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { post, type NextStep, type PublicUser } from '../../api.ts';
+import type { PasskeySignInAnswer, PasskeySignInBody, PasskeySignInOptionsBody } from '../../../../src/contracts/login.ts';
+import { post } from '../../api.ts';
 import {
   cancelPasskeyCeremony,
   getAssertion,
@@ -16,19 +17,14 @@ import {
   passkeyAutofillSupported,
   type AuthenticationResponseJSON,
   type PublicKeyCredentialRequestOptionsJSON,
+  type Sent,
 } from '../../passkeys.ts';
-
-export interface PasskeyAnswer {
-  user?: PublicUser;
-  flow?: string;
-  next?: NextStep[];
-}
 
 interface Options {
   /** True while the first step shows: only then does the background request run. */
   active: boolean;
   /** The verify answer: signed in ({user}) or a device to confirm ({flow, next}). */
-  onAnswer: (answer: PasskeyAnswer) => void;
+  onAnswer: (answer: PasskeySignInAnswer) => void;
   /** A failure to show (never an aborted ceremony). */
   onFailure: (failure: unknown) => void;
 }
@@ -42,7 +38,9 @@ export interface Passwordless {
   busy: boolean;
 }
 
-const requestOptions = () => post<{ options: PublicKeyCredentialRequestOptionsJSON }>('/api/auth/passkey/options', {});
+const requestOptions = () => post<{ options: PublicKeyCredentialRequestOptionsJSON }>('/api/auth/passkey/options', {} satisfies PasskeySignInOptionsBody);
+const signIn = (credential: AuthenticationResponseJSON) =>
+  post<PasskeySignInAnswer>('/api/auth/passkey/verify', { credential } satisfies Sent<PasskeySignInBody>);
 
 export function usePasswordless({ active, onAnswer, onFailure }: Options): Passwordless {
   const [busy, setBusy] = useState(false);
@@ -60,7 +58,7 @@ export function usePasswordless({ active, onAnswer, onFailure }: Options): Passw
   const verify = useCallback(async (credential: AuthenticationResponseJSON) => {
     setBusy(true);
     try {
-      callbacks.current.onAnswer(await post<PasskeyAnswer>('/api/auth/passkey/verify', { credential }));
+      callbacks.current.onAnswer(await signIn(credential));
     } catch (failure) {
       callbacks.current.onFailure(failure);
     } finally {
@@ -118,7 +116,7 @@ export function usePasswordless({ active, onAnswer, onFailure }: Options): Passw
     try {
       const { options } = await requestOptions();
       const credential = await getAssertion(options);
-      callbacks.current.onAnswer(await post<PasskeyAnswer>('/api/auth/passkey/verify', { credential }));
+      callbacks.current.onAnswer(await signIn(credential));
     } catch (failure) {
       if (!isPasskeyAborted(failure)) callbacks.current.onFailure(failure);
       // Offer the autofill again for the next try.

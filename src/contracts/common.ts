@@ -1,4 +1,4 @@
-/** Request and response pieces shared by several features (validated, typed and documented at once). */
+/** Request and response pieces every flow shares: the bounded fields, the error body, `{status}` answers, the public user. */
 import { z } from 'zod';
 
 export const emailField = z
@@ -14,7 +14,9 @@ export const tokenField = z.string().min(1, { message: 'is required' }).max(512)
 export const codeField = z.string().trim().min(1, { message: 'is required' }).max(64);
 
 export const errorBody = z.looseObject({ error: z.string(), message: z.string() }).describe('Error: a stable code and a human message');
+export type ErrorBody = z.infer<typeof errorBody>;
 
+/** `{status: "…"}`: the answer of an action that has nothing else to say. */
 export const statusBody = <T extends string>(status: T) => z.object({ status: z.literal(status) });
 
 export const publicUser = z.object({ id: z.string(), email: z.string(), emailVerified: z.boolean(), createdAt: z.string() });

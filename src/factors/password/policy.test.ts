@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import * as zxcvbnCommonPackage from '@zxcvbn-ts/language-common';
-import { checkPassword, normalizePassword, passwordStrength } from './password-policy.ts';
-import type { PasswordPolicyOptions, PasswordRule } from './password-policy.ts';
+import { checkPassword, normalizePassword, passwordStrength } from './policy.ts';
+import type { PasswordPolicyOptions, PasswordRule } from './policy.ts';
 
 const relaxed: PasswordPolicyOptions = { requireComposition: false };
 const strict: PasswordPolicyOptions = { requireComposition: true };

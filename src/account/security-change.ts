@@ -1,0 +1,101 @@
+/**
+ * What a security change sets off, in one table and one call: `securityChanged(tx, change)` in the
+ * transaction that made the change. For each kind: which sessions end (an attacker's session must
+ * not survive a password reset: OWASP ASVS 5.0 V7.4.3), whether sign-ins in progress end, how long
+ * withdrawals are held (as OKX, KuCoin and Crypto.com hold them 24 hours after security changes,
+ * Binance 48 hours after a 2FA reset), which alert the owner gets (always with the one-click lock
+ * link, alerts.ts) and which audit event is recorded, with its actor and subject.
+ *
+ * A new kind of change is one row here (and its alert template in mail/templates.ts).
+ */
+import { HOUR } from '../clock.ts';
+import type { ClientInfo } from '../client/client-info.ts';
+import type { Config } from '../config.ts';
+import type { Actor } from '../audit/audit.ts';
+import type { Deps } from '../deps.ts';
+import type { Tx } from '../store/database.ts';
+import { sendAlert, type AlertData, type AlertTemplate } from './alerts.ts';
+import { holdWithdrawals } from './holds.ts';
+import { endSignIns, revokeAllSessions } from './sessions.ts';
+
+interface Effects {
+  /** The audit event recorded. */
+  audit: string;
+  /** Sessions that end: none, every one but the session that made the change, or all. */
+  sessions: 'none' | 'others' | 'all';
+  /** Whether sign-ins in progress (begun before the change) can no longer finish. */
+  endSignIns: boolean;
+  /** How long withdrawals are held from now (0: not held). */
+  holdMs: (config: Config) => number;
+  /** The owner's alert (with the lock link), or a plain notice for kinds where the link has no use. */
+  alert: AlertTemplate | { notice: 'account_frozen' } | null;
+  /** Record the hold's end in the audit event's data. */
+  auditHold?: true;
+}
+
+const standardHold = (config: Config) => config.withdrawalHoldMs;
+const noHold = () => 0;
+
+/** The one table of what each security change sets off. */
+export const SECURITY_CHANGES = {
+  password_changed: { audit: 'password.changed', sessions: 'others', endSignIns: true, holdMs: standardHold, alert: 'password_changed' },
+  password_reset: { audit: 'password.reset', sessions: 'all', endSignIns: true, holdMs: standardHold, alert: 'password_changed' },
+  totp_added: { audit: 'mfa.totp_enabled', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'two_factor_enabled' },
+  totp_replaced: { audit: 'mfa.totp_replaced', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'two_factor_enabled' },
+  passkey_added: { audit: 'passkey.added', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'passkey_added' },
+  passkey_removed: { audit: 'passkey.removed', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'passkey_removed' },
+  /** Its counter went backwards: the key may have been copied, and the copy may have a session. */
+  passkey_disabled: { audit: 'passkey.disabled', sessions: 'all', endSignIns: false, holdMs: standardHold, alert: 'passkey_disabled' },
+  backup_codes_regenerated: { audit: 'mfa.backup_codes_regenerated', sessions: 'none', endSignIns: false, holdMs: noHold, alert: 'backup_codes_regenerated' },
+  anti_phishing_changed: { audit: 'security.anti_phishing_changed', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'anti_phishing_changed', auditHold: true },
+  anti_phishing_removed: { audit: 'security.anti_phishing_removed', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'anti_phishing_changed', auditHold: true },
+  /** The owner locked the account: held through the cool-down and a hold after it; the notice needs no lock link. */
+  account_frozen: { audit: 'account.frozen', sessions: 'all', endSignIns: true, holdMs: (c: Config) => c.freezeCooldownMs + c.withdrawalHoldMs, alert: { notice: 'account_frozen' } },
+  account_unfrozen: { audit: 'account.unfrozen', sessions: 'none', endSignIns: false, holdMs: noHold, alert: 'account_unfrozen' },
+  /** Kinds the next features record (email change, 2FA recovery, the withdrawal whitelist). */
+  email_changed: { audit: 'account.email_changed', sessions: 'others', endSignIns: true, holdMs: standardHold, alert: 'email_changed' },
+  two_factor_reset: { audit: 'mfa.reset', sessions: 'all', endSignIns: true, holdMs: () => 48 * HOUR, alert: 'two_factor_reset' },
+  withdrawal_address_added: { audit: 'withdrawal.address_added', sessions: 'none', endSignIns: false, holdMs: noHold, alert: 'withdrawal_address_added' },
+  whitelist_disabled: { audit: 'withdrawal.whitelist_disabled', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'whitelist_disabled' },
+} as const satisfies Record<string, Effects>;
+
+export type SecurityChangeKind = keyof typeof SECURITY_CHANGES;
+
+type AlertOf<K extends SecurityChangeKind> = (typeof SECURITY_CHANGES)[K]['alert'];
+/** What the alert of a kind needs besides the time and the lock link. */
+type AlertInput<K extends SecurityChangeKind> = AlertOf<K> extends AlertTemplate ? Omit<AlertData<AlertOf<K>>, 'at'> : Record<string, never>;
+
+export interface SecurityChange<K extends SecurityChangeKind> {
+  kind: K;
+  /** Whose account changed. */
+  subject: { id: string; email: string };
+  actor: Actor;
+  client: ClientInfo | null;
+  /** The session that made the change, which stays when only the others end. */
+  keepSessionId?: string | undefined;
+  /** The mandatory first factor of a new account: there is nothing to withdraw yet, so nothing is held. */
+  firstFactor?: boolean;
+  /** The alert's own facts (the time and the lock link are added). */
+  alert: AlertInput<K>;
+  /** The audit event's details. */
+  data?: Record<string, unknown>;
+}
+
+/** Applies the effects of a security change in the caller's transaction; returns when withdrawals are held until. */
+export async function securityChanged<K extends SecurityChangeKind>(deps: Deps, tx: Tx, change: SecurityChange<K>): Promise<{ heldUntil: number | null }> {
+  const effects: Effects = SECURITY_CHANGES[change.kind];
+  const now = deps.clock.now();
+  const userId = change.subject.id;
+  if (effects.sessions !== 'none') await revokeAllSessions(tx, userId, now, effects.sessions === 'others' ? change.keepSessionId : undefined);
+  if (effects.endSignIns) await endSignIns(tx, userId);
+  const holdMs = change.firstFactor ? 0 : effects.holdMs(deps.config);
+  const heldUntil = holdMs > 0 ? await holdWithdrawals(deps, tx, userId, change.kind, holdMs) : null;
+  if (effects.alert !== null && typeof effects.alert === 'object') {
+    await deps.mail.send(tx, effects.alert.notice, change.subject.email, { at: now, cooldownHours: Math.round(deps.config.freezeCooldownMs / HOUR) });
+  } else if (effects.alert !== null) {
+    await sendAlert(deps, tx, change.subject, effects.alert, { ...change.alert, at: now } as AlertData<typeof effects.alert>);
+  }
+  const data = effects.auditHold ? { ...change.data, withdrawalsHeldUntil: heldUntil } : change.data;
+  await deps.audit.record(tx, { type: effects.audit, actor: change.actor, subject: userId, client: change.client, ...(data ? { data } : {}) });
+  return { heldUntil };
+}

@@ -1,0 +1,14 @@
+/** GET /api/app-info: what the web app needs to know about this installation (no secrets). */
+import { z } from 'zod';
+
+export const appInfo = z.object({
+  name: z.string(),
+  /** Where the development inbox is (only when mail is not sent over SMTP), else null. */
+  devInbox: z.string().nullable(),
+  walletRpcOrigins: z.array(z.string()),
+  /** Whether passkeys can be used here (not on an installation served on an IP address). */
+  passkeys: z.boolean(),
+  freezeCooldownMs: z.number().int().describe('FREEZE_COOLDOWN: how long an account locked by its owner stays locked'),
+  withdrawalHoldMs: z.number().int().describe('WITHDRAWAL_HOLD: how long withdrawals wait after a security change'),
+});
+export type AppInfo = z.infer<typeof appInfo>;

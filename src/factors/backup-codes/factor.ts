@@ -1,0 +1,35 @@
+/**
+ * Backup codes: ten one-time codes (codes.ts), the way back in when the phone is lost. Each works
+ * once; using one alerts the owner with how many remain. Never strong: they are written down, so
+ * they complete a sign-in or a reset but never step-up.
+ */
+import { sendAlert } from '../../account/alerts.ts';
+import { invalidCode } from '../totp/factor.ts';
+import { refusing, type Factor } from '../types.ts';
+import { consumeBackupCode, remainingBackupCodes } from './codes.ts';
+
+export const backupCodeFactor: Factor = {
+  id: 'backup_code',
+  strong: false,
+  secondFactor: true,
+  firstFactor: false,
+  purposes: new Set(['sign_in', 'password_reset']),
+  async status(db, userId) {
+    const count = await remainingBackupCodes(db, userId);
+    return { enrolled: count > 0, usable: count > 0, count };
+  },
+  async verifier({ deps, user, client, actor }, answer) {
+    if (!user || !('code' in answer)) return refusing;
+    return {
+      async consume(tx) {
+        const now = deps.clock.now();
+        if (!(await consumeBackupCode(tx, deps.config.sessionSecret, user.id, answer.code, now))) return false;
+        const remaining = await remainingBackupCodes(tx, user.id);
+        await sendAlert(deps, tx, user, 'backup_code_used', { at: now, remaining });
+        await deps.audit.record(tx, { type: 'mfa.backup_code_used', actor, subject: user.id, client, data: { remaining } });
+        return true;
+      },
+    };
+  },
+  refusal: invalidCode,
+};

@@ -1,0 +1,86 @@
+/**
+ * The one shape of a sign-in factor (as Ory Kratos' login strategies share one interface): what it
+ * is, what it may be used for, what an account has of it, how its ceremony is prepared and how an
+ * answer is checked inside the caller's transaction. The flows never name a method: they ask the
+ * registry (registry.ts) and dispatch through prove.ts. Factors follow NIST SP 800-63B rev 4:
+ * an emailed code or a backup code completes a sign-in but is never a strong (phishing-resistant
+ * or device-bound) factor; a passkey verified by its user is both factors at once.
+ */
+import type { User } from '../account/users.ts';
+import type { Actor } from '../audit/audit.ts';
+import type { ClientInfo } from '../client/client-info.ts';
+import type { AuthenticationCredential } from '../contracts/passkeys.ts';
+import type { Deps } from '../deps.ts';
+import type { AppError } from '../errors/app-error.ts';
+import type { Db, Tx } from '../store/database.ts';
+
+export type FactorId = 'password' | 'passkey' | 'totp' | 'email_code' | 'backup_code';
+
+/** What a factor may be used for. `recovery`: proving what one still can when a second factor is lost. */
+export type Purpose = 'sign_in' | 'step_up' | 'password_reset' | 'password_change' | 'recovery';
+
+export interface Ceremony {
+  purpose: Purpose;
+  /** What the answer belongs to: "flow:<id hash>", "session:<id>", "reset:<token id>", "browser:<cookie hash>". */
+  boundTo: string;
+  /**
+   * `first`: it names and proves the account on its own (the password, or a passkey alone): wrong answers
+   * count toward the address's password lock and are refused like a wrong password. `second`: after
+   * the account is known; wrong answers count toward the account's code lock.
+   */
+  role: 'first' | 'second';
+}
+
+export interface FactorContext {
+  deps: Deps;
+  /** Undefined only for a first factor naming an address without an account: every factor refuses then. */
+  user: User | undefined;
+  client: ClientInfo;
+  ceremony: Ceremony;
+  actor: Actor;
+}
+
+/** An answer as the browser sends it. */
+export type FactorAnswer = { code: string } | { credential: AuthenticationCredential } | { password: string };
+
+export interface FactorStatus {
+  /** The account has set it up (a disabled passkey counts: the account has two-factor authentication). */
+  enrolled: boolean;
+  /** It can be used now. */
+  usable: boolean;
+  /** How many there are (enabled passkeys, unused backup codes); 1 or 0 otherwise. */
+  count: number;
+}
+
+export interface Verifier {
+  /** Runs after an attempt is reserved, outside any transaction: slow checks (a password hash). */
+  before?: () => Promise<boolean>;
+  /** Runs in the attempt's transaction and uses the answer up (single-use factors); true when it matched. */
+  consume: (tx: Tx) => Promise<boolean>;
+  /** Why the last `consume` refused, where the factor can tell (for the audit trail, never the client). */
+  why?: string;
+}
+
+export interface Factor {
+  id: FactorId;
+  /** Satisfies step-up and may unlock a frozen account. */
+  strong: boolean;
+  /** Offered as the second step of a sign-in, and counted by `availableMethods`. */
+  secondFactor: boolean;
+  /** May name and prove an account alone (role `first`). */
+  firstFactor: boolean;
+  purposes: ReadonlySet<Purpose>;
+  status(db: Db | Tx, userId: string): Promise<FactorStatus>;
+  /** Prepares a ceremony (emails a code, makes a passkey challenge); returns what the browser needs, if anything. */
+  prepare?(ctx: FactorContext & { user: User }): Promise<unknown>;
+  /**
+   * Checks what can be checked before an attempt is counted (the answer's kind, a live challenge:
+   * those answer 400 and count nothing), then returns the verifier for the attempt.
+   */
+  verifier(ctx: FactorContext, answer: FactorAnswer): Promise<Verifier>;
+  /** The answer to a refused second factor. */
+  refusal(): AppError;
+}
+
+/** A verifier that never matches (a wrong kind of answer, no account). */
+export const refusing: Verifier = { consume: async () => false };

@@ -1,0 +1,78 @@
+/**
+ * The first step of a sign-in, whichever factor names the account (the password, or a passkey
+ * alone): one sequence for both (NIST SP 800-63B rev 4 §3.2.2, OWASP ASVS 5.0 V6.3).
+ * - every client IP has a sliding-window limit across all accounts (credential stuffing) → 429;
+ * - a locked account is answered with its unlock time before anything is checked;
+ * - otherwise the factor is proved under the address's password lock (factors/prove.ts): an attempt
+ *   is reserved before the secret is checked, and every refusal looks like a wrong password.
+ * Each refusal is an audit event (`login.failed` with its reason) and an entry in login activity.
+ */
+import { recordAttempt } from '../../account/activity.ts';
+import { accountLockedUntil, lockedError } from '../../account/locks.ts';
+import type { User } from '../../account/users.ts';
+import { anonymous } from '../../audit/audit.ts';
+import type { ClientInfo } from '../../client/client-info.ts';
+import type { Deps } from '../../deps.ts';
+import { proveFactor } from '../../factors/prove.ts';
+import { factorById } from '../../factors/registry.ts';
+import type { FactorAnswer, FactorId } from '../../factors/types.ts';
+import type { LoginActivityTable } from '../../store/schema.ts';
+import { inTransaction, type Tx } from '../../store/database.ts';
+import { enforceRateLimit } from '../../throttle/limits.ts';
+
+export const IP_LIMIT_MESSAGE = 'Too many sign-in attempts from your network. Try again later.';
+
+/** The method login activity shows for a first factor: a passkey by name, the password as none. */
+const activityMethod = (factor: FactorId) => (factorById(factor).secondFactor ? factor : null);
+
+/** The per-IP limit every sign-in attempt counts toward, whatever its factor. */
+export const limitSignInsFromIp = (deps: Deps, client: ClientInfo) => enforceRateLimit(deps.throttle, `login-ip:${client.ip}`, deps.config.loginIpLimit, IP_LIMIT_MESSAGE);
+
+/** Records a refused sign-in: the audit event (with its reason) and, for an account, its login activity. */
+export async function recordRefusal(
+  deps: Deps,
+  tx: Tx,
+  input: { factor: FactorId; user: User | undefined; client: ClientInfo; reason: string; result: LoginActivityTable['result'] },
+): Promise<void> {
+  const method = activityMethod(input.factor);
+  await deps.audit.record(tx, { type: 'login.failed', ...anonymous(input.user?.id ?? null), client: input.client, data: { reason: input.reason, ...(method ? { method } : {}) } });
+  if (input.user) await recordAttempt(deps, tx, { userId: input.user.id, client: input.client, result: input.result, method });
+}
+
+export interface FirstFactor<T> {
+  factor: FactorId;
+  /** The address the attempt names (its lock), and its account if there is one. */
+  email: string;
+  user: User | undefined;
+  client: ClientInfo;
+  answer: FactorAnswer;
+  /** What the ceremony is bound to (a passkey's browser challenge). */
+  boundTo: string;
+  /** The audit reason and activity result of a refusal. */
+  refused: (why: string | undefined) => { reason: string; result: LoginActivityTable['result'] };
+  onSuccess: (tx: Tx) => Promise<T>;
+}
+
+/** A locked account is refused before anything is checked, with its unlock time. */
+export async function refuseIfLocked(deps: Deps, input: { factor: FactorId; email: string; user: User | undefined; client: ClientInfo }): Promise<void> {
+  const lockedUntil = await accountLockedUntil(deps, input.email, input.user);
+  if (lockedUntil === null) return;
+  await inTransaction(deps.store.db, (tx) => recordRefusal(deps, tx, { ...input, reason: 'locked', result: 'locked' }));
+  throw lockedError(lockedUntil, deps.clock.now());
+}
+
+/** Proves the first factor of a sign-in: refused when locked, counted toward the address's lock, recorded either way. */
+export async function proveFirstFactor<T>(deps: Deps, input: FirstFactor<T>): Promise<T> {
+  await refuseIfLocked(deps, input);
+  return proveFactor(deps, {
+    factor: input.factor,
+    ceremony: { purpose: 'sign_in', boundTo: input.boundTo, role: 'first' },
+    user: input.user,
+    email: input.email,
+    answer: input.answer,
+    client: input.client,
+    actor: anonymous(null).actor,
+    onSuccess: input.onSuccess,
+    onFailure: (tx, why) => recordRefusal(deps, tx, { factor: input.factor, user: input.user, client: input.client, ...input.refused(why) }),
+  });
+}

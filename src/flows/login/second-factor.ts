@@ -1,0 +1,71 @@
+/**
+ * Sign-in, step 2: the second factor, whichever the account has (the registry offers them; this
+ * file names none). Preparing it (an emailed code, a passkey challenge) and checking it both go
+ * through factors/prove.ts, bound to the flow. Then either the sign-in completes (a session begins),
+ * or, from a new device or with risk signals, it waits for the owner to confirm the device by email
+ * (device-confirmation.ts). A frozen account is unlocked only with a strong factor.
+ */
+import { recordAttempt } from '../../account/activity.ts';
+import { isKnownDevice } from '../../account/devices.ts';
+import { accountLockedUntil, lockedError } from '../../account/locks.ts';
+import { riskSignals } from '../../account/risk.ts';
+import { findUserById, type User } from '../../account/users.ts';
+import { anonymous } from '../../audit/audit.ts';
+import type { ClientInfo } from '../../client/client-info.ts';
+import type { Deps } from '../../deps.ts';
+import { forbidden } from '../../errors/app-error.ts';
+import { beginProof, prepareFactor } from '../../factors/prove.ts';
+import { isStrong, type SecondFactorId } from '../../factors/registry.ts';
+import type { Ceremony, FactorAnswer } from '../../factors/types.ts';
+import type { SignedIn } from './complete.ts';
+import { confirmOrComplete, type ConfirmationAsked } from './device-confirmation.ts';
+import { flowExpired, loadFlow, reserveFlowAttempt, type LoginFlow } from './flows.ts';
+
+const ceremony = (flow: LoginFlow): Ceremony => ({ purpose: 'sign_in', boundTo: `flow:${flow.id_hash}`, role: 'second' });
+const strongFactorRequired = () => forbidden('strong_factor_required', 'To unlock your account, use your passkey or authenticator app.');
+
+/** The flow this browser is signing in with while it waits for its second factor, and its account. */
+async function waitingFlow(deps: Deps, flowId: string, binding: string | undefined): Promise<{ flow: LoginFlow; user: User }> {
+  const flow = await loadFlow(deps.store.db, flowId, binding, deps.clock.now());
+  if (flow.state !== 'second_factor') throw flowExpired();
+  const user = await findUserById(deps.store.db, flow.user_id);
+  if (!user) throw flowExpired();
+  return { flow, user };
+}
+
+async function refuseIfLocked(deps: Deps, user: User): Promise<void> {
+  const lockedUntil = await accountLockedUntil(deps, user.email, user);
+  if (lockedUntil !== null) throw lockedError(lockedUntil, deps.clock.now());
+}
+
+/** Prepares a second factor for this flow: emails a code, or returns a passkey's options. */
+export async function prepareSecondFactor(
+  deps: Deps,
+  input: { flowId: string; binding: string | undefined; method: SecondFactorId },
+  client: ClientInfo,
+): Promise<unknown> {
+  const { flow, user } = await waitingFlow(deps, input.flowId, input.binding);
+  if (user.frozen_at !== null && !isStrong(input.method)) throw strongFactorRequired();
+  await refuseIfLocked(deps, user);
+  return prepareFactor(deps, { factor: input.method, user, client, ceremony: ceremony(flow), actor: anonymous(user.id).actor });
+}
+
+export async function secondFactorStep(
+  deps: Deps,
+  input: { flowId: string; binding: string | undefined; deviceCookie: string | undefined; method: SecondFactorId; answer: FactorAnswer },
+  client: ClientInfo,
+): Promise<SignedIn | ConfirmationAsked> {
+  const { flow, user } = await waitingFlow(deps, input.flowId, input.binding);
+  const { method } = input;
+  await refuseIfLocked(deps, user);
+  if (user.frozen_at !== null && !isStrong(method)) throw strongFactorRequired();
+  // A passkey's live challenge is checked before anything counts; then one of the flow's 5 attempts is reserved.
+  const pending = await beginProof(deps, { factor: method, ceremony: ceremony(flow), user, answer: input.answer, client, actor: anonymous(user.id).actor });
+  await reserveFlowAttempt(deps.store.db, flow);
+  const knownDevice = await isKnownDevice(deps, user.id, input.deviceCookie);
+  const signals = await riskSignals(deps, user.id, client);
+  return pending.run<SignedIn | ConfirmationAsked>({
+    onSuccess: (tx) => confirmOrComplete(deps, tx, { user, flow, method, client, deviceCookie: input.deviceCookie, knownDevice, signals }),
+    onFailure: (tx) => recordAttempt(deps, tx, { userId: user.id, client, result: 'wrong_code', method }),
+  });
+}

@@ -1,0 +1,93 @@
+/**
+ * Recovery (the article's "Forgot Password"): a reset link valid one hour, single-use, stored hashed
+ * (account/tokens.ts); a new request withdraws the old link. A reset never bypasses 2FA: an account
+ * that has it must also prove a factor that serves the reset purpose (the registry says which: a
+ * passkey, the authenticator app or a backup code; never an emailed code, since the link already
+ * proves the inbox). It ends every session, alerts the owner, holds withdrawals, and lifts any lock.
+ */
+import { unlockAccount } from '../../account/locks.ts';
+import { replacePassword } from '../../account/password.ts';
+import { consumeToken, findToken, issueToken, revokeTokens, type TokenRow } from '../../account/tokens.ts';
+import { findUserByEmail, findUserById, normalizeEmail, type User } from '../../account/users.ts';
+import { anonymous, userActor } from '../../audit/audit.ts';
+import type { ClientInfo } from '../../client/client-info.ts';
+import { HOUR } from '../../clock.ts';
+import type { ResetPasswordBody } from '../../contracts/recovery.ts';
+import type { Deps } from '../../deps.ts';
+import { badRequest } from '../../errors/app-error.ts';
+import { frozenError } from '../../account/freeze.ts';
+import { looksLikeBackupCode } from '../../factors/backup-codes/codes.ts';
+import { enforcePasswordPolicy } from '../../factors/password/new-password.ts';
+import { prepareFactor, proveFactor } from '../../factors/prove.ts';
+import { availableMethods, type SecondFactorId } from '../../factors/registry.ts';
+import type { Ceremony, FactorAnswer } from '../../factors/types.ts';
+import { inTransaction, type Tx } from '../../store/database.ts';
+import { enforceRateLimit } from '../../throttle/limits.ts';
+
+const FORGOT_LIMITS = { perEmail: { limit: 3, windowMs: HOUR }, perIp: { limit: 20, windowMs: HOUR } };
+
+export const invalidLink = () => badRequest('invalid_token', 'This link is not valid: it has expired or was already used. Ask for a new one.');
+
+/** The live link of a purpose and its account, or 400 invalid_token. */
+export async function linkOwner(deps: Deps, purpose: 'password_reset' | 'unlock', token: string): Promise<{ row: TokenRow; user: User }> {
+  const row = await findToken(deps, deps.store.db, purpose, token);
+  const user = row ? await findUserById(deps.store.db, row.user_id) : undefined;
+  if (!row || !user) throw invalidLink();
+  return { row, user };
+}
+
+export async function forgotPassword(deps: Deps, input: { email: string }, client: ClientInfo): Promise<void> {
+  const email = normalizeEmail(input.email);
+  const message = 'A reset email was requested recently. Check your inbox, or try again later.';
+  await enforceRateLimit(deps.throttle, `forgot-ip:${client.ip}`, FORGOT_LIMITS.perIp, message);
+  await enforceRateLimit(deps.throttle, `forgot-email:${email}`, FORGOT_LIMITS.perEmail, message);
+  await inTransaction(deps.store.db, async (tx) => {
+    const user = await findUserByEmail(tx, email);
+    if (!user) return;
+    const token = await issueToken(deps, tx, { purpose: 'password_reset', userId: user.id });
+    await deps.mail.send(tx, 'password_reset', user.email, { link: `${deps.config.baseUrl}/reset-password?token=${token}`, minutes: HOUR / 60_000 });
+    await deps.audit.record(tx, { type: 'password.reset_requested', ...anonymous(user.id), client });
+  });
+}
+
+const ceremony = (row: TokenRow): Ceremony => ({ purpose: 'password_reset', boundTo: `reset:${row.id}`, role: 'second' });
+
+/** Options to confirm a reset with one of the account's passkeys. */
+export async function resetPasskeyOptions(deps: Deps, input: { token: string }, client: ClientInfo) {
+  const { row, user } = await linkOwner(deps, 'password_reset', input.token);
+  return prepareFactor(deps, { factor: 'passkey', user, client, ceremony: ceremony(row), actor: anonymous(user.id).actor });
+}
+
+/** The factor a reset came with: a passkey's response, or a code (the authenticator app's, or a backup code by its shape). */
+function resetAnswer(input: ResetPasswordBody): { method: SecondFactorId; answer: FactorAnswer } {
+  if (input.method === 'passkey' || input.credential) {
+    if (!input.credential) throw badRequest('invalid_request', 'credential: is required with method passkey.');
+    return { method: 'passkey', answer: { credential: input.credential } };
+  }
+  const code = input.code ?? '';
+  if (!code) throw badRequest('second_factor_required', 'Confirm it is you with your passkey, your authenticator app or a backup code to reset your password.');
+  return { method: input.method ?? (looksLikeBackupCode(code) ? 'backup_code' : 'totp'), answer: { code } };
+}
+
+export async function resetPassword(deps: Deps, input: ResetPasswordBody, client: ClientInfo): Promise<void> {
+  const { row, user } = await linkOwner(deps, 'password_reset', input.token);
+  // The owner locked the account: no security change until they unlock it.
+  if (user.frozen_at !== null) throw frozenError(deps, user);
+  const password = enforcePasswordPolicy(deps, input.password, user.email);
+  const passwordHash = await deps.passwords.hash(password);
+
+  const apply = async (tx: Tx) => {
+    if (!(await consumeToken(deps, tx, { purpose: 'password_reset', secret: input.token }))) throw invalidLink();
+    await revokeTokens(tx, { purpose: 'password_reset', userId: user.id, exceptId: row.id });
+    await replacePassword(deps, tx, { user, passwordHash, kind: 'password_reset', actor: userActor(user.id), client, data: { sessionsEnded: true } });
+  };
+
+  if ((await availableMethods(deps.store.db, user.id)).length > 0) {
+    const { method, answer } = resetAnswer(input);
+    await proveFactor(deps, { factor: method, ceremony: ceremony(row), user, answer, client, actor: anonymous(user.id).actor, onSuccess: apply });
+  } else {
+    await inTransaction(deps.store.db, apply);
+  }
+  // Proving the email and the second factor is proof enough to lift a lock.
+  await unlockAccount(deps, user, 'all');
+}

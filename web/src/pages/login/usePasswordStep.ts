@@ -1,0 +1,117 @@
+/**
+ * The first step's state: the password, signing in with it, a new verification email for an address
+ * not verified yet, and the passkey sign-in beside it. The email address belongs to the whole page
+ * (the next step shows it), so it comes from there.
+ */
+import { useRef, useState, type FormEvent } from 'react';
+import type { PasswordStepAnswer, PasswordStepBody, SignInAnswer } from '../../../../src/contracts/login.ts';
+import type { ResendVerificationBody } from '../../../../src/contracts/registration.ts';
+import { isApiError, post } from '../../api.ts';
+import { errorMessage, lockedPagePath } from '../../errors.ts';
+import { navigate } from '../../router.tsx';
+import { usePasskeySignIn } from './usePasskeySignIn.ts';
+import { useStepError } from './useStepError.ts';
+
+type Target = 'email' | 'password' | 'resend';
+
+interface Options {
+  email: string;
+  /** What a later step said when it sent the user back here (e.g. the flow expired). */
+  initialError: string;
+  onStarted: (answer: PasswordStepAnswer) => Promise<void>;
+  onPasskeyAnswer: (answer: SignInAnswer) => void;
+}
+
+export function usePasswordStep({ email, initialError, onStarted, onPasskeyAnswer }: Options) {
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [unverified, setUnverified] = useState(false);
+  const [resending, setResending] = useState(false);
+  const [resent, setResent] = useState(false);
+  const emailInput = useRef<HTMLInputElement>(null);
+  const passwordInput = useRef<HTMLInputElement>(null);
+  const resendButton = useRef<HTMLButtonElement>(null);
+  const errors = useStepError<Target>({ email: emailInput, password: passwordInput, resend: resendButton }, initialError);
+  const passkey = usePasskeySignIn({
+    onAnswer: onPasskeyAnswer,
+    onFailure: () => {
+      errors.setError('');
+      errors.unfocus();
+    },
+  });
+
+  const fail = (message: string, target?: Target) => {
+    passkey.clearError();
+    errors.fail(message, target);
+  };
+
+  const signIn = async (event: FormEvent) => {
+    event.preventDefault();
+    errors.setError('');
+    passkey.clearError();
+    setUnverified(false);
+    setResent(false);
+    if (!email.trim()) return fail('Enter your email address.', 'email');
+    if (!password) return fail('Enter your password.', 'password');
+    setBusy(true);
+    try {
+      // Signing in with the password: the waiting passkey autofill request ends first.
+      await passkey.stop();
+      const answer = await post<PasswordStepAnswer>('/api/auth/login', { email: email.trim(), password } satisfies PasswordStepBody);
+      await onStarted(answer);
+    } catch (failure) {
+      if (isApiError(failure, 'account_locked')) {
+        navigate(lockedPagePath(failure));
+        return;
+      }
+      if (isApiError(failure, 'account_frozen')) {
+        // The owner locked the account: say so, with the time it can be unlocked.
+        fail(errorMessage(failure));
+      } else if (isApiError(failure, 'email_not_verified')) {
+        setUnverified(true);
+        fail(errorMessage(failure), 'resend');
+      } else if (isApiError(failure, 'invalid_credentials')) {
+        fail(errorMessage(failure), 'password');
+      } else if (isApiError(failure, 'invalid_request')) {
+        fail(errorMessage(failure), /^password\b/.test(failure.message) ? 'password' : 'email');
+      } else {
+        fail(errorMessage(failure));
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const resendVerification = async () => {
+    setResending(true);
+    errors.setError('');
+    try {
+      await post('/api/auth/resend-verification', { email: email.trim() } satisfies ResendVerificationBody);
+      setResent(true);
+    } catch (failure) {
+      errors.setError(errorMessage(failure));
+    } finally {
+      setResending(false);
+    }
+  };
+
+  const signInWithPasskey = () => {
+    if (busy || passkey.busy) return;
+    errors.setError('');
+    errors.unfocus();
+    setUnverified(false);
+    passkey.start();
+  };
+
+  return {
+    password,
+    setPassword,
+    busy,
+    errors,
+    inputs: { email: emailInput, password: passwordInput, resend: resendButton },
+    verification: { unverified, resending, resent, resend: resendVerification },
+    passkey,
+    signIn,
+    signInWithPasskey,
+  };
+}
