@@ -3,8 +3,11 @@ import { expect } from 'vitest';
 import { decodeBase32, totp } from '../src/factors/totp/otp.ts';
 import type { TestClient } from './client.ts';
 import type { TestApp } from './harness.ts';
+import { lastMail, sixDigits, SUBJECTS } from './mail.ts';
 
 export const PASSWORD = 'violet-harbor-compass-91';
+/** A strong password to change or reset to. */
+export const NEW_PASSWORD = 'amber-lantern-orbit-47';
 
 let counter = 0;
 export const uniqueEmail = (prefix = 'user') => `${prefix}${++counter}-${Date.now().toString(36)}@example.com`;
@@ -29,6 +32,15 @@ export async function registerVerified(t: TestApp, email = uniqueEmail(), passwo
 /** A TOTP code for a base32 secret at the test clock's time (optionally steps later). */
 export function codeFor(t: TestApp, secret: string, stepsLater = 0): string {
   return totp(decodeBase32(secret), t.clock.now() + stepsLater * 30_000);
+}
+
+/** A 6-digit code that matches none of the steps the server accepts right now (−1, 0, +1). */
+export function wrongCode(t: TestApp, secret: string): string {
+  const valid = new Set([-1, 0, 1].map((s) => codeFor(t, secret, s)));
+  for (let i = 0; ; i++) {
+    const code = String(i).padStart(6, '0');
+    if (!valid.has(code)) return code;
+  }
 }
 
 export interface Enrolled {
@@ -61,5 +73,25 @@ export async function signIn(t: TestApp, user: { email: string; password: string
   const verify = await client.post('/api/auth/login/verify', { flow: login.body.flow, method: 'totp', code: codeFor(t, user.secret) });
   expect(verify.status, JSON.stringify(verify.body)).toBe(200);
   t.clock.advance(30_000);
+  return client;
+}
+
+/** Signs in with an emailed code: a full session without a fresh step-up (policy "off"). */
+export async function signInWithEmailCode(t: TestApp, user: Enrolled, client = t.client()): Promise<TestClient> {
+  const login = await client.post('/api/auth/login', { email: user.email, password: user.password });
+  expect(login.status).toBe(200);
+  expect((await client.post('/api/auth/login/email-code', { flow: login.body.flow })).status).toBe(202);
+  const code = sixDigits(await lastMail(t, user.email, SUBJECTS.signInCode));
+  const verify = await client.post('/api/auth/login/verify', { flow: login.body.flow, method: 'email_code', code });
+  expect(verify.status, JSON.stringify(verify.body)).toBe(200);
+  return client;
+}
+
+/** Signs in with a backup code (policy "off"). */
+export async function signInWithBackupCode(t: TestApp, user: Enrolled, code: string, client = t.client()): Promise<TestClient> {
+  const login = await client.post('/api/auth/login', { email: user.email, password: user.password });
+  expect(login.status).toBe(200);
+  const verify = await client.post('/api/auth/login/verify', { flow: login.body.flow, method: 'backup_code', code });
+  expect(verify.status, JSON.stringify(verify.body)).toBe(200);
   return client;
 }

@@ -9,3 +9,6 @@ export const auditOf = (t: TestApp, type: string) => t.db.store.db.selectFrom('a
 /** An account's withdrawal holds, oldest first. */
 export const holdsOf = (t: TestApp, userId: string) =>
   t.db.store.db.selectFrom('withdrawal_holds').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
+
+/** A test app's database (Kysely). */
+export const db = (t: TestApp) => t.db.store.db;

@@ -1,0 +1,65 @@
+/** Asking for a password reset: always 202, a link (stored as a hash) only for a known address, 3 per address and 20 per IP an hour. */
+import { describe, expect, it } from 'vitest';
+import { registerVerified, uniqueEmail } from '../../../test/accounts.ts';
+import { dialects, type TestAppOptions, testApps } from '../../../test/harness.ts';
+import { auditOf, db, userRow } from '../../../test/queries.ts';
+import { count, forgot, RESET_SUBJECT, resetTokenFrom } from '../../../test/recovery.ts';
+import { expectCheckEmail, expectRateLimited } from '../../../test/responses.ts';
+import { HOUR } from '../../../test/time.ts';
+
+describe.each(dialects)('password recovery and unlock on %s', (dialect) => {
+  const apps = testApps(dialect);
+  const start = (options: TestAppOptions = {}) => apps(options.env, options);
+
+  describe('forgot password', () => {
+    it('always answers 202: an unknown address gets nothing, a known one (any case) a link stored only as a hash', async () => {
+      const app = await start();
+      const c = app.client({ ip: '192.0.2.10', userAgent: 'RecoveryTest/1.0' });
+      const unknown = uniqueEmail('ghost');
+      expectCheckEmail(await forgot(c, unknown));
+      expect(await app.mailTo(unknown)).toEqual([]);
+      expect(await db(app).selectFrom('one_time_tokens').selectAll().execute()).toEqual([]);
+      expect(await auditOf(app, 'password.reset_requested')).toEqual([]);
+
+      const { email } = await registerVerified(app);
+      expectCheckEmail(await forgot(c, ` ${email.toUpperCase()} `));
+      const mail = await app.latestMail(email);
+      expect(mail.subject).toBe(RESET_SUBJECT);
+      expect(mail.text).toMatch(/60 minutes/);
+      const token = await resetTokenFrom(app, email);
+
+      const rows = await db(app).selectFrom('one_time_tokens').selectAll().execute();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ purpose: 'password_reset', used_at: null, expires_at: app.clock.now() + HOUR });
+      for (const value of Object.values(rows[0]!)) expect(String(value)).not.toContain(token);
+
+      const user = await userRow(app, email);
+      const events = await auditOf(app, 'password.reset_requested');
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ user_id: user.id, ip: '192.0.2.10', user_agent: 'RecoveryTest/1.0' });
+      expect(events[0]!.data).not.toContain(token);
+    });
+
+    it('limits requests to 3 per address per hour and 20 per IP: then 429 with Retry-After and no mail', async () => {
+      const app = await start();
+      const { email } = await registerVerified(app);
+      for (let i = 0; i < 3; i++) expectCheckEmail(await forgot(app.client({ ip: `198.51.100.${60 + i}` }), i === 1 ? email.toUpperCase() : email));
+      const retryAfter = expectRateLimited(await forgot(app.client({ ip: '198.51.100.70' }), email));
+      expect(await count(app, email, RESET_SUBJECT)).toBe(3);
+      // Unknown addresses are limited the same way, so the limit reveals nothing.
+      const probe = app.client({ ip: '198.51.100.71' });
+      for (let i = 0; i < 3; i++) expectCheckEmail(await forgot(probe, 'ghost@example.com'));
+      expectRateLimited(await forgot(probe, 'ghost@example.com'));
+
+      const spray = app.client({ ip: '198.51.100.80' });
+      for (let i = 0; i < 20; i++) expectCheckEmail(await forgot(spray, `spray-${i}@example.com`));
+      const other = await registerVerified(app);
+      expectRateLimited(await forgot(spray, other.email));
+      expect(await count(app, other.email, RESET_SUBJECT)).toBe(0);
+
+      app.clock.advance(retryAfter * 1000);
+      expectCheckEmail(await forgot(app.client(), email));
+      expect(await count(app, email, RESET_SUBJECT)).toBe(4);
+    });
+  });
+});
