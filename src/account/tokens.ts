@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DAY, HOUR, MINUTE } from '../clock.ts';
-import { hashCode, hashToken, randomDigits, randomToken } from '../crypto/tokens.ts';
+import { hashCode, hashToken, randomDigits, randomToken, safeEqual } from '../crypto/tokens.ts';
 import type { Deps } from '../deps.ts';
 import type { Db, Tx } from '../store/database.ts';
 import type { OneTimeTokensTable } from '../store/schema.ts';
@@ -22,6 +22,8 @@ interface PurposeRule {
   ttlMs: number;
   /** Issuing a new one withdraws the older ones: of the same account, or of the same binding. */
   replaces: 'account' | 'binding' | 'none';
+  /** A code typed for an account (not bound to a ceremony) dies after this many wrong guesses. */
+  maxFailures?: number;
 }
 
 /** What each purpose is and how long it lives. */
@@ -37,6 +39,9 @@ export const TOKEN_PURPOSES: Record<TokenPurpose, PurposeRule> = {
   device_code: { kind: 'code', ttlMs: 20 * MINUTE, replaces: 'binding' },
   /** The emailed second-factor code of one ceremony (a sign-in flow). */
   email_code: { kind: 'code', ttlMs: 10 * MINUTE, replaces: 'binding' },
+  /** Email verification at sign-up: a link (24 hours) and a code (15 minutes, 5 wrong tries); a new email replaces both. */
+  email_verification: { kind: 'link', ttlMs: 24 * HOUR, replaces: 'account' },
+  email_verification_code: { kind: 'code', ttlMs: 15 * MINUTE, replaces: 'account', maxFailures: 5 },
 };
 
 const codeScope = (purpose: TokenPurpose, boundTo: string | null) => `${purpose}:${boundTo ?? ''}`;
@@ -69,6 +74,7 @@ export async function issueToken(deps: Deps, tx: Tx, input: Issue): Promise<stri
       bound_to: boundTo,
       expires_at: input.expiresAt ?? now + rule.ttlMs,
       used_at: null,
+      failed_attempts: 0,
       created_at: now,
     })
     .execute();
@@ -104,6 +110,34 @@ export async function consumeToken(deps: Deps, tx: Tx, input: Consume): Promise<
     .where('expires_at', '>', deps.clock.now());
   if (boundTo !== null) query = query.where('bound_to', '=', boundTo);
   return (await query.returningAll().executeTakeFirst()) ?? null;
+}
+
+/**
+ * Checks a code typed for an account (no ceremony binds it: the email-verification code). A wrong
+ * guess is counted on the code, which dies at its purpose's limit. Returns the matching live row,
+ * still to be used up (`useToken`), or null.
+ */
+export async function matchAccountCode(deps: Deps, db: Db | Tx, input: { purpose: TokenPurpose; userId: string; code: string }): Promise<TokenRow | null> {
+  const rule = TOKEN_PURPOSES[input.purpose];
+  const row = await db
+    .selectFrom('one_time_tokens')
+    .selectAll()
+    .where('user_id', '=', input.userId)
+    .where('purpose', '=', input.purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', deps.clock.now())
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  if (!row || row.failed_attempts >= (rule.maxFailures ?? Infinity)) return null;
+  if (/^\d{6}$/.test(input.code) && safeEqual(row.token_hash, stored(deps, input.purpose, row.bound_to, input.code))) return row;
+  await db.updateTable('one_time_tokens').set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) })).where('id', '=', row.id).execute();
+  return null;
+}
+
+/** Uses up a token found before (findToken, matchAccountCode); false when another request used it first. */
+export async function useToken(deps: Deps, tx: Tx, row: TokenRow): Promise<boolean> {
+  const used = await tx.updateTable('one_time_tokens').set({ used_at: deps.clock.now() }).where('id', '=', row.id).where('used_at', 'is', null).returning('id').executeTakeFirst();
+  return used !== undefined;
 }
 
 /** Withdraws an account's tokens of a purpose (all, or all but one). */

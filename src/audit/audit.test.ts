@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.ts';
 import { auditVerify } from '../cli/audit-verify.ts';
@@ -80,5 +81,41 @@ describe.each(dialects)('audit chain on %s', (dialect) => {
       }),
     ).rejects.toThrow('rollback');
     expect(await verifyChain(db.store.db)).toEqual({ intact: true, rows: 1 });
+  });
+
+  it('records who acted apart from whose account it is, and the chain covers both', async () => {
+    const { db, audit } = await seed(0);
+    await inTransaction(db.store.db, (tx) => audit.record(tx, { type: 'staff.note', actor: { kind: 'staff', id: 'staff-1' }, subject: 'user-9', data: {} }));
+    await inTransaction(db.store.db, (tx) => audit.record(tx, { type: 'account.locked', ...bySystem('user-9') }));
+    const rows = await db.store.db.selectFrom('audit_events').selectAll().orderBy('seq').execute();
+    expect(rows.map((r) => [r.actor_kind, r.actor_id, r.user_id])).toEqual([
+      ['staff', 'staff-1', 'user-9'],
+      ['system', null, 'user-9'],
+    ]);
+    expect(await verifyChain(db.store.db)).toEqual({ intact: true, rows: 2 });
+    await db.store.db.updateTable('audit_events').set({ actor_id: 'staff-2' }).where('seq', '=', 1).execute();
+    expect(await verifyChain(db.store.db)).toMatchObject({ intact: false, firstBadSeq: 1, reason: 'row 1 was changed' });
+    await db.store.db.updateTable('audit_events').set({ actor_id: 'staff-1' }).where('seq', '=', 1).execute();
+    // Passing a row off as one from before actors were recorded breaks it too.
+    await db.store.db.updateTable('audit_events').set({ actor_kind: null }).where('seq', '=', 2).execute();
+    expect(await verifyChain(db.store.db)).toMatchObject({ intact: false, firstBadSeq: 2, reason: 'row 2 was changed' });
+  });
+
+  it('still verifies a chain written before actors were recorded, continued after', async () => {
+    const { db, audit } = await seed(0);
+    // Rows as the earlier code wrote them: no actor, hashed over seq, at, type, user, ip, user agent and data.
+    let prev = '0'.repeat(64);
+    for (let seq = 1; seq <= 3; seq++) {
+      const row = { seq, at: 1_700_000_000_000 + seq, type: 'login.succeeded', user_id: 'u1', ip: '127.0.0.1', user_agent: 'Old/1.0', data: '{}' };
+      const hash = createHash('sha256').update(prev).update('\n').update(JSON.stringify([row.seq, row.at, row.type, row.user_id, row.ip, row.user_agent, row.data])).digest('hex');
+      await db.store.db.insertInto('audit_events').values({ ...row, actor_kind: null, actor_id: null, prev_hash: prev, hash }).execute();
+      prev = hash;
+    }
+    await db.store.db.updateTable('audit_head').set({ seq: 3, hash: prev }).where('id', '=', 1).execute();
+    expect(await verifyChain(db.store.db)).toEqual({ intact: true, rows: 3 });
+    await inTransaction(db.store.db, (tx) => audit.record(tx, { type: 'password.changed', ...self('u1'), data: {} }));
+    expect(await verifyChain(db.store.db)).toEqual({ intact: true, rows: 4 });
+    await db.store.db.updateTable('audit_events').set({ user_agent: 'Forged/1.0' }).where('seq', '=', 2).execute();
+    expect(await verifyChain(db.store.db)).toMatchObject({ intact: false, firstBadSeq: 2 });
   });
 });

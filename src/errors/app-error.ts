@@ -1,12 +1,16 @@
 /**
  * One error type for everything a client may see. Every failure the API reports is an AppError
- * with a stable machine code and a human message; the HTTP layer renders it as
- * `{"error": code, "message": message}` with `status`.
+ * with a stable machine code from the one list (codes.ts) and a human message; the HTTP layer
+ * renders it as `{"error": code, "message": message}` with `status`.
  */
+import type { ErrorCode } from './codes.ts';
+
+export type { ErrorCode } from './codes.ts';
+
 export class AppError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     /** Extra fields added to the JSON body (e.g. retryAfter). Never secrets. */
     readonly details: Record<string, unknown> = {},
@@ -18,16 +22,19 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (code: string, message: string, details?: Record<string, unknown>) =>
+export const badRequest = (code: ErrorCode, message: string, details?: Record<string, unknown>) =>
   new AppError(400, code, message, details);
-export const unauthorized = (code: string, message: string) => new AppError(401, code, message);
-export const forbidden = (code: string, message: string, details?: Record<string, unknown>) =>
+export const unauthorized = (code: ErrorCode, message: string) => new AppError(401, code, message);
+export const forbidden = (code: ErrorCode, message: string, details?: Record<string, unknown>) =>
   new AppError(403, code, message, details);
-export const notFound = (code: string, message: string) => new AppError(404, code, message);
-export const conflict = (code: string, message: string) => new AppError(409, code, message);
+export const notFound = (code: ErrorCode, message: string) => new AppError(404, code, message);
+export const conflict = (code: ErrorCode, message: string) => new AppError(409, code, message);
 
 /** 429 with Retry-After in whole seconds (at least 1). */
-export function tooManyRequests(code: string, message: string, retryAfterMs: number): AppError {
+export function tooManyRequests(code: ErrorCode, message: string, retryAfterMs: number): AppError {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   return new AppError(429, code, message, { retryAfter: seconds }, { 'retry-after': String(seconds) });
 }
+
+/** The body of every error answer: a code from the one list and a human message. */
+export const errorPayload = (code: ErrorCode, message: string) => ({ error: code, message });

@@ -5,7 +5,7 @@
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError } from '../errors/app-error.ts';
+import { AppError, errorPayload, type ErrorCode } from '../errors/app-error.ts';
 import type { PageFallback } from './web-app.ts';
 
 interface ValidationItem {
@@ -31,7 +31,7 @@ export function describeValidation(items: ValidationItem[], context: string | un
   return `${where}: ${first.message ?? 'is invalid'}.`.replace(/\.\.$/, '.');
 }
 
-const FASTIFY_CODES: Record<string, [number, string, string]> = {
+const FASTIFY_CODES: Record<string, [number, ErrorCode, string]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'payload_too_large', 'The request body is too large.'],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', 'Send the request body as application/json.'],
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'invalid_json', 'The request body is empty; send a JSON object.'],
@@ -43,30 +43,30 @@ export function registerErrorHandler(app: FastifyInstance, pageFallback?: PageFa
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
       for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
-      return reply.status(error.status).send({ error: error.code, message: error.message, ...error.details });
+      return reply.status(error.status).send({ ...errorPayload(error.code, error.message), ...error.details });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const message = describeValidation(error.validation, (error as FastifyError).validationContext);
-      return reply.status(400).send({ error: 'invalid_request', message });
+      return reply.status(400).send(errorPayload('invalid_request', message));
     }
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {
-      return reply.status(400).send({ error: 'invalid_request', message: describeValidation(fastifyError.validation, fastifyError.validationContext) });
+      return reply.status(400).send(errorPayload('invalid_request', describeValidation(fastifyError.validation, fastifyError.validationContext)));
     }
     const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
-    if (known) return reply.status(known[0]).send({ error: known[1], message: known[2] });
+    if (known) return reply.status(known[0]).send(errorPayload(known[1], known[2]));
     if (error instanceof SyntaxError || (fastifyError.statusCode === 400 && /JSON/i.test(error.message))) {
-      return reply.status(400).send({ error: 'invalid_json', message: 'The request body is not valid JSON.' });
+      return reply.status(400).send(errorPayload('invalid_json', 'The request body is not valid JSON.'));
     }
     if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-      return reply.status(fastifyError.statusCode).send({ error: 'invalid_request', message: 'The request could not be understood.' });
+      return reply.status(fastifyError.statusCode).send(errorPayload('invalid_request', 'The request could not be understood.'));
     }
     request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send({ error: 'internal_error', message: 'Something went wrong on our side. Please try again.' });
+    return reply.status(500).send(errorPayload('internal_error', 'Something went wrong on our side. Please try again.'));
   });
 
   app.setNotFoundHandler((request, reply) => {
     if (pageFallback?.(request, reply)) return reply;
-    return reply.status(404).send({ error: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}.` });
+    return reply.status(404).send(errorPayload('not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`));
   });
 }

@@ -1,4 +1,5 @@
 /** /healthz: the process is up. /readyz: the database answers and its schema is current. */
+import { errorPayload } from '../errors/app-error.ts';
 import type { FastifyInstance } from 'fastify';
 import { ping, type Store } from '../store/database.ts';
 import { pendingMigrations } from '../store/migrate.ts';
@@ -10,12 +11,12 @@ export async function healthRoutes(app: FastifyInstance, store: Store): Promise<
       await ping(store.db);
       const pending = await pendingMigrations(store);
       if (pending.length > 0) {
-        return reply.status(503).send({ error: 'not_ready', message: `Migrations pending: ${pending.join(', ')}.` });
+        return reply.status(503).send(errorPayload('not_ready', `Migrations pending: ${pending.join(', ')}.`));
       }
       return { status: 'ready' };
     } catch (error) {
       request.log.warn({ err: error }, 'readiness check failed');
-      return reply.status(503).send({ error: 'not_ready', message: 'The database is not reachable.' });
+      return reply.status(503).send(errorPayload('not_ready', 'The database is not reachable.'));
     }
   });
 }

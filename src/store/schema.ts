@@ -98,17 +98,6 @@ export interface UsersTable {
   updated_at: number;
 }
 
-export interface EmailVerificationsTable {
-  id: string;
-  user_id: string;
-  token_hash: string;
-  code_hash: string;
-  link_expires_at: number;
-  code_expires_at: number;
-  code_attempts: number;
-  created_at: number;
-}
-
 export interface LoginFlowsTable {
   /** SHA-256 of the flow id handed to the client. */
   id_hash: string;
@@ -169,13 +158,15 @@ export interface BackupCodesTable {
 export interface OneTimeTokensTable {
   id: string;
   user_id: string;
-  purpose: 'password_reset' | 'unlock' | 'freeze' | 'device_link' | 'device_code' | 'email_code';
+  purpose: 'password_reset' | 'unlock' | 'freeze' | 'device_link' | 'device_code' | 'email_code' | 'email_verification' | 'email_verification_code';
   /** SHA-256 of a link token, or the peppered HMAC of a code (crypto/tokens.ts). */
   token_hash: string;
   /** What asked for it ("flow:<id hash>" …); null when only the account matters. */
   bound_to: string | null;
   expires_at: number;
   used_at: number | null;
+  /** Wrong guesses of a code typed for an account (it dies at its purpose's limit). */
+  failed_attempts: number;
   created_at: number;
 }
 
@@ -259,7 +250,6 @@ export interface AccountTables {
   known_devices: KnownDevicesTable;
   withdrawal_holds: WithdrawalHoldsTable;
   users: UsersTable;
-  email_verifications: EmailVerificationsTable;
   login_flows: LoginFlowsTable;
   sessions: SessionsTable;
   totp_credentials: TotpCredentialsTable;

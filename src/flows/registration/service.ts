@@ -11,13 +11,13 @@ import type { Deps } from '../../deps.ts';
 import { anonymous, self } from '../../audit/audit.ts';
 import { badRequest } from '../../errors/app-error.ts';
 import { enforceRateLimit } from '../../throttle/limits.ts';
-import { hashCode, hashToken, safeEqual } from '../../crypto/tokens.ts';
+import { findToken, matchAccountCode, useToken, type TokenRow } from '../../account/tokens.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import { rememberDevice } from '../../account/devices.ts';
 import { inTransaction } from '../../store/database.ts';
 import { findUserByEmail, normalizeEmail } from '../../account/users.ts';
 import { enforcePasswordPolicy } from '../../factors/password/new-password.ts';
-import { CODE_MAX_ATTEMPTS, codeScope, sendVerification } from './verification.ts';
+import { endVerification, sendVerification } from './verification.ts';
 
 const HOUR_MS = 3_600_000;
 /** Verification emails: per address and per client IP. */
@@ -71,30 +71,24 @@ export async function verifyEmail(
 ): Promise<{ deviceCookie: string }> {
   const now = deps.clock.now();
   const db = deps.store.db;
-  let verificationId: string;
+  let row: TokenRow | null | undefined;
   if ('token' in input) {
-    const row = await db.selectFrom('email_verifications').selectAll().where('token_hash', '=', hashToken(input.token)).executeTakeFirst();
-    if (!row || now >= row.link_expires_at) throw invalidVerification();
-    verificationId = row.id;
+    row = await findToken(deps, db, 'email_verification', input.token);
   } else {
     const email = normalizeEmail(input.email);
     await enforceRateLimit(deps.throttle, `verify-code:${email}`, CODE_TRIES_PER_EMAIL, 'Too many attempts. Ask for a new email or try again later.');
     const user = await findUserByEmail(db, email);
-    const row = user ? await db.selectFrom('email_verifications').selectAll().where('user_id', '=', user.id).executeTakeFirst() : undefined;
-    if (!row || now >= row.code_expires_at || row.code_attempts >= CODE_MAX_ATTEMPTS) throw invalidVerification();
-    if (!safeEqual(row.code_hash, hashCode(deps.config.sessionSecret, codeScope(row.id), input.code))) {
-      await db.updateTable('email_verifications').set((eb) => ({ code_attempts: eb('code_attempts', '+', 1) })).where('id', '=', row.id).execute();
-      throw invalidVerification();
-    }
-    verificationId = row.id;
+    row = user ? await matchAccountCode(deps, db, { purpose: 'email_verification_code', userId: user.id, code: input.code }) : null;
   }
+  if (!row) throw invalidVerification();
+  const found = row;
   const verified = await inTransaction(deps.store.db, async (tx) => {
-    // Deleting the row is what makes the link and the code single-use, even under a race.
-    const consumed = await tx.deleteFrom('email_verifications').where('id', '=', verificationId).returning('user_id').executeTakeFirst();
-    if (!consumed) return null;
-    await tx.updateTable('users').set({ email_verified_at: now, updated_at: now }).where('id', '=', consumed.user_id).where('email_verified_at', 'is', null).execute();
-    await deps.audit.record(tx, { type: 'email.verified', ...self(consumed.user_id), client, data: { via: 'token' in input ? 'link' : 'code' } });
-    return { deviceCookie: await rememberDevice(deps, tx, consumed.user_id, deviceCookie, client) };
+    // Using the token up is what makes the link and the code single-use, even under a race.
+    if (!(await useToken(deps, tx, found))) return null;
+    await endVerification(tx, found.user_id);
+    await tx.updateTable('users').set({ email_verified_at: now, updated_at: now }).where('id', '=', found.user_id).where('email_verified_at', 'is', null).execute();
+    await deps.audit.record(tx, { type: 'email.verified', ...self(found.user_id), client, data: { via: 'token' in input ? 'link' : 'code' } });
+    return { deviceCookie: await rememberDevice(deps, tx, found.user_id, deviceCookie, client) };
   });
   if (!verified) throw invalidVerification();
   return verified;
