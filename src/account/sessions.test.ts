@@ -1,10 +1,10 @@
 /** Sessions: the cookie (and its __Host- name on HTTPS), only a hash stored, idle and absolute expiry, logout, a new token at every sign-in, the CSRF rule. */
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { codeFor, enrolledUser, registerVerified, signIn } from '../../test/accounts.ts';
 import type { TestResponse } from '../../test/client.ts';
 import { SESSION, withToken } from '../../test/cookies.ts';
-import { createTestApp, dialects, type TestApp } from '../../test/harness.ts';
+import { dialects, testApps } from '../../test/harness.ts';
 import { HOUR, MINUTE } from '../../test/time.ts';
 
 const HTTPS_ORIGIN = 'https://localhost:3000';
@@ -27,16 +27,7 @@ const attributes = (line: string) =>
     .map((a) => a.trim().toLowerCase());
 
 describe.each(dialects)('sessions on %s', (dialect) => {
-  let t: TestApp | undefined;
-  afterEach(async () => {
-    await t?.close();
-    t = undefined;
-  });
-
-  const app = async (env: Record<string, string> = {}) => {
-    t = await createTestApp(dialect, { env });
-    return t;
-  };
+  const app = testApps(dialect);
 
   describe('the cookie', () => {
     it('is HttpOnly, SameSite=Lax, Path=/ and not Secure over plain HTTP', async () => {

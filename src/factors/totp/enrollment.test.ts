@@ -1,20 +1,11 @@
 /** Enrolling an authenticator app: the otpauth URL and QR codes, pending until a right code confirms it, the secret sealed at rest. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { codeFor, enrolledUser, registerVerified, wrongCode } from '../../../test/accounts.ts';
-import { createTestApp, dialects, type TestApp } from '../../../test/harness.ts';
+import { dialects, testApps } from '../../../test/harness.ts';
 import { decodeBase32 } from './otp.ts';
 
 describe.each(dialects)('sessions on %s', (dialect) => {
-  let t: TestApp | undefined;
-  afterEach(async () => {
-    await t?.close();
-    t = undefined;
-  });
-
-  const app = async (env: Record<string, string> = {}) => {
-    t = await createTestApp(dialect, { env });
-    return t;
-  };
+  const app = testApps(dialect);
 
   describe('authenticator enrollment', () => {
     it('keeps the TOTP secret sealed at rest', async () => {

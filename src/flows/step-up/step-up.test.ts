@@ -1,9 +1,9 @@
 /** Step-up: sensitive actions need a fresh strong factor (10 minutes); only TOTP steps up, once per code, and a step-up rotates the session token. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { codeFor, type Enrolled, enrolledUser, signIn, wrongCode } from '../../../test/accounts.ts';
 import type { TestClient } from '../../../test/client.ts';
 import { SESSION, withToken } from '../../../test/cookies.ts';
-import { createTestApp, dialects, type TestApp } from '../../../test/harness.ts';
+import { dialects, type TestApp, testApps } from '../../../test/harness.ts';
 import { MINUTE } from '../../../test/time.ts';
 
 /** Signs in with an emailed code: a full session without a fresh step-up. */
@@ -21,16 +21,7 @@ async function signInWithEmailCode(t: TestApp, user: Enrolled): Promise<TestClie
 }
 
 describe.each(dialects)('sessions on %s', (dialect) => {
-  let t: TestApp | undefined;
-  afterEach(async () => {
-    await t?.close();
-    t = undefined;
-  });
-
-  const app = async (env: Record<string, string> = {}) => {
-    t = await createTestApp(dialect, { env });
-    return t;
-  };
+  const app = testApps(dialect);
 
   describe('step-up', () => {
     it('an emailed-code session needs step-up for new backup codes; TOTP step-up rotates the token and allows it', async () => {
