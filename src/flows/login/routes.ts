@@ -30,6 +30,8 @@ import { signOut } from './sign-out.ts';
 import { prepareSecondFactor, secondFactorStep } from './second-factor.ts';
 
 const tags = ['Sign-in'];
+/** A step that may end a sign-in: signed in, or a new device to confirm first. */
+const signInResponses = { 200: signInAnswer, 400: errorBody, 401: errorBody, 403: errorBody, 429: errorBody };
 
 /** The answer of a second-factor body, as the factors take it. */
 function answerOf(body: SecondFactorBody): FactorAnswer {
@@ -114,13 +116,7 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
           'the answer is `{flow, next: ["confirm_device"]}` and the owner is emailed a link and a code (see /api/auth/login/confirm-device). ' +
           'Five wrong codes (or refused passkeys) end the flow; ten across flows lock the account for 15 minutes.',
         body: secondFactorBody,
-        response: {
-          200: signInAnswer,
-          400: errorBody,
-          401: errorBody,
-          403: errorBody,
-          429: errorBody,
-        },
+        response: signInResponses,
       },
     },
     async (request, reply) => {
@@ -202,13 +198,7 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
           '`{flow, next: ["confirm_device"]}` (then /api/auth/login/confirm-device). Any refused passkey gets 401 invalid_credentials, as a wrong password ' +
           'does, and counts toward the lockout of the account it names.',
         body: passkeySignInBody,
-        response: {
-          200: signInAnswer,
-          400: errorBody,
-          401: errorBody,
-          403: errorBody,
-          429: errorBody,
-        },
+        response: signInResponses,
       },
     },
     async (request, reply) => {
