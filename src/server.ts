@@ -11,6 +11,7 @@ import type { Config } from './config.ts';
 import { createDeps } from './compose.ts';
 import type { Deps } from './deps.ts';
 import { pruneActivity } from './account/activity.ts';
+import { pruneTokens } from './account/tokens.ts';
 import { loadTls } from './http/tls.ts';
 import { devInboxTransport, smtpTransport, type Transport } from './mail/transport.ts';
 import { createMailWorker, type MailWorker } from './mail/worker.ts';
@@ -44,6 +45,8 @@ export async function startServer(config: Config, log: Logger, options: { clock?
     await deps.throttle.sweep();
     const pruned = await pruneActivity(deps);
     if (pruned > 0) log.info({ pruned }, 'pruned login activity past its retention');
+    const expired = await pruneTokens(deps);
+    if (expired > 0) log.info({ expired }, 'pruned expired single-use tokens');
   };
   const sweeper = setInterval(() => void sweep().catch((err: unknown) => log.warn({ err }, 'maintenance sweep failed')), 10 * 60_000);
   sweeper.unref();

@@ -12,6 +12,7 @@ import { hashCode, hashToken, randomDigits, randomToken, safeEqual } from '../cr
 import type { Deps } from '../deps.ts';
 import type { Db, Tx } from '../store/database.ts';
 import type { OneTimeTokensTable } from '../store/schema.ts';
+import { lockUser } from './users.ts';
 
 export type TokenPurpose = OneTimeTokensTable['purpose'];
 export type TokenRow = OneTimeTokensTable;
@@ -61,6 +62,9 @@ export async function issueToken(deps: Deps, tx: Tx, input: Issue): Promise<stri
   const rule = TOKEN_PURPOSES[input.purpose];
   const now = deps.clock.now();
   const boundTo = input.boundTo ?? null;
+  // Issues that replace older ones are serialised per account (PostgreSQL row lock), so two
+  // parallel requests cannot both leave a live one: the later delete sees the earlier insert.
+  if (rule.replaces !== 'none') await lockUser(tx, deps.store.dialect, input.userId);
   if (rule.replaces === 'account') await revokeTokens(tx, { purpose: input.purpose, userId: input.userId });
   if (rule.replaces === 'binding' && boundTo !== null) await tx.deleteFrom('one_time_tokens').where('purpose', '=', input.purpose).where('bound_to', '=', boundTo).execute();
   const secret = rule.kind === 'code' ? randomDigits(6) : randomToken(32);

@@ -5,7 +5,7 @@ import { auditVerify } from '../cli/audit-verify.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/database.ts';
 import { dialects } from '../../test/harness.ts';
 import { inTransaction } from '../store/database.ts';
-import { bySystem, createAudit, self, verifyChain } from './audit.ts';
+import { bySystem, createAudit, rowHash, self, verifyChain } from './audit.ts';
 
 describe.each(dialects)('audit chain on %s', (dialect) => {
   let db: TestDatabase | undefined;
@@ -57,7 +57,6 @@ describe.each(dialects)('audit chain on %s', (dialect) => {
 
   it('finds a row whose hash was recomputed to hide an edit (the next row no longer follows)', async () => {
     const { db } = await seed(3);
-    const { rowHash } = await import('./audit.ts');
     const row = await db.store.db.selectFrom('audit_events').selectAll().where('seq', '=', 2).executeTakeFirstOrThrow();
     const forged = { ...row, type: 'forged' };
     await db.store.db.updateTable('audit_events').set({ type: 'forged', hash: rowHash(row.prev_hash, forged) }).where('seq', '=', 2).execute();
@@ -117,5 +116,21 @@ describe.each(dialects)('audit chain on %s', (dialect) => {
     expect(await verifyChain(db.store.db)).toEqual({ intact: true, rows: 4 });
     await db.store.db.updateTable('audit_events').set({ user_agent: 'Forged/1.0' }).where('seq', '=', 2).execute();
     expect(await verifyChain(db.store.db)).toMatchObject({ intact: false, firstBadSeq: 2 });
+    await db.store.db.updateTable('audit_events').set({ user_agent: 'Old/1.0' }).where('seq', '=', 2).execute();
+    // An actor written onto an older row is covered as well.
+    await db.store.db.updateTable('audit_events').set({ actor_id: 'staff-1' }).where('seq', '=', 1).execute();
+    expect(await verifyChain(db.store.db)).toMatchObject({ intact: false, firstBadSeq: 1, reason: 'row 1 was changed' });
+  });
+
+  it('refuses a row without an actor after rows that have one', async () => {
+    const { db, audit } = await seed(0);
+    await inTransaction(db.store.db, (tx) => audit.record(tx, { type: 'a', ...self('u1') }));
+    // A row hashed the old way (no actor), appended by hand after recorded actors.
+    const head = await db.store.db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow();
+    const row = { seq: 2, at: 1, type: 'b', user_id: 'u1', ip: null, user_agent: null, data: '{}', actor_kind: null, actor_id: null };
+    const hash = rowHash(head.hash, row);
+    await db.store.db.insertInto('audit_events').values({ ...row, prev_hash: head.hash, hash }).execute();
+    await db.store.db.updateTable('audit_head').set({ seq: 2, hash }).where('id', '=', 1).execute();
+    expect(await verifyChain(db.store.db)).toMatchObject({ intact: false, firstBadSeq: 2, reason: 'row 2 has no actor, though rows before it have' });
   });
 });

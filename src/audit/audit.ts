@@ -47,8 +47,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 export function rowHash(prevHash: string, row: AuditRow): string {
   const fields: unknown[] = [row.seq, row.at, row.type, row.user_id, row.ip, row.user_agent, row.data];
-  // A row from before actors were recorded is hashed as it was written; a recorded actor is covered.
-  if (row.actor_kind !== null) fields.push(row.actor_kind, row.actor_id);
+  // A row from before actors were recorded is hashed as it was written; any actor field is covered.
+  if (row.actor_kind !== null || row.actor_id !== null) fields.push(row.actor_kind, row.actor_id);
   const content = JSON.stringify(fields);
   return createHash('sha256').update(prevHash).update('\n').update(content).digest('hex');
 }
@@ -95,6 +95,7 @@ export async function verifyChain(db: Db, pageSize = 1000): Promise<ChainReport>
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   let rows = 0;
+  let actorsSince: number | null = null;
   for (;;) {
     const page = await db
       .selectFrom('audit_events')
@@ -115,6 +116,11 @@ export async function verifyChain(db: Db, pageSize = 1000): Promise<ChainReport>
       if (expected !== stored.hash) {
         return { intact: false, rows, firstBadSeq: seq, reason: `row ${seq} was changed` };
       }
+      // Once actors are recorded, every later row has one: a row without is passed off as older.
+      if (stored.actor_kind === null && actorsSince !== null) {
+        return { intact: false, rows, firstBadSeq: seq, reason: `row ${seq} has no actor, though rows before it have` };
+      }
+      if (stored.actor_kind !== null) actorsSince ??= seq;
       prevHash = stored.hash;
       expectedSeq = seq + 1;
       rows++;

@@ -16,7 +16,11 @@ import type { Db, Tx } from '../store/database.ts';
 
 export type FactorId = 'password' | 'passkey' | 'totp' | 'email_code' | 'backup_code';
 
-/** What a factor may be used for. `recovery`: proving what one still can when a second factor is lost. */
+/**
+ * What a factor may be used for. `recovery`: proving what one still can when a second factor is
+ * lost (the password and the inbox): only the first gate of 2FA recovery, never enough on its own —
+ * the identity re-check, the waiting period and the cancel link come after it.
+ */
 export type Purpose = 'sign_in' | 'step_up' | 'password_reset' | 'password_change' | 'recovery';
 
 export interface Ceremony {

@@ -92,6 +92,17 @@ describe.each(dialects)('sign-in on %s', (dialect) => {
       expect((await client.post('/api/auth/login/verify', { flow, method: 'email_code', code: second })).status).toBe(200);
     });
 
+    it('leave one live code per flow even when sends race', async () => {
+      const t = await app();
+      const user = await enrolledUser(t);
+      const client = t.client();
+      const flow = await startLogin(client, user);
+      const sends = await Promise.all([1, 2, 3].map(() => client.post('/api/auth/login/email-code', { flow })));
+      expect(sends.map((r) => r.status)).toEqual([202, 202, 202]);
+      const live = await t.db.store.db.selectFrom('one_time_tokens').select('id').where('purpose', '=', 'email_code').where('used_at', 'is', null).execute();
+      expect(live).toHaveLength(1);
+    });
+
     it('can be sent 3 times in 10 minutes; the 4th is 429', async () => {
       const t = await app();
       const user = await enrolledUser(t);
