@@ -11,7 +11,7 @@ import { buildApp } from '../src/app.ts';
 import type { FeatureRoutes } from '../src/http/route-context.ts';
 import { ManualClock } from '../src/clock.ts';
 import { loadConfig, type Config } from '../src/config.ts';
-import { createDeps } from '../src/compose.ts';
+import { createDeps, type DepsOptions } from '../src/compose.ts';
 import type { Deps } from '../src/deps.ts';
 import { loggerOptions } from '../src/http/logging.ts';
 import { smtpTransport } from '../src/mail/transport.ts';
@@ -32,6 +32,8 @@ export interface TestAppOptions {
   /** Where log lines go (default: nowhere). */
   logStream?: { write(line: string): void };
   extraRoutes?: FeatureRoutes[];
+  /** Replace the password hasher, the IP-location lookup or the user-agent parser. */
+  overrides?: DepsOptions['overrides'];
 }
 
 export interface TestApp {
@@ -74,7 +76,7 @@ export async function createTestApp(dialect: Dialect, options: TestAppOptions = 
   );
   const log = options.logStream ? pino(loggerOptions('info'), options.logStream) : pino({ level: 'silent' });
   const clock = new ManualClock(Date.UTC(2026, 0, 15, 9, 0, 0));
-  const deps = createDeps({ config, store: db.store, log, clock });
+  const deps = createDeps({ config, store: db.store, log, clock, ...(options.overrides ? { overrides: options.overrides } : {}) });
   const app = await buildApp(deps, { devInbox: false, extraRoutes: options.extraRoutes ?? [] });
   await app.ready();
   const worker = createMailWorker({ db: db.store.db, clock, keyring: deps.keyring, transport: smtpTransport(smtp.url), from: config.mailFrom, log });
