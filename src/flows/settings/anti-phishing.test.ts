@@ -1,11 +1,11 @@
 /** The anti-phishing code: step-up to set it, what it may be, sealed at rest, shown atop every later email, removal; each change mailed, held and audited. */
 import { describe, expect, it } from 'vitest';
-import { enrolledUser, PASSWORD, signIn, signInWithEmailCode, uniqueEmail } from '../../test/accounts.ts';
-import { dialects, testApps } from '../../test/harness.ts';
-import { firstLine, lastMail, mailsWithSubject, SUBJECTS } from '../../test/mail.ts';
-import { auditOf, userRow } from '../../test/queries.ts';
-import { resetToken } from '../../test/recovery.ts';
-import { DAY, MINUTE } from '../../test/time.ts';
+import { enrolledUser, PASSWORD, signIn, signInWithEmailCode, uniqueEmail } from '../../../test/accounts.ts';
+import { dialects, testApps } from '../../../test/harness.ts';
+import { firstLine, lastMail, mailsWithSubject, SUBJECTS } from '../../../test/mail.ts';
+import { auditOf, userRow } from '../../../test/queries.ts';
+import { resetToken } from '../../../test/recovery.ts';
+import { DAY, MINUTE } from '../../../test/time.ts';
 
 const HINT = 'set an anti-phishing code';
 
