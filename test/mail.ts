@@ -22,6 +22,13 @@ export const SUBJECTS = {
   signInCode: 'Bastion: Your sign-in code',
 };
 
+/** The subject lines of the mails about an account's passkeys. */
+export const PASSKEY_SUBJECTS = {
+  added: 'Bastion: A passkey was added to your account',
+  removed: 'Bastion: A passkey was removed from your account',
+  disabled: 'Bastion: We disabled one of your passkeys',
+};
+
 /** Every mail to `email` with exactly this subject, oldest first. */
 export async function mailsWithSubject(t: TestApp, email: string, subject: string): Promise<ReceivedMail[]> {
   return (await t.mailTo(email)).filter((m) => m.subject === subject);

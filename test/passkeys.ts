@@ -3,9 +3,13 @@ import { expect } from 'vitest';
 import { PASSWORD, registerVerified, uniqueEmail } from './accounts.ts';
 import type { TestClient } from './client.ts';
 import { TEST_BASE_URL, type TestApp } from './harness.ts';
+import { SUBJECTS } from './mail.ts';
 import { SoftAuthenticator, type SoftAuthenticatorOptions } from './soft-authenticator.ts';
 
 export const ORIGIN = TEST_BASE_URL;
+
+/** The AAGUID of iCloud Keychain (a provider the server knows by name). */
+export const ICLOUD = 'fbfc3007-154e-4ecc-8c0b-6e020557d7bd';
 
 export interface PasskeyUser {
   email: string;
@@ -57,4 +61,16 @@ export async function stepUpWithPasskey(client: TestClient, authenticator: SoftA
   const options = await client.post('/api/auth/step-up/passkey-options');
   expect(options.status, JSON.stringify(options.body)).toBe(200);
   return client.post('/api/auth/step-up', { method: 'passkey', credential: authenticator.get(options.body.options, ORIGIN) });
+}
+
+/** A session that is not stepped up: signed in with an emailed code. */
+export async function emailCodeSession(t: TestApp, user: { email: string; password: string }): Promise<TestClient> {
+  const client = t.client();
+  const login = await client.post('/api/auth/login', { email: user.email, password: user.password });
+  expect((await client.post('/api/auth/login/email-code', { flow: login.body.flow })).status).toBe(202);
+  const mail = (await t.mailTo(user.email)).filter((m) => m.subject === SUBJECTS.signInCode).at(-1)!;
+  const code = /^ {4}(\d{6})$/m.exec(mail.text)![1]!;
+  const verify = await client.post('/api/auth/login/verify', { flow: login.body.flow, method: 'email_code', code });
+  expect(verify.status, JSON.stringify(verify.body)).toBe(200);
+  return client;
 }

@@ -8,21 +8,16 @@ import { enrolledUser, registerVerified, uniqueEmail } from '../../../test/accou
 import { codeKey } from '../../account/locks.ts';
 import type { TestResponse } from '../../../test/client.ts';
 import { dialects, type TestApp, testApps } from '../../../test/harness.ts';
+import { mailsWithSubject, SUBJECTS } from '../../../test/mail.ts';
+import { auditOf } from '../../../test/queries.ts';
+import { MINUTE } from '../../../test/time.ts';
 
-const MINUTE = 60_000;
 const WRONG = 'definitely-not-the-password-7';
-const LOCK_SUBJECT = 'Bastion: Your account was locked';
 
 /** "2026-01-15 09:15 UTC", as the lock email writes times. */
 const mailTime = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
-async function auditEvents(t: TestApp, type: string) {
-  return t.db.store.db.selectFrom('audit_events').selectAll().where('type', '=', type).orderBy('seq').execute();
-}
-
-async function lockMails(t: TestApp, email: string) {
-  return (await t.mailTo(email)).filter((m) => m.subject === LOCK_SUBJECT);
-}
+const lockMails = (t: TestApp, email: string) => mailsWithSubject(t, email, SUBJECTS.accountLocked);
 
 describe.each(dialects)('login lockout on %s', (dialect) => {
   const app = testApps(dialect);
@@ -56,9 +51,9 @@ describe.each(dialects)('login lockout on %s', (dialect) => {
     expect(later.body.lockedUntil).toBe(new Date(lockedUntil).toISOString());
 
     // Only the 5 real attempts were checked; the locked ones are audited as such.
-    const failed = (await auditEvents(t, 'login.failed')).map((e) => JSON.parse(e.data).reason);
+    const failed = (await auditOf(t, 'login.failed')).map((e) => JSON.parse(e.data).reason);
     expect(failed).toEqual(['wrong_password', 'wrong_password', 'wrong_password', 'wrong_password', 'wrong_password', 'locked', 'locked', 'locked']);
-    const locked = await auditEvents(t, 'account.locked');
+    const locked = await auditOf(t, 'account.locked');
     expect(locked).toHaveLength(1);
     expect(JSON.parse(locked[0]!.data)).toMatchObject({ until: lockedUntil, reason: 'password' });
   });
@@ -103,8 +98,8 @@ describe.each(dialects)('login lockout on %s', (dialect) => {
     expect(unknownAnswers.map((r) => r.headers['retry-after'])).toEqual(knownAnswers.map((r) => r.headers['retry-after']));
 
     expect(await t.mailTo(unknown)).toEqual([]);
-    expect(t.smtp.messages.filter((m) => m.subject === LOCK_SUBJECT).map((m) => m.to)).toEqual([known]);
-    const locked = await auditEvents(t, 'account.locked');
+    expect(t.smtp.messages.filter((m) => m.subject === SUBJECTS.accountLocked).map((m) => m.to)).toEqual([known]);
+    const locked = await auditOf(t, 'account.locked');
     expect(locked).toHaveLength(1);
 
     t.clock.advance(15 * MINUTE);
@@ -168,7 +163,7 @@ describe.each(dialects)('login lockout on %s', (dialect) => {
     expect(ok.body.next).toEqual(['enroll_2fa']);
 
     expect(await lockMails(t, email)).toHaveLength(2);
-    expect(await auditEvents(t, 'account.locked')).toHaveLength(2);
+    expect(await auditOf(t, 'account.locked')).toHaveLength(2);
   });
 
   it('resets the count on success: 4 wrong, 1 right, 4 wrong is not locked', async () => {
@@ -179,7 +174,7 @@ describe.each(dialects)('login lockout on %s', (dialect) => {
     for (let i = 0; i < 4; i++) expect((await login(t, email, WRONG)).status).toBe(401);
     expect((await login(t, email, password)).status).toBe(200);
     expect(await lockMails(t, email)).toHaveLength(0);
-    expect(await auditEvents(t, 'account.locked')).toHaveLength(0);
+    expect(await auditOf(t, 'account.locked')).toHaveLength(0);
 
     // A success also starts the doubling over: after a lock and a success, the next lock is 15 minutes again.
     for (let i = 0; i < 5; i++) await login(t, email, WRONG);
@@ -205,7 +200,7 @@ describe.each(dialects)('login lockout on %s', (dialect) => {
     const right = await login(t, email, password, ip);
     expect(right.status).toBe(429);
     expect(right.body.error).toBe('too_many_requests');
-    expect(await auditEvents(t, 'login.failed')).toHaveLength(5);
+    expect(await auditOf(t, 'login.failed')).toHaveLength(5);
 
     // Another IP is unaffected.
     expect((await login(t, email, password, '198.51.100.8')).status).toBe(200);
@@ -239,7 +234,7 @@ describe.each(dialects)('login lockout on %s', (dialect) => {
       .execute();
     expect(checked).toHaveLength(5);
     expect(await lockMails(t, email)).toHaveLength(1);
-    expect(await auditEvents(t, 'account.locked')).toHaveLength(1);
+    expect(await auditOf(t, 'account.locked')).toHaveLength(1);
 
     // Locked for the full 15 minutes, right password or not.
     const after = await client.post('/api/auth/login', { email, password });

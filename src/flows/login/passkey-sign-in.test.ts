@@ -6,14 +6,15 @@
  * counts toward the lockout of the account it names.
  */
 import { describe, expect, it } from 'vitest';
-import { enrolledUser } from '../../../test/accounts.ts';
+import { enrolledUser, NEW_PASSWORD } from '../../../test/accounts.ts';
 import { dialects, testApps } from '../../../test/harness.ts';
+import { subjects, SUBJECTS } from '../../../test/mail.ts';
 import { auditOf, userRow } from '../../../test/queries.ts';
 import { ORIGIN, passkeyUser, passwordlessSignIn, passwordThenPasskey, stepUpWithPasskey } from '../../../test/passkeys.ts';
 import { SoftAuthenticator } from '../../../test/soft-authenticator.ts';
+import { DAY, MINUTE } from '../../../test/time.ts';
 
 const WRONG_PASSWORD = { error: 'invalid_credentials', message: 'The email or password is not right.' };
-const NEW_PASSWORD = 'amber-lantern-orbit-47';
 
 describe.each(dialects)('signing in with a passkey on %s', (dialect) => {
   const app = testApps(dialect, { LOGIN_IP_LIMIT: '1000' });
@@ -99,7 +100,7 @@ describe.each(dialects)('signing in with a passkey on %s', (dialect) => {
       // Locked for the password and for the genuine passkey alike.
       expect((await t.client().post('/api/auth/login', { email: user.email, password: user.password })).status).toBe(429);
       expect((await passwordlessSignIn(t.client(), user.authenticator)).status).toBe(429);
-      expect((await t.mailTo(user.email)).map((m) => m.subject)).toContain('Bastion: Your account was locked');
+      expect(await subjects(t, user.email)).toContain(SUBJECTS.accountLocked);
       // A response naming no account counts against nobody.
       const nobody = await passwordlessSignIn(t.client(), stranger, { userHandle: Buffer.alloc(32, 1).toString('base64url') });
       expect([nobody.status, nobody.body]).toEqual([401, WRONG_PASSWORD]);
@@ -115,7 +116,7 @@ describe.each(dialects)('signing in with a passkey on %s', (dialect) => {
       // No attempt was reserved for the passkey, so none is given back: the flow has its 5 code attempts.
       const flowRow = await t.db.store.db.selectFrom('login_flows').selectAll().where('state', '=', 'confirm_device').executeTakeFirstOrThrow();
       expect(flowRow.failed_attempts).toBe(0);
-      const mail = (await t.mailTo(user.email)).find((m) => m.subject === 'Bastion: Confirm a sign-in from a new device')!;
+      const mail = (await t.mailTo(user.email)).find((m) => m.subject === SUBJECTS.confirmDevice)!;
       const code = /^ {4}(\d{6})$/m.exec(mail.text)![1]!;
       const done = await client.post('/api/auth/login/confirm-device', { flow: res.body.flow, code });
       expect(done.status, JSON.stringify(done.body)).toBe(200);
@@ -131,7 +132,7 @@ describe.each(dialects)('signing in with a passkey on %s', (dialect) => {
       const res = await passwordlessSignIn(t.client(), user.authenticator);
       expect(res.status).toBe(403);
       expect(res.body.error).toBe('account_frozen');
-      t.clock.advance(24 * 60 * 60_000 + 1);
+      t.clock.advance(DAY + 1);
       const later = await passwordlessSignIn(t.client(), user.authenticator);
       expect([later.status, later.body.error]).toEqual([403, 'password_required']);
       const client = t.client();
@@ -140,7 +141,7 @@ describe.each(dialects)('signing in with a passkey on %s', (dialect) => {
       const options = (await client.post('/api/auth/login/passkey-options', { flow: login.body.flow })).body.options;
       const verify = await client.post('/api/auth/login/verify', { flow: login.body.flow, method: 'passkey', credential: user.authenticator.get(options, ORIGIN) });
       expect(verify.body.next).toEqual(['confirm_device']);
-      const mail = (await t.mailTo(user.email)).filter((m) => m.subject === 'Bastion: Confirm a sign-in from a new device').at(-1)!;
+      const mail = (await t.mailTo(user.email)).filter((m) => m.subject === SUBJECTS.confirmDevice).at(-1)!;
       const done = await client.post('/api/auth/login/confirm-device', { flow: login.body.flow, code: /^ {4}(\d{6})$/m.exec(mail.text)![1]! });
       expect(done.status, JSON.stringify(done.body)).toBe(200);
       expect((await userRow(t, user.email)).frozen_at).toBeNull();
@@ -209,7 +210,7 @@ describe.each(dialects)('signing in with a passkey on %s', (dialect) => {
       const user = await passkeyUser(t);
       const client = t.client();
       expect((await passwordThenPasskey(client, user, user.authenticator)).status).toBe(200);
-      t.clock.advance(11 * 60_000);
+      t.clock.advance(11 * MINUTE);
       expect((await client.get('/api/me')).body.session.stepUpFresh).toBe(false);
       const res = await stepUpWithPasskey(client, user.authenticator);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -233,7 +234,7 @@ describe.each(dialects)('signing in with a passkey on %s', (dialect) => {
       const t = await app();
       const user = await passkeyUser(t);
       expect((await t.client().post('/api/auth/password/forgot', { email: user.email })).status).toBe(202);
-      const mail = (await t.mailTo(user.email)).find((m) => m.subject === 'Bastion: Reset your password')!;
+      const mail = (await t.mailTo(user.email)).find((m) => m.subject === SUBJECTS.resetPassword)!;
       const token = /reset-password\?token=([A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
       const client = t.client();
       const bare = await client.post('/api/auth/password/reset', { token, password: NEW_PASSWORD });
