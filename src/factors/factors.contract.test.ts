@@ -10,8 +10,8 @@ import { ORIGIN, passkeyUser } from '../../test/passkeys.ts';
 import { userRow } from '../../test/queries.ts';
 import type { SoftAuthenticator } from '../../test/soft-authenticator.ts';
 import { prepareFactor, proveFactor } from './prove.ts';
-import { FACTORS } from './registry.ts';
-import type { Ceremony, Factor, FactorAnswer, FactorId, Purpose } from './types.ts';
+import { FACTORS, type FactorId } from './registry.ts';
+import type { Ceremony, Factor, FactorAnswer, Purpose } from './types.ts';
 
 const PURPOSES: Purpose[] = ['sign_in', 'step_up', 'password_reset', 'password_change', 'recovery'];
 const CLIENT = { ip: '192.0.2.80', userAgent: 'FactorContract/1.0' };
@@ -87,7 +87,7 @@ const FIXTURES: Record<FactorId, Fixture> = {
 };
 
 /** Runs one proof; 'ok', or the refusal's status and code. */
-async function attempt(a: Account, factor: Factor, answer: FactorAnswer, ceremony = ceremonyFor(factor)): Promise<string> {
+async function attempt(a: Account, factor: Factor<FactorId>, answer: FactorAnswer, ceremony = ceremonyFor(factor)): Promise<string> {
   try {
     await proveFactor(a.t.deps, { factor: factor.id, ceremony, user: a.user, answer, client: CLIENT, actor: anonymous(a.user.id).actor, onSuccess: async () => undefined });
     return 'ok';

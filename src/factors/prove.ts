@@ -15,8 +15,8 @@ import type { ClientInfo } from '../client/client-info.ts';
 import type { Deps } from '../deps.ts';
 import { badRequest, unauthorized, type AppError } from '../errors/app-error.ts';
 import type { Tx } from '../store/database.ts';
-import { factorById } from './registry.ts';
-import type { Ceremony, Factor, FactorAnswer, FactorId, Purpose } from './types.ts';
+import { factorById, type FactorId } from './registry.ts';
+import type { Ceremony, Factor, FactorAnswer, Purpose } from './types.ts';
 
 /** The one answer for every refused first factor (wrong password, unknown email, refused passkey). */
 export const invalidCredentials = () => unauthorized('invalid_credentials', 'The email or password is not right.');

@@ -10,14 +10,17 @@ import { emailCodeFactor } from './email-code/factor.ts';
 import { passkeyFactor } from './passkey/factor.ts';
 import { passwordFactor } from './password/factor.ts';
 import { totpFactor } from './totp/factor.ts';
-import type { Factor, FactorId, FactorStatus } from './types.ts';
+import type { Factor, FactorStatus } from './types.ts';
 
-export const FACTORS: readonly Factor[] = [passwordFactor, passkeyFactor, totpFactor, emailCodeFactor, backupCodeFactor];
+export const FACTORS = [passwordFactor, passkeyFactor, totpFactor, emailCodeFactor, backupCodeFactor] as const;
+
+/** Every method id, derived from the list above. */
+export type FactorId = (typeof FACTORS)[number]['id'];
 
 export type SecondFactorId = Exclude<FactorId, 'password'>;
 export type StrongMethod = 'passkey' | 'totp';
 
-const byId = new Map(FACTORS.map((f) => [f.id, f]));
+const byId = new Map<string, Factor>(FACTORS.map((f) => [f.id, f]));
 
 export function factorById(id: FactorId): Factor {
   const factor = byId.get(id);
@@ -27,7 +30,7 @@ export function factorById(id: FactorId): Factor {
 
 export const isStrong = (id: FactorId): boolean => factorById(id).strong;
 
-const SECOND = FACTORS.filter((f) => f.secondFactor);
+const SECOND: readonly Factor[] = FACTORS.filter((f) => f.secondFactor);
 
 async function secondFactorStatus(db: Db | Tx, userId: string): Promise<{ factor: Factor; status: FactorStatus }[]> {
   return Promise.all(SECOND.map(async (factor) => ({ factor, status: await factor.status(db, userId) })));

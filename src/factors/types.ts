@@ -14,8 +14,6 @@ import type { Deps } from '../deps.ts';
 import type { AppError } from '../errors/app-error.ts';
 import type { Db, Tx } from '../store/database.ts';
 
-export type FactorId = 'password' | 'passkey' | 'totp' | 'email_code' | 'backup_code';
-
 /**
  * What a factor may be used for. `recovery`: proving what one still can when a second factor is
  * lost (the password and the inbox): only the first gate of 2FA recovery, never enough on its own —
@@ -65,8 +63,9 @@ export interface Verifier {
   why?: string;
 }
 
-export interface Factor {
-  id: FactorId;
+/** A factor; `Id` is its method id (the registry derives the list of ids from the factors it holds). */
+export interface Factor<Id extends string = string> {
+  id: Id;
   /** Satisfies step-up and may unlock a frozen account. */
   strong: boolean;
   /** Offered as the second step of a sign-in, and counted by `availableMethods`. */

@@ -8,7 +8,7 @@ import { invalidCode } from '../totp/factor.ts';
 import { refusing, type Factor } from '../types.ts';
 import { consumeBackupCode, remainingBackupCodes } from './codes.ts';
 
-export const backupCodeFactor: Factor = {
+export const backupCodeFactor: Factor<'backup_code'> = {
   id: 'backup_code',
   strong: false,
   secondFactor: true,

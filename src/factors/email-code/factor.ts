@@ -15,7 +15,7 @@ import { refusing, type Factor } from '../types.ts';
 export const EMAIL_CODE_TTL_MS = TOKEN_PURPOSES.email_code.ttlMs;
 const SENDS = { limit: 3, windowMs: 10 * MINUTE };
 
-export const emailCodeFactor: Factor = {
+export const emailCodeFactor: Factor<'email_code'> = {
   id: 'email_code',
   strong: false,
   secondFactor: true,

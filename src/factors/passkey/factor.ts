@@ -37,7 +37,7 @@ export function challengePurpose(ceremony: Ceremony): WebauthnChallengesTable['p
  */
 const needsUserVerification = (ceremony: Ceremony) => ceremony.role === 'first' || ceremony.purpose === 'step_up';
 
-export const passkeyFactor: Factor = {
+export const passkeyFactor: Factor<'passkey'> = {
   id: 'passkey',
   strong: true,
   secondFactor: true,

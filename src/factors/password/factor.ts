@@ -9,7 +9,7 @@ import { normalizePassword } from './policy.ts';
 import { unauthorized } from '../../errors/app-error.ts';
 import { refusing, type Factor } from '../types.ts';
 
-export const passwordFactor: Factor = {
+export const passwordFactor: Factor<'password'> = {
   id: 'password',
   strong: false,
   secondFactor: false,

@@ -9,7 +9,7 @@ import { confirmedTotp, matchTotp, recordStep } from './credentials.ts';
 
 export const invalidCode = () => new AppError(401, 'invalid_code', 'That code is not right, or it has expired or was already used.');
 
-export const totpFactor: Factor = {
+export const totpFactor: Factor<'totp'> = {
   id: 'totp',
   strong: true,
   secondFactor: true,
