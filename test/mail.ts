@@ -20,13 +20,9 @@ export const SUBJECTS = {
   unfrozen: 'Bastion: Your account is unlocked',
   resetPassword: 'Bastion: Reset your password',
   signInCode: 'Bastion: Your sign-in code',
-};
-
-/** The subject lines of the mails about an account's passkeys. */
-export const PASSKEY_SUBJECTS = {
-  added: 'Bastion: A passkey was added to your account',
-  removed: 'Bastion: A passkey was removed from your account',
-  disabled: 'Bastion: We disabled one of your passkeys',
+  passkeyAdded: 'Bastion: A passkey was added to your account',
+  passkeyRemoved: 'Bastion: A passkey was removed from your account',
+  passkeyDisabled: 'Bastion: We disabled one of your passkeys',
 };
 
 /** Every mail to `email` with exactly this subject, oldest first. */

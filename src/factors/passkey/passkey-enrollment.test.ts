@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { codeFor, enrolledUser, registerVerified } from '../../../test/accounts.ts';
 import { dialects, testApps } from '../../../test/harness.ts';
-import { PASSKEY_SUBJECTS, subjects } from '../../../test/mail.ts';
+import { SUBJECTS, subjects } from '../../../test/mail.ts';
 import { auditOf, holdsOf, userRow } from '../../../test/queries.ts';
 import { addPasskey, emailCodeSession, ICLOUD, ORIGIN, passkeyUser, passwordlessSignIn, stepUpWithPasskey } from '../../../test/passkeys.ts';
 import { SoftAuthenticator, type Algorithm } from '../../../test/soft-authenticator.ts';
@@ -41,7 +41,7 @@ describe.each(dialects)('passkeys on %s', (dialect) => {
       expect(me.body.session).toMatchObject({ restricted: false, authMethod: 'password+passkey', stepUpFresh: true });
       expect(me.body.security.twoFactor).toMatchObject({ enabled: true, methods: ['passkey', 'email_code', 'backup_code'] });
       expect(me.body.security.passkeys).toEqual({ count: 1 });
-      expect(await subjects(t, user.email)).toContain(PASSKEY_SUBJECTS.added);
+      expect(await subjects(t, user.email)).toContain(SUBJECTS.passkeyAdded);
       const added = await auditOf(t, 'passkey.added');
       expect(JSON.parse(added[0]!.data)).toMatchObject({ aaguid: ICLOUD, firstFactor: true });
       // No withdrawal hold for the account's first factor; the browser became a known device.
@@ -144,7 +144,7 @@ describe.each(dialects)('passkeys on %s', (dialect) => {
       expect(me.body.security.twoFactor.methods).toEqual(['passkey', 'totp', 'email_code', 'backup_code']);
       const row = await userRow(t, totpUser.email);
       expect((await holdsOf(t, row.id)).map((h) => h.reason)).toEqual(['passkey_added']);
-      expect(await subjects(t, totpUser.email)).toContain(PASSKEY_SUBJECTS.added);
+      expect(await subjects(t, totpUser.email)).toContain(SUBJECTS.passkeyAdded);
     });
 
     it('does not register the same credential twice', async () => {

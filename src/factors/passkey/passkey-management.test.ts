@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { enrolledUser } from '../../../test/accounts.ts';
 import { dialects, testApps } from '../../../test/harness.ts';
-import { PASSKEY_SUBJECTS, subjects } from '../../../test/mail.ts';
+import { SUBJECTS, subjects } from '../../../test/mail.ts';
 import { auditOf, holdsOf, userRow } from '../../../test/queries.ts';
 import { addPasskey, emailCodeSession, ICLOUD, passkeyUser, passwordlessSignIn, stepUpWithPasskey } from '../../../test/passkeys.ts';
 import { SoftAuthenticator } from '../../../test/soft-authenticator.ts';
@@ -76,7 +76,7 @@ describe.each(dialects)('passkeys on %s', (dialect) => {
       const removed = await weak.request('DELETE', `/api/me/passkeys/${user.passkeyId}`);
       expect(removed.status, JSON.stringify(removed.body)).toBe(200);
       expect((await weak.get('/api/me/passkeys')).body.passkeys.map((p: { name: string }) => p.name)).toEqual(['Backup key']);
-      expect(await subjects(t, user.email)).toContain(PASSKEY_SUBJECTS.removed);
+      expect(await subjects(t, user.email)).toContain(SUBJECTS.passkeyRemoved);
       const row = await userRow(t, user.email);
       expect((await holdsOf(t, row.id)).map((h) => h.reason).sort()).toEqual(['passkey_added', 'passkey_removed']);
       expect((await auditOf(t, 'passkey.removed')).length).toBe(1);

@@ -1,7 +1,7 @@
 /** The signature counter: a counter going backwards disables the passkey (a copy of it is in use); a stale response, a forged low counter or a provider that does not count does not. */
 import { describe, expect, it } from 'vitest';
 import { dialects, testApps } from '../../../test/harness.ts';
-import { PASSKEY_SUBJECTS } from '../../../test/mail.ts';
+import { SUBJECTS } from '../../../test/mail.ts';
 import { auditOf, holdsOf } from '../../../test/queries.ts';
 import { addPasskey, emailCodeSession, ORIGIN, passkeyUser, passwordlessSignIn, passwordThenPasskey } from '../../../test/passkeys.ts';
 import { SoftAuthenticator } from '../../../test/soft-authenticator.ts';
@@ -35,7 +35,7 @@ describe.each(dialects)('passkeys on %s', (dialect) => {
       expect((await holdsOf(t, userId)).map((h) => h.reason)).toEqual(['passkey_disabled']);
       const event = (await auditOf(t, 'passkey.disabled'))[0]!;
       expect(JSON.parse(event.data)).toMatchObject({ reason: 'counter_regressed', storedCounter: 2, receivedCounter: 1 });
-      const mail = (await t.mailTo(user.email)).find((m) => m.subject === PASSKEY_SUBJECTS.disabled);
+      const mail = (await t.mailTo(user.email)).find((m) => m.subject === SUBJECTS.passkeyDisabled);
       expect(mail?.text).toMatch(/lock-account\?token=/);
       // Disabled for good, even with a counter ahead again; it is no longer a strong factor.
       credential.counter = 100;
