@@ -3,7 +3,7 @@
  * button in settings. Every session ends, sign-ins are refused with a message saying the owner
  * locked the account, and withdrawals and security changes are blocked (no session can exist).
  * After FREEZE_COOLDOWN (24 hours by default) the owner may unfreeze it by signing in with the
- * password and a strong second factor, then confirming from the inbox (login/service.ts).
+ * password and a strong second factor, then confirming from the inbox (flows/login/password-step.ts).
  */
 import { userActor } from '../audit/audit.ts';
 import type { ClientInfo } from '../client/client-info.ts';

@@ -33,7 +33,7 @@ export async function completeSignIn(
   input: { user: User; flow: LoginFlow; method: SignInMethod; client: ClientInfo; deviceCookie: string | undefined; knownDevice: boolean; signals: string[] },
 ): Promise<SignedIn> {
   const { user, client, method } = input;
-  // Serialised with a password reset or change (password-replaced.ts): never a session it missed.
+  // Serialised with a password reset or change (account/password.ts): never a session it missed.
   await lockUser(tx, deps.store.dialect, user.id);
   if (!(await endFlow(tx, input.flow))) throw flowExpired();
   if (user.frozen_at !== null) await unfreezeAccount(deps, tx, user, client);
