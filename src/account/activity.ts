@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import { badRequest } from '../errors/app-error.ts';
 import type { ClientInfo } from '../client/client-info.ts';
+import type { ActivityEntry } from '../contracts/security-center.ts';
 import type { Db, Tx } from '../store/database.ts';
 import type { LoginActivityTable } from '../store/schema.ts';
 
@@ -36,17 +37,6 @@ export async function recordAttempt(
       risk_signals: JSON.stringify(input.signals ?? []),
     })
     .execute();
-}
-
-export interface ActivityEntry {
-  id: string;
-  at: string;
-  ip: string;
-  device: string;
-  location: string;
-  method: string | null;
-  result: ActivityResult;
-  riskSignals: string[];
 }
 
 const encodeCursor = (at: number, id: string) => Buffer.from(`${at}:${id}`).toString('base64url');

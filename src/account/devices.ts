@@ -38,15 +38,6 @@ export async function rememberDevice(deps: Deps, tx: Tx, userId: string, deviceC
   return cookie;
 }
 
-export async function touchDevice(deps: Deps, tx: Tx, userId: string, deviceCookie: string, client: ClientInfo): Promise<void> {
-  await tx
-    .updateTable('known_devices')
-    .set({ last_seen_at: deps.clock.now(), last_ip: client.ip, last_location: deps.locate(client.ip).label })
-    .where('user_id', '=', userId)
-    .where('device_hash', '=', hashToken(deviceCookie))
-    .execute();
-}
-
 export async function listDevices(deps: Deps, userId: string, deviceCookie: string | undefined) {
   const current = deviceCookie ? hashToken(deviceCookie) : null;
   const rows = await deps.store.db.selectFrom('known_devices').selectAll().where('user_id', '=', userId).orderBy('last_seen_at', 'desc').execute();

@@ -12,7 +12,7 @@ import { badRequest, forbidden } from '../errors/app-error.ts';
 import { inTransaction, type Tx } from '../store/database.ts';
 import { securityChanged } from './security-change.ts';
 import { consumeToken } from './tokens.ts';
-import type { User } from './users.ts';
+import { findUserById, type User } from './users.ts';
 
 /** Freezes the account (whoever holds its inbox or a session is taken for its owner here). */
 export async function freezeAccount(deps: Deps, tx: Tx, user: User, via: 'email_link' | 'settings', client: ClientInfo): Promise<void> {
@@ -32,7 +32,7 @@ export async function freezeWithToken(deps: Deps, token: string, client: ClientI
   await inTransaction(deps.store.db, async (tx) => {
     const used = await consumeToken(deps, tx, { purpose: 'freeze', secret: token });
     if (!used) throw invalid();
-    const user = await tx.selectFrom('users').selectAll().where('id', '=', used.user_id).executeTakeFirst();
+    const user = await findUserById(tx, used.user_id);
     if (!user) throw invalid();
     if (user.frozen_at === null) await freezeAccount(deps, tx, user, 'email_link', client);
   });

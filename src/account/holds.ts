@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import type { Db, Tx } from '../store/database.ts';
 
-export async function holdWithdrawals(deps: Deps, tx: Tx, userId: string, reason: string, ms = deps.config.withdrawalHoldMs): Promise<number> {
+export async function holdWithdrawals(deps: Deps, tx: Tx, userId: string, reason: string, ms: number): Promise<number> {
   const now = deps.clock.now();
   await tx.insertInto('withdrawal_holds').values({ id: randomUUID(), user_id: userId, reason, created_at: now, until: now + ms }).execute();
   return now + ms;

@@ -55,6 +55,14 @@ export async function accountLockedUntil(deps: Deps, email: string, user: User |
   return Math.max(byPassword, byCode);
 }
 
+/** Answers 429 account_locked when either lock is on (after `onLocked`, which records the refusal). */
+export async function refuseIfLocked(deps: Deps, email: string, user: User | undefined, onLocked?: () => Promise<void>): Promise<void> {
+  const lockedUntil = await accountLockedUntil(deps, email, user);
+  if (lockedUntil === null) return;
+  await onLocked?.();
+  throw lockedError(lockedUntil, deps.clock.now());
+}
+
 /**
  * Records that a lock started: the audit event, and the owner's email. A password lock comes with a
  * single-use unlock link (the inbox proves the owner). A lock for wrong second-factor codes does not:

@@ -6,19 +6,9 @@ import { dialects, testApps } from '../../test/harness.ts';
 import { lastMail, sixDigits, SUBJECTS } from '../../test/mail.ts';
 import { DAY, MINUTE } from '../../test/time.ts';
 import { pruneActivity } from './activity.ts';
+import type { ActivityEntry as Entry } from '../contracts/security-center.ts';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64url');
-
-interface Entry {
-  id: string;
-  at: string;
-  ip: string;
-  device: string;
-  location: string;
-  method: string | null;
-  result: string;
-  riskSignals: string[];
-}
 
 describe.each(dialects)('security center on %s', (dialect) => {
   const app = testApps(dialect, { LOGIN_IP_LIMIT: '1000' });

@@ -151,19 +151,6 @@ export async function revokeTokens(db: Db | Tx, input: { purpose: TokenPurpose; 
   await query.execute();
 }
 
-/** When the live token of a purpose and binding expires (null when there is none). */
-export async function tokenExpiry(deps: Deps, db: Db | Tx, purpose: TokenPurpose, boundTo: string): Promise<number | null> {
-  const row = await db
-    .selectFrom('one_time_tokens')
-    .select('expires_at')
-    .where('purpose', '=', purpose)
-    .where('bound_to', '=', boundTo)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', deps.clock.now())
-    .executeTakeFirst();
-  return row ? Number(row.expires_at) : null;
-}
-
 /** Deletes tokens that expired more than a day ago (the maintenance sweep). */
 export async function pruneTokens(deps: Deps): Promise<number> {
   const result = await deps.store.db.deleteFrom('one_time_tokens').where('expires_at', '<', deps.clock.now() - DAY).executeTakeFirst();

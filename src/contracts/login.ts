@@ -33,7 +33,6 @@ export const secondFactorBody = z.discriminatedUnion('method', [
   z.strictObject({ flow: tokenField, method: z.literal('passkey'), credential: authenticationCredential }),
 ]);
 export type SecondFactorBody = z.infer<typeof secondFactorBody>;
-export const secondFactorAnswer = signInAnswer;
 export type SecondFactorAnswer = SignInAnswer;
 
 /** POST /api/auth/login/confirm-device: `{flow, code}` or `{flow}` where signing in, `{token}` from the emailed link. */
@@ -53,7 +52,6 @@ export type PasskeySignInOptionsAnswer = z.infer<typeof passkeySignInOptionsAnsw
 /** POST /api/auth/passkey/verify: the signed response; a verified passkey is both factors. */
 export const passkeySignInBody = z.strictObject({ credential: authenticationCredential });
 export type PasskeySignInBody = z.infer<typeof passkeySignInBody>;
-export const passkeySignInAnswer = signInAnswer;
 export type PasskeySignInAnswer = SignInAnswer;
 
 /** POST /api/auth/logout (no body). */

@@ -41,8 +41,6 @@ const ceremonyFor = (factor: Factor, purpose: Purpose = [...factor.purposes][0]!
 
 /** How to answer each factor rightly (fresh each call) and wrongly. */
 interface Fixture {
-  /** Single-use: an answer works once. A memorized secret (the password) works again. */
-  singleUse: boolean;
   valid(a: Account, ceremony: Ceremony): Promise<FactorAnswer>;
   wrong(a: Account, ceremony: Ceremony): Promise<FactorAnswer>;
 }
@@ -53,15 +51,13 @@ const prepared = (a: Account, factor: FactorId, ceremony: Ceremony) =>
 let backupIndex = 0;
 const sentCodes = new WeakMap<Account, string>();
 const FIXTURES: Record<FactorId, Fixture> = {
-  password: { singleUse: false, valid: async (a) => ({ password: a.password }), wrong: async () => ({ password: 'not-the-password-at-all-7' }) },
+  password: { valid: async (a) => ({ password: a.password }), wrong: async () => ({ password: 'not-the-password-at-all-7' }) },
   totp: {
-    singleUse: true,
     valid: async (a) => ({ code: codeFor(a.t, a.secret) }),
     wrong: async (a) => ({ code: wrongCode(a.t, a.secret) }),
   },
-  backup_code: { singleUse: true, valid: async (a) => ({ code: a.backupCodes[backupIndex++ % 10]! }), wrong: async () => ({ code: 'aaaaa-aaaaa' }) },
+  backup_code: { valid: async (a) => ({ code: a.backupCodes[backupIndex++ % 10]! }), wrong: async () => ({ code: 'aaaaa-aaaaa' }) },
   email_code: {
-    singleUse: true,
     valid: async (a, ceremony) => {
       await prepared(a, 'email_code', ceremony);
       return { code: await emailCode(a.t, a.user.email) };
@@ -76,7 +72,6 @@ const FIXTURES: Record<FactorId, Fixture> = {
     },
   },
   passkey: {
-    singleUse: true,
     valid: async (a, ceremony) => ({ credential: a.authenticator.get((await prepared(a, 'passkey', ceremony)) as never, ORIGIN) as never }),
     wrong: async (a, ceremony) => {
       // The same key under a credential id the server never registered: refused like a wrong code.
@@ -118,13 +113,13 @@ describe.each(dialects)('the factor contract on %s', (dialect) => {
   describe.each(FACTORS.map((f) => [f.id, f] as const))('%s', (_id, factor) => {
     const fixture = FIXTURES[factor.id];
 
-    it(fixture.singleUse ? 'accepts a right answer once' : 'accepts the right answer, and again (a memorized secret)', async () => {
+    it(!factor.memorized ? 'accepts a right answer once' : 'accepts the right answer, and again (a memorized secret)', async () => {
       const a = await accountWithEveryFactor(await app());
       const ceremony = ceremonyFor(factor);
       const answer = await fixture.valid(a, ceremony);
       expect(await attempt(a, factor, answer, ceremony)).toBe('ok');
       const again = await attempt(a, factor, answer, ceremony);
-      if (fixture.singleUse) expect(again).toMatch(/^(401 invalid_(code|passkey)|400 challenge_expired)$/);
+      if (!factor.memorized) expect(again).toMatch(/^(401 invalid_(code|passkey)|400 challenge_expired)$/);
       else expect(again).toBe('ok');
     });
 
@@ -135,8 +130,8 @@ describe.each(dialects)('the factor contract on %s', (dialect) => {
       const refusal = roleOf(factor) === 'first' ? '401 invalid_credentials' : `401 ${factor.refusal().code}`;
       for (let i = 1; i < limit; i++) expect(await attempt(a, factor, await fixture.wrong(a, ceremony), ceremony), `wrong answer ${i}`).toBe(refusal);
       const last = await attempt(a, factor, await fixture.wrong(a, ceremony), ceremony);
-      // The password answers as wrong even when it locks; the others say so at once.
-      expect(last).toBe(roleOf(factor) === 'first' && factor.id === 'password' ? refusal : '429 account_locked');
+      // A memorized secret answers as wrong even when it locks; the others say so at once.
+      expect(last).toBe(factor.memorized ? refusal : '429 account_locked');
       a.t.clock.advance(31_000);
       expect(await attempt(a, factor, await fixture.valid(a, ceremony), ceremony)).toBe('429 account_locked');
     });

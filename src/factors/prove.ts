@@ -29,6 +29,8 @@ const PURPOSE_WORDS: Record<Purpose, string> = {
   recovery: 'to recover an account',
 };
 
+const notServed = (factor: Factor, purpose: Purpose) => badRequest('invalid_request', `method: ${factor.id} cannot be used ${PURPOSE_WORDS[purpose]}.`);
+
 /** Whether a factor may serve a purpose in a role. */
 export function serves(factor: Factor, purpose: Purpose, role: Ceremony['role']): boolean {
   return factor.purposes.has(purpose) && (role === 'first' ? factor.firstFactor : factor.secondFactor);
@@ -70,9 +72,7 @@ export interface PendingProof {
 export async function beginProof(deps: Deps, request: ProofRequest): Promise<PendingProof> {
   const factor = factorById(request.factor);
   const { ceremony, user, client, actor } = request;
-  if (!serves(factor, ceremony.purpose, ceremony.role)) {
-    throw badRequest('invalid_request', `method: ${factor.id} cannot be used ${PURPOSE_WORDS[ceremony.purpose]}.`);
-  }
+  if (!serves(factor, ceremony.purpose, ceremony.role)) throw notServed(factor, ceremony.purpose);
   const first = ceremony.role === 'first';
   if (!first && !user) throw new Error('a second factor is checked against a known account');
   const verifier = await factor.verifier({ deps, user, client, ceremony, actor }, request.answer);
@@ -92,8 +92,7 @@ export async function beginProof(deps: Deps, request: ProofRequest): Promise<Pen
           if (!first) await deps.audit.record(tx, { type: 'mfa.failed', actor, subject: user!.id, client, data: { method: factor.id } });
         },
         refusal: handlers.refusal ?? (first ? invalidCredentials : factor.refusal),
-        // A typed password answers as wrong even when it locks (the next attempt learns of the lock).
-        answerLock: factor.id !== 'password',
+        answerLock: !factor.memorized,
       }),
   };
 }
@@ -106,8 +105,6 @@ export async function proveFactor<T>(deps: Deps, proof: Proof<T>): Promise<T> {
 /** Prepares a factor's ceremony for an account (emails a code, makes a passkey challenge). */
 export async function prepareFactor(deps: Deps, input: { factor: FactorId; user: User; client: ClientInfo; ceremony: Ceremony; actor: Actor }): Promise<unknown> {
   const factor = factorById(input.factor);
-  if (!serves(factor, input.ceremony.purpose, input.ceremony.role) || !factor.prepare) {
-    throw badRequest('invalid_request', `method: ${factor.id} cannot be used ${PURPOSE_WORDS[input.ceremony.purpose]}.`);
-  }
+  if (!serves(factor, input.ceremony.purpose, input.ceremony.role) || !factor.prepare) throw notServed(factor, input.ceremony.purpose);
   return factor.prepare({ deps, ...input });
 }

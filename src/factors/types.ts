@@ -72,6 +72,11 @@ export interface Factor<Id extends string = string> {
   secondFactor: boolean;
   /** May name and prove an account alone (role `first`). */
   firstFactor: boolean;
+  /**
+   * A memorized secret (NIST SP 800-63B §3.1.1): typed, and used again. Its refusal never says that it
+   * just locked the account (the next attempt learns of the lock); login activity names no method for it.
+   */
+  memorized: boolean;
   purposes: ReadonlySet<Purpose>;
   status(db: Db | Tx, userId: string): Promise<FactorStatus>;
   /** Prepares a ceremony (emails a code, makes a passkey challenge); returns what the browser needs, if anything. */

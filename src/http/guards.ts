@@ -38,12 +38,12 @@ export function clearSessionCookie(reply: FastifyReply, context: RouteContext): 
 }
 
 /** Sets the long-lived device cookie (a known device). */
-export function setDeviceCookie(reply: FastifyReply, context: RouteContext, value: string, maxAgeMs: number): void {
-  reply.setCookie(context.cookies.name('device'), value, context.cookies.options(maxAgeMs));
+export function setDeviceCookie(reply: FastifyReply, context: RouteContext, value: string): void {
+  reply.setCookie(context.cookies.name('device'), value, context.cookies.options(DEVICE_COOKIE_MS));
 }
 
 /** After a strong factor was added: the session's new token, and the device cookie when it became a known device. */
 export function setFactorAddedCookies(reply: FastifyReply, context: RouteContext, result: FactorAdded): void {
   setSessionCookie(reply, context, result.newSessionToken);
-  if (result.deviceCookie) setDeviceCookie(reply, context, result.deviceCookie, DEVICE_COOKIE_MS);
+  if (result.deviceCookie) setDeviceCookie(reply, context, result.deviceCookie);
 }

@@ -2,8 +2,7 @@
 import type { FastifyReply } from 'fastify';
 import type { RouteContext } from './route-context.ts';
 import { toPublicUser } from '../contracts/common.ts';
-import { DEVICE_COOKIE_MS } from '../account/devices.ts';
-import { setSessionCookie } from './guards.ts';
+import { setDeviceCookie, setSessionCookie } from './guards.ts';
 import type { SignedIn } from '../flows/login/complete.ts';
 import { DEVICE_CONFIRMATION_TTL_MS } from '../flows/login/device-confirmation.ts';
 import { FLOW_TTL_MS } from '../flows/login/flows.ts';
@@ -17,7 +16,7 @@ export function setFlowCookie(reply: FastifyReply, context: RouteContext, bindin
 export function signedInReply(reply: FastifyReply, context: RouteContext, result: SignedIn) {
   const { cookies } = context;
   reply.clearCookie(cookies.name('flow'), cookies.options());
-  reply.setCookie(cookies.name('device'), result.deviceCookie, cookies.options(DEVICE_COOKIE_MS));
+  setDeviceCookie(reply, context, result.deviceCookie);
   setSessionCookie(reply, context, result.session.token);
   return { user: toPublicUser(result.user) };
 }

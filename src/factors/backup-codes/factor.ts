@@ -13,6 +13,7 @@ export const backupCodeFactor: Factor<'backup_code'> = {
   strong: false,
   secondFactor: true,
   firstFactor: false,
+  memorized: false,
   purposes: new Set(['sign_in', 'password_reset']),
   async status(db, userId) {
     const count = await remainingBackupCodes(db, userId);

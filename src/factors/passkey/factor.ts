@@ -42,6 +42,7 @@ export const passkeyFactor: Factor<'passkey'> = {
   strong: true,
   secondFactor: true,
   firstFactor: true,
+  memorized: false,
   purposes: new Set(['sign_in', 'step_up', 'password_reset']),
   async status(db, userId) {
     const count = await countEnabledPasskeys(db, userId);

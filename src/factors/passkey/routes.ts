@@ -5,7 +5,7 @@ import { errorBody } from '../../contracts/common.ts';
 import {
   addPasskeyAnswer,
   addPasskeyBody,
-  optionsBody,
+  registrationOptionsAnswer,
   optionsReply,
   passkeyDeletedAnswer,
   passkeyIdParams,
@@ -37,7 +37,7 @@ export async function passkeyRoutes(app: FastifyInstance, context: RouteContext)
           "Pass `options` to navigator.credentials.create (e.g. @simplewebauthn/browser startRegistration) and send the result to POST /api/me/passkeys. " +
           'Allowed in the restricted session of an account enrolling its first second factor; once the account has one, it needs a fresh step-up.',
         security,
-        response: { 200: optionsBody, 401: errorBody, 403: errorBody },
+        response: { 200: registrationOptionsAnswer, 401: errorBody, 403: errorBody },
       },
     },
     async (request) => {

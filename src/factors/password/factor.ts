@@ -14,6 +14,7 @@ export const passwordFactor: Factor<'password'> = {
   strong: false,
   secondFactor: false,
   firstFactor: true,
+  memorized: true,
   purposes: new Set(['sign_in', 'password_change', 'recovery']),
   async status() {
     return { enrolled: true, usable: true, count: 1 };

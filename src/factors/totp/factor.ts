@@ -14,6 +14,7 @@ export const totpFactor: Factor<'totp'> = {
   strong: true,
   secondFactor: true,
   firstFactor: false,
+  memorized: false,
   purposes: new Set(['sign_in', 'step_up', 'password_reset']),
   async status(db, userId) {
     const usable = (await confirmedTotp(db, userId)) !== undefined;

@@ -9,7 +9,7 @@
 import { recordAttempt } from '../../account/activity.ts';
 import { sendAlert } from '../../account/alerts.ts';
 import { isKnownDevice } from '../../account/devices.ts';
-import { accountLockedUntil, CODE_LOCKOUT, deviceCodeKey, lockedError, underLockout } from '../../account/locks.ts';
+import { CODE_LOCKOUT, deviceCodeKey, refuseIfLocked, underLockout } from '../../account/locks.ts';
 import { riskSignals } from '../../account/risk.ts';
 import { consumeToken, findToken, issueToken, TOKEN_PURPOSES } from '../../account/tokens.ts';
 import { findUserById, type User } from '../../account/users.ts';
@@ -21,7 +21,7 @@ import { badRequest } from '../../errors/app-error.ts';
 import { invalidCode } from '../../factors/totp/factor.ts';
 import { inTransaction, type Tx } from '../../store/database.ts';
 import { completeSignIn, type SignedIn, type SignInMethod } from './complete.ts';
-import { FLOW_MAX_FAILURES, flowExpired, loadFlow, reserveFlowAttempt, type LoginFlow } from './flows.ts';
+import { FLOW_MAX_FAILURES, flowBinding, flowExpired, flowOfBinding, loadFlow, reserveFlowAttempt, type LoginFlow } from './flows.ts';
 
 export const DEVICE_CONFIRMATION_TTL_MS = TOKEN_PURPOSES.device_link.ttlMs;
 
@@ -35,8 +35,6 @@ export function needsConfirmation(policy: Deps['config']['newDeviceConfirmation'
   if (policy === 'risky') return signals.length > 0;
   return !knownDevice || signals.length > 0;
 }
-
-const bound = (flow: LoginFlow) => `flow:${flow.id_hash}`;
 
 /** After both factors: a session now, or first the owner's confirmation of this device by email. */
 export function confirmOrComplete(
@@ -56,8 +54,8 @@ export async function askForConfirmation(
 ): Promise<ConfirmationAsked> {
   const { user, flow, client } = input;
   const now = deps.clock.now();
-  const code = await issueToken(deps, tx, { purpose: 'device_code', userId: user.id, boundTo: bound(flow) });
-  const token = await issueToken(deps, tx, { purpose: 'device_link', userId: user.id, boundTo: bound(flow) });
+  const code = await issueToken(deps, tx, { purpose: 'device_code', userId: user.id, boundTo: flowBinding(flow) });
+  const token = await issueToken(deps, tx, { purpose: 'device_link', userId: user.id, boundTo: flowBinding(flow) });
   await tx
     .updateTable('login_flows')
     .set((eb) => ({
@@ -108,7 +106,7 @@ async function finish(deps: Deps, flow: LoginFlow, input: ConfirmInput, client: 
   const signals = await riskSignals(deps, user.id, client);
   const knownDevice = await isKnownDevice(deps, user.id, input.deviceCookie);
   return inTransaction(deps.store.db, async (tx) => {
-    if (useLink !== undefined && !(await consumeToken(deps, tx, { purpose: 'device_link', secret: useLink, boundTo: bound(flow) }))) throw invalidLink();
+    if (useLink !== undefined && !(await consumeToken(deps, tx, { purpose: 'device_link', secret: useLink, boundTo: flowBinding(flow) }))) throw invalidLink();
     return completeSignIn(deps, tx, { user, flow, method: pendingMethod(flow), client, deviceCookie: input.deviceCookie, knownDevice, signals });
   });
 }
@@ -116,7 +114,7 @@ async function finish(deps: Deps, flow: LoginFlow, input: ConfirmInput, client: 
 /** The flow an emailed link confirms, while it can still be confirmed. */
 async function flowOfLink(deps: Deps, token: string): Promise<LoginFlow> {
   const row = await findToken(deps, deps.store.db, 'device_link', token);
-  const flow = row?.bound_to ? await deps.store.db.selectFrom('login_flows').selectAll().where('id_hash', '=', row.bound_to.slice('flow:'.length)).executeTakeFirst() : undefined;
+  const flow = await flowOfBinding(deps.store.db, row?.bound_to);
   const now = deps.clock.now();
   // A flow that died of wrong codes cannot be confirmed by its link either.
   if (!flow || flow.state !== 'confirm_device' || flow.failed_attempts >= FLOW_MAX_FAILURES || flow.device_expires_at === null || now >= flow.device_expires_at) throw invalidLink();
@@ -132,7 +130,7 @@ export async function confirmDevice(deps: Deps, input: ConfirmInput, client: Cli
     // Opened in the browser that is signing in: finish here.
     if (input.binding && safeEqual(flow.binding_hash, hashToken(input.binding))) return finish(deps, flow, input, client, token);
     await inTransaction(deps.store.db, async (tx) => {
-      if (!(await consumeToken(deps, tx, { purpose: 'device_link', secret: token, boundTo: bound(flow) }))) throw invalidLink();
+      if (!(await consumeToken(deps, tx, { purpose: 'device_link', secret: token, boundTo: flowBinding(flow) }))) throw invalidLink();
       await tx.updateTable('login_flows').set({ device_confirmed_at: now }).where('id_hash', '=', flow.id_hash).execute();
       await deps.audit.record(tx, { type: 'login.device_confirmed', ...self(flow.user_id), client, data: { via: 'email_link' } });
     });
@@ -150,8 +148,7 @@ export async function confirmDevice(deps: Deps, input: ConfirmInput, client: Cli
   // so starting new sign-ins does not buy more guesses.
   const user = await findUserById(deps.store.db, flow.user_id);
   if (!user) throw flowExpired();
-  const lockedUntil = await accountLockedUntil(deps, user.email, user);
-  if (lockedUntil !== null) throw lockedError(lockedUntil, now);
+  await refuseIfLocked(deps, user.email, user);
   await reserveFlowAttempt(deps.store.db, flow);
   const code = input.code;
   const signals = await riskSignals(deps, user.id, client);
@@ -162,7 +159,7 @@ export async function confirmDevice(deps: Deps, input: ConfirmInput, client: Cli
     lock: 'code',
     user,
     client,
-    check: async (tx) => (await consumeToken(deps, tx, { purpose: 'device_code', secret: code, boundTo: bound(flow) })) !== null,
+    check: async (tx) => (await consumeToken(deps, tx, { purpose: 'device_code', secret: code, boundTo: flowBinding(flow) })) !== null,
     onSuccess: (tx) => completeSignIn(deps, tx, { user, flow, method: pendingMethod(flow), client, deviceCookie: input.deviceCookie, knownDevice, signals }),
     onFailure: async (tx) => {
       await recordAttempt(deps, tx, { userId: flow.user_id, client, result: 'wrong_code', method: 'device_code' });

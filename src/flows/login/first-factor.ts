@@ -8,9 +8,9 @@
  * Each refusal is an audit event (`login.failed` with its reason) and an entry in login activity.
  */
 import { recordAttempt } from '../../account/activity.ts';
-import { accountLockedUntil, lockedError } from '../../account/locks.ts';
+import { refuseIfLocked } from '../../account/locks.ts';
 import type { User } from '../../account/users.ts';
-import { anonymous } from '../../audit/audit.ts';
+import { ANONYMOUS, anonymous } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import type { Deps } from '../../deps.ts';
 import { proveFactor } from '../../factors/prove.ts';
@@ -23,7 +23,7 @@ import { enforceRateLimit } from '../../throttle/limits.ts';
 export const IP_LIMIT_MESSAGE = 'Too many sign-in attempts from your network. Try again later.';
 
 /** The method login activity shows for a first factor: a passkey by name, the password as none. */
-const activityMethod = (factor: FactorId) => (factorById(factor).secondFactor ? factor : null);
+const activityMethod = (factor: FactorId) => (factorById(factor).memorized ? null : factor);
 
 /** The per-IP limit every sign-in attempt counts toward, whatever its factor. */
 export const limitSignInsFromIp = (deps: Deps, client: ClientInfo) => enforceRateLimit(deps.throttle, `login-ip:${client.ip}`, deps.config.loginIpLimit, IP_LIMIT_MESSAGE);
@@ -53,17 +53,12 @@ export interface FirstFactor<T> {
   onSuccess: (tx: Tx) => Promise<T>;
 }
 
-/** A locked account is refused before anything is checked, with its unlock time. */
-export async function refuseIfLocked(deps: Deps, input: { factor: FactorId; email: string; user: User | undefined; client: ClientInfo }): Promise<void> {
-  const lockedUntil = await accountLockedUntil(deps, input.email, input.user);
-  if (lockedUntil === null) return;
-  await inTransaction(deps.store.db, (tx) => recordRefusal(deps, tx, { ...input, reason: 'locked', result: 'locked' }));
-  throw lockedError(lockedUntil, deps.clock.now());
-}
-
 /** Proves the first factor of a sign-in: refused when locked, counted toward the address's lock, recorded either way. */
 export async function proveFirstFactor<T>(deps: Deps, input: FirstFactor<T>): Promise<T> {
-  await refuseIfLocked(deps, input);
+  // A locked account is refused before anything is checked, with its unlock time (and the refusal recorded).
+  await refuseIfLocked(deps, input.email, input.user, () =>
+    inTransaction(deps.store.db, (tx) => recordRefusal(deps, tx, { factor: input.factor, user: input.user, client: input.client, reason: 'locked', result: 'locked' })),
+  );
   return proveFactor(deps, {
     factor: input.factor,
     ceremony: { purpose: 'sign_in', boundTo: input.boundTo, role: 'first' },
@@ -71,7 +66,7 @@ export async function proveFirstFactor<T>(deps: Deps, input: FirstFactor<T>): Pr
     email: input.email,
     answer: input.answer,
     client: input.client,
-    actor: anonymous(null).actor,
+    actor: ANONYMOUS,
     onSuccess: input.onSuccess,
     onFailure: (tx, why) => recordRefusal(deps, tx, { factor: input.factor, user: input.user, client: input.client, ...input.refused(why) }),
   });

@@ -43,6 +43,15 @@ export async function createFlow(
   return { flowId, binding, flow };
 }
 
+/** What a flow's ceremonies (emailed codes, passkey challenges, device links) are bound to. */
+export const flowBinding = (flow: LoginFlow) => `flow:${flow.id_hash}`;
+
+/** The flow a binding names (a token's `bound_to`), if it still exists. */
+export function flowOfBinding(db: Db | Tx, boundTo: string | null | undefined): Promise<LoginFlow | undefined> {
+  if (!boundTo?.startsWith('flow:')) return Promise.resolve(undefined);
+  return db.selectFrom('login_flows').selectAll().where('id_hash', '=', boundTo.slice('flow:'.length)).executeTakeFirst();
+}
+
 /** The live flow for an id presented with a browser's flow cookie; otherwise flow_expired. */
 export async function loadFlow(db: Db | Tx, flowId: string, binding: string | undefined, now: number): Promise<LoginFlow> {
   const flow = await db.selectFrom('login_flows').selectAll().where('id_hash', '=', hashToken(flowId)).executeTakeFirst();

@@ -1,21 +1,24 @@
 /** Sign-in over HTTP: the password step, the second factor, new-device confirmation, a passkey alone, sign-out. */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { errorBody, statusBody } from '../../contracts/common.ts';
+import { errorBody } from '../../contracts/common.ts';
 import {
   confirmDeviceAnswer,
   confirmDeviceBody,
   emailCodeAnswer,
   flowBody,
   passkeySignInBody,
+  passkeySignInOptionsAnswer,
   passkeySignInOptionsBody,
   passwordStepAnswer,
   passwordStepBody,
   secondFactorBody,
+  secondFactorOptionsAnswer,
   signInAnswer,
+  signOutAnswer,
   type SecondFactorBody,
 } from '../../contracts/login.ts';
-import { optionsBody, optionsReply } from '../../contracts/passkeys.ts';
+import { optionsReply } from '../../contracts/passkeys.ts';
 import type { FactorAnswer } from '../../factors/types.ts';
 import { CHALLENGE_TTL_MS } from '../../factors/passkey/challenges.ts';
 import { authenticate, clearSessionCookie, setSessionCookie } from '../../http/guards.ts';
@@ -96,7 +99,7 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
         summary: 'Options to finish this flow with a passkey',
         description: "Pass `options` to navigator.credentials.get (e.g. @simplewebauthn/browser startAuthentication), then send the result to /api/auth/login/verify with method `passkey`.",
         body: flowBody,
-        response: { 200: optionsBody, 400: errorBody },
+        response: { 200: secondFactorOptionsAnswer, 400: errorBody },
       },
     },
     async (request) =>
@@ -177,7 +180,7 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
           'Options for a discoverable credential with user verification (also for passkey autofill: mediation "conditional"). ' +
           'Binds the challenge to this browser with a cookie; valid 5 minutes, once.',
         body: passkeySignInOptionsBody,
-        response: { 200: optionsBody, 429: errorBody },
+        response: { 200: passkeySignInOptionsAnswer, 429: errorBody },
       },
     },
     async (request, reply) => {
@@ -216,7 +219,7 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
 
   r.post(
     '/api/auth/logout',
-    { schema: { tags, summary: 'End this session on the server', security: [{ session: [] }], response: { 200: statusBody('signed_out'), 401: errorBody } } },
+    { schema: { tags, summary: 'End this session on the server', security: [{ session: [] }], response: { 200: signOutAnswer, 401: errorBody } } },
     async (request, reply) => {
       const { user, session } = await authenticate(request, context, { allowRestricted: true });
       await signOut(deps, user, session, clientOf(request));

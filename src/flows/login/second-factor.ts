@@ -7,10 +7,10 @@
  */
 import { recordAttempt } from '../../account/activity.ts';
 import { isKnownDevice } from '../../account/devices.ts';
-import { accountLockedUntil, lockedError } from '../../account/locks.ts';
+import { refuseIfLocked } from '../../account/locks.ts';
 import { riskSignals } from '../../account/risk.ts';
 import { findUserById, type User } from '../../account/users.ts';
-import { anonymous } from '../../audit/audit.ts';
+import { ANONYMOUS } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import type { Deps } from '../../deps.ts';
 import { forbidden } from '../../errors/app-error.ts';
@@ -19,9 +19,9 @@ import { isStrong, type SecondFactorId } from '../../factors/registry.ts';
 import type { Ceremony, FactorAnswer } from '../../factors/types.ts';
 import type { SignedIn } from './complete.ts';
 import { confirmOrComplete, type ConfirmationAsked } from './device-confirmation.ts';
-import { flowExpired, loadFlow, reserveFlowAttempt, type LoginFlow } from './flows.ts';
+import { flowBinding, flowExpired, loadFlow, reserveFlowAttempt, type LoginFlow } from './flows.ts';
 
-const ceremony = (flow: LoginFlow): Ceremony => ({ purpose: 'sign_in', boundTo: `flow:${flow.id_hash}`, role: 'second' });
+const ceremony = (flow: LoginFlow): Ceremony => ({ purpose: 'sign_in', boundTo: flowBinding(flow), role: 'second' });
 const strongFactorRequired = () => forbidden('strong_factor_required', 'To unlock your account, use your passkey or authenticator app.');
 
 /** The flow this browser is signing in with while it waits for its second factor, and its account. */
@@ -33,11 +33,6 @@ async function waitingFlow(deps: Deps, flowId: string, binding: string | undefin
   return { flow, user };
 }
 
-async function refuseIfLocked(deps: Deps, user: User): Promise<void> {
-  const lockedUntil = await accountLockedUntil(deps, user.email, user);
-  if (lockedUntil !== null) throw lockedError(lockedUntil, deps.clock.now());
-}
-
 /** Prepares a second factor for this flow: emails a code, or returns a passkey's options. */
 export async function prepareSecondFactor(
   deps: Deps,
@@ -46,8 +41,8 @@ export async function prepareSecondFactor(
 ): Promise<unknown> {
   const { flow, user } = await waitingFlow(deps, input.flowId, input.binding);
   if (user.frozen_at !== null && !isStrong(input.method)) throw strongFactorRequired();
-  await refuseIfLocked(deps, user);
-  return prepareFactor(deps, { factor: input.method, user, client, ceremony: ceremony(flow), actor: anonymous(user.id).actor });
+  await refuseIfLocked(deps, user.email, user);
+  return prepareFactor(deps, { factor: input.method, user, client, ceremony: ceremony(flow), actor: ANONYMOUS });
 }
 
 export async function secondFactorStep(
@@ -57,10 +52,10 @@ export async function secondFactorStep(
 ): Promise<SignedIn | ConfirmationAsked> {
   const { flow, user } = await waitingFlow(deps, input.flowId, input.binding);
   const { method } = input;
-  await refuseIfLocked(deps, user);
+  await refuseIfLocked(deps, user.email, user);
   if (user.frozen_at !== null && !isStrong(method)) throw strongFactorRequired();
   // A passkey's live challenge is checked before anything counts; then one of the flow's 5 attempts is reserved.
-  const pending = await beginProof(deps, { factor: method, ceremony: ceremony(flow), user, answer: input.answer, client, actor: anonymous(user.id).actor });
+  const pending = await beginProof(deps, { factor: method, ceremony: ceremony(flow), user, answer: input.answer, client, actor: ANONYMOUS });
   await reserveFlowAttempt(deps.store.db, flow);
   const knownDevice = await isKnownDevice(deps, user.id, input.deviceCookie);
   const signals = await riskSignals(deps, user.id, client);

@@ -9,7 +9,7 @@ import { unlockAccount } from '../../account/locks.ts';
 import { replacePassword } from '../../account/password.ts';
 import { consumeToken, findToken, issueToken, revokeTokens, type TokenRow } from '../../account/tokens.ts';
 import { findUserByEmail, findUserById, normalizeEmail, type User } from '../../account/users.ts';
-import { anonymous, userActor } from '../../audit/audit.ts';
+import { ANONYMOUS, anonymous, userActor } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import { HOUR } from '../../clock.ts';
 import type { ResetPasswordBody } from '../../contracts/recovery.ts';
@@ -55,7 +55,7 @@ const ceremony = (row: TokenRow): Ceremony => ({ purpose: 'password_reset', boun
 /** Options to confirm a reset with one of the account's passkeys. */
 export async function resetPasskeyOptions(deps: Deps, input: { token: string }, client: ClientInfo) {
   const { row, user } = await linkOwner(deps, 'password_reset', input.token);
-  return prepareFactor(deps, { factor: 'passkey', user, client, ceremony: ceremony(row), actor: anonymous(user.id).actor });
+  return prepareFactor(deps, { factor: 'passkey', user, client, ceremony: ceremony(row), actor: ANONYMOUS });
 }
 
 /** The factor a reset came with: a passkey's response, or a code (the authenticator app's, or a backup code by its shape). */
@@ -84,7 +84,7 @@ export async function resetPassword(deps: Deps, input: ResetPasswordBody, client
 
   if ((await availableMethods(deps.store.db, user.id)).length > 0) {
     const { method, answer } = resetAnswer(input);
-    await proveFactor(deps, { factor: method, ceremony: ceremony(row), user, answer, client, actor: anonymous(user.id).actor, onSuccess: apply });
+    await proveFactor(deps, { factor: method, ceremony: ceremony(row), user, answer, client, actor: ANONYMOUS, onSuccess: apply });
   } else {
     await inTransaction(deps.store.db, apply);
   }

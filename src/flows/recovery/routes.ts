@@ -2,10 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { errorBody } from '../../contracts/common.ts';
-import { optionsBody, optionsReply } from '../../contracts/passkeys.ts';
+import { optionsReply } from '../../contracts/passkeys.ts';
 import {
   forgotPasswordAnswer,
   forgotPasswordBody,
+  resetOptionsAnswer,
   resetOptionsBody,
   resetPasswordAnswer,
   resetPasswordBody,
@@ -67,7 +68,7 @@ export async function recoveryRoutes(app: FastifyInstance, context: RouteContext
         summary: 'Options to confirm a password reset with a passkey',
         description: 'For the account of the emailed reset link; 400 no_passkey when it has none.',
         body: resetOptionsBody,
-        response: { 200: optionsBody, 400: errorBody },
+        response: { 200: resetOptionsAnswer, 400: errorBody },
       },
     },
     async (request) => optionsReply((await resetPasskeyOptions(deps, request.body, clientOf(request))) as { challenge: string }),

@@ -1,7 +1,6 @@
 /** Sign-up over HTTP: create an account, score a password, verify the address, send a new verification email. */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { DEVICE_COOKIE_MS } from '../../account/devices.ts';
 import { errorBody } from '../../contracts/common.ts';
 import {
   passwordStrengthAnswer,
@@ -73,7 +72,7 @@ export async function registrationRoutes(app: FastifyInstance, context: RouteCon
       const device = context.cookies.name('device');
       const input = token !== undefined ? { token } : { email: email ?? '', code: code ?? '' };
       const result = await verifyEmail(deps, input, clientOf(request), request.cookies[device]);
-      setDeviceCookie(reply, context, result.deviceCookie, DEVICE_COOKIE_MS);
+      setDeviceCookie(reply, context, result.deviceCookie);
       return { status: 'verified' as const };
     },
   );

@@ -2,8 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { errorBody } from '../../contracts/common.ts';
-import { optionsBody, optionsReply } from '../../contracts/passkeys.ts';
-import { stepUpAnswer, stepUpBody } from '../../contracts/step-up.ts';
+import { optionsReply } from '../../contracts/passkeys.ts';
+import { stepUpAnswer, stepUpBody, stepUpOptionsAnswer } from '../../contracts/step-up.ts';
 import { authenticate, setSessionCookie } from '../../http/guards.ts';
 import { clientOf } from '../../http/request-context.ts';
 import type { RouteContext } from '../../http/route-context.ts';
@@ -48,7 +48,7 @@ export async function stepUpRoutes(app: FastifyInstance, context: RouteContext):
         summary: 'Options to step up with a passkey',
         description: "Pass `options` to the browser's navigator.credentials.get (e.g. @simplewebauthn/browser startAuthentication), then send the result to /api/auth/step-up.",
         security,
-        response: { 200: optionsBody, 400: errorBody, 401: errorBody },
+        response: { 200: stepUpOptionsAnswer, 400: errorBody, 401: errorBody },
       },
     },
     async (request) => {
