@@ -5,7 +5,7 @@
  * This page holds what the steps share: which step shows, the email address and the flow.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { NextStep, PasswordStepAnswer, SignInAnswer } from '../../../src/contracts/login.ts';
+import type { NextStep, PasskeySignInAnswer, PasswordStepAnswer } from '../../../src/contracts/login.ts';
 import { SuccessMessage } from '../components/Messages.tsx';
 import { Page } from '../components/Page.tsx';
 import { navigate, useLocation } from '../router.tsx';
@@ -73,7 +73,7 @@ export function LoginPage() {
     setStep('second');
   };
 
-  const afterPasskey = (answer: SignInAnswer) => {
+  const afterPasskey = (answer: PasskeySignInAnswer) => {
     if ('flow' in answer && answer.next.includes('confirm_device')) {
       setFlow(answer.flow);
       setStep('device');

@@ -11,7 +11,7 @@ import { FACTOR_LABELS, type Factor } from './factors.ts';
 import type { FactorChoice } from './useFactor.ts';
 
 /** A code method's field, in the page's words. */
-export interface CodeField {
+interface CodeField {
   label: string;
   hint?: string;
   autoFocus?: boolean;

@@ -1,5 +1,5 @@
 /** Sign-in, step 1: email and password (or a passkey instead: PasskeySignIn). */
-import type { PasswordStepAnswer, SignInAnswer } from '../../../../src/contracts/login.ts';
+import type { PasskeySignInAnswer, PasswordStepAnswer } from '../../../../src/contracts/login.ts';
 import { PasswordField, SubmitButton, TextField } from '../../components/Fields.tsx';
 import { ErrorMessage, StatusMessage } from '../../components/Messages.tsx';
 import { Link } from '../../router.tsx';
@@ -12,7 +12,7 @@ interface Props {
   /** What a later step said when it sent the user back here. */
   initialError: string;
   onStarted: (answer: PasswordStepAnswer) => Promise<void>;
-  onPasskeyAnswer: (answer: SignInAnswer) => void;
+  onPasskeyAnswer: (answer: PasskeySignInAnswer) => void;
 }
 
 export function PasswordStep({ email, onEmailChange, initialError, onStarted, onPasskeyAnswer }: Props) {

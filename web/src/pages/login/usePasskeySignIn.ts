@@ -3,7 +3,7 @@
  * and what a failure says there. A locked account goes to the locked page.
  */
 import { useState } from 'react';
-import type { SignInAnswer } from '../../../../src/contracts/login.ts';
+import type { PasskeySignInAnswer } from '../../../../src/contracts/login.ts';
 import { isApiError } from '../../api.ts';
 import { errorMessage, lockedPagePath } from '../../errors.ts';
 import { navigate } from '../../router.tsx';
@@ -11,7 +11,7 @@ import { usePasswordless } from './usePasswordless.ts';
 
 interface Options {
   /** Signed in, or a new device to confirm. */
-  onAnswer: (answer: SignInAnswer) => void;
+  onAnswer: (answer: PasskeySignInAnswer) => void;
   /** Before a failure is shown (the password's error makes way for it). */
   onFailure: () => void;
 }
@@ -31,7 +31,6 @@ export interface PasskeySignIn {
 export function usePasskeySignIn({ onAnswer, onFailure }: Options): PasskeySignIn {
   const [error, setError] = useState('');
   const passwordless = usePasswordless({
-    active: true,
     onAnswer,
     onFailure: (failure) => {
       if (isApiError(failure, 'account_locked')) return navigate(lockedPagePath(failure));

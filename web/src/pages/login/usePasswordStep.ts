@@ -4,7 +4,7 @@
  * (the next step shows it), so it comes from there.
  */
 import { useRef, useState, type FormEvent } from 'react';
-import type { PasswordStepAnswer, PasswordStepBody, SignInAnswer } from '../../../../src/contracts/login.ts';
+import type { PasskeySignInAnswer, PasswordStepAnswer, PasswordStepBody } from '../../../../src/contracts/login.ts';
 import type { ResendVerificationBody } from '../../../../src/contracts/registration.ts';
 import { isApiError, post } from '../../api.ts';
 import { errorMessage, lockedPagePath } from '../../errors.ts';
@@ -19,7 +19,7 @@ interface Options {
   /** What a later step said when it sent the user back here (e.g. the flow expired). */
   initialError: string;
   onStarted: (answer: PasswordStepAnswer) => Promise<void>;
-  onPasskeyAnswer: (answer: SignInAnswer) => void;
+  onPasskeyAnswer: (answer: PasskeySignInAnswer) => void;
 }
 
 export function usePasswordStep({ email, initialError, onStarted, onPasskeyAnswer }: Options) {
@@ -31,12 +31,12 @@ export function usePasswordStep({ email, initialError, onStarted, onPasskeyAnswe
   const emailInput = useRef<HTMLInputElement>(null);
   const passwordInput = useRef<HTMLInputElement>(null);
   const resendButton = useRef<HTMLButtonElement>(null);
-  const errors = useStepError<Target>({ email: emailInput, password: passwordInput, resend: resendButton }, initialError);
+  const inputs = { email: emailInput, password: passwordInput, resend: resendButton };
+  const errors = useStepError<Target>(inputs, initialError);
   const passkey = usePasskeySignIn({
     onAnswer: onPasskeyAnswer,
     onFailure: () => {
-      errors.setError('');
-      errors.unfocus();
+      errors.clear();
     },
   });
 
@@ -97,8 +97,7 @@ export function usePasswordStep({ email, initialError, onStarted, onPasskeyAnswe
 
   const signInWithPasskey = () => {
     if (busy || passkey.busy) return;
-    errors.setError('');
-    errors.unfocus();
+    errors.clear();
     setUnverified(false);
     passkey.start();
   };
@@ -108,7 +107,7 @@ export function usePasswordStep({ email, initialError, onStarted, onPasskeyAnswe
     setPassword,
     busy,
     errors,
-    inputs: { email: emailInput, password: passwordInput, resend: resendButton },
+    inputs,
     verification: { unverified, resending, resent, resend: resendVerification },
     passkey,
     signIn,

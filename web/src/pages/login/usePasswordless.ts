@@ -21,15 +21,13 @@ import {
 } from '../../passkeys.ts';
 
 interface Options {
-  /** True while the first step shows: only then does the background request run. */
-  active: boolean;
   /** The verify answer: signed in ({user}) or a device to confirm ({flow, next}). */
   onAnswer: (answer: PasskeySignInAnswer) => void;
   /** A failure to show (never an aborted ceremony). */
   onFailure: (failure: unknown) => void;
 }
 
-export interface Passwordless {
+interface Passwordless {
   /** The button: a modal passkey prompt (the background request is aborted first). */
   start: () => Promise<void>;
   /** Aborts the background request and waits until its options request (and cookie) settled. */
@@ -42,7 +40,7 @@ const requestOptions = () => post<{ options: PublicKeyCredentialRequestOptionsJS
 const signIn = (credential: AuthenticationResponseJSON) =>
   post<PasskeySignInAnswer>('/api/auth/passkey/verify', { credential } satisfies Sent<PasskeySignInBody>);
 
-export function usePasswordless({ active, onAnswer, onFailure }: Options): Passwordless {
+export function usePasswordless({ onAnswer, onFailure }: Options): Passwordless {
   const [busy, setBusy] = useState(false);
   /** Bumped to start the background request again (after the modal prompt was cancelled). */
   const [restart, setRestart] = useState(0);
@@ -75,8 +73,8 @@ export function usePasswordless({ active, onAnswer, onFailure }: Options): Passw
     await optionsInFlight.current?.catch(() => null);
   }, []);
 
+  // While the first step is mounted, the background request runs (leaving the step aborts it).
   useEffect(() => {
-    if (!active) return;
     const mine = ++generation.current;
     const current = () => generation.current === mine;
     void (async () => {
@@ -107,7 +105,7 @@ export function usePasswordless({ active, onAnswer, onFailure }: Options): Passw
     return () => {
       void stop();
     };
-  }, [active, restart, stop, verify]);
+  }, [restart, stop, verify]);
 
   const start = useCallback(async () => {
     if (busy) return;

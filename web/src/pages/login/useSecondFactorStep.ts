@@ -38,8 +38,7 @@ export function useSecondFactorStep({ email, flow, next, onDeviceToConfirm, back
   const errors = useStepError({ code: codeInput });
 
   const chosen = () => {
-    errors.setError('');
-    errors.unfocus();
+    errors.clear();
     setInfo('');
   };
 

@@ -5,7 +5,7 @@
  */
 import { useEffect, useId, useState, type RefObject } from 'react';
 
-export interface StepError<T extends string> {
+interface StepError<T extends string> {
   error: string;
   /** The id of the step's ErrorMessage. */
   errorId: string;
@@ -16,6 +16,8 @@ export interface StepError<T extends string> {
   focus: (target: T) => void;
   /** The error, if any, is about no field any more. */
   unfocus: () => void;
+  /** No error, and about no field. */
+  clear: () => void;
   /** The error's id for the field it concerns (nothing for the other fields). */
   errorFor: (target: T) => string | undefined;
 }
@@ -44,6 +46,10 @@ export function useStepError<T extends string>(targets: Record<T, RefObject<HTML
     },
     focus: (target) => setRequest({ target }),
     unfocus: () => setRequest(null),
+    clear: () => {
+      setError('');
+      setRequest(null);
+    },
     errorFor: (target) => (error && request?.target === target ? errorId : undefined),
   };
 }
