@@ -24,6 +24,8 @@ import { registrationRoutes } from './flows/registration/routes.ts';
 import { securityCenterRoutes } from './flows/security-center/routes.ts';
 import { settingsRoutes } from './flows/settings/routes.ts';
 import { stepUpRoutes } from './flows/step-up/routes.ts';
+import { kycRoutes } from './flows/kyc/routes.ts';
+import { staffRoutes } from './flows/staff/routes.ts';
 
 export interface AppOptions {
   /** HTTPS server options (key, cert) when Bastion terminates TLS itself. */
@@ -38,7 +40,7 @@ export interface AppOptions {
 
 
 /** Every flow's routes, then the factors' own (enrolling and managing them). */
-const features: FeatureRoutes[] = [registrationRoutes, loginRoutes, stepUpRoutes, recoveryRoutes, settingsRoutes, securityCenterRoutes, ...factorRoutes];
+const features: FeatureRoutes[] = [registrationRoutes, loginRoutes, stepUpRoutes, recoveryRoutes, settingsRoutes, securityCenterRoutes, kycRoutes, staffRoutes, ...factorRoutes];
 
 export async function buildApp(deps: Deps, options: AppOptions): Promise<FastifyInstance> {
   const { config } = deps;
@@ -64,6 +66,8 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    // The staff console and its API: never cached, never indexed.
+    if (/^\/(api\/)?staff(\/|\?|$)/.test(request.url)) reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex, nofollow');
   });
   app.addHook('onResponse', async (request, reply) => logRequest(request, reply));
 

@@ -12,6 +12,7 @@ import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createKeyring } from './crypto/encryption.ts';
 import { argon2idHasher } from './crypto/password.ts';
+import { createFileVault } from './documents/vault.ts';
 import type { Deps } from './deps.ts';
 import { createMail, type AntiPhishingLookup } from './mail/outbox.ts';
 import type { Store } from './store/database.ts';
@@ -36,6 +37,7 @@ export function createDeps(options: DepsOptions): Deps {
     clock,
     store,
     keyring,
+    vault: createFileVault(config.kyc.storageDir, keyring),
     log,
     mail: createMail({ clock, keyring, appName: config.appName, baseUrl: config.baseUrl, antiPhishingCode: options.antiPhishingCode ?? antiPhishingLookup(keyring) }),
     audit: createAudit(clock),

@@ -81,6 +81,10 @@ const settings = z.object({
   ACTIVITY_RETENTION: duration('365d'),
   FREEZE_COOLDOWN: duration('24h'),
   WITHDRAWAL_HOLD: duration('24h'),
+  STAFF_STEP_UP_MAX_AGE: duration('15m'),
+  KYC_STORAGE_DIR: optionalText,
+  KYC_RETENTION: duration('1825d'),
+  KYC_REJECTED_RETENTION: duration('90d'),
   WALLET_RPC_ORIGINS: optionalText,
   WEBAUTHN_RP_ID: optionalText,
   WEBAUTHN_ORIGINS: optionalText,
@@ -119,6 +123,13 @@ export interface Config {
   freezeCooldownMs: number;
   /** How long withdrawals are held after a security change. */
   withdrawalHoldMs: number;
+  /** How recent a strong factor must be for any staff route. */
+  staffStepUpMaxAgeMs: number;
+  /**
+   * Identity documents: where the encrypted files live, and how long they are kept after the
+   * decision (verified; rejected) before they are crypto-shredded.
+   */
+  kyc: { storageDir: string; verifiedRetentionMs: number; rejectedRetentionMs: number };
   /** JSON-RPC origins the DeFi Wallet page may call from the browser (added to the CSP connect-src). */
   walletRpcOrigins: string[];
   /**
@@ -289,6 +300,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     activityRetentionMs: s.ACTIVITY_RETENTION,
     freezeCooldownMs: s.FREEZE_COOLDOWN,
     withdrawalHoldMs: s.WITHDRAWAL_HOLD,
+    staffStepUpMaxAgeMs: s.STAFF_STEP_UP_MAX_AGE,
+    kyc: { storageDir: resolve(s.KYC_STORAGE_DIR ?? resolve(dataDir, 'kyc')), verifiedRetentionMs: s.KYC_RETENTION, rejectedRetentionMs: s.KYC_REJECTED_RETENTION },
     walletRpcOrigins,
     webauthn,
     generatedSecretsFile,

@@ -1,5 +1,5 @@
 /**
- * Everything a service receives: configuration, clock, database, keyring, mail, audit, throttle,
+ * Everything a service receives: configuration, clock, database, keyring, file vault, mail, audit, throttle,
  * log, and the three lookups a benchmark or a test may want to measure or replace (the password
  * hasher, IP locations, user-agent names). Services take these explicitly, so a test hands them a
  * fresh database and a clock it moves by hand. Built by compose.ts; this file imports no rule.
@@ -10,6 +10,7 @@ import type { Location } from './client/location.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Keyring } from './crypto/encryption.ts';
+import type { FileVault } from './documents/vault.ts';
 import type { PasswordHasher } from './crypto/password.ts';
 import type { Mail } from './mail/outbox.ts';
 import type { Store } from './store/database.ts';
@@ -20,6 +21,8 @@ export interface Deps {
   clock: Clock;
   store: Store;
   keyring: Keyring;
+  /** Encrypted files at rest (identity-document photos), under KYC_STORAGE_DIR. */
+  vault: FileVault;
   mail: Mail;
   audit: Audit;
   throttle: Throttle;

@@ -12,6 +12,7 @@ import { createDeps } from './compose.ts';
 import type { Deps } from './deps.ts';
 import { pruneActivity } from './account/activity.ts';
 import { pruneTokens } from './account/tokens.ts';
+import { sweepKycRetention } from './flows/kyc/erasure.ts';
 import { loadTls } from './http/tls.ts';
 import { devInboxTransport, smtpTransport, type Transport } from './mail/transport.ts';
 import { createMailWorker, type MailWorker } from './mail/worker.ts';
@@ -47,6 +48,8 @@ export async function startServer(config: Config, log: Logger, options: { clock?
     if (pruned > 0) log.info({ pruned }, 'pruned login activity past its retention');
     const expired = await pruneTokens(deps);
     if (expired > 0) log.info({ expired }, 'pruned expired single-use tokens');
+    const erased = await sweepKycRetention(deps);
+    if (erased > 0) log.info({ erased }, 'erased identity documents past their retention');
   };
   const sweeper = setInterval(() => void sweep().catch((err: unknown) => log.warn({ err }, 'maintenance sweep failed')), 10 * 60_000);
   sweeper.unref();

@@ -21,6 +21,13 @@ export class TestClient {
     readonly ip = '203.0.113.10',
   ) {}
 
+  /** POSTs a multipart/form-data body, as a browser's FormData upload. */
+  async upload(url: string, form: FormData): Promise<TestResponse> {
+    const encoded = new Response(form);
+    const payload = Buffer.from(await encoded.arrayBuffer());
+    return this.request('POST', url, payload, { 'content-type': encoded.headers.get('content-type')! });
+  }
+
   async request(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<TestResponse> {
     const cookieHeader = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const raw = await this.app.inject({
@@ -34,7 +41,7 @@ export class TestClient {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...headers,
       },
-      ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      ...(body !== undefined ? { payload: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body) } : {}),
     });
     for (const c of raw.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
       const expired = c.maxAge === 0 || (c.expires !== undefined && c.expires.getTime() <= Date.now() && c.value === '');

@@ -3,6 +3,9 @@
  * by hand, and a real SMTP server in the process that receives mail through the real outbox, worker
  * and SMTP path.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -58,6 +61,7 @@ export async function createTestApp(dialect: Dialect, options: TestAppOptions = 
   const db = await createTestDatabase(dialect);
   const smtp = new TestSmtpServer();
   await smtp.start();
+  const kycDir = mkdtempSync(join(tmpdir(), 'bastion-kyc-'));
   const config = loadConfig(
     {
       NODE_ENV: 'test',
@@ -70,6 +74,7 @@ export async function createTestApp(dialect: Dialect, options: TestAppOptions = 
       // Most tests are not about devices: a new client is a new browser, which would otherwise
       // always need an email confirmation. The security-center tests turn it back on.
       NEW_DEVICE_CONFIRMATION: 'off',
+      KYC_STORAGE_DIR: kycDir,
       ...options.env,
     },
     { loadDotEnv: false },
@@ -108,6 +113,7 @@ export async function createTestApp(dialect: Dialect, options: TestAppOptions = 
       await deps.throttle.close();
       await smtp.stop();
       await db.drop();
+      rmSync(kycDir, { recursive: true, force: true });
     },
   };
 }

@@ -5,11 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.ts';
-import { badRequest } from '../errors/app-error.ts';
 import type { ClientInfo } from '../client/client-info.ts';
 import type { ActivityEntry } from '../contracts/security-center.ts';
 import type { Db, Tx } from '../store/database.ts';
 import type { LoginActivityTable } from '../store/schema.ts';
+import { decodeCursor, encodeCursor } from '../store/cursor.ts';
 
 export type ActivityResult = LoginActivityTable['result'];
 
@@ -39,18 +39,10 @@ export async function recordAttempt(
     .execute();
 }
 
-const encodeCursor = (at: number, id: string) => Buffer.from(`${at}:${id}`).toString('base64url');
-function decodeCursor(cursor: string): { at: number; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
-  // A forged timestamp beyond 2^53 would reach the database as a number it cannot take (500 on PostgreSQL).
-  if (!at || !id || !/^\d+$/.test(at) || !Number.isSafeInteger(Number(at))) throw badRequest('invalid_cursor', 'cursor: is not a cursor this API gave out.');
-  return { at: Number(at), id };
-}
-
 export async function listActivity(deps: Deps, userId: string, options: { cursor?: string | undefined; limit: number }): Promise<{ entries: ActivityEntry[]; nextCursor: string | null }> {
   let query = deps.store.db.selectFrom('login_activity').selectAll().where('user_id', '=', userId);
   if (options.cursor) {
-    const { at, id } = decodeCursor(options.cursor);
+    const { position: at, id } = decodeCursor(options.cursor);
     query = query.where((eb) => eb.or([eb('at', '<', at), eb.and([eb('at', '=', at), eb('id', '<', id)])]));
   }
   const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();

@@ -30,6 +30,10 @@ const ALERTS: { [K in SecurityChangeKind]: SecurityChange<K>['alert'] } = {
   two_factor_reset: { heldUntil: Date.UTC(2026, 0, 17, 9) },
   withdrawal_address_added: { label: 'Ledger', address: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq' },
   whitelist_disabled: { effectiveAt: Date.UTC(2026, 0, 16, 9) },
+  account_locked_by_staff: { reason: 'Reported stolen phone' },
+  account_unlocked_by_staff: {},
+  sessions_revoked_by_staff: {},
+  staff_role_changed: { role: 'support' },
 };
 
 describe.each(dialects)('security changes on %s', (dialect) => {

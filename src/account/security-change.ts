@@ -13,6 +13,7 @@ import type { ClientInfo } from '../client/client-info.ts';
 import type { Config } from '../config.ts';
 import type { Actor } from '../audit/audit.ts';
 import type { Deps } from '../deps.ts';
+import type { TemplateData } from '../mail/templates.ts';
 import type { Tx } from '../store/database.ts';
 import { sendAlert, type AlertData, type AlertTemplate } from './alerts.ts';
 import { holdWithdrawals } from './holds.ts';
@@ -28,10 +29,13 @@ interface Effects {
   /** How long withdrawals are held from now (0: not held). */
   holdMs: (config: Config) => number;
   /** The owner's alert (with the lock link), or a plain notice for kinds where the link has no use. */
-  alert: AlertTemplate | { notice: 'account_frozen' } | null;
+  alert: AlertTemplate | { notice: NoticeTemplate } | null;
   /** Record the hold's end in the audit event's data. */
   auditHold?: true;
 }
+
+/** Notices: the account is locked already, so a lock link has no use. */
+type NoticeTemplate = 'account_frozen' | 'account_locked_by_staff';
 
 const standardHold = (config: Config) => config.withdrawalHoldMs;
 const noHold = () => 0;
@@ -57,13 +61,21 @@ export const SECURITY_CHANGES = {
   two_factor_reset: { audit: 'mfa.reset', sessions: 'all', endSignIns: true, holdMs: () => 48 * HOUR, alert: 'two_factor_reset' },
   withdrawal_address_added: { audit: 'withdrawal.address_added', sessions: 'none', endSignIns: false, holdMs: noHold, alert: 'withdrawal_address_added' },
   whitelist_disabled: { audit: 'withdrawal.whitelist_disabled', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'whitelist_disabled' },
+  /** Support's actions on an account (the staff console): the actor is the staff member. */
+  account_locked_by_staff: { audit: 'staff.account_locked', sessions: 'all', endSignIns: true, holdMs: standardHold, alert: { notice: 'account_locked_by_staff' } },
+  account_unlocked_by_staff: { audit: 'staff.account_unlocked', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'account_unlocked_by_staff' },
+  sessions_revoked_by_staff: { audit: 'staff.sessions_revoked', sessions: 'all', endSignIns: true, holdMs: noHold, alert: 'sessions_ended_by_staff' },
+  staff_role_changed: { audit: 'staff.role_changed', sessions: 'none', endSignIns: false, holdMs: noHold, alert: 'staff_role_changed' },
 } as const satisfies Record<string, Effects>;
 
 export type SecurityChangeKind = keyof typeof SECURITY_CHANGES;
 
 type AlertOf<K extends SecurityChangeKind> = (typeof SECURITY_CHANGES)[K]['alert'];
+/** What a notice is told besides what every notice gets. */
+type NoticeInput<N extends NoticeTemplate> = Omit<TemplateData<N>, 'at' | 'cooldownHours'>;
 /** What the alert of a kind needs besides the time and the lock link. */
-type AlertInput<K extends SecurityChangeKind> = AlertOf<K> extends AlertTemplate ? Omit<AlertData<AlertOf<K>>, 'at'> : Record<string, never>;
+type AlertInput<K extends SecurityChangeKind> =
+  AlertOf<K> extends AlertTemplate ? Omit<AlertData<AlertOf<K>>, 'at'> : AlertOf<K> extends { notice: infer N extends NoticeTemplate } ? NoticeInput<N> : Record<string, never>;
 
 export interface SecurityChange<K extends SecurityChangeKind> {
   kind: K;
@@ -91,7 +103,8 @@ export async function securityChanged<K extends SecurityChangeKind>(deps: Deps, 
   const holdMs = change.firstFactor ? 0 : effects.holdMs(deps.config);
   const heldUntil = holdMs > 0 ? await holdWithdrawals(deps, tx, userId, change.kind, holdMs) : null;
   if (effects.alert !== null && typeof effects.alert === 'object') {
-    await deps.mail.send(tx, effects.alert.notice, change.subject.email, { at: now, cooldownHours: Math.round(deps.config.freezeCooldownMs / HOUR) });
+    const common = { at: now, cooldownHours: Math.round(deps.config.freezeCooldownMs / HOUR) };
+    await deps.mail.send(tx, effects.alert.notice, change.subject.email, { ...change.alert, ...common } as TemplateData<NoticeTemplate>);
   } else if (effects.alert !== null) {
     await sendAlert(deps, tx, change.subject, effects.alert, { ...change.alert, at: now } as AlertData<typeof effects.alert>);
   }

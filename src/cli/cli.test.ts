@@ -52,6 +52,31 @@ describe('bastion CLI', () => {
     expect(broken.stdout).toContain('BROKEN at row 2');
   }, 120_000);
 
+  it('grants, lists and revokes staff roles: the owner is emailed through the outbox, the system is the actor', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bastion-cli-'));
+    const env = { DATA_DIR: dir, DATABASE_URL: `sqlite:${join(dir, 'cli.db')}`, LOG_LEVEL: 'silent' };
+    expect((await bastion(['migrate'], env)).code).toBe(0);
+    const store = openStore(env.DATABASE_URL);
+    await store.db
+      .insertInto('users')
+      .values({ id: 'u-1', email: 'sam@example.com', password_hash: 'x', email_verified_at: 1, password_changed_at: null, kyc_level: 0, kyc_status: 'none', anti_phishing_sealed: null, frozen_at: null, webauthn_user_id: null, staff_role: null, staff_locked_at: null, staff_lock_reason: null, staff_locked_by: null, created_at: 1, updated_at: 1 })
+      .execute();
+    const grant = await bastion(['staff', 'grant', '--email', 'Sam@Example.com', '--role', 'support'], env);
+    expect(grant.code, grant.stderr).toBe(0);
+    expect(grant.stdout).toBe('sam@example.com is now support staff\n');
+    expect((await bastion(['staff', 'list'], env)).stdout).toBe('support\tsam@example.com\n');
+    const bad = await bastion(['staff', 'grant', '--email', 'sam@example.com', '--role', 'boss'], env);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('Allowed choices are support, admin');
+    expect((await bastion(['staff', 'grant', '--email', 'nobody@example.com', '--role', 'admin'], env)).code).toBe(1);
+    expect((await bastion(['staff', 'revoke', '--email', 'sam@example.com'], env)).stdout).toBe('sam@example.com is no longer staff\n');
+    const events = await store.db.selectFrom('audit_events').selectAll().where('type', '=', 'staff.role_changed').orderBy('seq').execute();
+    expect(events.map((e) => [e.actor_kind, e.user_id, JSON.parse(e.data).to])).toEqual([['system', 'u-1', 'support'], ['system', 'u-1', null]]);
+    const mail = await store.db.selectFrom('outbox').select(['recipient', 'template']).execute();
+    expect(mail).toEqual([{ recipient: 'sam@example.com', template: 'staff_role_changed' }, { recipient: 'sam@example.com', template: 'staff_role_changed' }]);
+    await store.close();
+  }, 120_000);
+
   it('names a bad setting and exits 1', async () => {
     const result = await bastion(['migrate'], { DATABASE_URL: 'mysql://nope', DATA_DIR: mkdtempSync(join(tmpdir(), 'bastion-cli-')) });
     expect(result.code).toBe(1);

@@ -1,12 +1,16 @@
 /**
- * The `bastion` command: operations on a Bastion installation (migrate, audit verify) and the
+ * The `bastion` command: operations on a Bastion installation (migrate, audit verify, staff roles,
+ * the KYC retention sweep) and the
  * DeFi wallet. Reads the same configuration as the server (environment and .env).
  */
 import { Command } from 'commander';
+import pino from 'pino';
+import { createDeps } from '../compose.ts';
 import { loadConfig } from '../config.ts';
 import { openStore } from '../store/database.ts';
 import { migrateToLatest } from '../store/migrate.ts';
 import { auditVerify } from './audit-verify.ts';
+import { staffCommand, type WithDeps } from './staff-command.ts';
 import { walletCommand, type WalletCommandIo } from './wallet-command.ts';
 
 export function buildProgram(io: WalletCommandIo): Command {
@@ -19,6 +23,19 @@ export function buildProgram(io: WalletCommandIo): Command {
     try {
       return await work(store);
     } finally {
+      await store.close();
+    }
+  };
+
+  // Commands that apply rules (mail through the outbox, audit events) get the server's own services.
+  const withDeps: WithDeps = async (work) => {
+    const config = loadConfig(io.env);
+    const store = openStore(config.databaseUrl);
+    const deps = createDeps({ config, store, log: pino({ level: 'silent' }) });
+    try {
+      return await work(deps);
+    } finally {
+      await deps.throttle.close();
       await store.close();
     }
   };
@@ -39,6 +56,7 @@ export function buildProgram(io: WalletCommandIo): Command {
       process.exitCode = await withStore((store) => auditVerify(store.db, (line) => io.stdout(`${line}\n`)));
     });
 
+  for (const command of staffCommand(withDeps, io.stdout)) program.addCommand(command);
   program.addCommand(walletCommand(io));
   return program;
 }

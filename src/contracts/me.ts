@@ -1,6 +1,8 @@
 /** The signed-in account: what GET /api/me reports, and changing the password (POST /api/me/password). */
 import { z } from 'zod';
 import { passwordField, publicUser, statusBody } from './common.ts';
+import { KYC_STATUSES } from './kyc.ts';
+import { STAFF_ROLES } from './staff.ts';
 
 /** GET /api/me: the user, their security status and this session. */
 export const meBody = z.object({
@@ -10,9 +12,13 @@ export const meBody = z.object({
     twoFactor: z.object({ enabled: z.boolean(), methods: z.array(z.string()), backupCodesRemaining: z.number().int() }),
     antiPhishingCodeSet: z.boolean(),
     kycLevel: z.number().int(),
+    /** Identity verification: none, pending, verified, rejected or resubmission_requested (GET /api/kyc has the details). */
+    kycStatus: z.enum(KYC_STATUSES),
     passwordChangedAt: z.string().nullable(),
     passkeys: z.object({ count: z.number().int() }),
   }),
+  /** The staff role, when the account has one (the console is at /staff). */
+  staffRole: z.enum(STAFF_ROLES).nullable(),
   session: z.object({ id: z.string(), restricted: z.boolean(), authMethod: z.string(), stepUpFresh: z.boolean(), expiresAt: z.string() }),
 });
 export type Me = z.infer<typeof meBody>;

@@ -48,6 +48,24 @@ export const ERROR_CODES = {
   invalid_token: 'The emailed link is wrong, used or expired.',
   invalid_anti_phishing_code: 'The anti-phishing code breaks its pattern.',
   invalid_cursor: 'The pagination cursor was not issued by this API.',
+  account_locked_by_staff: 'Support locked the account; only support can lift it.',
+  message_already_sent: 'The outbox message was delivered already; there is nothing to retry.',
+  account_not_locked: 'There is no lock on the account that staff can lift.',
+  // Identity verification (KYC) and its uploads
+  file_missing: 'A photo the submission needs was not sent (the field is named).',
+  file_not_image: 'A file is not a JPEG, PNG or WebP image by its content, whatever its name says.',
+  file_too_large: 'A file is larger than 10 MB.',
+  image_too_small: 'An image is smaller than 800×600 pixels.',
+  image_corrupt: 'An image could not be decoded (truncated or damaged).',
+  underage: 'The applicant must be 18 or older.',
+  kyc_in_progress: 'A submission is already under review or verified.',
+  kyc_no_resubmission: 'Nothing was asked to be sent again, or an item sent was not asked for.',
+  kyc_case_closed: 'The case was decided already.',
+  // The staff console
+  staff_only: 'The route is for staff; this account has no staff role.',
+  staff_step_up_required: 'Staff routes need a strong factor shown within STAFF_STEP_UP_MAX_AGE.',
+  staff_permission_denied: 'The staff role does not allow this action.',
+  staff_own_account: 'Staff may not decide on their own case or lift a lock on their own account.',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -58,6 +58,12 @@ export async function availableMethods(db: Db | Tx, userId: string): Promise<Sec
   return all.filter((s) => s.status.usable).map((s) => s.factor.id as SecondFactorId);
 }
 
+/** Each second factor's name and how many the account has (what support may see: never a secret). */
+export async function secondFactorSummary(db: Db | Tx, userId: string): Promise<{ id: SecondFactorId; label: string; count: number }[]> {
+  const all = await secondFactorStatus(db, userId);
+  return all.map((s) => ({ id: s.factor.id as SecondFactorId, label: s.factor.label, count: s.status.enrolled ? s.status.count : 0 }));
+}
+
 /** How many of a factor the account has (enabled passkeys, unused backup codes). */
 export async function factorCount(db: Db | Tx, userId: string, id: FactorId): Promise<number> {
   return (await factorById(id).status(db, userId)).count;

@@ -66,6 +66,8 @@ export interface Verifier {
 /** A factor; `Id` is its method id (the registry derives the list of ids from the factors it holds). */
 export interface Factor<Id extends string = string> {
   id: Id;
+  /** Its name for people ("Authenticator app"): staff see it, never the secret. */
+  label: string;
   /** Satisfies step-up and may unlock a frozen account. */
   strong: boolean;
   /** Offered as the second step of a sign-in, and counted by `availableMethods`. */

@@ -7,6 +7,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DEVICE_COOKIE_MS } from '../account/devices.ts';
 import { findLiveSession, type Session } from '../account/sessions.ts';
+import { isStaffLocked } from '../account/staff-lock.ts';
 import { findUserById, type User } from '../account/users.ts';
 import { forbidden, unauthorized } from '../errors/app-error.ts';
 import type { FactorAdded } from '../factors/enrollment.ts';
@@ -21,8 +22,8 @@ export async function authenticate(request: FastifyRequest, context: RouteContex
   const token = request.cookies[context.cookies.name('session')];
   const session = token ? await findLiveSession(context.deps, token) : undefined;
   const user = session ? await findUserById(context.deps.store.db, session.user_id) : undefined;
-  // A frozen account has no sessions (freezing ends them); this also covers one created in a race.
-  if (!session || !user || user.frozen_at !== null) throw unauthorized('not_authenticated', 'Sign in to continue.');
+  // A frozen or staff-locked account has no sessions (both end them); this also covers one created in a race.
+  if (!session || !user || user.frozen_at !== null || isStaffLocked(user)) throw unauthorized('not_authenticated', 'Sign in to continue.');
   if (session.restricted && !options.allowRestricted) {
     throw forbidden('enroll_2fa_required', 'Set up two-factor authentication to continue: it is required for every account.');
   }

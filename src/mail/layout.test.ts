@@ -46,6 +46,15 @@ describe('email layout', () => {
       two_factor_reset: { at: 0, heldUntil: 172_800_000, lockUrl: LOCK },
       withdrawal_address_added: { label: 'Ledger', address: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq', at: 0, lockUrl: LOCK },
       whitelist_disabled: { at: 0, effectiveAt: 86_400_000, lockUrl: LOCK },
+      kyc_submitted: { at: 0, resubmission: false, lockUrl: LOCK },
+      kyc_approved: { at: 0, lockUrl: LOCK },
+      kyc_rejected: { at: 0, reason: 'The document is expired.', lockUrl: LOCK },
+      kyc_resubmission_requested: { at: 0, items: 'Selfie', message: 'Your face is not visible.', kycUrl: 'http://localhost:3000/kyc', lockUrl: LOCK },
+      kyc_documents_erased: { at: 0, lockUrl: LOCK },
+      account_locked_by_staff: { at: 0, reason: 'Reported stolen phone' },
+      account_unlocked_by_staff: { at: 0, lockUrl: LOCK },
+      sessions_ended_by_staff: { at: 0, lockUrl: LOCK },
+      staff_role_changed: { at: 0, role: 'support', lockUrl: LOCK },
     };
     for (const name of Object.keys(templates) as TemplateName[]) {
       const withCode = mail.renderFor(name, sample[name] as never, 'Blue_Falcon-7');

@@ -3,11 +3,11 @@
  * escapes them. Adding an email = adding an entry here (and its data type).
  */
 import type { MailContent } from './layout.ts';
+import { kycTemplates } from './templates-kyc.ts';
+import { staffTemplates } from './templates-staff.ts';
+import { formatTime } from './time.ts';
 
-/** "2026-01-01 12:00 UTC": unambiguous for every reader. */
-export function formatTime(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
+export { formatTime } from './time.ts';
 
 export const templates = {
   verify_email: (d: { link: string; code: string }): MailContent => ({
@@ -221,6 +221,8 @@ export const templates = {
       { kind: 'note', text: "This wasn't you? Lock your account now with the link below, then contact support." },
     ],
   }),
+  ...kycTemplates,
+  ...staffTemplates,
 } satisfies Record<string, (data: never) => MailContent>;
 
 export type TemplateName = keyof typeof templates;

@@ -2,7 +2,7 @@
  * Delivers the outbox. Each pass claims due messages one at a time (a claim is a conditional update,
  * so several nodes can run workers without sending a message twice), delivers, and records the
  * result. A failure is retried with exponential backoff; after MAX_ATTEMPTS the message is marked
- * failed, its last error kept. An SMTP outage delays mail but loses none.
+ * failed, its last error kept (and its sealed body, so staff can retry it from the console). An SMTP outage delays mail but loses none.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
@@ -66,7 +66,6 @@ export function createMailWorker(deps: { db: Db; clock: Clock; keyring: Keyring;
           next_attempt_at: clock.now() + backoff(attempts),
           claimed_until: null,
           last_error: message.slice(0, 500),
-          ...(failed ? { body_sealed: null } : {}),
         })
         .where('id', '=', id)
         .execute();

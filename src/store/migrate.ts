@@ -15,6 +15,7 @@ import * as m002 from './migrations/002_accounts.ts';
 import * as m003 from './migrations/003_security_center.ts';
 import * as m004 from './migrations/004_passkeys.ts';
 import * as m005 from './migrations/005_actors_and_tokens.ts';
+import * as m006 from './migrations/006_kyc_and_staff.ts';
 
 interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -27,6 +28,7 @@ const migrations: [string, Migration][] = [
   ['003_security_center', m003],
   ['004_passkeys', m004],
   ['005_actors_and_tokens', m005],
+  ['006_kyc_and_staff', m006],
 ];
 
 /** Any constant number: the key of the PostgreSQL advisory lock that serialises migrators. */

@@ -94,6 +94,13 @@ export interface UsersTable {
   frozen_at: number | null;
   /** The WebAuthn user handle (base64url of 32 random bytes), made at the first passkey. */
   webauthn_user_id: string | null;
+  kyc_status: 'none' | 'pending' | 'verified' | 'rejected' | 'resubmission_requested';
+  /** support or admin: a staff member (the staff console); null for customers. */
+  staff_role: 'support' | 'admin' | null;
+  /** Set while staff have locked the account; only staff lift it. */
+  staff_locked_at: number | null;
+  staff_lock_reason: string | null;
+  staff_locked_by: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -243,7 +250,52 @@ export interface WebauthnChallengesTable {
   expires_at: number;
 }
 
+export interface KycCasesTable {
+  id: string;
+  user_id: string;
+  status: 'pending' | 'verified' | 'rejected' | 'resubmission_requested';
+  /** Sealed JSON {legalName, dateOfBirth, country, documentNumber}; null once erased. */
+  details_sealed: string | null;
+  document_type: 'passport' | 'national_id' | 'driving_licence';
+  issuing_country: string;
+  /** Keyed hash of the document number (search, duplicates); null once erased. */
+  number_hash: string | null;
+  /** JSON array of user ids already verified with the same document. */
+  duplicate_of: string;
+  /** JSON array of the items the reviewer asked to be sent again. */
+  requested_items: string;
+  /** The reviewer's message to the user (rejection reason, what to send again). */
+  message: string | null;
+  /** The staff member who decided last. */
+  reviewed_by: string | null;
+  /** The latest (re)submission: the queue is ordered by it. */
+  submitted_at: number;
+  decided_at: number | null;
+  erased_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface KycFilesTable {
+  id: string;
+  case_id: string;
+  item: 'documentFront' | 'documentBack' | 'selfie';
+  /** The file's name under KYC_STORAGE_DIR (random). */
+  storage_name: string;
+  /** The file's AES-256-GCM key, sealed by the keyring; null once crypto-shredded. */
+  key_sealed: string | null;
+  width: number;
+  height: number;
+  bytes: number;
+  created_at: number;
+  /** Set when a resubmission replaced it. */
+  superseded_at: number | null;
+  erased_at: number | null;
+}
+
 export interface AccountTables {
+  kyc_cases: KycCasesTable;
+  kyc_files: KycFilesTable;
   passkeys: PasskeysTable;
   webauthn_challenges: WebauthnChallengesTable;
   login_activity: LoginActivityTable;

@@ -29,6 +29,20 @@ const FIELD_NAMES: Record<string, string> = {
   currentPassword: 'Current password',
   code: 'Code',
   token: 'Link',
+  // Identity verification (the multipart fields of POST /api/kyc)
+  legalName: 'Legal name',
+  dateOfBirth: 'Date of birth',
+  country: 'Country of residence',
+  documentType: 'Document type',
+  documentNumber: 'Document number',
+  issuingCountry: 'Issuing country',
+  documentFront: 'Front of your document',
+  documentBack: 'Back of your document',
+  selfie: 'Selfie',
+  // The staff console
+  reason: 'Reason',
+  items: 'What to send again',
+  query: 'Search',
 };
 
 /** "5 seconds", "3 minutes", "2 hours". */
@@ -41,6 +55,13 @@ export function formatWait(seconds: number): string {
 }
 
 const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+
+/** A message that names its field first ("selfie: is not an image"), with the field in words. */
+function withFieldName(serverMessage: string): string {
+  const match = /^([A-Za-z]+): (.+)$/.exec(serverMessage);
+  const name = match?.[1] ? FIELD_NAMES[match[1]] : undefined;
+  return name && match?.[2] ? `${name}: ${match[2]}` : serverMessage;
+}
 
 /** The server names the field first ("email: must be a valid email address."); say it in words. */
 function describeInvalidRequest(serverMessage: string): string {
@@ -92,6 +113,22 @@ const SERVER_MESSAGES: Record<ErrorCode, string | Describe> = {
   device_not_confirmed: 'This device is not confirmed yet. Open the link in the email we sent, or enter the code from it.',
   invalid_anti_phishing_code: 'Use 4 to 20 letters, digits, _ or - for your anti-phishing code.',
   invalid_cursor: 'That list could not be continued from where it left off. Reload the page to see it from the start.',
+  account_locked_by_staff: 'Support has locked this account. Contact support to have it unlocked.',
+  account_not_locked: (e) => e.message,
+  message_already_sent: 'That email was delivered already.',
+  file_missing: (e) => withFieldName(e.message),
+  file_not_image: (e) => withFieldName(e.message),
+  file_too_large: (e) => withFieldName(e.message),
+  image_too_small: (e) => withFieldName(e.message),
+  image_corrupt: (e) => withFieldName(e.message),
+  underage: 'You must be 18 or older to verify your identity.',
+  kyc_in_progress: 'Your identity verification is already under review or complete.',
+  kyc_no_resubmission: (e) => withFieldName(e.message),
+  kyc_case_closed: 'This case has already been decided. Reload to see its outcome.',
+  staff_only: 'This page is for staff only.',
+  staff_step_up_required: 'Confirm it is you with your passkey or authenticator app to use the staff console.',
+  staff_permission_denied: 'Your staff role does not allow this action.',
+  staff_own_account: 'You cannot decide on your own case or unlock your own account. Ask another staff member.',
 
   // Passkeys
   passkey_rejected: 'That passkey could not be added. Try again, or use another device or security key.',

@@ -10,6 +10,7 @@ import { consumeBackupCode, remainingBackupCodes } from './codes.ts';
 
 export const backupCodeFactor: Factor<'backup_code'> = {
   id: 'backup_code',
+  label: 'Backup codes',
   strong: false,
   secondFactor: true,
   firstFactor: false,

@@ -17,6 +17,7 @@ const SENDS = { limit: 3, windowMs: 10 * MINUTE };
 
 export const emailCodeFactor: Factor<'email_code'> = {
   id: 'email_code',
+  label: 'Emailed code',
   strong: false,
   secondFactor: true,
   firstFactor: false,

@@ -39,6 +39,7 @@ const needsUserVerification = (ceremony: Ceremony) => ceremony.role === 'first' 
 
 export const passkeyFactor: Factor<'passkey'> = {
   id: 'passkey',
+  label: 'Passkey',
   strong: true,
   secondFactor: true,
   firstFactor: true,

@@ -11,6 +11,7 @@ import { refusing, type Factor } from '../types.ts';
 
 export const passwordFactor: Factor<'password'> = {
   id: 'password',
+  label: 'Password',
   strong: false,
   secondFactor: false,
   firstFactor: true,

@@ -11,6 +11,7 @@ export const invalidCode = () => new AppError(401, 'invalid_code', 'That code is
 
 export const totpFactor: Factor<'totp'> = {
   id: 'totp',
+  label: 'Authenticator app',
   strong: true,
   secondFactor: true,
   firstFactor: false,

@@ -9,6 +9,7 @@
 import { isKnownDevice } from '../../account/devices.ts';
 import { frozenError, unfreezeAllowedAt } from '../../account/freeze.ts';
 import { riskSignals } from '../../account/risk.ts';
+import { isStaffLocked, staffLockedError } from '../../account/staff-lock.ts';
 import { createSession, type NewSession } from '../../account/sessions.ts';
 import { findUserByEmail, normalizeEmail, type User } from '../../account/users.ts';
 import { anonymous, self } from '../../audit/audit.ts';
@@ -60,6 +61,11 @@ export async function passwordStep(
     throw forbidden('email_not_verified', 'Verify your email address first. We can send you a new verification email.', {
       resend: { endpoint: '/api/auth/resend-verification', body: { email } },
     });
+  }
+
+  if (isStaffLocked(user)) {
+    await inTransaction(deps.store.db, (tx) => recordRefusal(deps, tx, { factor: 'password', user, client, reason: 'staff_lock', result: 'locked' }));
+    throw staffLockedError();
   }
 
   const refuseFrozen = () => inTransaction(deps.store.db, (tx) => recordRefusal(deps, tx, { factor: 'password', user, client, reason: 'frozen', result: 'frozen' }));

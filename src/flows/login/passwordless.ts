@@ -12,6 +12,7 @@ import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/serv
 import { frozenError, unfreezeAllowedAt } from '../../account/freeze.ts';
 import { isKnownDevice } from '../../account/devices.ts';
 import { riskSignals } from '../../account/risk.ts';
+import { isStaffLocked, staffLockedError } from '../../account/staff-lock.ts';
 import type { User } from '../../account/users.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import type { AuthenticationCredential } from '../../contracts/passkeys.ts';
@@ -59,7 +60,7 @@ export interface PasswordlessResult {
   flowBinding: string;
 }
 
-type Outcome = { kind: 'done'; value: PasswordlessResult } | { kind: 'frozen' };
+type Outcome = { kind: 'done'; value: PasswordlessResult } | { kind: 'frozen' } | { kind: 'staff_locked' };
 
 export async function passwordlessSignIn(
   deps: Deps,
@@ -93,6 +94,10 @@ export async function passwordlessSignIn(
     boundTo: bound,
     refused: (why) => ({ reason: `passkey_${why ?? 'refused'}`, result: 'passkey_refused' }),
     onSuccess: async (tx) => {
+      if (isStaffLocked(user)) {
+        await recordRefusal(deps, tx, { factor: 'passkey', user, client, reason: 'staff_lock', result: 'locked' });
+        return { kind: 'staff_locked' };
+      }
       // A frozen account is unlocked only with the password, a strong factor and the inbox.
       if (user.frozen_at !== null) {
         await recordRefusal(deps, tx, { factor: 'passkey', user, client, reason: 'frozen', result: 'frozen' });
@@ -104,6 +109,7 @@ export async function passwordlessSignIn(
     },
   });
   if (outcome.kind === 'done') return outcome.value;
+  if (outcome.kind === 'staff_locked') throw staffLockedError();
   if (clock.now() < unfreezeAllowedAt(deps, user)) throw frozenError(deps, user);
   throw forbidden('password_required', 'You locked this account. To unlock it, sign in with your password and your passkey.');
 }

@@ -44,7 +44,7 @@ export async function register(deps: Deps, input: { email: string; password: str
   if (await findUserByEmail(deps.store.db, email)) return notifyExisting();
   try {
     await inTransaction(deps.store.db, async (tx) => {
-      const user = { id: randomUUID(), email, password_hash: passwordHash, email_verified_at: null, password_changed_at: null, kyc_level: 0, anti_phishing_sealed: null, frozen_at: null, webauthn_user_id: null, created_at: now, updated_at: now };
+      const user = { id: randomUUID(), email, password_hash: passwordHash, email_verified_at: null, password_changed_at: null, kyc_level: 0, kyc_status: 'none' as const, anti_phishing_sealed: null, frozen_at: null, webauthn_user_id: null, staff_role: null, staff_locked_at: null, staff_lock_reason: null, staff_locked_by: null, created_at: now, updated_at: now };
       await tx.insertInto('users').values(user).execute();
       await sendVerification(deps, tx, user);
       await deps.audit.record(tx, { type: 'account.registered', ...self(user.id), client });

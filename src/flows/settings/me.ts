@@ -16,9 +16,11 @@ export async function describeMe(deps: Deps, user: User, session: Session): Prom
       twoFactor: { enabled: methods.length > 0, methods, backupCodesRemaining: await factorCount(deps.store.db, user.id, 'backup_code') },
       antiPhishingCodeSet: user.anti_phishing_sealed !== null,
       kycLevel: user.kyc_level,
+      kycStatus: user.kyc_status,
       passwordChangedAt: user.password_changed_at === null ? null : new Date(user.password_changed_at).toISOString(),
       passkeys: { count: await factorCount(deps.store.db, user.id, 'passkey') },
     },
+    staffRole: user.staff_role,
     session: {
       id: session.id,
       restricted: session.restricted === 1,

@@ -1,0 +1,28 @@
+/**
+ * Who may do what in the staff console: one table of role → resource → actions, checked on the
+ * server for every staff route (http/staff-guard.ts), never in pages. `support` reviews, reads and
+ * locks; `admin` may do everything, including granting roles and erasing documents. Staff are
+ * Bastion users with a role (users.staff_role), granted with `bastion staff grant`.
+ */
+import type { StaffRole } from '../contracts/staff.ts';
+
+export const STAFF_PERMISSIONS = {
+  console: ['open'],
+  users: ['search', 'view', 'lock', 'unlock', 'revoke_sessions', 'set_role'],
+  kyc: ['review', 'view_files', 'decide', 'erase'],
+  audit: ['view', 'verify'],
+  outbox: ['view', 'retry'],
+} as const;
+
+type Resource = keyof typeof STAFF_PERMISSIONS;
+export type Permission = { [R in Resource]: `${R}:${(typeof STAFF_PERMISSIONS)[R][number]}` }[Resource];
+
+const ALL = Object.entries(STAFF_PERMISSIONS).flatMap(([resource, actions]) => actions.map((a) => `${resource}:${a}` as Permission));
+
+/** The one table: what each role holds. */
+export const ROLE_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
+  support: ALL.filter((p) => p !== 'users:set_role' && p !== 'kyc:erase'),
+  admin: ALL,
+};
+
+export const can = (role: StaffRole | null | undefined, permission: Permission): boolean => role != null && ROLE_PERMISSIONS[role].includes(permission);

@@ -1,0 +1,54 @@
+/**
+ * The mail outbox for staff: each message's delivery status, attempts and last error (never its
+ * body: mail carries one-time links), newest first; and one more try for a message that is still
+ * pending or failed for good (its sealed body is kept for that). A retry is recorded.
+ */
+import type { Actor } from '../../audit/audit.ts';
+import type { ClientInfo } from '../../client/client-info.ts';
+import type { OutboxMessage } from '../../contracts/staff.ts';
+import type { Deps } from '../../deps.ts';
+import { conflict, notFound } from '../../errors/app-error.ts';
+import { decodeCursor, encodeCursor } from '../../store/cursor.ts';
+import { inTransaction } from '../../store/database.ts';
+import type { OutboxTable } from '../../store/schema.ts';
+
+const PAGE = 100;
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+const view = (m: OutboxTable): OutboxMessage => ({
+  id: m.id,
+  template: m.template,
+  recipient: m.recipient,
+  subject: m.subject,
+  status: m.status,
+  attempts: m.attempts,
+  lastError: m.last_error,
+  createdAt: iso(m.created_at)!,
+  sentAt: iso(m.sent_at),
+  nextAttemptAt: m.status === 'pending' ? iso(m.next_attempt_at) : null,
+});
+
+export async function listOutbox(deps: Deps, status: OutboxTable['status'] | undefined, cursor: string | undefined) {
+  let query = deps.store.db.selectFrom('outbox').selectAll();
+  if (status) query = query.where('status', '=', status);
+  if (cursor) {
+    const { position, id } = decodeCursor(cursor);
+    query = query.where((eb) => eb.or([eb('created_at', '<', position), eb.and([eb('created_at', '=', position), eb('id', '<', id)])]));
+  }
+  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(PAGE + 1).execute();
+  const page = rows.slice(0, PAGE);
+  const last = page.at(-1);
+  return { messages: page.map(view), nextCursor: rows.length > PAGE && last ? encodeCursor(last.created_at, last.id) : null };
+}
+
+/** Queues one more delivery attempt now. */
+export async function retryMessage(deps: Deps, id: string, actor: Actor, client: ClientInfo): Promise<void> {
+  await inTransaction(deps.store.db, async (tx) => {
+    const message = await tx.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!message) throw notFound('not_found', 'No such message.');
+    if (message.status === 'sent' || message.body_sealed === null) throw conflict('message_already_sent', 'This message was delivered already.');
+    // A claim in progress (a worker sending it now) is left alone: the message is never sent twice.
+    await tx.updateTable('outbox').set({ status: 'pending', next_attempt_at: deps.clock.now() }).where('id', '=', id).execute();
+    await deps.audit.record(tx, { type: 'staff.mail_retried', actor, subject: null, client, data: { messageId: id, template: message.template, previousStatus: message.status, attempts: message.attempts } });
+  });
+}

@@ -1,0 +1,203 @@
+/**
+ * The staff console's API: who gets in (a staff role, the route's permission, a strong factor within
+ * 15 minutes; a plain user gets 403 from every staff route), what support and admins may do to an
+ * account (lock, unlock, end sessions, roles) and its limits (never on one's own account, an owner's
+ * freeze stays), the audit log with its chain check, the outbox with its retry, and that every
+ * staff action is one audit event with the staff member as actor and the user as subject.
+ */
+import { describe, expect, it } from 'vitest';
+import { codeFor, enrolledUser, signIn } from '../../../test/accounts.ts';
+import { dialects, testApps } from '../../../test/harness.ts';
+import { staffMember } from '../../../test/kyc.ts';
+import { auditOf, db, userRow } from '../../../test/queries.ts';
+import { MINUTE } from '../../../test/time.ts';
+import { verifyChain } from '../../audit/audit.ts';
+import { inTransaction } from '../../store/database.ts';
+
+/** Every staff route, with ids that need not exist (the guard answers first). */
+const ROUTES: [string, string, unknown?][] = [
+  ['GET', '/api/staff/me'],
+  ['GET', '/api/staff/users?query=a'],
+  ['GET', '/api/staff/users/x'],
+  ['POST', '/api/staff/users/x/lock', { reason: 'because' }],
+  ['POST', '/api/staff/users/x/unlock', { nonsense: true }],
+  ['POST', '/api/staff/users/x/sessions/revoke', {}],
+  ['PUT', '/api/staff/users/x/role', { role: 'admin', reason: 'promote me' }],
+  ['POST', '/api/staff/users/x/kyc/erase', { reason: 'because' }],
+  ['GET', '/api/staff/kyc?status=bogus'],
+  ['GET', '/api/staff/kyc/x'],
+  ['GET', '/api/staff/kyc/x/files/selfie'],
+  ['POST', '/api/staff/kyc/x/decision', { decision: 'approve', reason: 'fine' }],
+  ['GET', '/api/staff/audit?from=notadate'],
+  ['POST', '/api/staff/audit/verify', {}],
+  ['GET', '/api/staff/outbox'],
+  ['POST', '/api/staff/outbox/x/retry', {}],
+];
+
+describe.each(dialects)('staff console API on %s', (dialect) => {
+  const app = testApps(dialect);
+
+  it('answers 401 without a session and 403 to a plain user on every staff route, before looking at the input', async () => {
+    const t = await app();
+    const user = await enrolledUser(t);
+    for (const [method, url, body] of ROUTES) {
+      const pattern = url.split('?')[0]!.replace(/\/x(\/|$)/, '/:id$1').replace('/files/selfie', '/files/:item');
+      expect(t.app.hasRoute({ method: method as 'GET', url: pattern }), pattern).toBe(true);
+      expect((await t.client().request(method, url, body)).status, `${method} ${url}`).toBe(401);
+      const res = await user.client.request(method, url, body);
+      expect([res.status, res.body.error], `${method} ${url}`).toEqual([403, 'staff_only']);
+    }
+  });
+
+  it('needs a strong factor within 15 minutes; support may not grant roles or erase; admins may', async () => {
+    const t = await app();
+    const support = await staffMember(t, 'support');
+    const me = await support.session.get('/api/staff/me');
+    expect(me.body).toMatchObject({ role: 'support', email: support.email });
+    expect(me.body.permissions).toContain('kyc:decide');
+    expect(me.body.permissions).not.toContain('users:set_role');
+    t.clock.advance(16 * MINUTE);
+    const stale = await support.session.get('/api/staff/me');
+    expect(stale).toMatchObject({ status: 403, body: { error: 'staff_step_up_required', stepUp: { methods: ['totp'], endpoint: '/api/auth/step-up' } } });
+    expect((await support.session.post('/api/auth/step-up', { method: 'totp', code: codeFor(t, support.secret) })).status).toBe(200);
+    expect((await support.session.get('/api/staff/me')).status).toBe(200);
+
+    const target = await enrolledUser(t);
+    const targetId = (await userRow(t, target.email)).id;
+    expect((await support.session.put(`/api/staff/users/${targetId}/role`, { role: 'support', reason: 'New hire' })).body.error).toBe('staff_permission_denied');
+    expect((await support.session.post(`/api/staff/users/${targetId}/kyc/erase`, { reason: 'Asked to' })).body.error).toBe('staff_permission_denied');
+    const admin = await staffMember(t, 'admin');
+    const grant = await admin.session.put(`/api/staff/users/${targetId}/role`, { role: 'support', reason: 'New hire, ticket 12' });
+    expect(grant.body).toEqual({ status: 'role_changed', role: 'support' });
+    expect((await userRow(t, target.email)).staff_role).toBe('support');
+    expect((await t.latestMail(target.email)).subject).toBe('Bastion: Your staff access changed');
+    expect((await admin.session.put(`/api/staff/users/${admin.id}/role`, { role: null, reason: 'Leaving' })).body.error).toBe('staff_own_account');
+    // A session that signed in with an emailed code has shown no strong factor: not enough for staff.
+    const emailOnly = await enrolledUser(t);
+    const emailOnlyRow = await userRow(t, emailOnly.email);
+    await admin.session.put(`/api/staff/users/${emailOnlyRow.id}/role`, { role: 'support', reason: 'Needs access' });
+    t.clock.advance(16 * MINUTE);
+    expect((await emailOnly.client.get('/api/staff/me')).body.error).toBe('staff_step_up_required');
+  });
+
+  it('locks an account with a reason: sessions end, the owner is emailed, sign-in is refused after the password; unlocking lifts it and the lockouts', async () => {
+    const t = await app();
+    const support = await staffMember(t, 'support');
+    const user = await enrolledUser(t);
+    const userId = (await userRow(t, user.email)).id;
+    const lock = await support.session.post(`/api/staff/users/${userId}/lock`, { reason: 'Reported a stolen phone' });
+    expect(lock.body).toEqual({ status: 'locked' });
+    expect((await user.client.get('/api/me')).status).toBe(401);
+    const mail = await t.latestMail(user.email);
+    expect(mail.subject).toBe('Bastion: Support locked your account');
+    expect(mail.text).toContain('Reported a stolen phone');
+    const refused = await t.client().post('/api/auth/login', { email: user.email, password: user.password });
+    expect(refused).toMatchObject({ status: 403, body: { error: 'account_locked_by_staff' } });
+    const wrong = await t.client().post('/api/auth/login', { email: user.email, password: 'not-the-password-at-all' });
+    expect(wrong).toMatchObject({ status: 401, body: { error: 'invalid_credentials' } });
+    expect((await support.session.post(`/api/staff/users/${userId}/lock`, { reason: 'Again' })).status).toBe(409);
+    const profile = (await support.session.get(`/api/staff/users/${userId}`)).body;
+    expect(profile.status.staffLock).toMatchObject({ reason: 'Reported a stolen phone', by: support.id });
+    expect(profile.factors.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['Authenticator app', 'Backup codes (10)']));
+    expect(JSON.stringify(profile)).not.toContain(user.secret);
+
+    // Wrong codes lock the account's codes too; unlocking lifts every lock but the owner's freeze.
+    const login = await t.client().post('/api/auth/login', { email: user.email, password: 'still wrong' });
+    expect(login.status).toBe(401);
+    const unlock = await support.session.post(`/api/staff/users/${userId}/unlock`, { reason: 'Owner called, identity checked' });
+    expect(unlock.body).toEqual({ status: 'unlocked' });
+    expect((await t.latestMail(user.email)).subject).toBe('Bastion: Support unlocked your account');
+    await signIn(t, user);
+    expect((await support.session.post(`/api/staff/users/${userId}/unlock`, { reason: 'Nothing to lift' })).body.error).toBe('account_not_locked');
+    const [locked, unlocked] = [(await auditOf(t, 'staff.account_locked')).at(-1)!, (await auditOf(t, 'staff.account_unlocked')).at(-1)!];
+    for (const event of [locked, unlocked]) expect(event).toMatchObject({ actor_kind: 'staff', actor_id: support.id, user_id: userId });
+    expect(JSON.parse(locked.data)).toMatchObject({ reason: 'Reported a stolen phone' });
+  });
+
+  it('lifts failed-attempt lockouts but never an owner’s freeze, and never one’s own lock', async () => {
+    const t = await app({ LOGIN_IP_LIMIT: '1000' });
+    const support = await staffMember(t, 'support');
+    const other = await staffMember(t, 'support');
+    const user = await enrolledUser(t);
+    const userId = (await userRow(t, user.email)).id;
+    for (let i = 0; i < 5; i++) await t.client().post('/api/auth/login', { email: user.email, password: `wrong-password-${i}` });
+    expect((await t.client().post('/api/auth/login', { email: user.email, password: user.password })).body.error).toBe('account_locked');
+    expect((await support.session.get(`/api/staff/users/${userId}`)).body.status.passwordLockedUntil).not.toBeNull();
+    expect((await support.session.post(`/api/staff/users/${userId}/unlock`, { reason: 'Owner verified on a call' })).status).toBe(200);
+    await signIn(t, user);
+
+    // The owner's own freeze: only the owner's factors lift it.
+    const session = await signIn(t, user);
+    expect((await session.post('/api/me/lock', {})).status).toBeLessThan(300);
+    expect((await support.session.post(`/api/staff/users/${userId}/unlock`, { reason: 'Asked by phone' })).body).toMatchObject({ error: 'account_not_locked' });
+    expect((await userRow(t, user.email)).frozen_at).not.toBeNull();
+
+    expect((await other.session.post(`/api/staff/users/${support.id}/lock`, { reason: 'Suspicious activity' })).status).toBe(200);
+    const self = await staffMember(t, 'admin');
+    await db(t).updateTable('users').set({ staff_locked_at: t.clock.now(), staff_lock_reason: 'x' }).where('id', '=', self.id).execute();
+    // A locked staff member has no session at all; an admin who tries on their own account is refused.
+    expect((await self.session.post(`/api/staff/users/${self.id}/unlock`, { reason: 'Let me in' })).status).toBe(401);
+    await db(t).updateTable('users').set({ staff_locked_at: null }).where('id', '=', self.id).execute();
+    const selfSession = await signIn(t, self);
+    await t.deps.throttle.fail(`login:${self.email}`, { maxAttempts: 1, baseLockMs: MINUTE, maxLockMs: MINUTE });
+    expect((await selfSession.post(`/api/staff/users/${self.id}/unlock`, { reason: 'Let me in' })).body.error).toBe('staff_own_account');
+  });
+
+  it('ends every session of an account; every staff action is in the chain with actor and subject, which verifies', async () => {
+    const t = await app();
+    const support = await staffMember(t, 'support');
+    const user = await enrolledUser(t);
+    const userId = (await userRow(t, user.email)).id;
+    const second = await signIn(t, user);
+    const revoke = await support.session.post(`/api/staff/users/${userId}/sessions/revoke`, { reason: 'Owner reported a lost laptop' });
+    expect(revoke.body).toEqual({ status: 'sessions_revoked', count: 2 });
+    for (const c of [user.client, second]) expect((await c.get('/api/me')).status).toBe(401);
+    expect((await support.session.post(`/api/staff/users/${userId}/sessions/revoke`, {})).body.message).toMatch(/^reason:/);
+
+    const log = await support.session.get(`/api/staff/audit?actor=${support.id}&subject=${userId}`);
+    expect(log.body.events.map((e: { type: string }) => e.type)).toEqual(['staff.sessions_revoked']);
+    expect(log.body.events[0]).toMatchObject({ actor: { kind: 'staff', id: support.id }, subject: userId, data: { reason: 'Owner reported a lost laptop', count: 2 } });
+    const family = await support.session.get(`/api/staff/audit?type=staff.&subject=${userId}`);
+    expect(family.body.events).toHaveLength(1);
+    const future = await support.session.get(`/api/staff/audit?from=${new Date(t.clock.now() + MINUTE).toISOString()}`);
+    expect(future.body.events).toEqual([]);
+    expect((await support.session.get('/api/staff/audit?from=yesterday')).status).toBe(400);
+    expect((await support.session.get('/api/staff/audit?cursor=bm9wZQ')).body.error).toBe('invalid_cursor');
+
+    const verify = await support.session.post('/api/staff/audit/verify', {});
+    expect(verify.body).toMatchObject({ intact: true, firstBadSeq: null });
+    expect((await auditOf(t, 'staff.audit_verified')).at(-1)).toMatchObject({ actor_kind: 'staff', actor_id: support.id });
+    await db(t).updateTable('audit_events').set({ data: '{"reason":"edited"}' }).where('type', '=', 'staff.sessions_revoked').execute();
+    const broken = await support.session.post('/api/staff/audit/verify', {});
+    expect(broken.body).toMatchObject({ intact: false, reason: expect.stringMatching(/was changed/) });
+    expect((await verifyChain(t.deps.store.db)).intact).toBe(false);
+  });
+
+  it('lists the outbox with delivery status and retries a failed message once', async () => {
+    const t = await app();
+    const support = await staffMember(t, 'support');
+    await inTransaction(t.deps.store.db, (tx) => t.deps.mail.send(tx, 'login_code', 'nobody@example.com', { code: '123456', minutes: 10 }));
+    await db(t).updateTable('outbox').set({ status: 'failed', attempts: 20, last_error: '550 mailbox unavailable' }).where('recipient', '=', 'nobody@example.com').execute();
+    const failed = await support.session.get('/api/staff/outbox?status=failed');
+    expect(failed.body.messages).toEqual([expect.objectContaining({ recipient: 'nobody@example.com', status: 'failed', attempts: 20, lastError: '550 mailbox unavailable' })]);
+    expect(JSON.stringify(failed.body)).not.toContain('123456');
+    const id = failed.body.messages[0].id;
+    expect((await support.session.post(`/api/staff/outbox/${id}/retry`, {})).body).toEqual({ status: 'queued' });
+    await t.worker.drain();
+    expect((await t.smtp.to('nobody@example.com')).map((m) => m.subject)).toEqual(['Bastion: Your sign-in code']);
+    expect((await support.session.post(`/api/staff/outbox/${id}/retry`, {})).body.error).toBe('message_already_sent');
+    expect((await support.session.post('/api/staff/outbox/nope/retry', {})).status).toBe(404);
+    expect((await auditOf(t, 'staff.mail_retried')).at(-1)).toMatchObject({ actor_kind: 'staff', actor_id: support.id });
+  });
+
+  it('keeps the console and its API out of caches and search engines', async () => {
+    const t = await app();
+    const support = await staffMember(t, 'support');
+    const page = await support.session.get('/staff/kyc');
+    expect(page.headers['x-robots-tag']).toBe('noindex, nofollow');
+    expect(page.headers['cache-control']).toBe('no-store');
+    const api = await support.session.get('/api/staff/me');
+    expect(api.headers['x-robots-tag']).toBe('noindex, nofollow');
+    expect(api.headers['cache-control']).toBe('no-store');
+  });
+});
