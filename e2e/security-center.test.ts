@@ -8,9 +8,8 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { decodeBase32, totp } from '../src/factors/totp/otp.ts';
 import { capture } from './support/browser.ts';
-import { linkIn, mailCode, registerAndVerify as register, signInPassword as signIn } from './support/pages.ts';
+import { createEnrolledAccount, linkIn, mailCode, nextTotp as nextTotpOf, registerAndVerify as register, signInPassword as signIn, type EnrolledAccount } from './support/pages.ts';
 import { e2eSuite } from './support/suite.ts';
 
 const PASSWORD = 'amber-lantern-voyage-47';
@@ -23,36 +22,15 @@ async function freshBrowser(): Promise<Page> {
 }
 
 const email = (name: string) => suite.email(name);
-/** A TOTP code for a step the account has not used yet (a code is accepted once, never an older step). */
-const nextTotp = (secret: string) => {
-  suite.node.clock.advance(30_000);
-  return totp(decodeBase32(secret), suite.node.clock.now());
-};
+const nextTotp = (secret: string) => nextTotpOf(suite.node, secret);
 const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
 /** The text of the element that has keyboard focus. */
 const focusedText = (page: Page) => page.evaluate<string>("(document.activeElement?.textContent ?? '').replace(/\\s+/g, ' ').trim()");
 
-interface Account {
-  address: string;
-  secret: string;
-}
+type Account = EnrolledAccount;
 
-/** Register, verify by the emailed link, sign in and enroll TOTP: ends on /dashboard, this browser a known device. */
-async function createAccount(page: Page, name: string): Promise<Account> {
-  const address = email(name);
-  await register(page, suite.node, address, PASSWORD);
-
-  await signInPassword(page, address);
-  await page.waitForURL(/\/enroll-2fa/);
-  const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
-  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
-  await page.getByLabel('Code from your authenticator app').fill(nextTotp(secret));
-  await page.getByRole('button', { name: 'Enable two-factor authentication' }).click();
-  await expect.poll(() => page.getByTestId('backup-code').count()).toBe(10);
-  await page.getByRole('button', { name: 'I have saved my backup codes' }).click();
-  await page.waitForURL(/\/dashboard/);
-  return { address, secret };
-}
+/** Register, verify, sign in and enroll TOTP: ends on /dashboard, this browser a known device. */
+const createAccount = (page: Page, name: string): Promise<Account> => createEnrolledAccount(page, suite.node, email(name), PASSWORD);
 
 const signInPassword = (page: Page, address: string, password = PASSWORD) => signIn(page, address, password);
 

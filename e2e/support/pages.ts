@@ -1,6 +1,7 @@
 /** Steps many journeys share, done the way a person would in the web app. */
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
+import { decodeBase32, totp } from '../../src/factors/totp/otp.ts';
 import type { E2eNode } from './node.ts';
 
 /** The path and token of an emailed link to `path` (e.g. "verify-email"). */
@@ -28,4 +29,30 @@ export async function signInPassword(page: Page, address: string, password: stri
   await page.getByLabel('Email').fill(address);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+/** A TOTP code for a step the account has not used yet (a code is accepted once, never an older step). */
+export function nextTotp(node: E2eNode, secret: string): string {
+  node.clock.advance(30_000);
+  return totp(decodeBase32(secret), node.clock.now());
+}
+
+export interface EnrolledAccount {
+  address: string;
+  secret: string;
+}
+
+/** Register, verify by the emailed link, sign in and enroll TOTP: ends on /dashboard, this browser a known device. */
+export async function createEnrolledAccount(page: Page, node: E2eNode, address: string, password: string): Promise<EnrolledAccount> {
+  await registerAndVerify(page, node, address, password);
+  await signInPassword(page, address, password);
+  await page.waitForURL(/\/enroll-2fa/);
+  const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  await page.getByLabel('Code from your authenticator app').fill(nextTotp(node, secret));
+  await page.getByRole('button', { name: 'Enable two-factor authentication' }).click();
+  await expect.poll(() => page.getByTestId('backup-code').count()).toBe(10);
+  await page.getByRole('button', { name: 'I have saved my backup codes' }).click();
+  await page.waitForURL(/\/dashboard/);
+  return { address, secret };
 }

@@ -8,6 +8,7 @@ import { DashboardPage } from './pages/Dashboard.tsx';
 import { Enroll2faPage } from './pages/Enroll2fa.tsx';
 import { ForgotPasswordPage } from './pages/ForgotPassword.tsx';
 import { HomePage } from './pages/Home.tsx';
+import { KycPage } from './pages/Kyc.tsx';
 import { LockAccountPage } from './pages/LockAccount.tsx';
 import { LockedPage } from './pages/Locked.tsx';
 import { LoginPage } from './pages/Login.tsx';
@@ -15,6 +16,12 @@ import { NotFoundPage } from './pages/NotFound.tsx';
 import { RegisterPage } from './pages/Register.tsx';
 import { ResetPasswordPage } from './pages/ResetPassword.tsx';
 import { SecurityPage } from './pages/Security.tsx';
+import { StaffAuditPage } from './pages/staff/AuditLog.tsx';
+import { StaffFindUsersPage } from './pages/staff/FindUsers.tsx';
+import { StaffKycCasePage } from './pages/staff/KycCase.tsx';
+import { StaffKycQueuePage } from './pages/staff/KycQueue.tsx';
+import { StaffOutboxPage } from './pages/staff/Outbox.tsx';
+import { StaffUserPage } from './pages/staff/UserProfile.tsx';
 import { UnlockPage } from './pages/Unlock.tsx';
 import { VerifyEmailPage } from './pages/VerifyEmail.tsx';
 import { WalletPage } from './pages/Wallet.tsx';
@@ -38,6 +45,14 @@ export const ROUTES: Record<string, ComponentType> = {
   '/account-locked': AccountLockedPage,
   '/confirm-device': ConfirmDevicePage,
   '/wallet': WalletPage,
+  '/kyc': KycPage,
+  // The staff console (ids in the query: the table is flat)
+  '/staff': StaffFindUsersPage,
+  '/staff/user': StaffUserPage,
+  '/staff/kyc': StaffKycQueuePage,
+  '/staff/kyc/case': StaffKycCasePage,
+  '/staff/audit': StaffAuditPage,
+  '/staff/outbox': StaffOutboxPage,
 };
 
 export function App() {

@@ -1,7 +1,8 @@
 /**
- * The one way the app talks to the Bastion API: same-origin JSON with the session cookie.
- * Every failure becomes an ApiError carrying the server's error code (or `network_error`). The shapes
- * of requests and answers are the server's own contracts (src/contracts/, imported as types only).
+ * The one way the app talks to the Bastion API: same-origin JSON with the session cookie, and
+ * multipart uploads with progress (identity documents). Every failure becomes an ApiError carrying
+ * the server's error code (or `network_error`). The shapes of requests and answers are the server's
+ * own contracts (src/contracts/, imported as types only).
  */
 import type { ErrorCode } from '../../src/errors/codes.ts';
 import type { ClientErrorCode } from './error-messages.ts';
@@ -29,6 +30,30 @@ export class ApiError extends Error {
 export const isApiError = (error: unknown, code?: ErrorCode | ClientErrorCode): error is ApiError =>
   error instanceof ApiError && (code === undefined || error.code === code);
 
+const networkError = () => new ApiError(0, 'network_error', 'Cannot reach Bastion. Check your connection.');
+
+/** The answer's JSON body (null when it is not JSON or cannot be read). */
+function parseBody(contentType: string | null, text: string): unknown {
+  if (!(contentType ?? '').includes('json')) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+/** The ApiError for a failed answer: the server's code and message, else ones made from the status. */
+function answerError(status: number, data: unknown, retryAfterHeader: string | null): ApiError {
+  const details = data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : {};
+  const code = typeof details.error === 'string' ? details.error : status >= 500 ? 'internal_error' : 'invalid_request';
+  const message = typeof details.message === 'string' ? details.message : `The server answered ${status}.`;
+  if (details.retryAfter === undefined) {
+    const header = Number(retryAfterHeader);
+    if (Number.isFinite(header) && header > 0) details.retryAfter = header;
+  }
+  return new ApiError(status, code, message, details);
+}
+
 async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const init: RequestInit = { method, credentials: 'same-origin', headers };
@@ -38,32 +63,42 @@ async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', p
   }
 
   let response: Response;
+  let text: string;
   try {
     response = await fetch(path, init);
+    text = await response.text();
   } catch {
-    throw new ApiError(0, 'network_error', 'Cannot reach Bastion. Check your connection.');
+    throw networkError();
   }
 
-  let data: unknown = null;
-  if ((response.headers.get('content-type') ?? '').includes('json')) {
-    try {
-      data = await response.json();
-    } catch {
-      data = null;
-    }
-  }
-
-  if (!response.ok) {
-    const details = data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : {};
-    const code = typeof details.error === 'string' ? details.error : response.status >= 500 ? 'internal_error' : 'invalid_request';
-    const message = typeof details.message === 'string' ? details.message : `The server answered ${response.status}.`;
-    if (details.retryAfter === undefined) {
-      const header = Number(response.headers.get('retry-after'));
-      if (Number.isFinite(header) && header > 0) details.retryAfter = header;
-    }
-    throw new ApiError(response.status, code, message, details);
-  }
+  const data = parseBody(response.headers.get('content-type'), text);
+  if (!response.ok) throw answerError(response.status, data, response.headers.get('retry-after'));
   return data as T;
+}
+
+/**
+ * POST `formData` as multipart/form-data, reporting how much of it has been sent (0 to 1). Built on
+ * XMLHttpRequest because fetch cannot report upload progress; it fails the way `request` does.
+ */
+export function upload<T>(path: string, formData: FormData, onProgress?: (sent: number) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) onProgress?.(event.loaded / event.total);
+    };
+    xhr.onerror = () => reject(networkError());
+    xhr.onabort = () => reject(networkError());
+    xhr.ontimeout = () => reject(networkError());
+    xhr.onload = () => {
+      const data = parseBody(xhr.getResponseHeader('content-type'), xhr.responseText);
+      if (xhr.status >= 200 && xhr.status < 300) resolve(data as T);
+      else reject(answerError(xhr.status, data, xhr.getResponseHeader('retry-after')));
+    };
+    xhr.send(formData);
+  });
 }
 
 export const get = <T>(path: string) => request<T>('GET', path);

@@ -1,4 +1,4 @@
-/** The frame around every page: header (brand, Sign out) and footer (Dev inbox in development). */
+/** The frame around every page: header (brand, the account's links, Sign out) and footer (Dev inbox in development). */
 import { useEffect, useState, type ReactNode } from 'react';
 import { isApiError, post } from '../api.ts';
 import { loadAppInfo } from '../app-info.ts';
@@ -57,6 +57,7 @@ function Header() {
               <>
                 <Link to="/dashboard">Dashboard</Link>
                 <Link to="/security">Security</Link>
+                {me.staffRole ? <Link to="/staff">Staff console</Link> : null}
               </>
             ) : null}
             <button type="button" className="button-secondary button-small" onClick={signOut} disabled={busy} aria-busy={busy}>

@@ -2,7 +2,8 @@
  * Step-up for sensitive actions: run the action; if the server answers step_up_required, ask for a
  * strong factor (POST /api/auth/step-up) and run the action again. The answer's `stepUp.methods`
  * says what the account has: a passkey (one button) and/or an authenticator app (a code), both
- * shown at once by the factor picker.
+ * shown at once by the factor picker. The staff console asks the same way for its own, shorter-lived
+ * step-up: `useStepUp(onError, { code: 'staff_step_up_required' })`.
  */
 import { useCallback, useState, type FormEvent, type ReactNode } from 'react';
 import type { StepUpAnswer, StepUpBody, StepUpMethod as Method } from '../../../src/contracts/step-up.ts';
@@ -17,6 +18,15 @@ import { ErrorMessage } from './Messages.tsx';
 
 type Action = () => Promise<void>;
 
+/** The answers that ask for step-up: the account's sensitive changes, and every staff console call. */
+type StepUpCode = 'step_up_required' | 'staff_step_up_required';
+
+/** Why the prompt asks, by the answer that asked. */
+const WHY: Record<StepUpCode, string> = {
+  step_up_required: 'This is a sensitive change.',
+  staff_step_up_required: 'The staff console needs a recent confirmation.',
+};
+
 const PASSKEY_OPTIONS = { path: '/api/auth/step-up/passkey-options' };
 
 interface StepUp {
@@ -28,7 +38,7 @@ interface StepUp {
   asking: boolean;
 }
 
-/** The strong factors the step_up_required answer lists (the authenticator app when it lists none). */
+/** The strong factors the step-up answer lists (the authenticator app when it lists none). */
 function methodsOf(error: ApiError): Method[] {
   const stepUp = error.body.stepUp as { methods?: unknown } | undefined;
   const listed = Array.isArray(stepUp?.methods) ? stepUp.methods : [];
@@ -36,7 +46,7 @@ function methodsOf(error: ApiError): Method[] {
   return methods.length > 0 ? methods : ['totp'];
 }
 
-export function useStepUp(onError: (error: unknown) => void): StepUp {
+export function useStepUp(onError: (error: unknown) => void, { code = 'step_up_required' }: { code?: StepUpCode } = {}): StepUp {
   const [pending, setPending] = useState<{ action: Action; methods: Method[] } | null>(null);
 
   const run = useCallback(
@@ -44,16 +54,17 @@ export function useStepUp(onError: (error: unknown) => void): StepUp {
       try {
         await action();
       } catch (error) {
-        if (isApiError(error, 'step_up_required')) setPending({ action, methods: methodsOf(error) });
+        if (isApiError(error, code)) setPending({ action, methods: methodsOf(error) });
         else onError(error);
       }
     },
-    [onError],
+    [onError, code],
   );
 
   const prompt = pending ? (
     <StepUpPrompt
       methods={pending.methods}
+      why={WHY[code]}
       onCancel={() => setPending(null)}
       onConfirmed={async () => {
         setPending(null);
@@ -67,11 +78,12 @@ export function useStepUp(onError: (error: unknown) => void): StepUp {
 
 interface PromptProps {
   methods: Method[];
+  why: string;
   onConfirmed: () => Promise<void>;
   onCancel: () => void;
 }
 
-function StepUpPrompt({ methods, onConfirmed, onCancel }: PromptProps) {
+function StepUpPrompt({ methods, why, onConfirmed, onCancel }: PromptProps) {
   const factor = useFactor<Method>('totp');
   const [busy, setBusy] = useState<Method | null>(null);
   const [error, setError] = useState('');
@@ -122,7 +134,7 @@ function StepUpPrompt({ methods, onConfirmed, onCancel }: PromptProps) {
     <section className="step-up panel" aria-labelledby="step-up-heading">
       <h2 id="step-up-heading">Confirm it is you</h2>
       <p>
-        This is a sensitive change.{' '}
+        {why}{' '}
         {passkey && totp
           ? 'Use your passkey, or enter the current code from your authenticator app, to continue.'
           : passkey

@@ -1,5 +1,7 @@
-/** The signed-in home: account summary and the security checklist with its score. */
+/** The signed-in home: account summary, identity verification, and the security checklist with its score. */
 import { checklistScore, securityChecklist } from '../checklist.ts';
+import { KycSummary } from '../components/kyc/KycSummary.tsx';
+import '../components/kyc/kyc.css';
 import { ErrorMessage, StatusMessage } from '../components/Messages.tsx';
 import { Page } from '../components/Page.tsx';
 import { useSignedIn } from '../session.tsx';
@@ -57,6 +59,8 @@ export function DashboardPage() {
             </div>
           </dl>
         </section>
+
+        <KycSummary status={me.security.kycStatus} level={me.security.kycLevel} />
 
         <section className="panel">
           <h2>Security checklist</h2>

@@ -17,9 +17,21 @@ const pagePath = (cursor: string | null) =>
   `/api/me/activity?limit=${ACTIVITY_PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
 
 /** The badges for an attempt: how it ended (unless it signed in) and each risk signal. */
-export function activityBadges(entry: ActivityEntry): string[] {
+export function activityBadges(entry: Pick<ActivityEntry, 'result' | 'riskSignals'>): string[] {
   const badge = resultBadge(entry.result);
   return [...(badge ? [badge] : []), ...entry.riskSignals.map((signal) => `Risky: ${signalWords(signal)}`)];
+}
+
+/** Where and how a sign-in attempt was made (here, and in the staff console's view of an account). */
+export function AttemptFacts({ device, location, ip, method }: { device: string; location: string; ip: string; method: string | null }) {
+  return (
+    <dl className="sc-facts">
+      <Fact label="Device" className="wrap">{device}</Fact>
+      <Fact label="Location" className="wrap">{location}</Fact>
+      <Fact label="IP address" className="mono">{ip}</Fact>
+      <Fact label="Method">{methodWords(method)}</Fact>
+    </dl>
+  );
 }
 
 export function LoginActivity({ refreshKey }: { refreshKey: number }) {
@@ -122,12 +134,7 @@ export function LoginActivity({ refreshKey }: { refreshKey: number }) {
                   <p className="sc-when">
                     <When iso={entry.at} />
                   </p>
-                  <dl className="sc-facts">
-                    <Fact label="Device" className="wrap">{entry.device}</Fact>
-                    <Fact label="Location" className="wrap">{entry.location}</Fact>
-                    <Fact label="IP address" className="mono">{entry.ip}</Fact>
-                    <Fact label="Method">{methodWords(entry.method)}</Fact>
-                  </dl>
+                  <AttemptFacts device={entry.device} location={entry.location} ip={entry.ip} method={entry.method} />
                 </li>
               );
             })}

@@ -1,4 +1,4 @@
-/** A time shown both ways: relative ("5 minutes ago") and the local date and time. */
+/** A time shown both ways: relative ("5 minutes ago") and the local date and time; a time to come, as the local date and time. */
 import { localTime, relativeTime } from './format.ts';
 
 export function When({ iso }: { iso: string }) {
@@ -10,4 +10,9 @@ export function When({ iso }: { iso: string }) {
       {local}
     </time>
   );
+}
+
+/** A time still to come (a lockout's or a hold's end): the local date and time. */
+export function Later({ iso }: { iso: string }) {
+  return <time dateTime={iso}>{localTime(iso)}</time>;
 }

@@ -1,0 +1,107 @@
+/**
+ * A KYC submission being filled in: its typed details and photos, what this submission must send
+ * (everything the first time, only the requested items when sending again), the checks made before
+ * upload (the server makes them all again) and the multipart body POST /api/kyc… takes.
+ * Pure: no browser APIs beyond FormData.
+ */
+import type { DocumentType, KycDetails, KycFileItem, KycStatusBody } from '../../../../src/contracts/kyc.ts';
+import { FILES_FOR, isFileItem, OWNER_ITEM_LABELS } from '../../components/kyc/words.ts';
+
+/** The typed details as entered ('' while not chosen). */
+export type DetailsDraft = Omit<KycDetails, 'documentType'> & { documentType: DocumentType | '' };
+export type Photos = Partial<Record<KycFileItem, File>>;
+
+export type DraftField = keyof DetailsDraft | KycFileItem;
+export interface Problem {
+  field: DraftField | null;
+  message: string;
+}
+
+/** What this submission sends: the typed details or not, and which photos. */
+export interface Plan {
+  path: '/api/kyc' | '/api/kyc/resubmit';
+  details: boolean;
+  files: readonly KycFileItem[];
+}
+
+/** The details to start from: what the last submission has, when sending it again. */
+export function startingDetails(status: KycStatusBody): DetailsDraft {
+  const last = status.canResubmit ? status.submission : null;
+  return {
+    legalName: last?.legalName ?? '',
+    dateOfBirth: '',
+    country: '',
+    documentType: last?.documentType ?? '',
+    documentNumber: '',
+    issuingCountry: last?.issuingCountry ?? '',
+  };
+}
+
+export function planFor(status: KycStatusBody, documentType: DocumentType | ''): Plan {
+  if (status.canResubmit && status.submission) {
+    const requested = status.submission.requestedItems;
+    return { path: '/api/kyc/resubmit', details: requested.includes('details'), files: requested.filter(isFileItem) };
+  }
+  return { path: '/api/kyc', details: true, files: documentType ? FILES_FOR[documentType] : [] };
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const isoDay = (date: Date) => `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+
+/** The latest date of birth of someone who is 18 today (the date field's max). */
+export function latestBirthDate(today = new Date()): string {
+  return isoDay(new Date(today.getFullYear() - 18, today.getMonth(), today.getDate()));
+}
+
+/** The document number as the server keeps it: capitals, without spaces or dashes. */
+export const normalDocumentNumber = (value: string) => value.trim().toUpperCase().replace(/[\s-]/g, '');
+
+function detailsProblem(d: DetailsDraft, today: Date): Problem | null {
+  const name = d.legalName.trim();
+  if (name.length < 2 || name.length > 200) return { field: 'legalName', message: 'Enter your full legal name as it is written on your document.' };
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d.dateOfBirth)) return { field: 'dateOfBirth', message: 'Enter your date of birth.' };
+  if (d.dateOfBirth > latestBirthDate(today)) return { field: 'dateOfBirth', message: 'You must be 18 or older to verify your identity.' };
+  if (!d.country) return { field: 'country', message: 'Choose the country you live in.' };
+  if (!d.documentType) return { field: 'documentType', message: 'Choose the type of document.' };
+  if (!/^[A-Z0-9]{4,20}$/.test(normalDocumentNumber(d.documentNumber))) {
+    return { field: 'documentNumber', message: 'Enter the document number as printed: 4 to 20 letters and digits.' };
+  }
+  if (!d.issuingCountry) return { field: 'issuingCountry', message: 'Choose the country that issued the document.' };
+  return null;
+}
+
+/** The first thing to put right before sending, or null. */
+export function problemIn(plan: Plan, details: DetailsDraft, photos: Photos, today = new Date()): Problem | null {
+  const detailsWrong = plan.details ? detailsProblem(details, today) : null;
+  if (detailsWrong) return detailsWrong;
+  const missing = plan.files.find((item) => !photos[item]);
+  if (missing) return { field: missing, message: `Add a photo: ${OWNER_ITEM_LABELS[missing].toLowerCase()}.` };
+  return null;
+}
+
+/** The multipart body: the typed fields first (when sent), then the photos. */
+export function formDataOf(plan: Plan, details: DetailsDraft, photos: Photos): FormData {
+  const body = new FormData();
+  if (plan.details) {
+    body.append('legalName', details.legalName.trim());
+    body.append('dateOfBirth', details.dateOfBirth);
+    body.append('country', details.country);
+    body.append('documentType', details.documentType);
+    body.append('documentNumber', normalDocumentNumber(details.documentNumber));
+    body.append('issuingCountry', details.issuingCountry);
+  }
+  for (const item of plan.files) {
+    const file = photos[item];
+    if (file) body.append(item, file, file.name);
+  }
+  return body;
+}
+
+const FIELDS: readonly DraftField[] = ['legalName', 'dateOfBirth', 'country', 'documentType', 'documentNumber', 'issuingCountry', 'documentFront', 'documentBack', 'selfie'];
+
+/** The field a refusal is about: the one its body names, else the one its message starts with ("selfie: …"). */
+export function fieldOfAnswer(error: { code: string; message: string; body: Record<string, unknown> }): DraftField | null {
+  if (error.code === 'underage') return 'dateOfBirth';
+  const named = typeof error.body.field === 'string' ? error.body.field : /^([A-Za-z]+)[.:]/.exec(error.message)?.[1];
+  return FIELDS.find((field) => field === named) ?? null;
+}
