@@ -42,6 +42,16 @@ export interface AppOptions {
 /** Every flow's routes, then the factors' own (enrolling and managing them). */
 const features: FeatureRoutes[] = [registrationRoutes, loginRoutes, stepUpRoutes, recoveryRoutes, settingsRoutes, securityCenterRoutes, kycRoutes, staffRoutes, ...factorRoutes];
 
+/** The path as the router sees it (percent-decoded), so /api/%73taff/me is a staff path too. */
+function decodedPath(url: string): string {
+  const path = url.split('?')[0] ?? '';
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
 export async function buildApp(deps: Deps, options: AppOptions): Promise<FastifyInstance> {
   const { config } = deps;
   const secure = config.baseUrl.startsWith('https://');
@@ -67,7 +77,7 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
     reply.header('x-request-id', request.id);
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
     // The staff console and its API: never cached, never indexed.
-    if (/^\/(api\/)?staff(\/|\?|$)/.test(request.url)) reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex, nofollow');
+    if (/^\/(api\/)?staff(\/|$)/.test(decodedPath(request.url))) reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex, nofollow');
   });
   app.addHook('onResponse', async (request, reply) => logRequest(request, reply));
 

@@ -10,6 +10,17 @@ export const emailField = z
 /** Length rules belong to the password policy, which names the rule that failed; this only bounds input. */
 export const passwordField = z.string().min(1, { message: 'is required' }).max(4096, { message: 'is far too long' });
 
+/** Typed text without control characters (PostgreSQL refuses a NUL byte); `lines` lets newlines and tabs in. */
+export const plainText = (max: number, options: { lines?: boolean } = {}) =>
+  z
+    .string()
+    .trim()
+    .max(max, { message: `must be at most ${max} characters` })
+    .refine((v) => !(options.lines ? /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/ : /[\u0000-\u001f\u007f]/).test(v), { message: 'must not contain control characters' });
+
+/** A record's id as the API hands it out (UUIDs): anything else is refused before it reaches a query. */
+export const idField = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { message: 'is not an id this API gave out' });
+
 export const tokenField = z.string().min(1, { message: 'is required' }).max(512);
 export const codeField = z.string().trim().min(1, { message: 'is required' }).max(64);
 

@@ -4,13 +4,14 @@
  * STAFF_STEP_UP_MAX_AGE; the console reads /api/staff/me to know which pages to offer.
  */
 import { z } from 'zod';
+import { idField, plainText } from './common.ts';
 import { DOCUMENT_TYPES, KYC_FILE_ITEMS, KYC_ITEMS, KYC_STATUSES } from './kyc.ts';
 
 export const STAFF_ROLES = ['support', 'admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /** Why a staff member acted: recorded in the audit event, shown to the user where it concerns them. */
-export const reasonField = z.string().trim().min(3, { message: 'must say why (at least 3 characters)' }).max(500, { message: 'must be at most 500 characters' });
+export const reasonField = plainText(500, { lines: true }).pipe(z.string().min(3, { message: 'must say why (at least 3 characters)' }));
 export const reasonBody = z.strictObject({ reason: reasonField });
 
 const iso = z.string();
@@ -40,11 +41,11 @@ export const staffUserSummary = z.object({
 });
 export type StaffUserSummary = z.infer<typeof staffUserSummary>;
 
-export const userSearchQuery = z.strictObject({ query: z.string().trim().min(1, { message: 'is required' }).max(254) });
+export const userSearchQuery = z.strictObject({ query: plainText(254).pipe(z.string().min(1, { message: 'is required' })) });
 export const userSearchBody = z.object({ users: z.array(staffUserSummary) });
 export type UserSearchBody = z.infer<typeof userSearchBody>;
 
-export const idParams = z.strictObject({ id: z.string().min(1).max(64) });
+export const idParams = z.strictObject({ id: idField });
 
 /** GET /api/staff/users/{id}: everything support needs to help, never a secret. */
 export const staffUserProfile = z.object({
@@ -108,7 +109,7 @@ export const kycCaseDetail = kycCaseSummary.extend({
 });
 export type KycCaseDetail = z.infer<typeof kycCaseDetail>;
 
-export const fileParams = z.strictObject({ id: z.string().min(1).max(64), item: z.enum(KYC_FILE_ITEMS) });
+export const fileParams = z.strictObject({ id: idField, item: z.enum(KYC_FILE_ITEMS) });
 
 export const decisionBody = z
   .strictObject({
@@ -136,9 +137,9 @@ export type AuditEventView = z.infer<typeof auditEventShape>;
 
 const dateParam = z.string().trim().refine((v) => !Number.isNaN(Date.parse(v)), { message: 'must be a date or time (ISO 8601)' }).transform((v) => Date.parse(v));
 export const auditQuery = z.strictObject({
-  actor: z.string().trim().max(64).optional(),
-  subject: z.string().trim().max(64).optional(),
-  type: z.string().trim().max(100).optional(),
+  actor: idField.optional(),
+  subject: idField.optional(),
+  type: z.string().trim().regex(/^[a-z0-9_.]{1,100}$/, { message: 'is an event type such as kyc.approved, or a family such as kyc.' }).optional(),
   from: dateParam.optional(),
   to: dateParam.optional(),
   cursor: z.string().max(200).optional(),

@@ -17,14 +17,32 @@ export interface CleanPhoto {
   height: number;
 }
 
-/** More pixels than a 48-megapixel phone camera makes is refused before decoding (a decompression bomb). */
-const MAX_PIXELS = 64_000_000;
+/**
+ * More pixels than a 48-megapixel phone camera makes is refused before decoding: a small file can
+ * claim a huge image (a decompression bomb). Decoding is CPU- and memory-heavy and shares the thread
+ * pool with the password hasher, so one photo is decoded at a time in the process (sharp itself on
+ * one thread): uploads queue, sign-ins keep their threads.
+ */
+const MAX_PIXELS = 50_000_000;
 const MB = 1024 * 1024;
+sharp.concurrency(1);
+
+let running: Promise<unknown> = Promise.resolve();
+/** Runs `work` after every photo job queued before it. */
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const next = running.then(work, work);
+  running = next.catch(() => undefined);
+  return next;
+}
 
 export const fileTooLarge = (field: string): AppError =>
   badRequest('file_too_large', `${field}: the file is larger than ${KYC_FILE_RULES.maxBytes / MB} MB. Take the photo again or choose a smaller one.`, { field });
 
-export async function cleanPhoto(field: string, input: Buffer): Promise<CleanPhoto> {
+export function cleanPhoto(field: string, input: Buffer): Promise<CleanPhoto> {
+  return oneAtATime(() => clean(field, input));
+}
+
+async function clean(field: string, input: Buffer): Promise<CleanPhoto> {
   if (input.length > KYC_FILE_RULES.maxBytes) throw fileTooLarge(field);
   const type = await fileTypeFromBuffer(input);
   const format = type?.ext === 'jpg' ? 'jpeg' : type?.ext;
@@ -33,8 +51,12 @@ export async function cleanPhoto(field: string, input: Buffer): Promise<CleanPho
     throw badRequest('file_not_image', `${field}: the file is not a JPEG, PNG or WebP photo (${seen}), whatever its name says.`, { field });
   }
   const corrupt = () => badRequest('image_corrupt', `${field}: the image could not be read: it is damaged or incomplete. Take the photo again.`, { field });
-  const meta = await sharp(input, { limitInputPixels: MAX_PIXELS }).metadata().catch(() => null);
+  // The header only (no decoding): its size is checked against the limits below before anything is decoded.
+  const meta = await sharp(input, { limitInputPixels: false }).metadata().catch(() => null);
   if (!meta || !meta.width || !meta.height || meta.format !== format) throw corrupt();
+  if (meta.width * meta.height > MAX_PIXELS) {
+    throw badRequest('image_too_large', `${field}: the image is ${meta.width}×${meta.height} pixels, more than any phone camera takes (${MAX_PIXELS / 1_000_000} megapixels at most).`, { field });
+  }
   const [long, short] = [Math.max(meta.width, meta.height), Math.min(meta.width, meta.height)];
   if (long < KYC_FILE_RULES.minWidth || short < KYC_FILE_RULES.minHeight) {
     throw badRequest('image_too_small', `${field}: the image is ${meta.width}×${meta.height} pixels; it must be at least ${KYC_FILE_RULES.minWidth}×${KYC_FILE_RULES.minHeight} so the details can be read.`, { field });

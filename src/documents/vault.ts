@@ -47,16 +47,20 @@ export function createFileVault(directory: string, keyring: Keyring): FileVault 
       const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
       const storageName = `${randomUUID()}.bkv`;
       const path = pathOf(storageName);
-      // Written whole, then renamed: a reader never sees half a file.
-      await writeFile(`${path}.tmp`, Buffer.concat([MAGIC, iv, cipher.getAuthTag(), ciphertext]), { mode: 0o600 });
-      await rename(`${path}.tmp`, path);
+      // Written whole, then renamed: a reader never sees half a file, and a failed write leaves none.
+      try {
+        await writeFile(`${path}.tmp`, Buffer.concat([MAGIC, iv, cipher.getAuthTag(), ciphertext]), { mode: 0o600 });
+        await rename(`${path}.tmp`, path);
+      } finally {
+        await rm(`${path}.tmp`, { force: true });
+      }
       return { storageName, keySealed: keyring.seal(key, keyContext(fileId)) };
     },
     async get(fileId, stored) {
       const key = keyring.open(stored.keySealed, keyContext(fileId));
       const data = await readFile(pathOf(stored.storageName));
       if (!data.subarray(0, 4).equals(MAGIC)) throw new Error('not a vault file');
-      const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(4, 16));
+      const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(4, 16), { authTagLength: 16 });
       decipher.setAAD(Buffer.from(fileId, 'utf8'));
       decipher.setAuthTag(data.subarray(16, 32));
       return Buffer.concat([decipher.update(data.subarray(32)), decipher.final()]);

@@ -56,6 +56,7 @@ export const ERROR_CODES = {
   file_not_image: 'A file is not a JPEG, PNG or WebP image by its content, whatever its name says.',
   file_too_large: 'A file is larger than 10 MB.',
   image_too_small: 'An image is smaller than 800×600 pixels.',
+  image_too_large: 'An image has more pixels than a phone camera takes (50 megapixels).',
   image_corrupt: 'An image could not be decoded (truncated or damaged).',
   underage: 'The applicant must be 18 or older.',
   kyc_in_progress: 'A submission is already under review or verified.',

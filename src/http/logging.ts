@@ -19,7 +19,8 @@ export const REDACT_PATHS = [
   'headers.authorization',
 ];
 
-const SECRET_QUERY = /([?&](?:token|code|secret|password|otp)=)[^&#]*/gi;
+/** Secrets, and a staff search (an email or an identity-document number: personal data). */
+const SECRET_QUERY = /([?&](?:token|code|secret|password|otp|query)=)[^&#]*/gi;
 
 /** The path and query of a URL with secret parameters replaced. */
 export function scrubUrl(url: string): string {

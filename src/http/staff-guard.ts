@@ -1,6 +1,6 @@
 /**
  * The staff guard, for every route of the staff console's scope (registerStaffGuard), run before the
- * request is validated so a non-staff session learns nothing from a staff route but 403: a live
+ * request body is read or validated so a non-staff session learns nothing from a staff route but 403: a live
  * session (401 otherwise); a staff role (403 staff_only); the permission the route declares, from the
  * one table (403 staff_permission_denied); and a strong factor shown in this session within
  * STAFF_STEP_UP_MAX_AGE (403 staff_step_up_required, naming the strong factors to step up with).
@@ -50,7 +50,8 @@ async function requireStaff(request: FastifyRequest, context: RouteContext, perm
 
 /** Guards every route registered in `app` (a staff scope); each route names its permission in `config`. */
 export function registerStaffGuard(app: FastifyInstance, context: RouteContext): void {
-  app.addHook('preValidation', async (request) => {
+  // onRequest: before the body is even parsed, so malformed input tells a non-staff session nothing but 403.
+  app.addHook('onRequest', async (request) => {
     members.set(request, await requireStaff(request, context, request.routeOptions.config.permission));
   });
 }

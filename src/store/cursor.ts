@@ -11,6 +11,6 @@ export function decodeCursor(cursor: string): { position: number; id: string } {
   const split = text.indexOf(':');
   const [position, id] = [text.slice(0, split), text.slice(split + 1)];
   // A forged number beyond 2^53 would reach the database as a value it cannot take (500 on PostgreSQL).
-  if (split < 1 || !id || !/^\d+$/.test(position) || !Number.isSafeInteger(Number(position))) throw badRequest('invalid_cursor', 'cursor: is not a cursor this API gave out.');
+  if (split < 1 || !/^[A-Za-z0-9_-]{1,64}$/.test(id) || !/^\d+$/.test(position) || !Number.isSafeInteger(Number(position))) throw badRequest('invalid_cursor', 'cursor: is not a cursor this API gave out.');
   return { position: Number(position), id };
 }

@@ -258,10 +258,8 @@ export interface KycCasesTable {
   details_sealed: string | null;
   document_type: 'passport' | 'national_id' | 'driving_licence';
   issuing_country: string;
-  /** Keyed hash of the document number (search, duplicates); null once erased. */
+  /** Keyed hash of the document number (search, duplicates); kept after erasure. */
   number_hash: string | null;
-  /** JSON array of user ids already verified with the same document. */
-  duplicate_of: string;
   /** JSON array of the items the reviewer asked to be sent again. */
   requested_items: string;
   /** The reviewer's message to the user (rejection reason, what to send again). */

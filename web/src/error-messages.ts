@@ -120,6 +120,7 @@ const SERVER_MESSAGES: Record<ErrorCode, string | Describe> = {
   file_not_image: (e) => withFieldName(e.message),
   file_too_large: (e) => withFieldName(e.message),
   image_too_small: (e) => withFieldName(e.message),
+  image_too_large: (e) => withFieldName(e.message),
   image_corrupt: (e) => withFieldName(e.message),
   underage: 'You must be 18 or older to verify your identity.',
   kyc_in_progress: 'Your identity verification is already under review or complete.',

@@ -4,9 +4,8 @@
  * number also as a keyed hash (HMAC under the server secret) so duplicates and staff search work
  * without keeping it in the clear, and each photo in the file vault under a key of its own.
  */
-import { randomUUID } from 'node:crypto';
+import { createHmac, hkdfSync, randomUUID } from 'node:crypto';
 import type { KycDetails, KycFileItem, KycItem } from '../../contracts/kyc.ts';
-import { hmac } from '../../crypto/tokens.ts';
 import type { Deps } from '../../deps.ts';
 import type { CleanPhoto } from '../../documents/photos.ts';
 import type { Db, Tx } from '../../store/database.ts';
@@ -26,8 +25,15 @@ export const sealDetails = (deps: Deps, caseId: string, d: KycDetails): string =
 export const openDetails = (deps: Deps, c: KycCase): SealedDetails | null =>
   c.details_sealed === null ? null : (JSON.parse(deps.keyring.openText(c.details_sealed, detailsContext(c.id))) as SealedDetails);
 
-/** The keyed hash of a normalised document number (what search and the duplicate check compare). */
-export const documentNumberHash = (deps: Deps, number: string): string => hmac(deps.config.sessionSecret, `kyc-document-number\n${number}`);
+/**
+ * The keyed hash of a normalised document number (what search and the duplicate check compare),
+ * under a key of its own derived from the server secret (HKDF), not the secret itself. It is kept
+ * after the documents are erased: a pseudonym that still flags the same document on another account.
+ */
+export function documentNumberHash(deps: Deps, number: string): string {
+  const key = Buffer.from(hkdfSync('sha256', deps.config.sessionSecret, '', 'bastion kyc-document-number', 32));
+  return createHmac('sha256', key).update(number, 'utf8').digest('hex');
+}
 
 export const parseItems = (json: string): KycItem[] => JSON.parse(json) as KycItem[];
 
@@ -44,18 +50,19 @@ export function currentFiles(db: Db | Tx, caseId: string): Promise<KycFile[]> {
   return db.selectFrom('kyc_files').selectAll().where('case_id', '=', caseId).where('superseded_at', 'is', null).where('erased_at', 'is', null).orderBy('created_at').execute();
 }
 
-/** Other accounts already verified with the same document (number and issuing country). */
-export async function verifiedWithSameDocument(db: Db | Tx, userId: string, numberHash: string, issuingCountry: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('kyc_cases')
-    .select('user_id')
-    .distinct()
-    .where('number_hash', '=', numberHash)
-    .where('issuing_country', '=', issuingCountry)
-    .where('status', '=', 'verified')
-    .where('user_id', '!=', userId)
-    .execute();
-  return rows.map((r) => r.user_id);
+/**
+ * For each case, the other accounts with the same document (number and issuing country) verified
+ * or under review, worked out when the case is read: a document sent to two accounts at once, or
+ * verified on one after the other was sent, is flagged on both.
+ */
+export async function sameDocumentElsewhere(db: Db | Tx, cases: KycCase[]): Promise<Map<string, string[]>> {
+  const hashes = [...new Set(cases.map((c) => c.number_hash).filter((h): h is string => h !== null))];
+  const others = hashes.length
+    ? await db.selectFrom('kyc_cases').select(['user_id', 'number_hash', 'issuing_country']).where('number_hash', 'in', hashes).where('status', 'in', ['pending', 'resubmission_requested', 'verified']).execute()
+    : [];
+  return new Map(
+    cases.map((c) => [c.id, [...new Set(others.filter((o) => o.number_hash === c.number_hash && o.issuing_country === c.issuing_country && o.user_id !== c.user_id).map((o) => o.user_id))]]),
+  );
 }
 
 /** Photos written to the vault, not yet in the database: `rows` to insert, `discard` if the transaction fails. */
@@ -81,6 +88,13 @@ export async function writePhotos(deps: Deps, caseId: string, photos: Map<KycFil
     throw error;
   }
   return { rows, discard };
+}
+
+/** Deletes files whose keys a committed transaction shredded; a failure is logged (nothing opens them any more). */
+export async function removeFiles(deps: Deps, names: string[]): Promise<void> {
+  const results = await Promise.allSettled(names.map((name) => deps.vault.remove(name)));
+  const failed = results.filter((r) => r.status === 'rejected').length;
+  if (failed > 0) deps.log.warn({ failed }, 'could not delete shredded identity-document files; their keys are gone');
 }
 
 /** Runs the transaction that records written photos; if it fails, the files go too (nothing half-stored). */

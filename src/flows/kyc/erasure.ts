@@ -10,9 +10,9 @@ import { findUserById } from '../../account/users.ts';
 import { SYSTEM, type Actor } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import type { Deps } from '../../deps.ts';
-import { notFound } from '../../errors/app-error.ts';
+import { conflict, forbidden, notFound } from '../../errors/app-error.ts';
 import { inTransaction, type Tx } from '../../store/database.ts';
-import { shredFiles, type KycCase } from './cases.ts';
+import { removeFiles, shredFiles, type KycCase } from './cases.ts';
 
 /** Shreds the cases' photos and details in `tx`, emails the owner, records it; returns files to delete after commit. */
 async function eraseCases(deps: Deps, tx: Tx, userId: string, cases: KycCase[], actor: Actor, reason: string, client: ClientInfo | null): Promise<string[]> {
@@ -20,25 +20,30 @@ async function eraseCases(deps: Deps, tx: Tx, userId: string, cases: KycCase[], 
   const ids = cases.map((c) => c.id);
   const files = await tx.selectFrom('kyc_files').selectAll().where('case_id', 'in', ids).where('erased_at', 'is', null).execute();
   const names = await shredFiles(tx, files, now);
-  await tx.updateTable('kyc_cases').set({ details_sealed: null, number_hash: null, erased_at: now, updated_at: now }).where('id', 'in', ids).execute();
+  // The document number's keyed hash stays: a pseudonym that still flags the document on another account.
+  await tx.updateTable('kyc_cases').set({ details_sealed: null, erased_at: now, updated_at: now }).where('id', 'in', ids).execute();
   const user = await findUserById(tx, userId);
   if (user) await sendAlert(deps, tx, user, 'kyc_documents_erased', { at: now });
   await deps.audit.record(tx, { type: 'kyc.documents_erased', actor, subject: userId, client, data: { reason, cases: ids, files: files.length } });
   return names;
 }
 
-async function deleteFiles(deps: Deps, names: string[]): Promise<void> {
-  await Promise.all(names.map((name) => deps.vault.remove(name)));
-}
-
-/** An admin erases one applicant's documents (on the applicant's request). Returns how many photos went. */
+/**
+ * An admin erases one applicant's documents (on the applicant's request). A case still open (under
+ * review, or waiting for items sent again) is decided first: erasing under it would leave a case to
+ * approve on nothing. Nobody erases their own. Returns how many photos went.
+ */
 export async function eraseApplicant(deps: Deps, actor: Actor, userId: string, reason: string, client: ClientInfo): Promise<number> {
+  if ('id' in actor && actor.id === userId) throw forbidden('staff_own_account', 'You cannot erase your own identity documents. Ask another admin.');
   const names = await inTransaction(deps.store.db, async (tx) => {
     const cases = await tx.selectFrom('kyc_cases').selectAll().where('user_id', '=', userId).where('erased_at', 'is', null).execute();
     if (cases.length === 0) throw notFound('not_found', 'This account has no identity documents to erase.');
+    if (cases.some((c) => c.status === 'pending' || c.status === 'resubmission_requested')) {
+      throw conflict('kyc_in_progress', 'This applicant has a case under review: decide it (reject it) first, then erase.');
+    }
     return eraseCases(deps, tx, userId, cases, actor, reason, client);
   });
-  await deleteFiles(deps, names);
+  await removeFiles(deps, names);
   return names.length;
 }
 
@@ -61,7 +66,7 @@ export async function sweepKycRetention(deps: Deps): Promise<number> {
   for (const c of due) byUser.set(c.user_id, [...(byUser.get(c.user_id) ?? []), c]);
   for (const [userId, cases] of byUser) {
     const names = await inTransaction(deps.store.db, (tx) => eraseCases(deps, tx, userId, cases, SYSTEM, 'retention', null));
-    await deleteFiles(deps, names);
+    await removeFiles(deps, names);
   }
   return due.length;
 }

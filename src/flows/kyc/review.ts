@@ -16,7 +16,7 @@ import type { Deps } from '../../deps.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../errors/app-error.ts';
 import { decodeCursor, encodeCursor } from '../../store/cursor.ts';
 import { inTransaction, type Db } from '../../store/database.ts';
-import { currentFiles, findCase, openDetails, parseItems, type KycCase } from './cases.ts';
+import { currentFiles, findCase, openDetails, parseItems, sameDocumentElsewhere, type KycCase } from './cases.ts';
 
 /** The staff member acting: their account id, as the audit actor. */
 export interface Reviewer {
@@ -35,7 +35,8 @@ async function emailsOf(db: Db, ids: string[]): Promise<Map<string, string>> {
 }
 
 export async function summarize(db: Db, cases: KycCase[]): Promise<KycCaseSummary[]> {
-  const duplicates = cases.map((c) => JSON.parse(c.duplicate_of) as string[]);
+  const elsewhere = await sameDocumentElsewhere(db, cases);
+  const duplicates = cases.map((c) => elsewhere.get(c.id) ?? []);
   const emails = await emailsOf(db, [...new Set([...cases.map((c) => c.user_id), ...duplicates.flat()])]);
   return cases.map((c, i) => ({
     id: c.id,
@@ -97,7 +98,10 @@ export async function reviewPhoto(deps: Deps, reviewer: Reviewer, caseId: string
   const kycCase = await caseOrThrow(deps, caseId);
   const file = (await currentFiles(deps.store.db, kycCase.id)).find((f) => f.item === item);
   if (!file || file.key_sealed === null) throw notFound('not_found', `This case has no ${item} photo (it was never sent, or it was erased).`);
-  const bytes = await deps.vault.get(file.id, { storageName: file.storage_name, keySealed: file.key_sealed });
+  // Replaced or erased a moment ago (the file is gone, or its key): as if it had never been there.
+  const bytes = await deps.vault.get(file.id, { storageName: file.storage_name, keySealed: file.key_sealed }).catch(() => {
+    throw notFound('not_found', `This case's ${item} photo was just replaced or erased.`);
+  });
   await inTransaction(deps.store.db, (tx) =>
     deps.audit.record(tx, { type: 'kyc.file_viewed', actor: reviewer.actor, subject: kycCase.user_id, client, data: { caseId, item, fileId: file.id } }),
   );
@@ -117,6 +121,11 @@ export async function decideCase(deps: Deps, reviewer: Reviewer, caseId: string,
   const possible: KycItem[] = [...filesFor(kycCase.document_type), 'details'];
   const impossible = items.find((i) => !possible.includes(i));
   if (impossible) throw badRequest('invalid_request', `items: a ${kycCase.document_type.replace('_', ' ')} has no ${impossible}.`);
+  if (body.decision === 'approve') {
+    const present = new Set((await currentFiles(deps.store.db, kycCase.id)).map((f) => f.item));
+    const missing = filesFor(kycCase.document_type).filter((i) => !present.has(i));
+    if (kycCase.details_sealed === null || missing.length > 0) throw conflict('kyc_case_closed', 'This case has no documents left to approve on (they were erased).');
+  }
   const outcome = DECIDED[body.decision];
   const decided = await inTransaction(deps.store.db, async (tx) => {
     const now = deps.clock.now();

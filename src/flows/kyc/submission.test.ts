@@ -81,6 +81,17 @@ describe.each(dialects)('identity verification: submitting on %s', (dialect) => 
     expect(storedFiles(t)).toEqual([]);
   });
 
+  it('refuses a small file that claims a huge image (a decompression bomb) before decoding it', async () => {
+    const t = await app();
+    const user = await enrolledUser(t);
+    const bomb = await sharp({ create: { width: 8000, height: 7000, channels: 3, background: '#777' } }).png().toBuffer();
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    const res = await user.client.upload('/api/kyc', kycForm(DETAILS, { ...(await idCardPhotos()), selfie: bomb }));
+    expect(res.body).toMatchObject({ error: 'image_too_large', field: 'selfie' });
+    expect(res.body.message).toMatch(/^selfie: the image is 8000×7000 pixels/);
+    expect(storedFiles(t)).toEqual([]);
+  });
+
   it('keeps no EXIF or GPS: the image read back through the staff route is re-encoded, oriented, without metadata', async () => {
     const t = await app();
     const user = await enrolledUser(t);

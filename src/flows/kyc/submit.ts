@@ -16,7 +16,7 @@ import type { Deps } from '../../deps.ts';
 import { cleanPhoto, type CleanPhoto } from '../../documents/photos.ts';
 import { badRequest, conflict, forbidden } from '../../errors/app-error.ts';
 import { inTransaction, type Tx } from '../../store/database.ts';
-import { currentFiles, documentNumberHash, keepingPhotos, latestCase, parseItems, sealDetails, shredFiles, verifiedWithSameDocument, writePhotos, type KycCase } from './cases.ts';
+import { currentFiles, documentNumberHash, keepingPhotos, latestCase, parseItems, removeFiles, sealDetails, shredFiles, writePhotos, type KycCase } from './cases.ts';
 import { parseDetails } from './details.ts';
 
 /** A multipart body, read by the HTTP layer: text fields and whole files by field name. */
@@ -81,8 +81,6 @@ export async function submitKyc(deps: Deps, user: User, upload: KycUpload, clien
     inTransaction(deps.store.db, async (tx) => {
       const now = deps.clock.now();
       await markPending(tx, user, 'none', now);
-      const numberHash = documentNumberHash(deps, details.documentNumber);
-      const duplicates = await verifiedWithSameDocument(tx, user.id, numberHash, details.issuingCountry);
       await tx
         .insertInto('kyc_cases')
         .values({
@@ -92,8 +90,7 @@ export async function submitKyc(deps: Deps, user: User, upload: KycUpload, clien
           details_sealed: sealDetails(deps, caseId, details),
           document_type: details.documentType,
           issuing_country: details.issuingCountry,
-          number_hash: numberHash,
-          duplicate_of: JSON.stringify(duplicates),
+          number_hash: documentNumberHash(deps, details.documentNumber),
           requested_items: '[]',
           message: null,
           reviewed_by: null,
@@ -134,7 +131,6 @@ export async function resubmitKyc(deps: Deps, user: User, upload: KycUpload, cli
       const replaced = (await currentFiles(tx, kycCase.id)).filter((f) => photos.has(f.item));
       if (replaced.length) await tx.updateTable('kyc_files').set({ superseded_at: now }).where('id', 'in', replaced.map((f) => f.id)).execute();
       const names = await shredFiles(tx, replaced, now);
-      const numberHash = details ? documentNumberHash(deps, details.documentNumber) : kycCase.number_hash;
       await tx
         .updateTable('kyc_cases')
         .set({
@@ -146,8 +142,7 @@ export async function resubmitKyc(deps: Deps, user: User, upload: KycUpload, cli
             ? {
                 details_sealed: sealDetails(deps, kycCase.id, details),
                 issuing_country: details.issuingCountry,
-                number_hash: numberHash,
-                duplicate_of: JSON.stringify(await verifiedWithSameDocument(tx, user.id, numberHash!, details.issuingCountry)),
+                number_hash: documentNumberHash(deps, details.documentNumber),
               }
             : {}),
         })
@@ -158,5 +153,5 @@ export async function resubmitKyc(deps: Deps, user: User, upload: KycUpload, cli
       return names;
     }),
   );
-  await Promise.all(shredded.map((name) => deps.vault.remove(name)));
+  await removeFiles(deps, shredded);
 }

@@ -13,8 +13,9 @@ import { self } from '../../audit/audit.ts';
 import { rememberDevice } from '../../account/devices.ts';
 import { unfreezeAccount } from '../../account/freeze.ts';
 import { createSession, type NewSession } from '../../account/sessions.ts';
-import { lockUser, type User } from '../../account/users.ts';
+import { findUserById, lockUser, type User } from '../../account/users.ts';
 import { endFlow, flowExpired, type LoginFlow } from './flows.ts';
+import { isStaffLocked, staffLockedError } from '../../account/staff-lock.ts';
 
 /** How a sign-in was made: a second factor, or only the password (an account still to enroll one). */
 export type SignInMethod = SecondFactorId | 'password';
@@ -36,6 +37,9 @@ export async function completeSignIn(
   // Serialised with a password reset or change (account/password.ts): never a session it missed.
   await lockUser(tx, deps.store.dialect, user.id);
   if (!(await endFlow(tx, input.flow))) throw flowExpired();
+  // A staff lock that committed while this sign-in was on its way (after the password was checked).
+  const current = await findUserById(tx, user.id);
+  if (!current || isStaffLocked(current)) throw staffLockedError();
   if (user.frozen_at !== null) await unfreezeAccount(deps, tx, user, client);
   // A passkey alone (with user verification) is both factors; otherwise the password came first.
   // The password alone (an account without a second factor yet) gets a session that may only enroll one.

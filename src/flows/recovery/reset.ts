@@ -23,6 +23,7 @@ import { availableMethods, type SecondFactorId } from '../../factors/registry.ts
 import type { Ceremony, FactorAnswer } from '../../factors/types.ts';
 import { inTransaction, type Tx } from '../../store/database.ts';
 import { enforceRateLimit } from '../../throttle/limits.ts';
+import { isStaffLocked, staffLockedError } from '../../account/staff-lock.ts';
 
 const FORGOT_LIMITS = { perEmail: { limit: 3, windowMs: HOUR }, perIp: { limit: 20, windowMs: HOUR } };
 
@@ -73,6 +74,8 @@ export async function resetPassword(deps: Deps, input: ResetPasswordBody, client
   const { row, user } = await linkOwner(deps, 'password_reset', input.token);
   // The owner locked the account: no security change until they unlock it.
   if (user.frozen_at !== null) throw frozenError(deps, user);
+  // Support locked it: no security change until support lifts the lock.
+  if (isStaffLocked(user)) throw staffLockedError();
   const password = enforcePasswordPolicy(deps, input.password, user.email);
   const passwordHash = await deps.passwords.hash(password);
 

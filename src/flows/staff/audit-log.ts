@@ -9,6 +9,7 @@ import type { AuditEventView, AuditVerifyBody } from '../../contracts/staff.ts';
 import type { Deps } from '../../deps.ts';
 import { decodeCursor, encodeCursor } from '../../store/cursor.ts';
 import { inTransaction } from '../../store/database.ts';
+import { startsWith } from '../../store/like.ts';
 import type { AuditEventsTable } from '../../store/schema.ts';
 
 const PAGE = 100;
@@ -46,7 +47,7 @@ export async function listAudit(deps: Deps, filter: AuditFilter): Promise<{ even
   if (filter.actor) query = query.where('actor_id', '=', filter.actor);
   if (filter.subject) query = query.where('user_id', '=', filter.subject);
   // A type, or a family of them: "kyc." matches kyc.submitted, kyc.approved, …
-  if (filter.type) query = filter.type.endsWith('.') ? query.where('type', 'like', `${filter.type.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : query.where('type', '=', filter.type);
+  if (filter.type) query = filter.type.endsWith('.') ? query.where(startsWith('type', filter.type)) : query.where('type', '=', filter.type);
   if (filter.from !== undefined) query = query.where('at', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('at', '<=', filter.to);
   if (filter.cursor) query = query.where('seq', '<', decodeCursor(filter.cursor).position);

@@ -3,6 +3,7 @@
  * body: mail carries one-time links), newest first; and one more try for a message that is still
  * pending or failed for good (its sealed body is kept for that). A retry is recorded.
  */
+import { findUserByEmail } from '../../account/users.ts';
 import type { Actor } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import type { OutboxMessage } from '../../contracts/staff.ts';
@@ -41,14 +42,28 @@ export async function listOutbox(deps: Deps, status: OutboxTable['status'] | und
   return { messages: page.map(view), nextCursor: rows.length > PAGE && last ? encodeCursor(last.created_at, last.id) : null };
 }
 
-/** Queues one more delivery attempt now. */
-export async function retryMessage(deps: Deps, id: string, actor: Actor, client: ClientInfo): Promise<void> {
+/** Queues one more delivery attempt now; the subject of the audit event is the recipient's account, if any. */
+export async function retryMessage(deps: Deps, id: string, actor: Actor, reason: string, client: ClientInfo): Promise<void> {
   await inTransaction(deps.store.db, async (tx) => {
     const message = await tx.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
     if (!message) throw notFound('not_found', 'No such message.');
-    if (message.status === 'sent' || message.body_sealed === null) throw conflict('message_already_sent', 'This message was delivered already.');
-    // A claim in progress (a worker sending it now) is left alone: the message is never sent twice.
-    await tx.updateTable('outbox').set({ status: 'pending', next_attempt_at: deps.clock.now() }).where('id', '=', id).execute();
-    await deps.audit.record(tx, { type: 'staff.mail_retried', actor, subject: null, client, data: { messageId: id, template: message.template, previousStatus: message.status, attempts: message.attempts } });
+    // One conditional update: a worker that delivers it meanwhile wins, and the message stays sent. A
+    // claim in progress (a worker sending it now) is left alone: the message is never sent twice.
+    const queued = await tx
+      .updateTable('outbox')
+      .set({ status: 'pending', next_attempt_at: deps.clock.now() })
+      .where('id', '=', id)
+      .where('status', '!=', 'sent')
+      .where('body_sealed', 'is not', null)
+      .executeTakeFirst();
+    if (Number(queued.numUpdatedRows) !== 1) throw conflict('message_already_sent', 'This message was delivered already.');
+    const recipient = await findUserByEmail(tx, message.recipient);
+    await deps.audit.record(tx, {
+      type: 'staff.mail_retried',
+      actor,
+      subject: recipient?.id ?? null,
+      client,
+      data: { reason, messageId: id, template: message.template, previousStatus: message.status, attempts: message.attempts },
+    });
   });
 }

@@ -43,11 +43,11 @@ export async function staffRoutes(app: FastifyInstance, context: RouteContext): 
   });
 
   r.get('/api/staff/users', staff('users:search', 'Find users by email, id or document number', { querystring: c.userSearchQuery, response: { 200: c.userSearchBody, ...refused } }), async (request) => ({
-    users: await searchUsers(deps, request.query.query),
+    users: await searchUsers(deps, staffOf(request).actor, request.query.query, clientOf(request)),
   }));
 
   r.get('/api/staff/users/:id', staff('users:view', 'A user’s profile', { params: c.idParams, response: { 200: c.staffUserProfile, ...refused } }), async (request) =>
-    userProfile(deps, request.params.id),
+    userProfile(deps, staffOf(request).actor, request.params.id, clientOf(request)),
   );
 
   r.post('/api/staff/users/:id/lock', staff('users:lock', 'Lock an account (the user is emailed)', { params: c.idParams, body: c.reasonBody, response: { 200: c.lockedAnswer, ...refused } }), async (request) => {
@@ -120,8 +120,8 @@ export async function staffRoutes(app: FastifyInstance, context: RouteContext): 
     listOutbox(deps, request.query.status, request.query.cursor),
   );
 
-  r.post('/api/staff/outbox/:id/retry', staff('outbox:retry', 'Try delivering a pending or failed message now', { params: c.idParams, response: { 200: c.retryAnswer, ...refused } }), async (request) => {
-    await retryMessage(deps, request.params.id, staffOf(request).actor, clientOf(request));
+  r.post('/api/staff/outbox/:id/retry', staff('outbox:retry', 'Try delivering a pending or failed message now', { params: c.idParams, body: c.reasonBody, response: { 200: c.retryAnswer, ...refused } }), async (request) => {
+    await retryMessage(deps, request.params.id, staffOf(request).actor, request.body.reason, clientOf(request));
     return { status: 'queued' as const };
   });
 }

@@ -32,6 +32,7 @@ const ROUTES: [string, string, unknown?][] = [
   ['POST', '/api/staff/audit/verify', {}],
   ['GET', '/api/staff/outbox'],
   ['POST', '/api/staff/outbox/x/retry', {}],
+  ['POST', '/api/staff/users/x/lock', '{not json'],
 ];
 
 describe.each(dialects)('staff console API on %s', (dialect) => {
@@ -93,6 +94,12 @@ describe.each(dialects)('staff console API on %s', (dialect) => {
     expect(mail.text).toContain('Reported a stolen phone');
     const refused = await t.client().post('/api/auth/login', { email: user.email, password: user.password });
     expect(refused).toMatchObject({ status: 403, body: { error: 'account_locked_by_staff' } });
+    // No security change during the lock: not even a password reset with the inbox and the authenticator.
+    expect((await t.client().post('/api/auth/password/forgot', { email: user.email })).status).toBe(202);
+    const reset = /reset-password\?token=([A-Za-z0-9_-]+)/.exec((await t.latestMail(user.email)).text)![1]!;
+    const during = await t.client().post('/api/auth/password/reset', { token: reset, password: 'brand-new-harbor-lantern-12', method: 'totp', code: codeFor(t, user.secret) });
+    expect(during).toMatchObject({ status: 403, body: { error: 'account_locked_by_staff' } });
+    expect((await userRow(t, user.email)).password_changed_at).toBeNull();
     const wrong = await t.client().post('/api/auth/login', { email: user.email, password: 'not-the-password-at-all' });
     expect(wrong).toMatchObject({ status: 401, body: { error: 'invalid_credentials' } });
     expect((await support.session.post(`/api/staff/users/${userId}/lock`, { reason: 'Again' })).status).toBe(409);
@@ -182,17 +189,39 @@ describe.each(dialects)('staff console API on %s', (dialect) => {
     expect(failed.body.messages).toEqual([expect.objectContaining({ recipient: 'nobody@example.com', status: 'failed', attempts: 20, lastError: '550 mailbox unavailable' })]);
     expect(JSON.stringify(failed.body)).not.toContain('123456');
     const id = failed.body.messages[0].id;
-    expect((await support.session.post(`/api/staff/outbox/${id}/retry`, {})).body).toEqual({ status: 'queued' });
+    expect((await support.session.post(`/api/staff/outbox/${id}/retry`, {})).body.message).toMatch(/^reason:/);
+    expect((await support.session.post(`/api/staff/outbox/${id}/retry`, { reason: 'SMTP relay fixed' })).body).toEqual({ status: 'queued' });
     await t.worker.drain();
     expect((await t.smtp.to('nobody@example.com')).map((m) => m.subject)).toEqual(['Bastion: Your sign-in code']);
-    expect((await support.session.post(`/api/staff/outbox/${id}/retry`, {})).body.error).toBe('message_already_sent');
-    expect((await support.session.post('/api/staff/outbox/nope/retry', {})).status).toBe(404);
-    expect((await auditOf(t, 'staff.mail_retried')).at(-1)).toMatchObject({ actor_kind: 'staff', actor_id: support.id });
+    expect((await support.session.post(`/api/staff/outbox/${id}/retry`, { reason: 'Once more' })).body.error).toBe('message_already_sent');
+    expect((await support.session.post('/api/staff/outbox/nope/retry', { reason: 'Once more' })).status).toBe(404);
+    const retried = (await auditOf(t, 'staff.mail_retried')).at(-1)!;
+    expect(retried).toMatchObject({ actor_kind: 'staff', actor_id: support.id });
+    expect(JSON.parse(retried.data)).toMatchObject({ reason: 'SMTP relay fixed', messageId: id });
+  });
+
+  it('refuses control characters and foreign ids with 400, and finds an email with _ in it on both dialects', async () => {
+    const t = await app();
+    const support = await staffMember(t, 'support');
+    const user = await enrolledUser(t, `first_last${Date.now()}@example.com`);
+    const userId = (await userRow(t, user.email)).id;
+    for (const url of ['/api/staff/users/%00', '/api/staff/users?query=%00', '/api/staff/kyc/%00', '/api/staff/audit?subject=%00', '/api/staff/audit?type=a%00', '/api/staff/kyc?cursor=' + Buffer.from('1:\u0000').toString('base64url')]) {
+      const res = await support.session.get(url);
+      expect([res.status, res.body.error], url).toEqual([400, expect.stringMatching(/^invalid_(request|cursor)$/)]);
+    }
+    expect((await support.session.post(`/api/staff/users/${userId}/lock`, { reason: 'abc\u0000def' })).status).toBe(400);
+    const found = await support.session.get('/api/staff/users?query=first_last');
+    expect(found.body.users.map((u: { id: string }) => u.id)).toEqual([userId]);
+    expect((await support.session.get('/api/staff/users?query=first%25')).body.users).toEqual([]);
+    expect((await auditOf(t, 'staff.users_searched')).at(-2)).toMatchObject({ actor_id: support.id, data: JSON.stringify({ found: [userId] }) });
   });
 
   it('keeps the console and its API out of caches and search engines', async () => {
     const t = await app();
     const support = await staffMember(t, 'support');
+    const encoded = await support.session.get('/api/%73taff/me');
+    expect(encoded.status).toBe(200);
+    expect(encoded.headers['x-robots-tag']).toBe('noindex, nofollow');
     const page = await support.session.get('/staff/kyc');
     expect(page.headers['x-robots-tag']).toBe('noindex, nofollow');
     expect(page.headers['cache-control']).toBe('no-store');

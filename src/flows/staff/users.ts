@@ -8,10 +8,14 @@ import { listDevices } from '../../account/devices.ts';
 import { codeKey, passwordKey } from '../../account/locks.ts';
 import { liveSessions } from '../../account/sessions.ts';
 import { findUserById, normalizeEmail, type User } from '../../account/users.ts';
+import type { Actor } from '../../audit/audit.ts';
+import type { ClientInfo } from '../../client/client-info.ts';
 import type { StaffUserProfile, StaffUserSummary } from '../../contracts/staff.ts';
+import { inTransaction } from '../../store/database.ts';
 import type { Deps } from '../../deps.ts';
 import { notFound } from '../../errors/app-error.ts';
 import { secondFactorSummary } from '../../factors/registry.ts';
+import { startsWith } from '../../store/like.ts';
 import { documentNumberHash } from '../kyc/cases.ts';
 import { summarize } from '../kyc/review.ts';
 import { auditView } from './audit-log.ts';
@@ -29,19 +33,24 @@ export const summarizeUser = (u: User): StaffUserSummary => ({
   frozen: u.frozen_at !== null,
 });
 
+/** Who looked: staff reads of an account are on record (the accounts found, never the search text). */
+async function recordLook(deps: Deps, actor: Actor, client: ClientInfo, type: string, subject: string | null, data: Record<string, unknown>): Promise<void> {
+  await inTransaction(deps.store.db, (tx) => deps.audit.record(tx, { type, actor, subject, client, data }));
+}
+
 /** By account id, email (exact, or the start of it) or identity-document number. */
-export async function searchUsers(deps: Deps, query: string): Promise<StaffUserSummary[]> {
+export async function searchUsers(deps: Deps, actor: Actor, query: string, client: ClientInfo): Promise<StaffUserSummary[]> {
   const db = deps.store.db;
   const email = normalizeEmail(query);
-  const prefix = `${email.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const byDocument = db.selectFrom('kyc_cases').select('user_id').where('number_hash', '=', documentNumberHash(deps, query.toUpperCase().replace(/[\s-]/g, '')));
   const rows = await db
     .selectFrom('users')
     .selectAll()
-    .where((eb) => eb.or([eb('id', '=', query.trim()), eb('email', '=', email), eb('email', 'like', eb.val(prefix)), eb('id', 'in', byDocument)]))
+    .where((eb) => eb.or([eb('id', '=', query.trim()), eb('email', '=', email), startsWith('email', email), eb('id', 'in', byDocument)]))
     .orderBy('email')
     .limit(SEARCH_LIMIT)
     .execute();
+  await recordLook(deps, actor, client, 'staff.users_searched', null, { found: rows.map((r) => r.id) });
   return rows.map(summarizeUser);
 }
 
@@ -51,9 +60,10 @@ export async function findUserOrThrow(deps: Deps, userId: string): Promise<User>
   return user;
 }
 
-export async function userProfile(deps: Deps, userId: string): Promise<StaffUserProfile> {
+export async function userProfile(deps: Deps, actor: Actor, userId: string, client: ClientInfo): Promise<StaffUserProfile> {
   const db = deps.store.db;
   const user = await findUserOrThrow(deps, userId);
+  await recordLook(deps, actor, client, 'staff.user_viewed', user.id, {});
   const now = deps.clock.now();
   const [cases, factors, sessions, devices, activity, history, holds, passwordLock, codeLock] = await Promise.all([
     db.selectFrom('kyc_cases').selectAll().where('user_id', '=', user.id).orderBy('created_at', 'desc').execute(),

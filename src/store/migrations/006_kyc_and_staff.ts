@@ -19,7 +19,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('issuing_country', 'text', (c) => c.notNull())
     // Keyed hash of the document number: duplicates and search without keeping it in the clear.
     .addColumn('number_hash', 'text')
-    .addColumn('duplicate_of', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('requested_items', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('message', 'text')
     .addColumn('reviewed_by', 'text')

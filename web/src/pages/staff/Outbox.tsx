@@ -1,13 +1,15 @@
 /**
  * Staff console, the mail outbox (/staff/outbox?status=…): GET /api/staff/outbox, every email the
  * platform queued and how sending went, a page at a time; a pending or failed email can be sent
- * again at once (POST /api/staff/outbox/{id}/retry).
+ * again at once, with the reason for the audit log (POST /api/staff/outbox/{id}/retry).
  */
 import { useState } from 'react';
 import type { OutboxMessage, OutboxPageBody } from '../../../../src/contracts/staff.ts';
+import { ReasonForm } from '../../components/staff/ReasonForm.tsx';
+import type { ReasonBody } from '../../components/staff/types.ts';
 import { post } from '../../api.ts';
 import { choicesFrom, SelectField } from '../../components/Fields.tsx';
-import { ErrorMessage, SuccessMessage } from '../../components/Messages.tsx';
+import { SuccessMessage } from '../../components/Messages.tsx';
 import { LoadState } from '../../components/security/LoadState.tsx';
 import { LoadMore } from '../../components/staff/LoadMore.tsx';
 import { staffPage } from '../../components/staff/StaffShell.tsx';
@@ -24,29 +26,17 @@ const isStatus = (value: string): value is OutboxStatus => Object.hasOwn(OUTBOX_
 export const StaffOutboxPage = staffPage('Mail outbox', 'outbox', Outbox);
 
 function Outbox() {
-  const { may, call, asking } = useStaff();
+  const { may, asking } = useStaff();
   const asked = useQueryParam('status');
   const status = isStatus(asked) ? asked : undefined;
   const messages = useStaffPages<OutboxPageBody, OutboxMessage>(withQuery('/api/staff/outbox', { status }), (page) => page.messages);
-  const [busy, setBusy] = useState<string | null>(null);
+  const [retrying, setRetrying] = useState<OutboxMessage | null>(null);
   const [done, setDone] = useState('');
-  const [error, setError] = useState('');
   const canRetry = may('outbox:retry');
 
   const retry = (message: OutboxMessage) => {
-    if (busy) return;
     setDone('');
-    setError('');
-    void call(async () => {
-      setBusy(message.id);
-      try {
-        await post(`/api/staff/outbox/${encodeURIComponent(message.id)}/retry`);
-        setDone(`The email to ${message.recipient} is queued to be sent again.`);
-        messages.reload();
-      } finally {
-        setBusy(null);
-      }
-    }, setError);
+    setRetrying(message);
   };
 
   return (
@@ -61,7 +51,21 @@ function Outbox() {
         />
       </div>
       <SuccessMessage>{done}</SuccessMessage>
-      <ErrorMessage>{error}</ErrorMessage>
+      {retrying ? (
+        <ReasonForm
+          title={`Retry the email to ${retrying.recipient}`}
+          submitLabel="Send it again"
+          busyLabel="Queuing…"
+          note={<p>One more delivery attempt, now. The reason goes into the audit log.</p>}
+          onCancel={() => setRetrying(null)}
+          onSubmit={async (reason) => {
+            await post(`/api/staff/outbox/${encodeURIComponent(retrying.id)}/retry`, { reason } satisfies ReasonBody);
+            setRetrying(null);
+            setDone(`The email to ${retrying.recipient} is queued to be sent again.`);
+            messages.reload();
+          }}
+        />
+      ) : null}
       <LoadState what="the outbox" loaded={messages.items !== null} error={messages.error} onRetry={messages.reload} />
       {messages.items && messages.items.length === 0 ? <p>No emails with this status.</p> : null}
       {messages.items && messages.items.length > 0 ? (
@@ -85,9 +89,9 @@ function Outbox() {
                       type="button"
                       className="button-secondary button-small"
                       onClick={() => retry(message)}
-                      aria-disabled={busy !== null || asking ? true : undefined}
+                      aria-disabled={retrying !== null || asking ? true : undefined}
                     >
-                      {busy === message.id ? 'Retrying…' : 'Retry'}
+                      Retry
                       <span className="visually-hidden"> the email to {message.recipient}</span>
                     </button>
                   ) : null}
