@@ -4,20 +4,9 @@
  * locks; `admin` may do everything, including granting roles and erasing documents. Staff are
  * Bastion users with a role (users.staff_role), granted with `bastion staff grant`.
  */
-import type { StaffRole } from '../contracts/staff.ts';
+import { ALL_PERMISSIONS as ALL, type Permission, type StaffRole } from '../contracts/staff.ts';
 
-export const STAFF_PERMISSIONS = {
-  console: ['open'],
-  users: ['search', 'view', 'lock', 'unlock', 'revoke_sessions', 'set_role'],
-  kyc: ['review', 'view_files', 'decide', 'erase'],
-  audit: ['view', 'verify'],
-  outbox: ['view', 'retry'],
-} as const;
-
-type Resource = keyof typeof STAFF_PERMISSIONS;
-export type Permission = { [R in Resource]: `${R}:${(typeof STAFF_PERMISSIONS)[R][number]}` }[Resource];
-
-const ALL = Object.entries(STAFF_PERMISSIONS).flatMap(([resource, actions]) => actions.map((a) => `${resource}:${a}` as Permission));
+export type { Permission } from '../contracts/staff.ts';
 
 /** The one table: what each role holds. */
 export const ROLE_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {

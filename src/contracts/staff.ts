@@ -10,6 +10,19 @@ import { DOCUMENT_TYPES, KYC_FILE_ITEMS, KYC_ITEMS, KYC_STATUSES } from './kyc.t
 export const STAFF_ROLES = ['support', 'admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
+/** Every staff permission, resource → actions; which role holds which is account/staff-roles.ts. */
+export const STAFF_PERMISSIONS = {
+  console: ['open'],
+  users: ['search', 'view', 'lock', 'unlock', 'revoke_sessions', 'set_role'],
+  kyc: ['review', 'view_files', 'decide', 'erase'],
+  audit: ['view', 'verify'],
+  outbox: ['view', 'retry'],
+} as const;
+type Resource = keyof typeof STAFF_PERMISSIONS;
+/** "resource:action", e.g. "kyc:decide". */
+export type Permission = { [R in Resource]: `${R}:${(typeof STAFF_PERMISSIONS)[R][number]}` }[Resource];
+export const ALL_PERMISSIONS = Object.entries(STAFF_PERMISSIONS).flatMap(([resource, actions]) => actions.map((a) => `${resource}:${a}` as Permission));
+
 /** Why a staff member acted: recorded in the audit event, shown to the user where it concerns them. */
 export const reasonField = plainText(500, { lines: true }).pipe(z.string().min(3, { message: 'must say why (at least 3 characters)' }));
 export const reasonBody = z.strictObject({ reason: reasonField });
@@ -23,7 +36,7 @@ export const staffMeBody = z.object({
   email: z.string(),
   role: z.enum(STAFF_ROLES),
   /** "resource:action" strings this role holds, e.g. "kyc:decide". */
-  permissions: z.array(z.string()),
+  permissions: z.array(z.enum(ALL_PERMISSIONS as [Permission, ...Permission[]])),
   /** Until when the last strong factor counts for staff routes. */
   stepUpValidUntil: iso,
 });

@@ -5,24 +5,10 @@
  * staff_step_up_required), asks for it and runs the request again.
  */
 import { createContext, useContext } from 'react';
-import type { StaffMe } from '../../../../src/contracts/staff.ts';
+import type { Permission, StaffMe } from '../../../../src/contracts/staff.ts';
 
-/** The "resource:action" permissions the console offers something for (the table is account/staff-roles.ts). */
-export type ConsolePermission =
-  | 'users:search'
-  | 'users:view'
-  | 'users:lock'
-  | 'users:unlock'
-  | 'users:revoke_sessions'
-  | 'users:set_role'
-  | 'kyc:review'
-  | 'kyc:view_files'
-  | 'kyc:decide'
-  | 'kyc:erase'
-  | 'audit:view'
-  | 'audit:verify'
-  | 'outbox:view'
-  | 'outbox:retry';
+/** The "resource:action" permissions (the contract's list; which role holds which is account/staff-roles.ts). */
+export type ConsolePermission = Permission;
 
 /**
  * Runs staff requests. A lapsed staff step-up is asked for and `action` runs again; any other
