@@ -62,6 +62,9 @@ describe.each(dialects)('identity verification: review on %s', (dialect) => {
     expect((await t.latestMail(user.email)).subject).toBe('Bastion: Your identity is verified');
     expect((await auditOf(t, 'kyc.approved')).at(-1)).toMatchObject({ actor_kind: 'staff', actor_id: staff.id, user_id: userId });
     expect((await decide(staff, caseId, { decision: 'reject', reason: 'Changed my mind' })).body.error).toBe('kyc_case_closed');
+    // The owner's security history tells the story.
+    const history = (await user.client.get('/api/me/security-events')).body.events.map((e: { description: string }) => e.description);
+    expect(history.slice(0, 4)).toEqual(['Identity verified', 'Identity documents sent again', 'Asked to send identity documents again', 'Identity documents sent for verification']);
   });
 
   it('flags the same document on two accounts sent at the same time, on both, and after the first one’s documents were erased', async () => {

@@ -28,6 +28,16 @@ export const CHANGE_EVENTS: Record<string, string> = {
   'device.forgotten': 'Device forgotten',
   'session.revoked': 'Session ended',
   'session.revoked_others': 'Other sessions ended',
+  'kyc.submitted': 'Identity documents sent for verification',
+  'kyc.resubmitted': 'Identity documents sent again',
+  'kyc.approved': 'Identity verified',
+  'kyc.rejected': 'Identity verification declined',
+  'kyc.resubmission_requested': 'Asked to send identity documents again',
+  'kyc.documents_erased': 'Identity documents erased',
+  'staff.account_locked': 'Account locked by support',
+  'staff.account_unlocked': 'Account unlocked by support',
+  'staff.sessions_revoked': 'Every session ended by support',
+  'staff.role_changed': 'Staff access changed',
 };
 
 export async function listSecurityEvents(deps: Deps, userId: string, limit = 100) {
