@@ -23,6 +23,10 @@ export const SUBJECTS = {
   passkeyAdded: 'Bastion: A passkey was added to your account',
   passkeyRemoved: 'Bastion: A passkey was removed from your account',
   passkeyDisabled: 'Bastion: We disabled one of your passkeys',
+  confirmNewEmail: 'Bastion: Confirm your new email address',
+  emailChangeRequested: 'Bastion: Someone asked to change the email address of your account',
+  emailChanged: 'Bastion: The email address of your account was changed',
+  addressTaken: 'Bastion: Someone tried to use your email address',
 };
 
 /** Every mail to `email` with exactly this subject, oldest first. */

@@ -43,6 +43,10 @@ export const TOKEN_PURPOSES: Record<TokenPurpose, PurposeRule> = {
   /** Email verification at sign-up: a link (24 hours) and a code (15 minutes, 5 wrong tries); a new email replaces both. */
   email_verification: { kind: 'link', ttlMs: 24 * HOUR, replaces: 'account' },
   email_verification_code: { kind: 'code', ttlMs: 15 * MINUTE, replaces: 'account', maxFailures: 5 },
+  /** Changing the email address: the code sent to the new address (bound to it), 15 minutes, 5 wrong tries. */
+  email_change_code: { kind: 'code', ttlMs: 15 * MINUTE, replaces: 'account', maxFailures: 5 },
+  /** "Cancel — this wasn't me" in the old address's emails: reverts the change and locks the account. */
+  email_change_cancel: { kind: 'link', ttlMs: 7 * DAY, replaces: 'none' },
 };
 
 const codeScope = (purpose: TokenPurpose, boundTo: string | null) => `${purpose}:${boundTo ?? ''}`;

@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   challenge_expired: 'The passkey challenge expired or was used.',
   // Links and settings
   invalid_token: 'The emailed link is wrong, used or expired.',
+  email_unavailable: 'The new email address was taken by another account before the change was confirmed.',
   invalid_anti_phishing_code: 'The anti-phishing code breaks its pattern.',
   invalid_cursor: 'The pagination cursor was not issued by this API.',
   account_locked_by_staff: 'Support locked the account; only support can lift it.',

@@ -3,6 +3,7 @@
  * escapes them. Adding an email = adding an entry here (and its data type).
  */
 import type { MailContent } from './layout.ts';
+import { emailChangeTemplates } from './templates-email-change.ts';
 import { kycTemplates } from './templates-kyc.ts';
 import { staffTemplates } from './templates-staff.ts';
 import { formatTime } from './time.ts';
@@ -183,14 +184,15 @@ export const templates = {
     heading: 'Your account is unlocked again',
     blocks: [{ kind: 'paragraph', text: `Your account was unlocked at ${formatTime(d.at)} after a sign-in with your password, authenticator app and this inbox.` }],
   }),
-  email_changed: (d: { newEmail: string; at: number; lockUrl: string }): MailContent => ({
+  email_changed: (d: { newEmail: string; at: number; cancelUrl: string; lockUrl: string }): MailContent => ({
     lockUrl: d.lockUrl,
     subject: 'The email address of your account was changed',
     heading: 'Your email address was changed',
     blocks: [
       { kind: 'paragraph', text: `At ${formatTime(d.at)} the email address of your account was changed. From now on we write to the new address only.` },
       { kind: 'details', rows: [['New address', d.newEmail], ['Time', formatTime(d.at)]] },
-      { kind: 'note', text: "This wasn't you? Lock your account now with the link below, then contact support." },
+      { kind: 'paragraph', text: "This wasn't you? For 7 days this link puts this address back and locks the account:" },
+      { kind: 'button', label: "Cancel — this wasn't me", url: d.cancelUrl },
     ],
   }),
   two_factor_reset: (d: { at: number; heldUntil: number; lockUrl: string }): MailContent => ({
@@ -223,6 +225,7 @@ export const templates = {
   }),
   ...kycTemplates,
   ...staffTemplates,
+  ...emailChangeTemplates,
 } satisfies Record<string, (data: never) => MailContent>;
 
 export type TemplateName = keyof typeof templates;

@@ -165,7 +165,17 @@ export interface BackupCodesTable {
 export interface OneTimeTokensTable {
   id: string;
   user_id: string;
-  purpose: 'password_reset' | 'unlock' | 'freeze' | 'device_link' | 'device_code' | 'email_code' | 'email_verification' | 'email_verification_code';
+  purpose:
+    | 'password_reset'
+    | 'unlock'
+    | 'freeze'
+    | 'device_link'
+    | 'device_code'
+    | 'email_code'
+    | 'email_verification'
+    | 'email_verification_code'
+    | 'email_change_code'
+    | 'email_change_cancel';
   /** SHA-256 of a link token, or the peppered HMAC of a code (crypto/tokens.ts). */
   token_hash: string;
   /** What asked for it ("flow:<id hash>" …); null when only the account matters. */

@@ -8,6 +8,9 @@ import type { Deps } from '../../deps.ts';
 export const CHANGE_EVENTS: Record<string, string> = {
   'account.registered': 'Account created',
   'email.verified': 'Email address verified',
+  'account.email_change_requested': 'Change of email address asked for',
+  'account.email_changed': 'Email address changed',
+  'account.email_change_cancelled': 'Change of email address cancelled',
   'mfa.totp_enabled': 'Authenticator app added',
   'mfa.totp_replaced': 'Authenticator app replaced',
   'passkey.added': 'Passkey added',

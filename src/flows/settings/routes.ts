@@ -1,14 +1,16 @@
-/** Account settings over HTTP: the account and its security status, the password, the anti-phishing code. */
+/** Account settings over HTTP: the account and its security status, the password, the email address, the anti-phishing code. */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { errorBody } from '../../contracts/common.ts';
+import { cancelEmailChangeBody, changeEmailAnswer, changeEmailBody, confirmEmailBody, emailChangeCancelledAnswer, emailChangedAnswer } from '../../contracts/email-change.ts';
 import { changePasswordAnswer, changePasswordBody, meBody } from '../../contracts/me.ts';
 import { antiPhishingBody, antiPhishingRemovedAnswer, antiPhishingSetAnswer } from '../../contracts/security-center.ts';
 import { requireStepUp } from '../../factors/step-up-guard.ts';
-import { authenticate } from '../../http/guards.ts';
+import { authenticate, clearSessionCookie } from '../../http/guards.ts';
 import { clientOf } from '../../http/request-context.ts';
 import type { RouteContext } from '../../http/route-context.ts';
 import { setAntiPhishingCode } from './anti-phishing.ts';
+import { cancelEmailChange, confirmEmailChange, requestEmailChange } from './email-change.ts';
 import { describeMe } from './me.ts';
 import { changePassword } from './password-change.ts';
 
@@ -75,6 +77,60 @@ export async function settingsRoutes(app: FastifyInstance, context: RouteContext
       await requireStepUp(deps, session);
       await setAntiPhishingCode(deps, user, null, clientOf(request));
       return { status: 'removed' as const };
+    },
+  );
+
+  r.post(
+    '/api/me/email',
+    {
+      schema: {
+        tags: ['Account'],
+        summary: 'Ask to change the email address (needs step-up)',
+        description: 'Sends a code to the new address and a notice with a cancel link to the current one. The answer is the same whether or not another account has the new address.',
+        security,
+        body: changeEmailBody,
+        response: { 200: changeEmailAnswer, 400: errorBody, 401: errorBody, 403: errorBody, 429: errorBody },
+      },
+    },
+    async (request) => {
+      const { user, session } = await authenticate(request, context);
+      await requireStepUp(deps, session);
+      return requestEmailChange(deps, user, request.body.newEmail, clientOf(request));
+    },
+  );
+
+  r.post(
+    '/api/me/email/confirm',
+    {
+      schema: {
+        tags: ['Account'],
+        summary: 'Confirm the new email address with the code sent to it',
+        description: 'Ends every other session, holds withdrawals, and emails the old address a link that for 7 days reverts the change and locks the account.',
+        security,
+        body: confirmEmailBody,
+        response: { 200: emailChangedAnswer, 400: errorBody, 401: errorBody, 403: errorBody, 409: errorBody },
+      },
+    },
+    async (request) => {
+      const { user, session } = await authenticate(request, context);
+      return confirmEmailChange(deps, user, session, request.body.code, clientOf(request));
+    },
+  );
+
+  r.post(
+    '/api/me/email/cancel',
+    {
+      schema: {
+        tags: ['Account'],
+        summary: "Cancel an email change from the old address's link (no sign-in): the old address comes back and the account is locked",
+        body: cancelEmailChangeBody,
+        response: { 200: emailChangeCancelledAnswer, 400: errorBody },
+      },
+    },
+    async (request, reply) => {
+      await cancelEmailChange(deps, request.body.token, clientOf(request));
+      clearSessionCookie(reply, context);
+      return { status: 'email_change_cancelled' as const };
     },
   );
 }
