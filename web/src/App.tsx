@@ -2,6 +2,7 @@
 import type { ComponentType } from 'react';
 import { Layout } from './components/Layout.tsx';
 import { AccountLockedPage } from './pages/AccountLocked.tsx';
+import { CancelEmailChangePage } from './pages/CancelEmailChange.tsx';
 import { CheckEmailPage } from './pages/CheckEmail.tsx';
 import { ConfirmDevicePage } from './pages/ConfirmDevice.tsx';
 import { DashboardPage } from './pages/Dashboard.tsx';
@@ -43,6 +44,7 @@ export const ROUTES: Record<string, ComponentType> = {
   '/security': SecurityPage,
   '/lock-account': LockAccountPage,
   '/account-locked': AccountLockedPage,
+  '/email-change/cancel': CancelEmailChangePage,
   '/confirm-device': ConfirmDevicePage,
   '/wallet': WalletPage,
   '/kyc': KycPage,

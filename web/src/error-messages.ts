@@ -27,6 +27,7 @@ const FIELD_NAMES: Record<string, string> = {
   password: 'Password',
   newPassword: 'New password',
   currentPassword: 'Current password',
+  newEmail: 'New email address',
   code: 'Code',
   token: 'Link',
   // Identity verification (the multipart fields of POST /api/kyc)
@@ -115,6 +116,7 @@ const SERVER_MESSAGES: Record<ErrorCode, string | Describe> = {
   invalid_cursor: 'That list could not be continued from where it left off. Reload the page to see it from the start.',
   account_locked_by_staff: 'Support has locked this account. Contact support to have it unlocked.',
   account_not_locked: (e) => e.message,
+  email_unavailable: 'That email address cannot be used. Choose another one.',
   message_already_sent: 'That email was delivered already.',
   file_missing: (e) => withFieldName(e.message),
   file_not_image: (e) => withFieldName(e.message),

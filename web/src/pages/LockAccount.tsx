@@ -2,41 +2,22 @@
  * The "Lock my account" link from a security email (/lock-account?token=…): asks first, then
  * POST /api/auth/lock-account. No sign-in needed: the link itself is the proof.
  */
-import { useState } from 'react';
 import type { LockFromEmailBody } from '../../../src/contracts/security-center.ts';
 import { post } from '../api.ts';
-import { errorMessage } from '../errors.ts';
 import { ErrorMessage, SuccessMessage } from '../components/Messages.tsx';
 import { Page } from '../components/Page.tsx';
-import { focusSoon, pageHeading } from '../components/security/focus.ts';
-import { Link, useQueryParam } from '../router.tsx';
+import { UnlockSteps } from '../components/security/UnlockSteps.tsx';
+import { useLinkAction } from '../components/security/useLinkAction.ts';
+import { Link } from '../router.tsx';
 import '../components/security/security.css';
 import { useSecurityDurations } from '../app-info.ts';
 
-type State = { kind: 'ask' } | { kind: 'locking' } | { kind: 'locked' } | { kind: 'failed'; message: string };
+const lockWith = (token: string) => post('/api/auth/lock-account', { token } satisfies LockFromEmailBody);
 
 export function LockAccountPage() {
   const { cooldown } = useSecurityDurations();
-  const token = useQueryParam('token');
-  const [state, setState] = useState<State>(() =>
-    token ? { kind: 'ask' } : { kind: 'failed', message: 'This lock link is incomplete. Open the link from the email again.' },
-  );
-
-  const lock = async () => {
-    if (state.kind !== 'ask') return;
-    setState({ kind: 'locking' });
-    try {
-      await post('/api/auth/lock-account', { token } satisfies LockFromEmailBody);
-      setState({ kind: 'locked' });
-    } catch (failure) {
-      setState({ kind: 'failed', message: errorMessage(failure) });
-    }
-    // The button is gone: start reading again from the heading, which now says what happened.
-    focusSoon(pageHeading, true);
-  };
-
-  const asking = state.kind === 'ask' || state.kind === 'locking';
-  const title = state.kind === 'locked' ? 'Account locked' : state.kind === 'failed' ? 'The account was not locked' : 'Lock your account?';
+  const { state, asking, act: lock } = useLinkAction(lockWith, 'This lock link is incomplete. Open the link from the email again.');
+  const title = state.kind === 'done' ? 'Account locked' : state.kind === 'failed' ? 'The account was not locked' : 'Lock your account?';
 
   return (
     <Page title={title}>
@@ -48,25 +29,21 @@ export function LockAccountPage() {
             <li>Nobody can sign in, make withdrawals or change security settings while it is locked.</li>
             <li>After {cooldown} you can unlock it with your password, your passkey or authenticator app, and a confirmation from your email.</li>
           </ul>
-          <button type="button" className="button-danger button-block" onClick={() => void lock()} aria-disabled={state.kind === 'locking' ? true : undefined}>
-            {state.kind === 'locking' ? 'Locking…' : 'Lock my account'}
+          <button type="button" className="button-danger button-block" onClick={() => void lock()} aria-disabled={state.kind === 'working' ? true : undefined}>
+            {state.kind === 'working' ? 'Locking…' : 'Lock my account'}
           </button>
           <p className="links">
             <Link to="/login">Cancel and sign in</Link>
           </p>
         </>
       ) : null}
-      {state.kind === 'locked' ? (
+      {state.kind === 'done' ? (
         <>
           <SuccessMessage>Your account is locked. Every session has ended and nobody can sign in.</SuccessMessage>
           <h2>What happens next</h2>
           <ul className="next-steps">
             <li>Withdrawals and security changes are blocked. We emailed you to confirm the lock.</li>
-            <li>
-              After {cooldown}, sign in with your password and your passkey or a code from your authenticator app, then confirm from the email we send. Emailed and
-              backup codes cannot unlock it.
-            </li>
-            <li>Once you are back in, change your password and check your login activity.</li>
+            <UnlockSteps />
           </ul>
         </>
       ) : null}

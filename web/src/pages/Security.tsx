@@ -1,8 +1,8 @@
 /**
  * Security settings: two-factor methods (passkeys, the authenticator app, new backup codes), the
- * password, and the security center (anti-phishing code, sessions, known devices, login activity,
- * security history, locking the account). Sensitive actions ask for a fresh authenticator code when
- * the server wants one.
+ * password, the email address, and the security center (anti-phishing code, sessions, known devices,
+ * login activity, security history, locking the account). Sensitive actions ask for a fresh
+ * authenticator code when the server wants one.
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ChangePasswordBody } from '../../../src/contracts/me.ts';
@@ -17,6 +17,7 @@ import { useStepUp } from '../components/StepUp.tsx';
 import { StrengthMeter } from '../components/StrengthMeter.tsx';
 import { AntiPhishing } from '../components/security/AntiPhishing.tsx';
 import { Devices } from '../components/security/Devices.tsx';
+import { EmailAddress } from '../components/security/EmailAddress.tsx';
 import { LockAccount } from '../components/security/LockAccount.tsx';
 import { LoginActivity } from '../components/security/LoginActivity.tsx';
 import { Passkeys } from '../components/security/Passkeys.tsx';
@@ -249,6 +250,7 @@ export function SecurityPage() {
           </form>
         </section>
 
+        <EmailAddress email={me.user.email} onChanged={onChanged} />
         {passkeyCount !== undefined ? <Passkeys refreshKey={changes} onChanged={onChanged} /> : null}
         <AntiPhishing isSet={me.security.antiPhishingCodeSet} onChanged={onChanged} />
         <Devices refreshKey={changes} onChanged={onChanged} />
