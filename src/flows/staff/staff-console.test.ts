@@ -121,6 +121,20 @@ describe.each(dialects)('staff console API on %s', (dialect) => {
     expect(JSON.parse(locked.data)).toMatchObject({ reason: 'Reported a stolen phone' });
   });
 
+  it('stops a sign-in that a staff lock overtook: no session is made after the lock committed', async () => {
+    const t = await app();
+    const user = await enrolledUser(t);
+    const client = t.client();
+    const login = await client.post('/api/auth/login', { email: user.email, password: user.password });
+    expect(login.status).toBe(200);
+    // The lock commits while this sign-in is on its way (its flow was made after the lock ended sign-ins).
+    await db(t).updateTable('users').set({ staff_locked_at: t.clock.now(), staff_lock_reason: 'Fraud report' }).where('email', '=', user.email).execute();
+    const verify = await client.post('/api/auth/login/verify', { flow: login.body.flow, method: 'totp', code: codeFor(t, user.secret) });
+    expect(verify).toMatchObject({ status: 403, body: { error: 'account_locked_by_staff' } });
+    const sessions = await db(t).selectFrom('sessions').select('id').where('user_id', '=', (await userRow(t, user.email)).id).where('revoked_at', 'is', null).execute();
+    expect(sessions).toHaveLength(1); // the enrolment session only
+  });
+
   it('lifts failed-attempt lockouts but never an owner’s freeze, and never one’s own lock', async () => {
     const t = await app({ LOGIN_IP_LIMIT: '1000' });
     const support = await staffMember(t, 'support');
