@@ -136,10 +136,21 @@ export async function matchAccountCode(deps: Deps, db: Db | Tx, input: { purpose
     .where('expires_at', '>', deps.clock.now())
     .orderBy('created_at', 'desc')
     .executeTakeFirst();
-  if (!row || row.failed_attempts >= (rule.maxFailures ?? Infinity)) return null;
-  if (/^\d{6}$/.test(input.code) && safeEqual(row.token_hash, stored(deps, input.purpose, row.bound_to, input.code))) return row;
-  await db.updateTable('one_time_tokens').set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) })).where('id', '=', row.id).execute();
-  return null;
+  if (!row) return null;
+  // The guess is counted before it is compared, in one conditional update: parallel guesses cannot
+  // all see a count under the limit. A right guess gives its count back.
+  const max = rule.maxFailures ?? Number.MAX_SAFE_INTEGER;
+  const reserved = await db
+    .updateTable('one_time_tokens')
+    .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
+    .where('id', '=', row.id)
+    .where('failed_attempts', '<', max)
+    .returning('id')
+    .executeTakeFirst();
+  if (!reserved) return null;
+  if (!/^\d{6}$/.test(input.code) || !safeEqual(row.token_hash, stored(deps, input.purpose, row.bound_to, input.code))) return null;
+  await db.updateTable('one_time_tokens').set((eb) => ({ failed_attempts: eb('failed_attempts', '-', 1) })).where('id', '=', row.id).execute();
+  return row;
 }
 
 /** Uses up a token found before (findToken, matchAccountCode); false when another request used it first. */

@@ -4,7 +4,7 @@
  * old address's "cancel — this wasn't me" link (7 days), which reverts the change and locks the account.
  */
 import { z } from 'zod';
-import { codeField, emailField, statusBody, tokenField } from './common.ts';
+import { codeField, emailField, tokenField } from './common.ts';
 
 /** POST /api/me/email (needs a fresh step-up). The answer is the same whether or not the address is free. */
 export const changeEmailBody = z.strictObject({ newEmail: emailField });
@@ -21,5 +21,6 @@ export type EmailChangedAnswer = z.infer<typeof emailChangedAnswer>;
 /** POST /api/me/email/cancel: the link in the old address's email (no sign-in needed). */
 export const cancelEmailChangeBody = z.strictObject({ token: tokenField });
 export type CancelEmailChangeBody = z.infer<typeof cancelEmailChangeBody>;
-export const emailChangeCancelledAnswer = statusBody('email_change_cancelled');
+/** `reverted`: the old address is back (false: the change was still pending, or the link's address is the current one). */
+export const emailChangeCancelledAnswer = z.object({ status: z.literal('email_change_cancelled'), reverted: z.boolean() });
 export type EmailChangeCancelledAnswer = z.infer<typeof emailChangeCancelledAnswer>;

@@ -8,7 +8,7 @@
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import { KYC_FILE_RULES } from '../contracts/kyc.ts';
-import { badRequest, type AppError } from '../errors/app-error.ts';
+import { badRequest, tooManyRequests, type AppError } from '../errors/app-error.ts';
 
 export interface CleanPhoto {
   /** The re-encoded JPEG: no metadata, orientation applied. */
@@ -27,10 +27,15 @@ const MAX_PIXELS = 50_000_000;
 const MB = 1024 * 1024;
 sharp.concurrency(1);
 
+/** Photos waiting at most (about two uploads): more is refused at once with 429 instead of queuing memory. */
+const MAX_WAITING = 6;
 let running: Promise<unknown> = Promise.resolve();
+let waiting = 0;
 /** Runs `work` after every photo job queued before it. */
 function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-  const next = running.then(work, work);
+  if (waiting >= MAX_WAITING) return Promise.reject(tooManyRequests('too_many_requests', 'Many photos are being checked right now. Try again in a moment.', 10_000));
+  waiting++;
+  const next = running.then(work, work).finally(() => waiting--);
   running = next.catch(() => undefined);
   return next;
 }

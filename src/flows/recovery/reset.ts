@@ -8,7 +8,7 @@
 import { unlockAccount } from '../../account/locks.ts';
 import { replacePassword } from '../../account/password.ts';
 import { consumeToken, findToken, issueToken, revokeTokens, type TokenRow } from '../../account/tokens.ts';
-import { findUserByEmail, findUserById, normalizeEmail, type User } from '../../account/users.ts';
+import { findUserByEmail, findUserById, lockUser, normalizeEmail, type User } from '../../account/users.ts';
 import { ANONYMOUS, anonymous, userActor } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import { HOUR } from '../../clock.ts';
@@ -80,6 +80,11 @@ export async function resetPassword(deps: Deps, input: ResetPasswordBody, client
   const passwordHash = await deps.passwords.hash(password);
 
   const apply = async (tx: Tx) => {
+    // A freeze or staff lock that committed while this reset was on its way stops it too.
+    await lockUser(tx, deps.store.dialect, user.id);
+    const current = await findUserById(tx, user.id);
+    if (current?.frozen_at != null) throw frozenError(deps, current);
+    if (current && isStaffLocked(current)) throw staffLockedError();
     if (!(await consumeToken(deps, tx, { purpose: 'password_reset', secret: input.token }))) throw invalidLink();
     await revokeTokens(tx, { purpose: 'password_reset', userId: user.id, exceptId: row.id });
     await replacePassword(deps, tx, { user, passwordHash, kind: 'password_reset', actor: userActor(user.id), client, data: { sessionsEnded: true } });

@@ -15,6 +15,7 @@ import { findToken, matchAccountCode, useToken, type TokenRow } from '../../acco
 import type { ClientInfo } from '../../client/client-info.ts';
 import { rememberDevice } from '../../account/devices.ts';
 import { inTransaction } from '../../store/database.ts';
+import { reservedFor } from '../../account/email-reservations.ts';
 import { findUserByEmail, normalizeEmail } from '../../account/users.ts';
 import { enforcePasswordPolicy } from '../../factors/password/new-password.ts';
 import { endVerification, sendVerification } from './verification.ts';
@@ -36,12 +37,14 @@ export async function register(deps: Deps, input: { email: string; password: str
   const notifyExisting = async () =>
     inTransaction(deps.store.db, async (tx) => {
       const existing = await findUserByEmail(tx, email);
-      if (!existing) return;
-      await deps.mail.send(tx, 'signup_attempt', existing.email, { loginUrl: `${base}/login`, resetUrl: `${base}/forgot-password` });
-      await deps.audit.record(tx, { type: 'account.signup_existing_email', ...anonymous(existing.id), client });
+      // An address another account gave up days ago stays that account's while its cancel link lives.
+      const reservedBy = existing ? undefined : await reservedFor(tx, email, now);
+      if (!existing && !reservedBy) return;
+      await deps.mail.send(tx, 'signup_attempt', email, { loginUrl: `${base}/login`, resetUrl: `${base}/forgot-password` });
+      await deps.audit.record(tx, { type: 'account.signup_existing_email', ...anonymous(existing?.id ?? reservedBy ?? null), client, data: existing ? {} : { reserved: true } });
     });
 
-  if (await findUserByEmail(deps.store.db, email)) return notifyExisting();
+  if ((await findUserByEmail(deps.store.db, email)) || (await reservedFor(deps.store.db, email, now))) return notifyExisting();
   try {
     await inTransaction(deps.store.db, async (tx) => {
       const user = { id: randomUUID(), email, password_hash: passwordHash, email_verified_at: null, password_changed_at: null, kyc_level: 0, kyc_status: 'none' as const, anti_phishing_sealed: null, frozen_at: null, webauthn_user_id: null, staff_role: null, staff_locked_at: null, staff_lock_reason: null, staff_locked_by: null, created_at: now, updated_at: now };

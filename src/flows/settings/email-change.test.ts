@@ -78,7 +78,7 @@ describe.each(dialects)('changing the email address on %s', (dialect) => {
     await user.client.post('/api/me/email/confirm', { code: sixDigits(await lastMail(t, newEmail, SUBJECTS.confirmNewEmail)) });
     const token = cancelToken((await lastMail(t, oldEmail, SUBJECTS.emailChanged)).text);
     t.clock.advance(6 * DAY);
-    expect((await t.client().post('/api/me/email/cancel', { token })).body).toEqual({ status: 'email_change_cancelled' });
+    expect((await t.client().post('/api/me/email/cancel', { token })).body).toEqual({ status: 'email_change_cancelled', reverted: true });
     const row = await userRow(t, oldEmail);
     expect(row.frozen_at).not.toBeNull();
     expect((await user.client.get('/api/me')).status).toBe(401);
@@ -113,5 +113,64 @@ describe.each(dialects)('changing the email address on %s', (dialect) => {
     expect((await userRow(t, user.email)).frozen_at).not.toBeNull();
     expect((await user.client.post('/api/me/email/confirm', { code: fresh })).status).toBe(401);
     expect((await ask(t, user, user.email)).status).toBe(401);
+  });
+
+  it('keeps the owner’s way back: a later change’s cancel link only locks, and nobody can sign up with the old address meanwhile', async () => {
+    const t = await app();
+    const user = await enrolledUser(t);
+    const original = user.email;
+    const first = uniqueEmail('attacker');
+    await ask(t, user, first);
+    await user.client.post('/api/me/email/confirm', { code: sixDigits(await lastMail(t, first, SUBJECTS.confirmNewEmail)) });
+    const ownersLink = cancelToken((await lastMail(t, original, SUBJECTS.emailChanged)).text);
+    // Someone signs up with the address the account gave up: answered as usual, but no account is made.
+    expect((await t.client().post('/api/auth/register', { email: original, password: 'squatter-lantern-meadow-19' })).status).toBe(202);
+    expect(await t.db.store.db.selectFrom('users').select('id').where('email', '=', original).execute()).toEqual([]);
+    // The new address asks for yet another change and uses that request's own cancel link: it only locks.
+    t.clock.advance(MINUTE);
+    expect((await user.client.post('/api/auth/step-up', { method: 'totp', code: codeFor(t, user.secret) })).status).toBe(200);
+    await ask(t, user, uniqueEmail('third'));
+    const attackersLink = cancelToken((await lastMail(t, first, SUBJECTS.emailChangeRequested)).text);
+    expect((await t.client().post('/api/me/email/cancel', { token: attackersLink })).body).toEqual({ status: 'email_change_cancelled', reverted: false });
+    expect((await userRow(t, first)).frozen_at).not.toBeNull();
+    // The owner's link still puts the original address back.
+    expect((await t.client().post('/api/me/email/cancel', { token: ownersLink })).status).toBe(200);
+    expect((await userRow(t, original)).email).toBe(original);
+  });
+
+  it('takes the code only in the session that asked; links mailed to the old address die; a revert clears the anti-phishing code', async () => {
+    const t = await app();
+    const user = await enrolledUser(t);
+    const original = user.email;
+    expect((await user.client.put('/api/me/anti-phishing-code', { code: 'Blue_Falcon-7' })).status).toBe(200);
+    expect((await t.client().post('/api/auth/password/forgot', { email: original })).status).toBe(202);
+    const resetLink = /reset-password\?token=([A-Za-z0-9_-]+)/.exec((await lastMail(t, original, SUBJECTS.resetPassword)).text)![1]!;
+    const newEmail = uniqueEmail('moved');
+    await ask(t, user, newEmail);
+    const code = sixDigits(await lastMail(t, newEmail, SUBJECTS.confirmNewEmail));
+    t.clock.advance(30_000);
+    const elsewhere = await signIn(t, user);
+    expect((await elsewhere.post('/api/me/email/confirm', { code })).body.error).toBe('invalid_code');
+    expect((await user.client.post('/api/me/email/confirm', { code })).status).toBe(200);
+    t.clock.advance(30_000);
+    const reset = await t.client().post('/api/auth/password/reset', { token: resetLink, password: 'brand-new-harbor-lantern-12', method: 'totp', code: codeFor(t, user.secret) });
+    expect(reset.status).toBe(400);
+    const link = cancelToken((await lastMail(t, original, SUBJECTS.emailChanged)).text);
+    expect((await t.client().post('/api/me/email/cancel', { token: link })).status).toBe(200);
+    expect((await userRow(t, original)).anti_phishing_sealed).toBeNull();
+  });
+
+  it('counts a code’s wrong guesses before comparing: parallel guesses get no more than five', async () => {
+    const t = await app();
+    const user = await enrolledUser(t);
+    const newEmail = uniqueEmail('guess');
+    await ask(t, user, newEmail);
+    const code = sixDigits(await lastMail(t, newEmail, SUBJECTS.confirmNewEmail));
+    const wrong = Array.from({ length: 8 }, (_, i) => String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0'));
+    const answers = await Promise.all(wrong.map((w) => user.client.post('/api/me/email/confirm', { code: w })));
+    expect(answers.every((a) => a.body.error === 'invalid_code')).toBe(true);
+    const row = await t.db.store.db.selectFrom('one_time_tokens').select('failed_attempts').where('purpose', '=', 'email_change_code').executeTakeFirstOrThrow();
+    expect(row.failed_attempts).toBe(5);
+    expect((await user.client.post('/api/me/email/confirm', { code })).body.error).toBe('invalid_code');
   });
 });

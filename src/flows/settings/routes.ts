@@ -95,7 +95,7 @@ export async function settingsRoutes(app: FastifyInstance, context: RouteContext
     async (request) => {
       const { user, session } = await authenticate(request, context);
       await requireStepUp(deps, session);
-      return requestEmailChange(deps, user, request.body.newEmail, clientOf(request));
+      return requestEmailChange(deps, user, session, request.body.newEmail, clientOf(request));
     },
   );
 
@@ -128,9 +128,9 @@ export async function settingsRoutes(app: FastifyInstance, context: RouteContext
       },
     },
     async (request, reply) => {
-      await cancelEmailChange(deps, request.body.token, clientOf(request));
+      const { reverted } = await cancelEmailChange(deps, request.body.token, clientOf(request));
       clearSessionCookie(reply, context);
-      return { status: 'email_change_cancelled' as const };
+      return { status: 'email_change_cancelled' as const, reverted };
     },
   );
 }

@@ -3,7 +3,8 @@
  * (/email-change/cancel?token=…): asks first, then POST /api/me/email/cancel puts the old address
  * back and locks the account. Nothing happens on load (mail scanners open links); no sign-in needed.
  */
-import type { CancelEmailChangeBody } from '../../../src/contracts/email-change.ts';
+import { useState } from 'react';
+import type { CancelEmailChangeBody, EmailChangeCancelledAnswer } from '../../../src/contracts/email-change.ts';
 import { isApiError, post } from '../api.ts';
 import { errorMessage } from '../errors.ts';
 import { ErrorMessage, SuccessMessage } from '../components/Messages.tsx';
@@ -19,9 +20,11 @@ const describe = (failure: unknown) =>
 
 export function CancelEmailChangePage() {
   const { clear } = useSession();
+  const [reverted, setReverted] = useState(false);
   const { state, asking, act: cancel } = useLinkAction(
     async (token) => {
-      await post('/api/me/email/cancel', { token } satisfies CancelEmailChangeBody);
+      const answer = await post<EmailChangeCancelledAnswer>('/api/me/email/cancel', { token } satisfies CancelEmailChangeBody);
+      setReverted(answer.reverted);
       // Every session ended, this browser's too.
       clear();
     },
@@ -49,7 +52,10 @@ export function CancelEmailChangePage() {
           <SuccessMessage>The change is cancelled and your account is locked.</SuccessMessage>
           <h2>What happens next</h2>
           <ul className="next-steps">
-            <li>Your old address is back on the account, and every session has ended, on every device.</li>
+            <li>
+              {reverted ? 'Your old address is back on the account' : 'The change that was asked for is withdrawn; the account keeps its address'}, and every session
+              has ended, on every device.
+            </li>
             <li>Nobody can sign in, make withdrawals or change security settings while it is locked.</li>
             <UnlockSteps />
           </ul>
