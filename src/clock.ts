@@ -23,6 +23,9 @@ export class ManualClock implements Clock {
   }
 }
 
+/** A time as the API writes it (ISO 8601), or null for none. */
+export const isoTime = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { ClientInfo } from '../client/client-info.ts';
 import type { Clock } from '../clock.ts';
-import type { Db, Tx } from '../store/database.ts';
+import { inTransaction, type Db, type Tx } from '../store/database.ts';
 import type { AuditEventsTable } from '../store/schema.ts';
 
 /** Who did it. `anonymous`: a request that has not proved whose it is (a wrong password, a reset request). */
@@ -27,6 +27,12 @@ export interface AuditEvent {
   /** Event details. Never put secrets here (passwords, tokens, codes). */
   data?: Record<string, unknown>;
 }
+
+/** A staff member as the actor (the staff console). */
+export type StaffActor = Extract<Actor, { kind: 'staff' }>;
+
+/** The acting user's or staff member's id; null for the system or someone unknown. */
+export const actorId = (actor: Actor): string | null => ('id' in actor ? actor.id : null);
 
 /** A signed-in (or inbox-proven) user as the actor. */
 export const userActor = (userId: string): Actor => ({ kind: 'user', id: userId });
@@ -77,13 +83,18 @@ export function createAudit(clock: Clock): Audit {
         user_agent: event.client?.userAgent ? event.client.userAgent.slice(0, 512) : null,
         data: JSON.stringify(event.data ?? {}),
         actor_kind: event.actor.kind,
-        actor_id: 'id' in event.actor ? event.actor.id : null,
+        actor_id: actorId(event.actor),
       };
       const hash = rowHash(head.hash, row);
       await tx.insertInto('audit_events').values({ ...row, prev_hash: head.hash, hash }).execute();
       await tx.updateTable('audit_head').set({ hash }).where('id', '=', 1).execute();
     },
   };
+}
+
+/** Records an event that changes nothing else (a read: staff looking at an account or a document) in a transaction of its own. */
+export function recordAlone(db: Db, audit: Audit, event: AuditEvent): Promise<void> {
+  return inTransaction(db, (tx) => audit.record(tx, event));
 }
 
 export type ChainReport =

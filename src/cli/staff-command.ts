@@ -12,6 +12,7 @@ import { STAFF_ROLES, type StaffRole } from '../contracts/staff.ts';
 import type { Deps } from '../deps.ts';
 import { sweepKycRetention } from '../flows/kyc/erasure.ts';
 import { setStaffRole } from '../flows/staff/account-actions.ts';
+import { listStaff } from '../flows/staff/users.ts';
 
 export type WithDeps = <T>(work: (deps: Deps) => Promise<T>) => Promise<T>;
 
@@ -49,7 +50,7 @@ export function staffCommand(withDeps: WithDeps, out: (s: string) => void): Comm
     .command('list')
     .description('every staff member and role')
     .action(async () => {
-      const rows = await withDeps((deps) => deps.store.db.selectFrom('users').select(['email', 'staff_role']).where('staff_role', 'is not', null).orderBy('email').execute());
+      const rows = await withDeps(listStaff);
       out(rows.length ? rows.map((r) => `${r.staff_role}\t${r.email}\n`).join('') : 'no staff\n');
     });
 

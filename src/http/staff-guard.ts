@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Session } from '../account/sessions.ts';
 import { can, type Permission } from '../account/staff-roles.ts';
 import type { User } from '../account/users.ts';
-import type { Actor } from '../audit/audit.ts';
+import type { StaffActor } from '../audit/audit.ts';
 import type { StaffRole } from '../contracts/staff.ts';
 import { forbidden } from '../errors/app-error.ts';
 import { strongMethods } from '../factors/registry.ts';
@@ -29,7 +29,7 @@ export interface StaffMember {
   session: Session;
   role: StaffRole;
   /** The audit actor of what they do. */
-  actor: Actor;
+  actor: StaffActor;
 }
 
 const members = new WeakMap<FastifyRequest, StaffMember>();

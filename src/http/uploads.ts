@@ -10,7 +10,7 @@ import { KYC_FILE_RULES } from '../contracts/kyc.ts';
 import { fileTooLarge } from '../documents/photos.ts';
 import { AppError, badRequest } from '../errors/app-error.ts';
 
-export const MAX_FILES = 3;
+const MAX_FILES = 3;
 
 export interface Upload {
   fields: Record<string, string>;

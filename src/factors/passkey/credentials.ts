@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../../store/database.ts';
 import type { PasskeysTable } from '../../store/schema.ts';
 import { authenticatorName } from './authenticators.ts';
+import { isoTime } from '../../clock.ts';
 
 export type Passkey = PasskeysTable;
 
@@ -88,14 +89,13 @@ export interface PublicPasskey {
   disabledReason: string | null;
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export function toPublicPasskey(p: Passkey): PublicPasskey {
   return {
     id: p.id,
     name: p.name,
     createdAt: new Date(p.created_at).toISOString(),
-    lastUsedAt: iso(p.last_used_at),
+    lastUsedAt: isoTime(p.last_used_at),
     authenticator: authenticatorName(p.aaguid),
     backedUp: p.backed_up === 1,
     disabled: p.disabled_at !== null,

@@ -7,7 +7,7 @@
  */
 import { sendAlert } from '../../account/alerts.ts';
 import { findUserById } from '../../account/users.ts';
-import { SYSTEM, type Actor } from '../../audit/audit.ts';
+import { actorId, SYSTEM, type Actor } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import type { Deps } from '../../deps.ts';
 import { conflict, forbidden, notFound } from '../../errors/app-error.ts';
@@ -34,7 +34,7 @@ async function eraseCases(deps: Deps, tx: Tx, userId: string, cases: KycCase[], 
  * approve on nothing. Nobody erases their own. Returns how many photos went.
  */
 export async function eraseApplicant(deps: Deps, actor: Actor, userId: string, reason: string, client: ClientInfo): Promise<number> {
-  if ('id' in actor && actor.id === userId) throw forbidden('staff_own_account', 'You cannot erase your own identity documents. Ask another admin.');
+  if (actorId(actor) === userId) throw forbidden('staff_own_account', 'You cannot erase your own identity documents. Ask another admin.');
   const names = await inTransaction(deps.store.db, async (tx) => {
     const cases = await tx.selectFrom('kyc_cases').selectAll().where('user_id', '=', userId).where('erased_at', 'is', null).execute();
     if (cases.length === 0) throw notFound('not_found', 'This account has no identity documents to erase.');

@@ -8,7 +8,7 @@
  */
 import { sendAlert } from '../../account/alerts.ts';
 import { findUserById } from '../../account/users.ts';
-import type { Actor } from '../../audit/audit.ts';
+import { recordAlone, type StaffActor } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import { filesFor, type KycFileItem, type KycItem, type KycStatus } from '../../contracts/kyc.ts';
 import type { DecisionBody, KycCaseDetail, KycCaseSummary } from '../../contracts/staff.ts';
@@ -17,14 +17,8 @@ import { badRequest, conflict, forbidden, notFound } from '../../errors/app-erro
 import { decodeCursor, encodeCursor } from '../../store/cursor.ts';
 import { inTransaction, type Db } from '../../store/database.ts';
 import { currentFiles, findCase, openDetails, parseItems, sameDocumentElsewhere, type KycCase } from './cases.ts';
+import { isoTime } from '../../clock.ts';
 
-/** The staff member acting: their account id, as the audit actor. */
-export interface Reviewer {
-  id: string;
-  actor: Actor;
-}
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const ITEM_LABELS: Record<KycItem, string> = { documentFront: 'Front of document', documentBack: 'Back of document', selfie: 'Selfie', details: 'Typed details' };
 const PAGE = 50;
 
@@ -45,8 +39,8 @@ export async function summarize(db: Db, cases: KycCase[]): Promise<KycCaseSummar
     status: c.status,
     documentType: c.document_type,
     issuingCountry: c.issuing_country,
-    submittedAt: iso(c.submitted_at)!,
-    decidedAt: iso(c.decided_at),
+    submittedAt: isoTime(c.submitted_at)!,
+    decidedAt: isoTime(c.decided_at),
     duplicateOf: duplicates[i]!.map((userId) => ({ userId, email: emails.get(userId) ?? '' })),
     erased: c.erased_at !== null,
   }));
@@ -74,18 +68,16 @@ async function caseOrThrow(deps: Deps, caseId: string): Promise<KycCase> {
 }
 
 /** A case for review: its details opened and its photos listed (the look is audited). */
-export async function reviewCase(deps: Deps, reviewer: Reviewer, caseId: string, client: ClientInfo): Promise<KycCaseDetail> {
+export async function reviewCase(deps: Deps, reviewer: StaffActor, caseId: string, client: ClientInfo): Promise<KycCaseDetail> {
   const kycCase = await caseOrThrow(deps, caseId);
   const details = openDetails(deps, kycCase);
   const files = await currentFiles(deps.store.db, kycCase.id);
   const [summary] = await summarize(deps.store.db, [kycCase]);
-  await inTransaction(deps.store.db, (tx) =>
-    deps.audit.record(tx, { type: 'kyc.case_viewed', actor: reviewer.actor, subject: kycCase.user_id, client, data: { caseId } }),
-  );
+  await recordAlone(deps.store.db, deps.audit, { type: 'kyc.case_viewed', actor: reviewer, subject: kycCase.user_id, client, data: { caseId } });
   return {
     ...summary!,
     details: details ? { legalName: details.legalName, dateOfBirth: details.dateOfBirth, country: details.country, documentNumber: details.documentNumber } : null,
-    files: files.map((f) => ({ item: f.item, width: f.width, height: f.height, bytes: f.bytes, uploadedAt: iso(f.created_at)!, url: `/api/staff/kyc/${kycCase.id}/files/${f.item}` })),
+    files: files.map((f) => ({ item: f.item, width: f.width, height: f.height, bytes: f.bytes, uploadedAt: isoTime(f.created_at)!, url: `/api/staff/kyc/${kycCase.id}/files/${f.item}` })),
     requestedItems: parseItems(kycCase.requested_items),
     message: kycCase.message,
     reviewedBy: kycCase.reviewed_by,
@@ -94,7 +86,7 @@ export async function reviewCase(deps: Deps, reviewer: Reviewer, caseId: string,
 }
 
 /** One photo of a case, decrypted (the read is audited). */
-export async function reviewPhoto(deps: Deps, reviewer: Reviewer, caseId: string, item: KycFileItem, client: ClientInfo): Promise<Buffer> {
+export async function reviewPhoto(deps: Deps, reviewer: StaffActor, caseId: string, item: KycFileItem, client: ClientInfo): Promise<Buffer> {
   const kycCase = await caseOrThrow(deps, caseId);
   const file = (await currentFiles(deps.store.db, kycCase.id)).find((f) => f.item === item);
   if (!file || file.key_sealed === null) throw notFound('not_found', `This case has no ${item} photo (it was never sent, or it was erased).`);
@@ -102,9 +94,7 @@ export async function reviewPhoto(deps: Deps, reviewer: Reviewer, caseId: string
   const bytes = await deps.vault.get(file.id, { storageName: file.storage_name, keySealed: file.key_sealed }).catch(() => {
     throw notFound('not_found', `This case's ${item} photo was just replaced or erased.`);
   });
-  await inTransaction(deps.store.db, (tx) =>
-    deps.audit.record(tx, { type: 'kyc.file_viewed', actor: reviewer.actor, subject: kycCase.user_id, client, data: { caseId, item, fileId: file.id } }),
-  );
+  await recordAlone(deps.store.db, deps.audit, { type: 'kyc.file_viewed', actor: reviewer, subject: kycCase.user_id, client, data: { caseId, item, fileId: file.id } });
   return bytes;
 }
 
@@ -114,7 +104,7 @@ const DECIDED: Record<DecisionBody['decision'], { status: KycCase['status']; aud
   resubmit: { status: 'resubmission_requested', audit: 'kyc.resubmission_requested' },
 };
 
-export async function decideCase(deps: Deps, reviewer: Reviewer, caseId: string, body: DecisionBody, client: ClientInfo): Promise<KycCaseSummary> {
+export async function decideCase(deps: Deps, reviewer: StaffActor, caseId: string, body: DecisionBody, client: ClientInfo): Promise<KycCaseSummary> {
   const kycCase = await caseOrThrow(deps, caseId);
   if (kycCase.user_id === reviewer.id) throw forbidden('staff_own_account', 'You cannot decide on your own identity verification. Ask another staff member.');
   const items = [...new Set(body.items ?? [])];
@@ -147,7 +137,7 @@ export async function decideCase(deps: Deps, reviewer: Reviewer, caseId: string,
     if (body.decision === 'resubmit') {
       await sendAlert(deps, tx, user, 'kyc_resubmission_requested', { at: now, items: items.map((i) => ITEM_LABELS[i]).join(', '), message: body.reason, kycUrl: `${deps.config.baseUrl}/kyc` });
     }
-    await deps.audit.record(tx, { type: outcome.audit, actor: reviewer.actor, subject: kycCase.user_id, client, data: { caseId, reason: body.reason, ...(items.length ? { items } : {}) } });
+    await deps.audit.record(tx, { type: outcome.audit, actor: reviewer, subject: kycCase.user_id, client, data: { caseId, reason: body.reason, ...(items.length ? { items } : {}) } });
     return (await findCase(tx, kycCase.id))!;
   });
   return (await summarize(deps.store.db, [decided]))[0]!;

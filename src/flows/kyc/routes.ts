@@ -4,7 +4,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { findUserById } from '../../account/users.ts';
 import { errorBody } from '../../contracts/common.ts';
 import { KYC_FILE_ITEMS, kycDetails, kycStatusBody, kycSubmittedAnswer } from '../../contracts/kyc.ts';
 import { authenticate } from '../../http/guards.ts';
@@ -53,8 +52,7 @@ export async function kycRoutes(app: FastifyInstance, context: RouteContext): Pr
       async (request) => {
         const { user } = await authenticate(request, context);
         await enforceRateLimit(deps.throttle, `kyc-upload:${user.id}`, UPLOADS_PER_HOUR, 'Too many uploads from this account. Try again later.');
-        await act(deps, user, await readUpload(request, ALLOWED), clientOf(request));
-        return describeKyc(deps, (await findUserById(deps.store.db, user.id))!);
+        return act(deps, user, await readUpload(request, ALLOWED), clientOf(request));
       },
     );
 

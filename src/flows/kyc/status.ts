@@ -3,8 +3,8 @@ import type { User } from '../../account/users.ts';
 import type { KycStatusBody } from '../../contracts/kyc.ts';
 import type { Deps } from '../../deps.ts';
 import { latestCase, openDetails, parseItems } from './cases.ts';
+import { isoTime } from '../../clock.ts';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export async function describeKyc(deps: Deps, user: User): Promise<KycStatusBody> {
   const kycCase = await latestCase(deps.store.db, user.id);
@@ -15,8 +15,8 @@ export async function describeKyc(deps: Deps, user: User): Promise<KycStatusBody
     submission: kycCase
       ? {
           id: kycCase.id,
-          submittedAt: iso(kycCase.submitted_at)!,
-          decidedAt: iso(kycCase.decided_at),
+          submittedAt: isoTime(kycCase.submitted_at)!,
+          decidedAt: isoTime(kycCase.decided_at),
           legalName: details?.legalName ?? '',
           documentType: kycCase.document_type,
           issuingCountry: kycCase.issuing_country,

@@ -8,16 +8,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sendAlert } from '../../account/alerts.ts';
-import type { User } from '../../account/users.ts';
+import { findUserById, type User } from '../../account/users.ts';
 import { self } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
-import { filesFor, KYC_FILE_ITEMS, type DocumentType, type KycDetails, type KycFileItem, type KycItem } from '../../contracts/kyc.ts';
+import { filesFor, KYC_FILE_ITEMS, type DocumentType, type KycDetails, type KycFileItem, type KycItem, type KycStatusBody } from '../../contracts/kyc.ts';
 import type { Deps } from '../../deps.ts';
 import { cleanPhoto, type CleanPhoto } from '../../documents/photos.ts';
 import { badRequest, conflict, forbidden } from '../../errors/app-error.ts';
 import { inTransaction, type Tx } from '../../store/database.ts';
 import { currentFiles, documentNumberHash, keepingPhotos, latestCase, parseItems, removeFiles, sealDetails, shredFiles, writePhotos, type KycCase } from './cases.ts';
 import { parseDetails } from './details.ts';
+import { describeKyc } from './status.ts';
 
 /** A multipart body, read by the HTTP layer: text fields and whole files by field name. */
 export interface KycUpload {
@@ -39,6 +40,11 @@ async function cleanPhotos(upload: KycUpload, needed: KycFileItem[], notAsked: (
     photos.set(item, await cleanPhoto(item, file));
   }
   return photos;
+}
+
+/** The account's verification as it stands after the change (what the upload routes answer). */
+async function statusNow(deps: Deps, user: User): Promise<KycStatusBody> {
+  return describeKyc(deps, (await findUserById(deps.store.db, user.id)) ?? user);
 }
 
 async function notifySubmitted(deps: Deps, tx: Tx, user: User, kycCase: { id: string }, client: ClientInfo, resubmitted: KycItem[] | null): Promise<void> {
@@ -65,7 +71,7 @@ function refuseState(kycCase: KycCase | undefined, user: User): void {
   throw conflict('kyc_in_progress', kycCase?.status === 'verified' || user.kyc_status === 'verified' ? 'Your identity is verified already.' : 'Your identity verification is already under review.');
 }
 
-export async function submitKyc(deps: Deps, user: User, upload: KycUpload, client: ClientInfo): Promise<void> {
+export async function submitKyc(deps: Deps, user: User, upload: KycUpload, client: ClientInfo): Promise<KycStatusBody> {
   if (user.email_verified_at === null) throw forbidden('email_not_verified', 'Verify your email address first.');
   refuseState(await latestCase(deps.store.db, user.id), user);
   const details = parseDetails(upload.fields, deps.clock.now());
@@ -105,6 +111,7 @@ export async function submitKyc(deps: Deps, user: User, upload: KycUpload, clien
       await notifySubmitted(deps, tx, user, { id: caseId }, client, null);
     }),
   );
+  return statusNow(deps, user);
 }
 
 /** The details of a resubmission: the document type is the one under review (a new document is a new set of photos the reviewer asks for). */
@@ -114,7 +121,7 @@ function resubmittedDetails(upload: KycUpload, documentType: DocumentType, now: 
   return details;
 }
 
-export async function resubmitKyc(deps: Deps, user: User, upload: KycUpload, client: ClientInfo): Promise<void> {
+export async function resubmitKyc(deps: Deps, user: User, upload: KycUpload, client: ClientInfo): Promise<KycStatusBody> {
   const kycCase = await latestCase(deps.store.db, user.id);
   if (!kycCase || kycCase.status !== 'resubmission_requested') throw conflict('kyc_no_resubmission', 'Nothing was asked to be sent again.');
   const requested = parseItems(kycCase.requested_items);
@@ -154,4 +161,5 @@ export async function resubmitKyc(deps: Deps, user: User, upload: KycUpload, cli
     }),
   );
   await removeFiles(deps, shredded);
+  return statusNow(deps, user);
 }

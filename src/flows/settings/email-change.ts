@@ -9,7 +9,7 @@
  * old address gets the alert with a cancel link that for 7 days reserves it, puts it back and locks
  * the account.
  */
-import { HOUR, MINUTE } from '../../clock.ts';
+import { HOUR, isoTime, MINUTE } from '../../clock.ts';
 import { sendAlert } from '../../account/alerts.ts';
 import { reservedFor, revertBinding } from '../../account/email-reservations.ts';
 import { frozenError, freezeAccount } from '../../account/freeze.ts';
@@ -104,7 +104,7 @@ export async function confirmEmailChange(deps: Deps, user: User, session: Sessio
     await revokeSentTo(tx, current.id);
     const now = deps.clock.now();
     await tx.updateTable('users').set({ email: newEmail, email_verified_at: now, updated_at: now }).where('id', '=', current.id).execute();
-    return { status: 'email_changed' as const, email: newEmail, withdrawalsHeldUntil: heldUntil === null ? null : new Date(heldUntil).toISOString() };
+    return { status: 'email_changed' as const, email: newEmail, withdrawalsHeldUntil: isoTime(heldUntil) };
   });
 }
 

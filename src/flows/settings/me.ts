@@ -6,6 +6,7 @@ import type { Me } from '../../contracts/me.ts';
 import type { Deps } from '../../deps.ts';
 import { availableMethods, factorCount } from '../../factors/registry.ts';
 import { isStepUpFresh } from '../../factors/step-up-guard.ts';
+import { isoTime } from '../../clock.ts';
 
 export async function describeMe(deps: Deps, user: User, session: Session): Promise<Me> {
   const methods = await availableMethods(deps.store.db, user.id);
@@ -17,7 +18,7 @@ export async function describeMe(deps: Deps, user: User, session: Session): Prom
       antiPhishingCodeSet: user.anti_phishing_sealed !== null,
       kycLevel: user.kyc_level,
       kycStatus: user.kyc_status,
-      passwordChangedAt: user.password_changed_at === null ? null : new Date(user.password_changed_at).toISOString(),
+      passwordChangedAt: isoTime(user.password_changed_at),
       passkeys: { count: await factorCount(deps.store.db, user.id, 'passkey') },
     },
     staffRole: user.staff_role,

@@ -10,7 +10,7 @@ import { codeKey, passwordKey } from '../../account/locks.ts';
 import { securityChanged } from '../../account/security-change.ts';
 import { liveSessions } from '../../account/sessions.ts';
 import { findUserById, type User } from '../../account/users.ts';
-import type { Actor } from '../../audit/audit.ts';
+import { actorId, type Actor } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import type { StaffRole } from '../../contracts/staff.ts';
 import type { Deps } from '../../deps.ts';
@@ -23,8 +23,6 @@ export interface StaffAction {
   reason: string;
   client: ClientInfo | null;
 }
-
-const actorId = (actor: Actor) => ('id' in actor ? actor.id : null);
 
 function refuseOwn(action: StaffAction, user: User, what: string): void {
   if (actorId(action.actor) === user.id) throw forbidden('staff_own_account', `You cannot ${what} your own account. Ask another staff member.`);

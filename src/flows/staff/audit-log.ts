@@ -2,13 +2,11 @@
  * The audit log for staff: every event, filtered by actor, subject, type and time, newest first with
  * a cursor; and verifying the hash chain from the console (which is itself recorded).
  */
-import type { Actor } from '../../audit/audit.ts';
-import { verifyChain } from '../../audit/audit.ts';
+import { recordAlone, verifyChain, type Actor } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import type { AuditEventView, AuditVerifyBody } from '../../contracts/staff.ts';
 import type { Deps } from '../../deps.ts';
 import { decodeCursor, encodeCursor } from '../../store/cursor.ts';
-import { inTransaction } from '../../store/database.ts';
 import { startsWith } from '../../store/like.ts';
 import type { AuditEventsTable } from '../../store/schema.ts';
 
@@ -63,6 +61,6 @@ export async function verifyAuditChain(deps: Deps, actor: Actor, client: ClientI
   const body: AuditVerifyBody = report.intact
     ? { intact: true, rows: report.rows, firstBadSeq: null, reason: null }
     : { intact: false, rows: report.rows, firstBadSeq: report.firstBadSeq, reason: report.reason };
-  await inTransaction(deps.store.db, (tx) => deps.audit.record(tx, { type: 'staff.audit_verified', actor, subject: null, client, data: { ...body } }));
+  await recordAlone(deps.store.db, deps.audit, { type: 'staff.audit_verified', actor, subject: null, client, data: { ...body } });
   return body;
 }

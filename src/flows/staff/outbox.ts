@@ -12,9 +12,9 @@ import { conflict, notFound } from '../../errors/app-error.ts';
 import { decodeCursor, encodeCursor } from '../../store/cursor.ts';
 import { inTransaction } from '../../store/database.ts';
 import type { OutboxTable } from '../../store/schema.ts';
+import { isoTime } from '../../clock.ts';
 
 const PAGE = 100;
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 const view = (m: OutboxTable): OutboxMessage => ({
   id: m.id,
@@ -24,9 +24,9 @@ const view = (m: OutboxTable): OutboxMessage => ({
   status: m.status,
   attempts: m.attempts,
   lastError: m.last_error,
-  createdAt: iso(m.created_at)!,
-  sentAt: iso(m.sent_at),
-  nextAttemptAt: m.status === 'pending' ? iso(m.next_attempt_at) : null,
+  createdAt: isoTime(m.created_at)!,
+  sentAt: isoTime(m.sent_at),
+  nextAttemptAt: m.status === 'pending' ? isoTime(m.next_attempt_at) : null,
 });
 
 export async function listOutbox(deps: Deps, status: OutboxTable['status'] | undefined, cursor: string | undefined) {

@@ -90,22 +90,18 @@ export async function staffRoutes(app: FastifyInstance, context: RouteContext): 
   );
 
   r.get('/api/staff/kyc/:id', staff('kyc:review', 'A case with its details and photos (audited)', { params: c.idParams, response: { 200: c.kycCaseDetail, ...refused } }), async (request) =>
-    reviewCase(deps, { id: staffOf(request).user.id, actor: staffOf(request).actor }, request.params.id, clientOf(request)),
+    reviewCase(deps, staffOf(request).actor, request.params.id, clientOf(request)),
   );
 
   r.get('/api/staff/kyc/:id/files/:item', staff('kyc:view_files', 'One photo of a case, decrypted (audited)', { params: c.fileParams, produces: ['image/jpeg'] }), async (request, reply) => {
-    const member = staffOf(request);
-    const bytes = await reviewPhoto(deps, { id: member.user.id, actor: member.actor }, request.params.id, request.params.item, clientOf(request));
+    const bytes = await reviewPhoto(deps, staffOf(request).actor, request.params.id, request.params.item, clientOf(request));
     return reply.type('image/jpeg').header('content-disposition', 'inline').header('cache-control', 'no-store').send(bytes);
   });
 
   r.post(
     '/api/staff/kyc/:id/decision',
     staff('kyc:decide', 'Approve, reject (final) or ask for chosen items again', { params: c.idParams, body: c.decisionBody, response: { 200: c.decisionAnswer, ...refused } }),
-    async (request) => {
-      const member = staffOf(request);
-      return decideCase(deps, { id: member.user.id, actor: member.actor }, request.params.id, request.body, clientOf(request));
-    },
+    async (request) => decideCase(deps, staffOf(request).actor, request.params.id, request.body, clientOf(request)),
   );
 
   r.get('/api/staff/audit', staff('audit:view', 'The audit log, filtered, newest first', { querystring: c.auditQuery, response: { 200: c.auditPageBody, ...refused } }), async (request) =>

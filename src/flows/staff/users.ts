@@ -8,10 +8,9 @@ import { listDevices } from '../../account/devices.ts';
 import { codeKey, passwordKey } from '../../account/locks.ts';
 import { liveSessions } from '../../account/sessions.ts';
 import { findUserById, normalizeEmail, type User } from '../../account/users.ts';
-import type { Actor } from '../../audit/audit.ts';
+import { recordAlone, type Actor } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import type { StaffUserProfile, StaffUserSummary } from '../../contracts/staff.ts';
-import { inTransaction } from '../../store/database.ts';
 import type { Deps } from '../../deps.ts';
 import { notFound } from '../../errors/app-error.ts';
 import { secondFactorSummary } from '../../factors/registry.ts';
@@ -19,24 +18,19 @@ import { startsWith } from '../../store/like.ts';
 import { documentNumberHash } from '../kyc/cases.ts';
 import { summarize } from '../kyc/review.ts';
 import { auditView } from './audit-log.ts';
+import { isoTime } from '../../clock.ts';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const SEARCH_LIMIT = 20;
 
 export const summarizeUser = (u: User): StaffUserSummary => ({
   id: u.id,
   email: u.email,
-  createdAt: iso(u.created_at)!,
+  createdAt: isoTime(u.created_at)!,
   kycStatus: u.kyc_status,
   staffRole: u.staff_role,
   lockedByStaff: u.staff_locked_at !== null,
   frozen: u.frozen_at !== null,
 });
-
-/** Who looked: staff reads of an account are on record (the accounts found, never the search text). */
-async function recordLook(deps: Deps, actor: Actor, client: ClientInfo, type: string, subject: string | null, data: Record<string, unknown>): Promise<void> {
-  await inTransaction(deps.store.db, (tx) => deps.audit.record(tx, { type, actor, subject, client, data }));
-}
 
 /** By account id, email (exact, or the start of it) or identity-document number. */
 export async function searchUsers(deps: Deps, actor: Actor, query: string, client: ClientInfo): Promise<StaffUserSummary[]> {
@@ -50,8 +44,14 @@ export async function searchUsers(deps: Deps, actor: Actor, query: string, clien
     .orderBy('email')
     .limit(SEARCH_LIMIT)
     .execute();
-  await recordLook(deps, actor, client, 'staff.users_searched', null, { found: rows.map((r) => r.id) });
+  // Staff reads of accounts are on record: the accounts found, never the search text.
+  await recordAlone(db, deps.audit, { type: 'staff.users_searched', actor, subject: null, client, data: { found: rows.map((r) => r.id) } });
   return rows.map(summarizeUser);
+}
+
+/** Every staff member and role (`bastion staff list`). */
+export function listStaff(deps: Deps): Promise<{ email: string; staff_role: User['staff_role'] }[]> {
+  return deps.store.db.selectFrom('users').select(['email', 'staff_role']).where('staff_role', 'is not', null).orderBy('email').execute();
 }
 
 export async function findUserOrThrow(deps: Deps, userId: string): Promise<User> {
@@ -63,7 +63,7 @@ export async function findUserOrThrow(deps: Deps, userId: string): Promise<User>
 export async function userProfile(deps: Deps, actor: Actor, userId: string, client: ClientInfo): Promise<StaffUserProfile> {
   const db = deps.store.db;
   const user = await findUserOrThrow(deps, userId);
-  await recordLook(deps, actor, client, 'staff.user_viewed', user.id, {});
+  await recordAlone(db, deps.audit, { type: 'staff.user_viewed', actor, subject: user.id, client });
   const now = deps.clock.now();
   const [cases, factors, sessions, devices, activity, history, holds, passwordLock, codeLock] = await Promise.all([
     db.selectFrom('kyc_cases').selectAll().where('user_id', '=', user.id).orderBy('created_at', 'desc').execute(),
@@ -79,17 +79,17 @@ export async function userProfile(deps: Deps, actor: Actor, userId: string, clie
   return {
     user: { ...summarizeUser(user), emailVerified: user.email_verified_at !== null, kycLevel: user.kyc_level },
     status: {
-      frozenAt: iso(user.frozen_at),
-      staffLock: user.staff_locked_at === null ? null : { at: iso(user.staff_locked_at)!, reason: user.staff_lock_reason ?? '', by: user.staff_locked_by },
-      passwordLockedUntil: iso(passwordLock),
-      codesLockedUntil: iso(codeLock),
+      frozenAt: isoTime(user.frozen_at),
+      staffLock: user.staff_locked_at === null ? null : { at: isoTime(user.staff_locked_at)!, reason: user.staff_lock_reason ?? '', by: user.staff_locked_by },
+      passwordLockedUntil: isoTime(passwordLock),
+      codesLockedUntil: isoTime(codeLock),
     },
     kycCases: await summarize(db, cases),
     factors: factors.filter((f) => f.count > 0).map((f) => ({ method: f.id, name: f.count > 1 ? `${f.label} (${f.count})` : f.label, createdAt: null })),
-    sessions: sessions.map((s) => ({ id: s.id, device: deps.describeDevice(s.user_agent ?? ''), ip: s.ip, createdAt: iso(s.created_at)!, lastActiveAt: iso(s.last_active_at)!, authMethod: s.auth_method })),
+    sessions: sessions.map((s) => ({ id: s.id, device: deps.describeDevice(s.user_agent ?? ''), ip: s.ip, createdAt: isoTime(s.created_at)!, lastActiveAt: isoTime(s.last_active_at)!, authMethod: s.auth_method })),
     devices: devices.map((d) => ({ id: d.id, label: d.device, lastSeenAt: d.lastSeenAt, lastLocation: d.location })),
     activity: activity.entries.map((a) => ({ at: a.at, result: a.result, method: a.method, device: a.device, ip: a.ip, place: a.location, riskSignals: a.riskSignals })),
     securityHistory: history.map(auditView),
-    holds: holds.map((h) => ({ reason: h.reason, until: iso(h.until)! })),
+    holds: holds.map((h) => ({ reason: h.reason, until: isoTime(h.until)! })),
   };
 }
