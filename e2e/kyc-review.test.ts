@@ -48,8 +48,20 @@ describe('identity verification and its review in Chromium', () => {
     await user.getByLabel('Selfie').setInputFiles(await jpeg('selfie.jpg', { width: 900, height: 1200 }));
     await expect.poll(() => imagesLoaded(user, '[data-testid^="photo-"] img')).toBe(true);
     await expect.poll(() => user.locator('[data-testid^="photo-"] img').count()).toBe(3);
+    // What a good photo is, said by each photo.
+    expect(await user.getByText(/All four corners visible, no glare, in focus/).count()).toBe(2);
     await capture(user, 'kyc-form-filled');
+    // The server's answer is held back a moment, so the upload's progress can be seen.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await user.route('**/api/kyc', async (route) => {
+      await held;
+      await route.continue();
+    });
     await user.getByRole('button', { name: 'Send for verification' }).click();
+    await expect.poll(() => user.getByRole('progressbar').count()).toBe(1);
+    expect(await user.getByText(/^(Sending your documents: \d+%|Checking your photos…)$/).count()).toBe(1);
+    release();
     await expect.poll(() => user.getByText('Your documents were sent. We will check them and show the result here.').count()).toBe(1);
     await expect.poll(() => user.getByTestId('kyc-status').first().getAttribute('data-status')).toBe('pending');
     await capture(user, 'kyc-pending');

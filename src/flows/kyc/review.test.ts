@@ -102,6 +102,9 @@ describe.each(dialects)('identity verification: review on %s', (dialect) => {
     const { user, caseId } = await submitted(t, staff);
     const reject = await decide(staff, caseId, { decision: 'reject', reason: 'The document has expired.' });
     expect(reject.body.status).toBe('rejected');
+    const mail = await t.latestMail(user.email);
+    expect(mail.subject).toBe('Bastion: We could not verify your identity');
+    expect(mail.text).toContain('The document has expired.');
     expect((await user.client.get('/api/kyc')).body).toMatchObject({ status: 'rejected', canSubmit: false, submission: { message: 'The document has expired.' } });
     expect((await submitKyc(user.client)).body.error).toBe('kyc_case_closed');
     expect((await user.client.upload('/api/kyc/resubmit', kycForm({}, { selfie: await photo() }))).body.error).toBe('kyc_no_resubmission');

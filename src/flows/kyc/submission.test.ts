@@ -44,6 +44,22 @@ describe.each(dialects)('identity verification: submitting on %s', (dialect) => 
     expect(storedFiles(t)).toHaveLength(3);
   });
 
+  it('takes three photos of nearly 10 MB each in one upload (the upload routes’ own limit)', async () => {
+    const t = await app();
+    const user = await enrolledUser(t);
+    const noise = (seed: number) => {
+      const raw = Buffer.alloc(1950 * 1650 * 3);
+      let x = seed;
+      for (let i = 0; i < raw.length; i++) raw[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
+      return sharp(raw, { raw: { width: 1950, height: 1650, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+    };
+    const files = { documentFront: await noise(1), documentBack: await noise(2), selfie: await noise(3) };
+    for (const f of Object.values(files)) expect(f.length).toBeGreaterThan(9 * 1024 * 1024);
+    const res = await user.client.upload('/api/kyc', kycForm(DETAILS, files));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(storedFiles(t)).toHaveLength(3);
+  });
+
   it('refuses a file that claims to be a JPEG but is not, naming the field; nothing is stored', async () => {
     const t = await app();
     const user = await enrolledUser(t);
@@ -108,6 +124,8 @@ describe.each(dialects)('identity verification: submitting on %s', (dialect) => 
     const meta = await sharp(back).metadata();
     expect(meta).toMatchObject({ format: 'jpeg', width: 1200, height: 900 });
     expect(meta.exif).toBeUndefined();
+    // The staff member's look at the document is on record.
+    expect((await auditOf(t, 'kyc.file_viewed')).at(-1)).toMatchObject({ actor_kind: 'staff', actor_id: staff.id, user_id: (await userRow(t, user.email)).id });
     expect(meta.xmp).toBeUndefined();
     expect(back.includes(Buffer.from('owner-secret-tag'))).toBe(false);
     expect(back.includes(Buffer.from('TestPhone'))).toBe(false);
