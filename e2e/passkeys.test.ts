@@ -157,7 +157,7 @@ describe('passkeys in Chromium', () => {
     });
     await page.getByRole('button', { name: 'Use your passkey' }).click();
     await expect.poll(() => alertText(page), { timeout: 15_000 }).toMatch(/cancelled or timed out/);
-    await page.unroute('**/api/auth/login/passkey-options');
+    await page.unrouteAll({ behavior: 'wait' });
     await phone.presence(true);
     await page.getByRole('button', { name: 'Use your passkey' }).click();
     await page.waitForURL(/\/dashboard/);
@@ -266,7 +266,7 @@ describe('passkeys in Chromium', () => {
     expect(page.url()).toMatch(/\/login$/);
     expect(await meStatus(page)).toBe(401);
     await unverified.presence(false);
-    await page.unroute('**/api/auth/passkey/options');
+    await page.unrouteAll({ behavior: 'wait' });
     // Nothing was signed in along the way, and the account itself is fine.
     expect(await meStatus(page)).toBe(401);
     const login = await page.request.post('/api/auth/login', { data: { email: address, password: PASSWORD }, headers: { origin: suite.node.url } });

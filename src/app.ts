@@ -26,6 +26,7 @@ import { settingsRoutes } from './flows/settings/routes.ts';
 import { stepUpRoutes } from './flows/step-up/routes.ts';
 import { kycRoutes } from './flows/kyc/routes.ts';
 import { staffRoutes } from './flows/staff/routes.ts';
+import { twoFactorResetRoutes } from './flows/two-factor-reset/routes.ts';
 
 export interface AppOptions {
   /** HTTPS server options (key, cert) when Bastion terminates TLS itself. */
@@ -40,7 +41,7 @@ export interface AppOptions {
 
 
 /** Every flow's routes, then the factors' own (enrolling and managing them). */
-const features: FeatureRoutes[] = [registrationRoutes, loginRoutes, stepUpRoutes, recoveryRoutes, settingsRoutes, securityCenterRoutes, kycRoutes, staffRoutes, ...factorRoutes];
+const features: FeatureRoutes[] = [registrationRoutes, loginRoutes, stepUpRoutes, recoveryRoutes, settingsRoutes, securityCenterRoutes, kycRoutes, staffRoutes, twoFactorResetRoutes, ...factorRoutes];
 
 /** The path as the router sees it (percent-decoded), so /api/%73taff/me is a staff path too. */
 function decodedPath(url: string): string {
@@ -92,6 +93,8 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
     passkeys: config.webauthn.rpId !== null,
     freezeCooldownMs: config.freezeCooldownMs,
     withdrawalHoldMs: config.withdrawalHoldMs,
+    twoFactorResetDelayMs: config.twoFactorReset.delayMs,
+    twoFactorResetHoldMs: config.twoFactorReset.withdrawalHoldMs,
   });
   if (options.devInbox) await devInboxRoutes(app, deps.store.db);
 

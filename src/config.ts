@@ -82,6 +82,8 @@ const settings = z.object({
   FREEZE_COOLDOWN: duration('24h'),
   WITHDRAWAL_HOLD: duration('24h'),
   STAFF_STEP_UP_MAX_AGE: duration('15m'),
+  TWO_FA_RESET_DELAY: duration('48h'),
+  TWO_FA_RESET_WITHDRAWAL_HOLD: duration('48h'),
   KYC_STORAGE_DIR: optionalText,
   KYC_RETENTION: duration('1825d'),
   KYC_REJECTED_RETENTION: duration('90d'),
@@ -125,6 +127,8 @@ export interface Config {
   withdrawalHoldMs: number;
   /** How recent a strong factor must be for any staff route. */
   staffStepUpMaxAgeMs: number;
+  /** Lost 2FA: how long an approved reset waits before it is carried out, and how long withdrawals are held after it. */
+  twoFactorReset: { delayMs: number; withdrawalHoldMs: number };
   /**
    * Identity documents: where the encrypted files live, and how long they are kept after the
    * decision (verified; rejected) before they are crypto-shredded.
@@ -301,6 +305,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     freezeCooldownMs: s.FREEZE_COOLDOWN,
     withdrawalHoldMs: s.WITHDRAWAL_HOLD,
     staffStepUpMaxAgeMs: s.STAFF_STEP_UP_MAX_AGE,
+    twoFactorReset: { delayMs: s.TWO_FA_RESET_DELAY, withdrawalHoldMs: s.TWO_FA_RESET_WITHDRAWAL_HOLD },
     kyc: { storageDir: resolve(s.KYC_STORAGE_DIR ?? resolve(dataDir, 'kyc')), verifiedRetentionMs: s.KYC_RETENTION, rejectedRetentionMs: s.KYC_REJECTED_RETENTION },
     walletRpcOrigins,
     webauthn,

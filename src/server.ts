@@ -13,6 +13,7 @@ import type { Deps } from './deps.ts';
 import { pruneActivity } from './account/activity.ts';
 import { pruneTokens } from './account/tokens.ts';
 import { sweepKycRetention } from './flows/kyc/erasure.ts';
+import { carryOutDueResets } from './flows/two-factor-reset/carry-out.ts';
 import { loadTls } from './http/tls.ts';
 import { devInboxTransport, smtpTransport, type Transport } from './mail/transport.ts';
 import { createMailWorker, type MailWorker } from './mail/worker.ts';
@@ -53,6 +54,15 @@ export async function startServer(config: Config, log: Logger, options: { clock?
   };
   const sweeper = setInterval(() => void sweep().catch((err: unknown) => log.warn({ err }, 'maintenance sweep failed')), 10 * 60_000);
   sweeper.unref();
+  // Approved lost-2FA resets whose wait is over (a sign-in carries out its own account's at once).
+  const resets = setInterval(
+    () =>
+      void carryOutDueResets(deps)
+        .then((done) => done > 0 && log.info({ done }, 'carried out lost-2FA resets whose wait was over'))
+        .catch((err: unknown) => log.warn({ err }, 'carrying out due 2FA resets failed')),
+    60_000,
+  );
+  resets.unref();
 
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -71,6 +81,7 @@ export async function startServer(config: Config, log: Logger, options: { clock?
     stop: () =>
       (stopping ??= (async () => {
         clearInterval(sweeper);
+        clearInterval(resets);
         await app.close();
         await worker.stop();
         transport.close();

@@ -27,6 +27,12 @@ export const SUBJECTS = {
   emailChangeRequested: 'Bastion: Someone asked to change the email address of your account',
   emailChanged: 'Bastion: The email address of your account was changed',
   addressTaken: 'Bastion: Someone tried to use your email address',
+  resetCode: 'Bastion: Your code to request a 2FA reset',
+  resetRequested: 'Bastion: A request to reset your two-factor authentication',
+  resetRejected: 'Bastion: Your 2FA reset request was declined',
+  resetCancelled: 'Bastion: The 2FA reset was cancelled and your account locked',
+  resetSignInDuringWait: 'Bastion: You signed in while a 2FA reset is waiting',
+  twoFactorReset: 'Bastion: Your two-factor authentication was reset',
 };
 
 /** Every mail to `email` with exactly this subject, oldest first. */

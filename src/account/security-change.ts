@@ -58,7 +58,8 @@ export const SECURITY_CHANGES = {
   account_unfrozen: { audit: 'account.unfrozen', sessions: 'none', endSignIns: false, holdMs: noHold, alert: 'account_unfrozen' },
   /** Kinds the next features record (email change, 2FA recovery, the withdrawal whitelist). */
   email_changed: { audit: 'account.email_changed', sessions: 'others', endSignIns: true, holdMs: standardHold, alert: 'email_changed' },
-  two_factor_reset: { audit: 'mfa.reset', sessions: 'all', endSignIns: true, holdMs: () => 48 * HOUR, alert: 'two_factor_reset' },
+  /** A lost-2FA reset carried out after its wait (TWO_FA_RESET_WITHDRAWAL_HOLD, as Binance holds 48 hours). */
+  two_factor_reset: { audit: 'mfa.reset', sessions: 'all', endSignIns: true, holdMs: (c: Config) => c.twoFactorReset.withdrawalHoldMs, alert: 'two_factor_reset' },
   withdrawal_address_added: { audit: 'withdrawal.address_added', sessions: 'none', endSignIns: false, holdMs: noHold, alert: 'withdrawal_address_added' },
   whitelist_disabled: { audit: 'withdrawal.whitelist_disabled', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'whitelist_disabled' },
   /** Support's actions on an account (the staff console): the actor is the staff member. */

@@ -47,6 +47,9 @@ export const TOKEN_PURPOSES: Record<TokenPurpose, PurposeRule> = {
   email_change_code: { kind: 'code', ttlMs: 15 * MINUTE, replaces: 'account', maxFailures: 5 },
   /** "Cancel — this wasn't me" in the old address's emails: reverts the change and locks the account. */
   email_change_cancel: { kind: 'link', ttlMs: 7 * DAY, replaces: 'none' },
+  /** Lost 2FA: a look at the request's status page (each look hands out the next link), and "cancel — this wasn't me". */
+  two_factor_reset_status: { kind: 'link', ttlMs: 7 * DAY, replaces: 'none' },
+  two_factor_reset_cancel: { kind: 'link', ttlMs: 30 * DAY, replaces: 'none' },
 };
 
 const codeScope = (purpose: TokenPurpose, boundTo: string | null) => `${purpose}:${boundTo ?? ''}`;

@@ -10,5 +10,7 @@ export const appInfo = z.object({
   passkeys: z.boolean(),
   freezeCooldownMs: z.number().int().describe('FREEZE_COOLDOWN: how long an account locked by its owner stays locked'),
   withdrawalHoldMs: z.number().int().describe('WITHDRAWAL_HOLD: how long withdrawals wait after a security change'),
+  twoFactorResetDelayMs: z.number().int().describe('TWO_FA_RESET_DELAY: how long an approved lost-2FA reset waits before it is carried out'),
+  twoFactorResetHoldMs: z.number().int().describe('TWO_FA_RESET_WITHDRAWAL_HOLD: how long withdrawals wait after a lost-2FA reset'),
 });
 export type AppInfo = z.infer<typeof appInfo>;

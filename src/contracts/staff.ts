@@ -15,6 +15,7 @@ export const STAFF_PERMISSIONS = {
   console: ['open'],
   users: ['search', 'view', 'lock', 'unlock', 'revoke_sessions', 'set_role'],
   kyc: ['review', 'view_files', 'decide', 'erase'],
+  two_factor_resets: ['review', 'view_files', 'decide'],
   audit: ['view', 'verify'],
   outbox: ['view', 'retry'],
 } as const;

@@ -68,6 +68,13 @@ export const ERROR_CODES = {
   staff_step_up_required: 'Staff routes need a strong factor shown within STAFF_STEP_UP_MAX_AGE.',
   staff_permission_denied: 'The staff role does not allow this action.',
   staff_own_account: 'Staff may not decide on their own case or lift a lock on their own account.',
+  // Lost 2FA: the reset request
+  kyc_set_required: "The account's identity is not verified: the reset request must bring the whole KYC set (details and document photos).",
+  two_factor_not_enrolled: 'The account has no second factor to reset: sign in and set one up.',
+  two_factor_reset_open: 'The account has a reset request open already (one at a time).',
+  two_factor_reset_limit: 'Three reset requests in 30 days; retryAfter says when the next may be opened.',
+  two_factor_reset_closed: 'The reset request was decided, cancelled or carried out already.',
+  two_factor_reset_kyc_unverified: 'Approving a reset needs the identity verified first (the KYC queue).',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

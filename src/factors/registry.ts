@@ -64,6 +64,18 @@ export async function secondFactorSummary(db: Db | Tx, userId: string): Promise<
   return all.map((s) => ({ id: s.factor.id as SecondFactorId, label: s.factor.label, count: s.status.enrolled ? s.status.count : 0 }));
 }
 
+/**
+ * Removes every second factor of the account (a lost-2FA reset carried out), in the caller's
+ * transaction; returns how many credentials each factor had.
+ */
+export async function removeSecondFactors(tx: Tx, userId: string): Promise<Partial<Record<SecondFactorId, number>>> {
+  const removed: Partial<Record<SecondFactorId, number>> = {};
+  for (const factor of SECOND) {
+    if (factor.removeAll) removed[factor.id as SecondFactorId] = await factor.removeAll(tx, userId);
+  }
+  return removed;
+}
+
 /** How many of a factor the account has (enabled passkeys, unused backup codes). */
 export async function factorCount(db: Db | Tx, userId: string, id: FactorId): Promise<number> {
   return (await factorById(id).status(db, userId)).count;

@@ -81,6 +81,11 @@ export interface Factor<Id extends string = string> {
   memorized: boolean;
   purposes: ReadonlySet<Purpose>;
   status(db: Db | Tx, userId: string): Promise<FactorStatus>;
+  /**
+   * Removes every credential of this factor the account has (a lost-2FA reset carried out); returns
+   * how many. Absent for factors that hold nothing of their own (the password stays, the inbox is the account's).
+   */
+  removeAll?(tx: Tx, userId: string): Promise<number>;
   /** Prepares a ceremony (emails a code, makes a passkey challenge); returns what the browser needs, if anything. */
   prepare?(ctx: FactorContext & { user: User }): Promise<unknown>;
   /**

@@ -11,6 +11,7 @@ import { can, type Permission } from '../account/staff-roles.ts';
 import type { User } from '../account/users.ts';
 import type { StaffActor } from '../audit/audit.ts';
 import type { StaffRole } from '../contracts/staff.ts';
+import { errorBody } from '../contracts/common.ts';
 import { forbidden } from '../errors/app-error.ts';
 import { strongMethods } from '../factors/registry.ts';
 import { isStepUpFresh } from '../factors/step-up-guard.ts';
@@ -62,3 +63,12 @@ export function staffOf(request: FastifyRequest): StaffMember {
   if (!member) throw forbidden('staff_only', 'This is for staff only.');
   return member;
 }
+
+/** The answers every staff route may give besides its own. */
+export const staffRefusals = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
+
+/** A staff route's options: the permission the guard checks, and its OpenAPI description. */
+export const staffRoute = <S extends object>(permission: Permission, summary: string, schema: S) => ({
+  config: { permission },
+  schema: { tags: ['Staff console'], summary: `${summary} (staff: ${permission})`, security: [{ session: [] }], ...schema },
+});

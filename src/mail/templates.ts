@@ -6,6 +6,7 @@ import type { MailContent } from './layout.ts';
 import { emailChangeTemplates } from './templates-email-change.ts';
 import { kycTemplates } from './templates-kyc.ts';
 import { staffTemplates } from './templates-staff.ts';
+import { twoFactorResetTemplates } from './templates-two-factor-reset.ts';
 import { formatTime } from './time.ts';
 
 export { formatTime } from './time.ts';
@@ -226,6 +227,7 @@ export const templates = {
   ...kycTemplates,
   ...staffTemplates,
   ...emailChangeTemplates,
+  ...twoFactorResetTemplates,
 } satisfies Record<string, (data: never) => MailContent>;
 
 export type TemplateName = keyof typeof templates;

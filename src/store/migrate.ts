@@ -16,6 +16,7 @@ import * as m003 from './migrations/003_security_center.ts';
 import * as m004 from './migrations/004_passkeys.ts';
 import * as m005 from './migrations/005_actors_and_tokens.ts';
 import * as m006 from './migrations/006_kyc_and_staff.ts';
+import * as m007 from './migrations/007_two_factor_resets.ts';
 
 interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -29,6 +30,7 @@ const migrations: [string, Migration][] = [
   ['004_passkeys', m004],
   ['005_actors_and_tokens', m005],
   ['006_kyc_and_staff', m006],
+  ['007_two_factor_resets', m007],
 ];
 
 /** Any constant number: the key of the PostgreSQL advisory lock that serialises migrators. */

@@ -175,7 +175,9 @@ export interface OneTimeTokensTable {
     | 'email_verification'
     | 'email_verification_code'
     | 'email_change_code'
-    | 'email_change_cancel';
+    | 'email_change_cancel'
+    | 'two_factor_reset_status'
+    | 'two_factor_reset_cancel';
   /** SHA-256 of a link token, or the peppered HMAC of a code (crypto/tokens.ts). */
   token_hash: string;
   /** What asked for it ("flow:<id hash>" …); null when only the account matters. */
@@ -284,6 +286,38 @@ export interface KycCasesTable {
   updated_at: number;
 }
 
+export interface TwoFactorResetsTable {
+  id: string;
+  user_id: string;
+  status: 'pending' | 'approved' | 'rejected' | 'cancelled' | 'completed';
+  /** The new selfie holding the ID document: its vault id, file name and sealed key (null once shredded). */
+  selfie_file_id: string;
+  selfie_storage_name: string;
+  selfie_key_sealed: string | null;
+  selfie_width: number;
+  selfie_height: number;
+  /** The KYC case sent with the request, when the identity was not verified yet. */
+  kyc_case_id: string | null;
+  ip: string;
+  device: string;
+  place: string | null;
+  /** JSON array of the request's risk signals. */
+  risk_signals: string;
+  submitted_at: number;
+  /** When a staff member first opened it ("in review"). */
+  viewed_at: number | null;
+  reviewed_by: string | null;
+  decided_at: number | null;
+  /** The reviewer's reason, which the user sees. */
+  reason: string | null;
+  /** An approved reset is carried out at this time. */
+  effective_at: number | null;
+  completed_at: number | null;
+  cancelled_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface KycFilesTable {
   id: string;
   case_id: string;
@@ -304,6 +338,7 @@ export interface KycFilesTable {
 export interface AccountTables {
   kyc_cases: KycCasesTable;
   kyc_files: KycFilesTable;
+  two_factor_resets: TwoFactorResetsTable;
   passkeys: PasskeysTable;
   webauthn_challenges: WebauthnChallengesTable;
   login_activity: LoginActivityTable;

@@ -22,7 +22,12 @@ import { StaffFindUsersPage } from './pages/staff/FindUsers.tsx';
 import { StaffKycCasePage } from './pages/staff/KycCase.tsx';
 import { StaffKycQueuePage } from './pages/staff/KycQueue.tsx';
 import { StaffOutboxPage } from './pages/staff/Outbox.tsx';
+import { StaffResetQueuePage } from './pages/staff/ResetQueue.tsx';
+import { StaffResetRequestPage } from './pages/staff/ResetRequest.tsx';
 import { StaffUserPage } from './pages/staff/UserProfile.tsx';
+import { TwoFactorResetPage } from './pages/TwoFactorReset.tsx';
+import { TwoFactorResetCancelPage } from './pages/TwoFactorResetCancel.tsx';
+import { TwoFactorResetStatusPage } from './pages/TwoFactorResetStatus.tsx';
 import { UnlockPage } from './pages/Unlock.tsx';
 import { VerifyEmailPage } from './pages/VerifyEmail.tsx';
 import { WalletPage } from './pages/Wallet.tsx';
@@ -48,11 +53,17 @@ export const ROUTES: Record<string, ComponentType> = {
   '/confirm-device': ConfirmDevicePage,
   '/wallet': WalletPage,
   '/kyc': KycPage,
+  // Lost 2FA: the reset request, its status and its "this wasn't me" link (no sign-in)
+  '/2fa-reset': TwoFactorResetPage,
+  '/2fa-reset/status': TwoFactorResetStatusPage,
+  '/2fa-reset/cancel': TwoFactorResetCancelPage,
   // The staff console (ids in the query: the table is flat)
   '/staff': StaffFindUsersPage,
   '/staff/user': StaffUserPage,
   '/staff/kyc': StaffKycQueuePage,
   '/staff/kyc/case': StaffKycCasePage,
+  '/staff/2fa-resets': StaffResetQueuePage,
+  '/staff/2fa-resets/request': StaffResetRequestPage,
   '/staff/audit': StaffAuditPage,
   '/staff/outbox': StaffOutboxPage,
 };

@@ -29,6 +29,7 @@ const FIELD_NAMES: Record<string, string> = {
   currentPassword: 'Current password',
   newEmail: 'New email address',
   code: 'Code',
+  emailCode: 'Code from your email',
   token: 'Link',
   // Identity verification (the multipart fields of POST /api/kyc)
   legalName: 'Legal name',
@@ -132,6 +133,18 @@ const SERVER_MESSAGES: Record<ErrorCode, string | Describe> = {
   staff_step_up_required: 'Confirm it is you with your passkey or authenticator app to use the staff console.',
   staff_permission_denied: 'Your staff role does not allow this action.',
   staff_own_account: 'You cannot decide on your own case or unlock your own account. Ask another staff member.',
+  kyc_set_required: 'Your identity is not verified yet: add your document details and photos to this request.',
+  two_factor_not_enrolled: 'Your account has no second factor to reset. Sign in and set one up.',
+  two_factor_reset_open: 'You already have a reset request open. Follow it from the link in our email.',
+  two_factor_reset_limit: (e) => {
+    const at = typeof e.body.retryAt === 'string' ? new Date(e.body.retryAt) : null;
+    if (at && !Number.isNaN(at.getTime())) return `This account has asked for 3 resets in 30 days. You can ask for another after ${at.toLocaleString()}.`;
+    return e.retryAfter !== undefined
+      ? `This account has asked for 3 resets in 30 days. You can ask for another in ${formatWait(e.retryAfter)}.`
+      : e.message || 'This account has asked for 3 resets in 30 days. Please wait before asking again.';
+  },
+  two_factor_reset_closed: 'This request has already been decided, cancelled or carried out. Reload to see where it stands.',
+  two_factor_reset_kyc_unverified: 'Verify this applicant’s identity in the KYC queue before approving the reset.',
 
   // Passkeys
   passkey_rejected: 'That passkey could not be added. Try again, or use another device or security key.',

@@ -20,6 +20,9 @@ export const backupCodeFactor: Factor<'backup_code'> = {
     const count = await remainingBackupCodes(db, userId);
     return { enrolled: count > 0, usable: count > 0, count };
   },
+  async removeAll(tx, userId) {
+    return Number((await tx.deleteFrom('backup_codes').where('user_id', '=', userId).executeTakeFirst()).numDeletedRows);
+  },
   async verifier({ deps, user, client, actor }, answer) {
     if (!user || !('code' in answer)) return refusing;
     return {

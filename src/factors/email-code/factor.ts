@@ -31,8 +31,9 @@ export const emailCodeFactor: Factor<'email_code'> = {
     await enforceRateLimit(deps.throttle, `email-code:${user.id}`, SENDS, 'A code was sent recently. Check your inbox, or try again shortly.');
     await inTransaction(deps.store.db, async (tx) => {
       const code = await issueToken(deps, tx, { purpose: 'email_code', userId: user.id, boundTo: ceremony.boundTo });
-      await deps.mail.send(tx, 'login_code', user.email, { code, minutes: EMAIL_CODE_TTL_MS / MINUTE });
-      await deps.audit.record(tx, { type: 'mfa.email_code_sent', actor, subject: user.id, client });
+      // The same code, worded for what it opens: a sign-in, or a lost-2FA reset request.
+      await deps.mail.send(tx, ceremony.purpose === 'recovery' ? 'two_factor_reset_code' : 'login_code', user.email, { code, minutes: EMAIL_CODE_TTL_MS / MINUTE });
+      await deps.audit.record(tx, { type: 'mfa.email_code_sent', actor, subject: user.id, client, ...(ceremony.purpose === 'sign_in' ? {} : { data: { purpose: ceremony.purpose } }) });
     });
     return undefined;
   },

@@ -49,6 +49,10 @@ export const passkeyFactor: Factor<'passkey'> = {
     const count = await countEnabledPasskeys(db, userId);
     return { enrolled: count > 0 || (await hasAnyPasskey(db, userId)), usable: count > 0, count };
   },
+  /** Disabled passkeys go too: none of the account's authenticators may sign in after a reset. */
+  async removeAll(tx, userId) {
+    return Number((await tx.deleteFrom('passkeys').where('user_id', '=', userId).executeTakeFirst()).numDeletedRows);
+  },
   /** Options listing the account's passkeys, for a challenge bound to the ceremony. */
   async prepare({ deps, user, ceremony }): Promise<PublicKeyCredentialRequestOptionsJSON> {
     const passkeys = await enabledPasskeys(deps.store.db, user.id);

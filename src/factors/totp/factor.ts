@@ -21,6 +21,9 @@ export const totpFactor: Factor<'totp'> = {
     const usable = (await confirmedTotp(db, userId)) !== undefined;
     return { enrolled: usable, usable, count: usable ? 1 : 0 };
   },
+  async removeAll(tx, userId) {
+    return Number((await tx.deleteFrom('totp_credentials').where('user_id', '=', userId).executeTakeFirst()).numDeletedRows);
+  },
   async verifier({ deps, user }, answer) {
     if (!user || !('code' in answer)) return refusing;
     return {

@@ -16,7 +16,7 @@ import type { Deps } from '../../deps.ts';
 import { cleanPhoto, type CleanPhoto } from '../../documents/photos.ts';
 import { badRequest, conflict, forbidden } from '../../errors/app-error.ts';
 import { inTransaction, type Tx } from '../../store/database.ts';
-import { currentFiles, documentNumberHash, keepingPhotos, latestCase, parseItems, removeFiles, sealDetails, shredFiles, writePhotos, type KycCase } from './cases.ts';
+import { currentFiles, documentNumberHash, keepingPhotos, latestCase, parseItems, removeFiles, sealDetails, shredFiles, writePhotos, type KycCase, type WrittenPhotos } from './cases.ts';
 import { parseDetails } from './details.ts';
 import { describeKyc } from './status.ts';
 
@@ -29,7 +29,7 @@ export interface KycUpload {
 const ITEM_NAMES: Record<KycFileItem, string> = { documentFront: 'the front of your document', documentBack: 'the back of your document', selfie: 'a selfie' };
 
 /** Checks and cleans exactly the photos `needed`; a missing one or one more is a 400 naming it. */
-async function cleanPhotos(upload: KycUpload, needed: KycFileItem[], notAsked: (field: string) => Error): Promise<Map<KycFileItem, CleanPhoto>> {
+export async function cleanPhotos(upload: KycUpload, needed: KycFileItem[], notAsked: (field: string) => Error): Promise<Map<KycFileItem, CleanPhoto>> {
   for (const field of upload.files.keys()) {
     if (!(needed as string[]).includes(field)) throw notAsked(field);
   }
@@ -83,39 +83,41 @@ export async function submitKyc(deps: Deps, user: User, upload: KycUpload, clien
   );
   const caseId = randomUUID();
   const written = await writePhotos(deps, caseId, photos);
-  await keepingPhotos(written, () =>
-    inTransaction(deps.store.db, async (tx) => {
-      const now = deps.clock.now();
-      await markPending(tx, user, 'none', now);
-      await tx
-        .insertInto('kyc_cases')
-        .values({
-          id: caseId,
-          user_id: user.id,
-          status: 'pending',
-          details_sealed: sealDetails(deps, caseId, details),
-          document_type: details.documentType,
-          issuing_country: details.issuingCountry,
-          number_hash: documentNumberHash(deps, details.documentNumber),
-          requested_items: '[]',
-          message: null,
-          reviewed_by: null,
-          submitted_at: now,
-          decided_at: null,
-          erased_at: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      await tx.insertInto('kyc_files').values(written.rows).execute();
-      await notifySubmitted(deps, tx, user, { id: caseId }, client, null);
-    }),
-  );
+  await keepingPhotos(written, () => inTransaction(deps.store.db, (tx) => recordSubmission(deps, tx, user, { caseId, details, written, client })));
   return statusNow(deps, user);
 }
 
+/** A first submission's rows, in the caller's transaction (its photos are in the vault already). */
+export async function recordSubmission(deps: Deps, tx: Tx, user: User, input: { caseId: string; details: KycDetails; written: WrittenPhotos; client: ClientInfo }): Promise<void> {
+  const { caseId, details, written, client } = input;
+  const now = deps.clock.now();
+  await markPending(tx, user, 'none', now);
+  await tx
+    .insertInto('kyc_cases')
+    .values({
+      id: caseId,
+      user_id: user.id,
+      status: 'pending',
+      details_sealed: sealDetails(deps, caseId, details),
+      document_type: details.documentType,
+      issuing_country: details.issuingCountry,
+      number_hash: documentNumberHash(deps, details.documentNumber),
+      requested_items: '[]',
+      message: null,
+      reviewed_by: null,
+      submitted_at: now,
+      decided_at: null,
+      erased_at: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await tx.insertInto('kyc_files').values(written.rows).execute();
+  await notifySubmitted(deps, tx, user, { id: caseId }, client, null);
+}
+
 /** The details of a resubmission: the document type is the one under review (a new document is a new set of photos the reviewer asks for). */
-function resubmittedDetails(upload: KycUpload, documentType: DocumentType, now: number): KycDetails {
+export function resubmittedDetails(upload: KycUpload, documentType: DocumentType, now: number): KycDetails {
   const details = parseDetails(upload.fields, now);
   if (details.documentType !== documentType) throw badRequest('invalid_request', `documentType: stays ${documentType} in a resubmission.`);
   return details;
@@ -131,35 +133,45 @@ export async function resubmitKyc(deps: Deps, user: User, upload: KycUpload, cli
   const details = requested.includes('details') ? resubmittedDetails(upload, kycCase.document_type, deps.clock.now()) : null;
   const photos = await cleanPhotos(upload, requested.filter((i): i is KycFileItem => i !== 'details'), notAsked);
   const written = await writePhotos(deps, kycCase.id, photos);
-  const shredded = await keepingPhotos(written, () =>
-    inTransaction(deps.store.db, async (tx) => {
-      const now = deps.clock.now();
-      await markPending(tx, user, 'resubmission_requested', now);
-      const replaced = (await currentFiles(tx, kycCase.id)).filter((f) => photos.has(f.item));
-      if (replaced.length) await tx.updateTable('kyc_files').set({ superseded_at: now }).where('id', 'in', replaced.map((f) => f.id)).execute();
-      const names = await shredFiles(tx, replaced, now);
-      await tx
-        .updateTable('kyc_cases')
-        .set({
-          status: 'pending',
-          requested_items: '[]',
-          submitted_at: now,
-          updated_at: now,
-          ...(details
-            ? {
-                details_sealed: sealDetails(deps, kycCase.id, details),
-                issuing_country: details.issuingCountry,
-                number_hash: documentNumberHash(deps, details.documentNumber),
-              }
-            : {}),
-        })
-        .where('id', '=', kycCase.id)
-        .execute();
-      if (written.rows.length) await tx.insertInto('kyc_files').values(written.rows).execute();
-      await notifySubmitted(deps, tx, user, kycCase, client, requested);
-      return names;
-    }),
-  );
+  const shredded = await keepingPhotos(written, () => inTransaction(deps.store.db, (tx) => recordResubmission(deps, tx, user, { kycCase, requested, details, photos, written, client })));
   await removeFiles(deps, shredded);
   return statusNow(deps, user);
+}
+
+/**
+ * A resubmission's rows, in the caller's transaction: the photos it brings replace the case's (their
+ * keys shredded), the details too when sent. Returns the replaced files' names, to delete once committed.
+ */
+export async function recordResubmission(
+  deps: Deps,
+  tx: Tx,
+  user: User,
+  input: { kycCase: KycCase; requested: KycItem[]; details: KycDetails | null; photos: Map<KycFileItem, CleanPhoto>; written: WrittenPhotos; client: ClientInfo },
+): Promise<string[]> {
+  const { kycCase, requested, details, photos, written, client } = input;
+  const now = deps.clock.now();
+  await markPending(tx, user, 'resubmission_requested', now);
+  const replaced = (await currentFiles(tx, kycCase.id)).filter((f) => photos.has(f.item));
+  if (replaced.length) await tx.updateTable('kyc_files').set({ superseded_at: now }).where('id', 'in', replaced.map((f) => f.id)).execute();
+  const names = await shredFiles(tx, replaced, now);
+  await tx
+    .updateTable('kyc_cases')
+    .set({
+      status: 'pending',
+      requested_items: '[]',
+      submitted_at: now,
+      updated_at: now,
+      ...(details
+        ? {
+            details_sealed: sealDetails(deps, kycCase.id, details),
+            issuing_country: details.issuingCountry,
+            number_hash: documentNumberHash(deps, details.documentNumber),
+          }
+        : {}),
+    })
+    .where('id', '=', kycCase.id)
+    .execute();
+  if (written.rows.length) await tx.insertInto('kyc_files').values(written.rows).execute();
+  await notifySubmitted(deps, tx, user, kycCase, client, requested);
+  return names;
 }

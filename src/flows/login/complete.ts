@@ -16,6 +16,7 @@ import { createSession, type NewSession } from '../../account/sessions.ts';
 import { findUserById, lockUser, type User } from '../../account/users.ts';
 import { endFlow, flowExpired, type LoginFlow } from './flows.ts';
 import { isStaffLocked, staffLockedError } from '../../account/staff-lock.ts';
+import { noteSignInDuringWait } from '../two-factor-reset/during-wait.ts';
 
 /** How a sign-in was made: a second factor, or only the password (an account still to enroll one). */
 export type SignInMethod = SecondFactorId | 'password';
@@ -59,6 +60,7 @@ export async function completeSignIn(
     });
   }
   await recordAttempt(deps, tx, { userId: user.id, client, result: 'success', method, signals: input.signals });
+  if (method !== 'password') await noteSignInDuringWait(deps, tx, user, method);
   await deps.audit.record(tx, {
     type: 'login.succeeded',
     ...self(user.id),

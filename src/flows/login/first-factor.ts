@@ -15,10 +15,11 @@ import type { ClientInfo } from '../../client/client-info.ts';
 import type { Deps } from '../../deps.ts';
 import { proveFactor } from '../../factors/prove.ts';
 import { factorById, type FactorId } from '../../factors/registry.ts';
-import type { FactorAnswer } from '../../factors/types.ts';
+import type { FactorAnswer, Purpose } from '../../factors/types.ts';
 import type { LoginActivityTable } from '../../store/schema.ts';
 import { inTransaction, type Tx } from '../../store/database.ts';
 import { enforceRateLimit } from '../../throttle/limits.ts';
+import { carryOutDueResetOf } from '../two-factor-reset/carry-out.ts';
 
 export const IP_LIMIT_MESSAGE = 'Too many sign-in attempts from your network. Try again later.';
 
@@ -32,10 +33,11 @@ export const limitSignInsFromIp = (deps: Deps, client: ClientInfo) => enforceRat
 export async function recordRefusal(
   deps: Deps,
   tx: Tx,
-  input: { factor: FactorId; user: User | undefined; client: ClientInfo; reason: string; result: LoginActivityTable['result'] },
+  input: { factor: FactorId; user: User | undefined; client: ClientInfo; reason: string; result: LoginActivityTable['result']; purpose?: Purpose },
 ): Promise<void> {
   const method = activityMethod(input.factor);
-  await deps.audit.record(tx, { type: 'login.failed', ...anonymous(input.user?.id ?? null), client: input.client, data: { reason: input.reason, ...(method ? { method } : {}) } });
+  const purpose = input.purpose && input.purpose !== 'sign_in' ? { purpose: input.purpose } : {};
+  await deps.audit.record(tx, { type: 'login.failed', ...anonymous(input.user?.id ?? null), client: input.client, data: { reason: input.reason, ...(method ? { method } : {}), ...purpose } });
   if (input.user) await recordAttempt(deps, tx, { userId: input.user.id, client: input.client, result: input.result, method });
 }
 
@@ -48,6 +50,8 @@ export interface FirstFactor<T> {
   answer: FactorAnswer;
   /** What the ceremony is bound to (a passkey's browser challenge). */
   boundTo: string;
+  /** A sign-in, unless said (the password that opens a lost-2FA reset request: `recovery`). */
+  purpose?: Purpose;
   /** The audit reason and activity result of a refusal. */
   refused: (why: string | undefined) => { reason: string; result: LoginActivityTable['result'] };
   onSuccess: (tx: Tx) => Promise<T>;
@@ -55,19 +59,22 @@ export interface FirstFactor<T> {
 
 /** Proves the first factor of a sign-in: refused when locked, counted toward the address's lock, recorded either way. */
 export async function proveFirstFactor<T>(deps: Deps, input: FirstFactor<T>): Promise<T> {
+  const purpose = input.purpose ?? 'sign_in';
+  // A lost-2FA reset whose wait is over is carried out first: a factor due to go never signs in.
+  if (input.user) await carryOutDueResetOf(deps, input.user.id);
   // A locked account is refused before anything is checked, with its unlock time (and the refusal recorded).
   await refuseIfLocked(deps, input.email, input.user, () =>
-    inTransaction(deps.store.db, (tx) => recordRefusal(deps, tx, { factor: input.factor, user: input.user, client: input.client, reason: 'locked', result: 'locked' })),
+    inTransaction(deps.store.db, (tx) => recordRefusal(deps, tx, { factor: input.factor, user: input.user, client: input.client, reason: 'locked', result: 'locked', purpose })),
   );
   return proveFactor(deps, {
     factor: input.factor,
-    ceremony: { purpose: 'sign_in', boundTo: input.boundTo, role: 'first' },
+    ceremony: { purpose, boundTo: input.boundTo, role: 'first' },
     user: input.user,
     email: input.email,
     answer: input.answer,
     client: input.client,
     actor: ANONYMOUS,
     onSuccess: input.onSuccess,
-    onFailure: (tx, why) => recordRefusal(deps, tx, { factor: input.factor, user: input.user, client: input.client, ...input.refused(why) }),
+    onFailure: (tx, why) => recordRefusal(deps, tx, { factor: input.factor, user: input.user, client: input.client, ...input.refused(why), purpose }),
   });
 }

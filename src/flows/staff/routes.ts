@@ -5,12 +5,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ROLE_PERMISSIONS, type Permission } from '../../account/staff-roles.ts';
-import { errorBody } from '../../contracts/common.ts';
+import { ROLE_PERMISSIONS } from '../../account/staff-roles.ts';
 import * as c from '../../contracts/staff.ts';
 import { clientOf } from '../../http/request-context.ts';
 import type { RouteContext } from '../../http/route-context.ts';
-import { registerStaffGuard, staffOf } from '../../http/staff-guard.ts';
+import { registerStaffGuard, staffOf, staffRefusals, staffRoute } from '../../http/staff-guard.ts';
 import { eraseApplicant } from '../kyc/erasure.ts';
 import { decideCase, reviewCase, reviewPhoto, reviewQueue } from '../kyc/review.ts';
 import { lockByStaff, revokeSessionsByStaff, setStaffRole, unlockByStaff } from './account-actions.ts';
@@ -18,12 +17,8 @@ import { listAudit, verifyAuditChain } from './audit-log.ts';
 import { listOutbox, retryMessage } from './outbox.ts';
 import { findUserOrThrow, searchUsers, userProfile } from './users.ts';
 
-const security = [{ session: [] }];
-const refused = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
-const staff = <S extends object>(permission: Permission, summary: string, schema: S) => ({
-  config: { permission },
-  schema: { tags: ['Staff console'], summary: `${summary} (staff: ${permission})`, security, ...schema },
-});
+const refused = staffRefusals;
+const staff = staffRoute;
 
 export async function staffRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();

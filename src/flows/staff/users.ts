@@ -60,6 +60,12 @@ export async function findUserOrThrow(deps: Deps, userId: string): Promise<User>
   return user;
 }
 
+/** An account's recent login activity, as the console shows it. */
+export async function recentActivity(deps: Deps, userId: string, limit = 50): Promise<StaffUserProfile['activity']> {
+  const { entries } = await listActivity(deps, userId, { limit });
+  return entries.map((a) => ({ at: a.at, result: a.result, method: a.method, device: a.device, ip: a.ip, place: a.location, riskSignals: a.riskSignals }));
+}
+
 export async function userProfile(deps: Deps, actor: Actor, userId: string, client: ClientInfo): Promise<StaffUserProfile> {
   const db = deps.store.db;
   const user = await findUserOrThrow(deps, userId);
@@ -70,7 +76,7 @@ export async function userProfile(deps: Deps, actor: Actor, userId: string, clie
     secondFactorSummary(db, user.id),
     liveSessions(deps, user.id),
     listDevices(deps, user.id, undefined),
-    listActivity(deps, user.id, { limit: 50 }),
+    recentActivity(deps, user.id),
     db.selectFrom('audit_events').selectAll().where('user_id', '=', user.id).orderBy('seq', 'desc').limit(100).execute(),
     db.selectFrom('withdrawal_holds').selectAll().where('user_id', '=', user.id).where('until', '>', now).orderBy('until', 'desc').execute(),
     deps.throttle.lockedUntil(passwordKey(user.email)),
@@ -88,7 +94,7 @@ export async function userProfile(deps: Deps, actor: Actor, userId: string, clie
     factors: factors.filter((f) => f.count > 0).map((f) => ({ method: f.id, name: f.count > 1 ? `${f.label} (${f.count})` : f.label, createdAt: null })),
     sessions: sessions.map((s) => ({ id: s.id, device: deps.describeDevice(s.user_agent ?? ''), ip: s.ip, createdAt: isoTime(s.created_at)!, lastActiveAt: isoTime(s.last_active_at)!, authMethod: s.auth_method })),
     devices: devices.map((d) => ({ id: d.id, label: d.device, lastSeenAt: d.lastSeenAt, lastLocation: d.location })),
-    activity: activity.entries.map((a) => ({ at: a.at, result: a.result, method: a.method, device: a.device, ip: a.ip, place: a.location, riskSignals: a.riskSignals })),
+    activity,
     securityHistory: history.map(auditView),
     holds: holds.map((h) => ({ reason: h.reason, until: isoTime(h.until)! })),
   };

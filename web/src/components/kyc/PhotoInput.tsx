@@ -1,7 +1,8 @@
 /**
  * One photo of an identity check: a file input that opens the camera on a phone (the back camera
  * for the document, the front one for the selfie), what makes a good photo, a check of the file
- * before it is sent, a preview, and a way to take or choose it again.
+ * before it is sent, a preview, and a way to take or choose it again. Another page may word it its
+ * own way (the 2FA reset's selfie holding the ID document): a label, a guidance and a camera.
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import type { KycFileItem } from '../../../../src/contracts/kyc.ts';
@@ -16,6 +17,11 @@ interface PhotoInputProps {
   onFile: (file: File | null) => void;
   /** The id of the form's error message when it is about this photo. */
   errorId?: string | undefined;
+  /** The field's label and what makes a good photo, when not the KYC words for `item`. */
+  label?: string;
+  guidance?: string;
+  /** Which camera a phone opens: by default the front one for a selfie, the back one for the document. */
+  capture?: 'user' | 'environment';
 }
 
 /** An object URL for the file while it is shown; revoked when the file changes or the preview goes. */
@@ -33,8 +39,7 @@ function useObjectUrl(file: File | null): string | null {
   return url;
 }
 
-export function PhotoInput({ item, file, onFile, errorId }: PhotoInputProps) {
-  const label = OWNER_ITEM_LABELS[item];
+export function PhotoInput({ item, file, onFile, errorId, label = OWNER_ITEM_LABELS[item], guidance = PHOTO_GUIDANCE[item], capture }: PhotoInputProps) {
   const input = useRef<HTMLInputElement>(null);
   const [problem, setProblem] = useState('');
   const problemId = useId();
@@ -59,7 +64,7 @@ export function PhotoInput({ item, file, onFile, errorId }: PhotoInputProps) {
     <div className="photo" data-testid={`photo-${item}`}>
       <FieldFrame
         label={label}
-        hint={PHOTO_GUIDANCE[item]}
+        hint={guidance}
         errorId={problem ? problemId : errorId}
         control={(a11y) => (
           <input
@@ -67,7 +72,7 @@ export function PhotoInput({ item, file, onFile, errorId }: PhotoInputProps) {
             ref={input}
             type="file"
             accept={PHOTO_ACCEPT}
-            capture={item === 'selfie' ? 'user' : 'environment'}
+            capture={capture ?? (item === 'selfie' ? 'user' : 'environment')}
             // With a photo chosen, the button below takes its place (the input stays for its label).
             className={file ? 'visually-hidden' : undefined}
             tabIndex={file ? -1 : undefined}

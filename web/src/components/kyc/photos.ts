@@ -35,3 +35,7 @@ export const PHOTO_GUIDANCE: Record<KycFileItem, string> = {
     'Turn the document over. All four corners visible, no glare, in focus. A photo of the document itself: not a screenshot or a photocopy. JPEG, PNG or WebP, up to 10 MB.',
   selfie: 'Face the camera in good light, your face clearly visible: no hat or sunglasses. JPEG, PNG or WebP, up to 10 MB.',
 };
+
+/** The 2FA reset's selfie: the person and their ID document in one photo, both readable. */
+export const SELFIE_WITH_DOCUMENT_GUIDANCE =
+  'Hold your ID document next to your face and take a new photo now. Your face and the document both clearly visible, the document readable: no glare, in focus. A photo taken now: not a screenshot or an older picture. JPEG, PNG or WebP, up to 10 MB.';

@@ -21,11 +21,12 @@ import { StaffContext, type ConsolePermission, type StaffAccess, type StaffCall 
 import { useDataThrough } from './useStaffData.ts';
 import { ROLE_LABELS } from './words.ts';
 
-export type StaffSection = 'users' | 'kyc' | 'audit' | 'outbox';
+export type StaffSection = 'users' | 'kyc' | 'resets' | 'audit' | 'outbox';
 
 const SECTIONS: { id: StaffSection; to: string; label: string; permission: ConsolePermission }[] = [
   { id: 'users', to: '/staff', label: 'Find users', permission: 'users:search' },
   { id: 'kyc', to: '/staff/kyc', label: 'KYC queue', permission: 'kyc:review' },
+  { id: 'resets', to: '/staff/2fa-resets', label: '2FA resets', permission: 'two_factor_resets:review' },
   { id: 'audit', to: '/staff/audit', label: 'Audit log', permission: 'audit:view' },
   { id: 'outbox', to: '/staff/outbox', label: 'Mail outbox', permission: 'outbox:view' },
 ];

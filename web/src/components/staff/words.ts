@@ -17,6 +17,7 @@ export const count = (n: number, one: string, many: string) => `${n} ${n === 1 ?
 
 export const profilePath = (userId: string) => `/staff/user?id=${encodeURIComponent(userId)}`;
 export const casePath = (caseId: string) => `/staff/kyc/case?id=${encodeURIComponent(caseId)}`;
+export const resetPath = (requestId: string) => `/staff/2fa-resets/request?id=${encodeURIComponent(requestId)}`;
 
 /** A path with its query: the parameters that have a value, in order. */
 export function withQuery(path: string, params: Record<string, string | undefined>): string {

@@ -56,7 +56,8 @@ export function latestBirthDate(today = new Date()): string {
 /** The document number as the server keeps it: capitals, without spaces or dashes. */
 export const normalDocumentNumber = (value: string) => value.trim().toUpperCase().replace(/[\s-]/g, '');
 
-function detailsProblem(d: DetailsDraft, today: Date): Problem | null {
+/** The first typed detail to put right, or null (the 2FA reset checks its KYC set with it too). */
+export function detailsProblem(d: DetailsDraft, today = new Date()): Problem | null {
   const name = d.legalName.trim();
   if (name.length < 2 || name.length > 200) return { field: 'legalName', message: 'Enter your full legal name as it is written on your document.' };
   if (!/^\d{4}-\d{2}-\d{2}$/.test(d.dateOfBirth)) return { field: 'dateOfBirth', message: 'Enter your date of birth.' };

@@ -1,10 +1,14 @@
-/** Sign-in, step 2: the second factor, chosen from the ones the server offers (the shared factor picker). */
+/**
+ * Sign-in, step 2: the second factor, chosen from the ones the server offers (the shared factor
+ * picker), and help for a lost one (LostFactorHelp).
+ */
 import type { NextStep } from '../../../../src/contracts/login.ts';
 import { FactorPicker, type FactorFields } from '../../components/factors/FactorPicker.tsx';
 import type { Factor } from '../../components/factors/factors.ts';
 import { SubmitButton } from '../../components/Fields.tsx';
 import { ErrorMessage, StatusMessage } from '../../components/Messages.tsx';
 import { Link } from '../../router.tsx';
+import { LostFactorHelp } from './LostFactorHelp.tsx';
 import { useSecondFactorStep } from './useSecondFactorStep.ts';
 
 const FIELDS: FactorFields<Factor> = {
@@ -26,6 +30,13 @@ export function SecondFactorStep({ email, ...options }: Props) {
   const step = useSecondFactorStep({ email, ...options });
   const { factor, errors } = step;
   const passkey = factor.method === 'passkey';
+
+  /** From the lost-factor help: another method, with its code field focused when it has one ready. */
+  const switchTo = (method: Factor) => {
+    factor.choose(method);
+    step.chosen();
+    if (method === 'totp' || method === 'backup_code') errors.focus('code');
+  };
 
   return (
     <form onSubmit={step.verify} noValidate aria-busy={step.busy}>
@@ -56,6 +67,7 @@ export function SecondFactorStep({ email, ...options }: Props) {
         </button>
         <Link to="/forgot-password">Forgot password?</Link>
       </p>
+      <LostFactorHelp email={email} methods={step.methods} current={factor.method} onUse={switchTo} />
     </form>
   );
 }
