@@ -27,8 +27,9 @@ export async function verifiedUser(t: TestApp, staff: StaffMember): Promise<Veri
 }
 
 /** Asks for the code that opens a request and reads it from the inbox. */
-export async function resetCode(t: TestApp, email: string, client: TestClient = t.client()): Promise<string> {
-  const sent = await client.post('/api/auth/2fa-reset/email-code', { email });
+export async function resetCode(t: TestApp, user: { email: string; password: string }, client: TestClient = t.client()): Promise<string> {
+  const { email } = user;
+  const sent = await client.post('/api/auth/2fa-reset/email-code', { email, password: user.password });
   expect(sent.status, JSON.stringify(sent.body)).toBe(202);
   return sixDigits(await lastMail(t, email, SUBJECTS.resetCode));
 }
@@ -44,7 +45,7 @@ export interface OpenOptions {
 /** Opens a request as the login page does: the password, the emailed code and a new selfie (plus what `fields`/`files` add). */
 export async function openReset(t: TestApp, user: { email: string; password: string }, options: OpenOptions = {}): Promise<TestResponse> {
   const client = options.client ?? t.client();
-  const code = options.code ?? (await resetCode(t, user.email, client));
+  const code = options.code ?? (await resetCode(t, user, client));
   const form = kycForm({ email: user.email, password: options.password ?? user.password, emailCode: code, ...options.fields }, { selfie: await photo({ width: 900, height: 1200 }), ...options.files });
   return client.upload('/api/auth/2fa-reset', form);
 }

@@ -9,7 +9,7 @@ import type { ClientInfo } from '../client/client-info.ts';
 import type { ActivityEntry } from '../contracts/security-center.ts';
 import type { Db, Tx } from '../store/database.ts';
 import type { LoginActivityTable } from '../store/schema.ts';
-import { decodeCursor, encodeCursor } from '../store/cursor.ts';
+import { decodeCursor, pageOf } from '../store/cursor.ts';
 
 export type ActivityResult = LoginActivityTable['result'];
 
@@ -46,8 +46,7 @@ export async function listActivity(deps: Deps, userId: string, options: { cursor
     query = query.where((eb) => eb.or([eb('at', '<', at), eb.and([eb('at', '=', at), eb('id', '<', id)])]));
   }
   const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
-  const page = rows.slice(0, options.limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = pageOf(rows, options.limit, (r) => [r.at, r.id]);
   return {
     entries: page.map((r) => ({
       id: r.id,
@@ -59,7 +58,7 @@ export async function listActivity(deps: Deps, userId: string, options: { cursor
       result: r.result,
       riskSignals: JSON.parse(r.risk_signals) as string[],
     })),
-    nextCursor: rows.length > options.limit && last ? encodeCursor(last.at, last.id) : null,
+    nextCursor,
   };
 }
 

@@ -6,7 +6,7 @@
  * anything changes.
  */
 import { z } from 'zod';
-import { emailField, tokenField } from './common.ts';
+import { emailField, passwordField, tokenField } from './common.ts';
 import { kycDetails, KYC_FILE_ITEMS, KYC_STATUSES } from './kyc.ts';
 import { reasonField } from './staff.ts';
 
@@ -22,8 +22,11 @@ export type ResetProgress = (typeof RESET_PROGRESS)[number];
 export const RESET_SIGNALS = ['new_device', 'new_country', 'impossible_travel', 'recent_failures', 'recent_email_change', 'kyc_not_verified'] as const;
 export type ResetSignal = (typeof RESET_SIGNALS)[number];
 
-/** POST /api/auth/2fa-reset/email-code: the same answer whether or not the address has an account. */
-export const resetEmailCodeBody = z.strictObject({ email: emailField });
+/**
+ * POST /api/auth/2fa-reset/email-code: the password first (refused like a wrong one for an unknown
+ * address, under the same lock), then a code to the account's inbox.
+ */
+export const resetEmailCodeBody = z.strictObject({ email: emailField, password: passwordField });
 export const resetEmailCodeAnswer = z.object({ status: z.literal('check_email') });
 
 /** The text fields of POST /api/auth/2fa-reset (multipart/form-data); the KYC fields only when identity is not verified. */
@@ -33,7 +36,7 @@ export const RESET_FILES = KYC_FILE_ITEMS;
 
 export const resetCredentials = z.object({
   email: emailField,
-  password: z.string().min(1, { message: 'is required' }).max(4096, { message: 'is far too long' }),
+  password: passwordField,
   emailCode: z.string().trim().min(1, { message: 'is required' }).max(64),
 });
 
@@ -116,6 +119,7 @@ export const resetDetail = resetSummary.extend({
       photos: z.array(photo.extend({ item: z.enum(KYC_FILE_ITEMS) })),
     })
     .nullable(),
+  /** The second factors an approval would remove (never the inbox). */
   factors: z.array(z.object({ method: z.string(), name: z.string(), count: z.number().int() })),
   activity: z.array(z.object({ at: iso, result: z.string(), method: z.string().nullable(), device: z.string(), ip: z.string(), place: z.string().nullable(), riskSignals: z.array(z.string()) })),
   reason: z.string().nullable(),

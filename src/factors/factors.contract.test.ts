@@ -10,7 +10,8 @@ import { ORIGIN, passkeyUser } from '../../test/passkeys.ts';
 import { userRow } from '../../test/queries.ts';
 import type { SoftAuthenticator } from '../../test/soft-authenticator.ts';
 import { prepareFactor, proveFactor } from './prove.ts';
-import { FACTORS, type FactorId } from './registry.ts';
+import { FACTORS, removeSecondFactors, type FactorId } from './registry.ts';
+import { inTransaction } from '../store/database.ts';
 import type { Ceremony, Factor, FactorAnswer, Purpose } from './types.ts';
 
 const PURPOSES: Purpose[] = ['sign_in', 'step_up', 'password_reset', 'password_change', 'recovery'];
@@ -149,6 +150,16 @@ describe.each(dialects)('the factor contract on %s', (dialect) => {
       if (!(factor.firstFactor && factor.secondFactor)) expect(await attempt(a, factor, { code: '123456' }, otherRole)).toBe('400 invalid_request');
       // Nothing counted: the right answer still works.
       expect(await attempt(a, factor, await fixture.valid(a, ceremonyFor(factor)))).toBe('ok');
+    });
+
+    it(factor.removeAll ? 'is gone after a 2FA reset removes every second factor' : 'holds nothing of its own for a 2FA reset to remove', async () => {
+      const a = await accountWithEveryFactor(await app());
+      expect((await factor.status(a.t.deps.store.db, a.user.id)).enrolled).toBe(true);
+      const removed = await inTransaction(a.t.deps.store.db, (tx) => removeSecondFactors(tx, a.user.id));
+      expect(removed).toMatchObject({ totp: 1, passkey: 1, backup_code: 10 });
+      // The password and the inbox stay; every other factor is gone and refuses its right answer.
+      expect((await factor.status(a.t.deps.store.db, a.user.id)).enrolled).toBe(!factor.removeAll);
+      if (factor.removeAll) expect(await attempt(a, factor, await fixture.valid(a, ceremonyFor(factor)).catch(() => ({ code: '123456' })))).not.toBe('ok');
     });
   });
 });

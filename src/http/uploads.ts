@@ -19,7 +19,7 @@ export interface Upload {
 
 export async function registerUploads(app: FastifyInstance): Promise<void> {
   await app.register(multipart, {
-    limits: { fileSize: KYC_FILE_RULES.maxBytes, files: MAX_FILES, fields: 12, fieldSize: 1024, parts: MAX_FILES + 12, headerPairs: 50 },
+    limits: { fileSize: KYC_FILE_RULES.maxBytes, files: MAX_FILES, fields: 12, fieldSize: 16 * 1024, parts: MAX_FILES + 12, headerPairs: 50 },
   });
 }
 

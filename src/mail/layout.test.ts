@@ -54,7 +54,7 @@ describe('email layout', () => {
       two_factor_reset_requested: { at: 0, device: 'Chrome on Android', place: 'Berlin, Germany', cancelUrl: 'http://localhost:3000/2fa-reset/cancel?token=t', statusUrl: 'http://localhost:3000/2fa-reset/status?token=s' },
       two_factor_reset_approved: { at: 0, effectiveAt: 0, cancelUrl: 'http://localhost:3000/2fa-reset/cancel?token=t', statusUrl: 'http://localhost:3000/2fa-reset/status?token=s' },
       two_factor_reset_rejected: { at: 0, reason: 'The selfie does not match.', statusUrl: 'http://localhost:3000/2fa-reset/status?token=s' },
-      two_factor_reset_cancelled: { at: 0, requestCancelled: true },
+      two_factor_reset_cancelled: { at: 0, requestCancelled: true, staffLocked: false },
       two_factor_reset_sign_in_during_wait: { at: 0, effectiveAt: 0, method: 'your authenticator app', cancelUrl: 'http://localhost:3000/2fa-reset/cancel?token=t', statusUrl: 'http://localhost:3000/2fa-reset/status?token=s' },
       kyc_approved: { at: 0, lockUrl: LOCK },
       kyc_rejected: { at: 0, reason: 'The document is expired.', lockUrl: LOCK },

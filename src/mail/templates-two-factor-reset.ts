@@ -56,7 +56,7 @@ export const twoFactorResetTemplates = {
       { kind: 'button', label: 'See the request', url: d.statusUrl },
     ],
   }),
-  two_factor_reset_cancelled: (d: { at: number; requestCancelled: boolean }): MailContent => ({
+  two_factor_reset_cancelled: (d: { at: number; requestCancelled: boolean; staffLocked: boolean }): MailContent => ({
     subject: 'The 2FA reset was cancelled and your account locked',
     heading: 'Cancelled, and your account is locked',
     blocks: [
@@ -64,7 +64,9 @@ export const twoFactorResetTemplates = {
         kind: 'paragraph',
         text: `At ${formatTime(d.at)} ${d.requestCancelled ? 'the request to reset your two-factor authentication was cancelled from the link in our email' : 'the cancel link of an earlier 2FA reset request was used'}, and the account was locked: every session ended and nobody can sign in.`,
       },
-      { kind: 'note', text: 'To unlock it, sign in after the cool-down with your password and your passkey or authenticator app, or contact support.' },
+      d.staffLocked
+        ? { kind: 'note', text: 'The reset had been carried out already, so only support can unlock the account, once they have checked who you are. Contact support.' }
+        : { kind: 'note', text: 'To unlock it, sign in after the cool-down with your password and your passkey or authenticator app, or contact support.' },
     ],
   }),
   two_factor_reset_sign_in_during_wait: (d: Links & { at: number; effectiveAt: number; method: string }): MailContent => ({

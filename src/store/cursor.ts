@@ -14,3 +14,10 @@ export function decodeCursor(cursor: string): { position: number; id: string } {
   if (split < 1 || !/^[A-Za-z0-9_-]{1,64}$/.test(id) || !/^\d+$/.test(position) || !Number.isSafeInteger(Number(position))) throw badRequest('invalid_cursor', 'cursor: is not a cursor this API gave out.');
   return { position: Number(position), id };
 }
+
+/** The page of a keyset query that fetched one row more than `size`: the rows to show, and the next cursor (null on the last page). */
+export function pageOf<R>(rows: R[], size: number, key: (row: R) => [position: number, id: string]): { page: R[]; nextCursor: string | null } {
+  const page = rows.slice(0, size);
+  const last = page.at(-1);
+  return { page, nextCursor: rows.length > size && last ? encodeCursor(...key(last)) : null };
+}

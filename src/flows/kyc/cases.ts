@@ -102,7 +102,8 @@ export async function keepingPhotos<T>(written: WrittenPhotos, work: () => Promi
   try {
     return await work();
   } catch (error) {
-    await written.discard();
+    // A file left behind opens nothing (its key was never committed); the caller hears the real failure.
+    await written.discard().catch(() => undefined);
     throw error;
   }
 }

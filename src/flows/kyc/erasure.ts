@@ -2,7 +2,8 @@
  * Erasing identity documents by crypto-shredding: the photos' wrapped keys and the sealed details
  * are erased in one transaction (no copy of the storage directory opens again), then the files are
  * deleted. Two ways in: an admin erasing one applicant's documents on request, and the retention
- * sweep (KYC_RETENTION after a verification, KYC_REJECTED_RETENTION after a rejection). The account's
+ * sweep (KYC_RETENTION after a verification, KYC_REJECTED_RETENTION after a rejection); the selfies
+ * of closed 2FA reset requests go the same way (two-factor-reset/selfies.ts). The account's
  * status and level stay: the decision was made and is on record in the audit chain.
  */
 import { sendAlert } from '../../account/alerts.ts';
@@ -13,6 +14,7 @@ import type { Deps } from '../../deps.ts';
 import { conflict, forbidden, notFound } from '../../errors/app-error.ts';
 import { inTransaction, type Tx } from '../../store/database.ts';
 import { removeFiles, shredFiles, type KycCase } from './cases.ts';
+import { hasOpenRequest, shredClosedSelfies, shredExpiredSelfies } from '../two-factor-reset/selfies.ts';
 
 /** Shreds the cases' photos and details in `tx`, emails the owner, records it; returns files to delete after commit. */
 async function eraseCases(deps: Deps, tx: Tx, userId: string, cases: KycCase[], actor: Actor, reason: string, client: ClientInfo | null): Promise<string[]> {
@@ -41,7 +43,9 @@ export async function eraseApplicant(deps: Deps, actor: Actor, userId: string, r
     if (cases.some((c) => c.status === 'pending' || c.status === 'resubmission_requested')) {
       throw conflict('kyc_in_progress', 'This applicant has a case under review: decide it (reject it) first, then erase.');
     }
-    return eraseCases(deps, tx, userId, cases, actor, reason, client);
+    if (await hasOpenRequest(tx, userId)) throw conflict('kyc_in_progress', 'This applicant has a 2FA reset request open: decide it first, then erase.');
+    // The selfies of closed 2FA reset requests go with the documents.
+    return [...(await eraseCases(deps, tx, userId, cases, actor, reason, client)), ...(await shredClosedSelfies(tx, userId))];
   });
   await removeFiles(deps, names);
   return names.length;
@@ -68,5 +72,6 @@ export async function sweepKycRetention(deps: Deps): Promise<number> {
     const names = await inTransaction(deps.store.db, (tx) => eraseCases(deps, tx, userId, cases, SYSTEM, 'retention', null));
     await removeFiles(deps, names);
   }
+  await removeFiles(deps, await inTransaction(deps.store.db, (tx) => shredExpiredSelfies(deps, tx)));
   return due.length;
 }

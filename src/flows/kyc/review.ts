@@ -14,7 +14,7 @@ import { filesFor, type KycFileItem, type KycItem, type KycStatus } from '../../
 import type { DecisionBody, KycCaseDetail, KycCaseSummary } from '../../contracts/staff.ts';
 import type { Deps } from '../../deps.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../errors/app-error.ts';
-import { decodeCursor, encodeCursor } from '../../store/cursor.ts';
+import { decodeCursor, pageOf } from '../../store/cursor.ts';
 import { inTransaction, type Db } from '../../store/database.ts';
 import { currentFiles, findCase, openDetails, parseItems, sameDocumentElsewhere, type KycCase } from './cases.ts';
 import { isoTime } from '../../clock.ts';
@@ -56,9 +56,8 @@ export async function reviewQueue(deps: Deps, status: KycStatus, cursor: string 
     query = query.where((eb) => eb.or([eb('submitted_at', '>', position), eb.and([eb('submitted_at', '=', position), eb('id', '>', id)])]));
   }
   const rows = await query.orderBy('submitted_at').orderBy('id').limit(PAGE + 1).execute();
-  const page = rows.slice(0, PAGE);
-  const last = page.at(-1);
-  return { cases: await summarize(db, page), nextCursor: rows.length > PAGE && last ? encodeCursor(last.submitted_at, last.id) : null };
+  const { page, nextCursor } = pageOf(rows, PAGE, (c) => [c.submitted_at, c.id]);
+  return { cases: await summarize(db, page), nextCursor };
 }
 
 async function caseOrThrow(deps: Deps, caseId: string): Promise<KycCase> {

@@ -9,7 +9,7 @@
  */
 import { recordAttempt } from '../../account/activity.ts';
 import { refuseIfLocked } from '../../account/locks.ts';
-import type { User } from '../../account/users.ts';
+import { findUserByEmail, normalizeEmail, type User } from '../../account/users.ts';
 import { ANONYMOUS, anonymous } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import type { Deps } from '../../deps.ts';
@@ -77,4 +77,25 @@ export async function proveFirstFactor<T>(deps: Deps, input: FirstFactor<T>): Pr
     onSuccess: input.onSuccess,
     onFailure: (tx, why) => recordRefusal(deps, tx, { factor: input.factor, user: input.user, client: input.client, ...input.refused(why), purpose }),
   });
+}
+
+/**
+ * The password names the account (a sign-in's first step, or the first proof of a 2FA recovery):
+ * proved under the address's lock, an address without an account refused alike. Returns the account.
+ */
+export async function provePassword(deps: Deps, input: { email: string; password: string; purpose?: Purpose }, client: ClientInfo): Promise<User> {
+  const email = normalizeEmail(input.email);
+  const found = await findUserByEmail(deps.store.db, email);
+  await proveFirstFactor(deps, {
+    factor: 'password',
+    email,
+    user: found,
+    client,
+    answer: { password: input.password },
+    boundTo: `address:${email}`,
+    refused: () => ({ reason: found ? 'wrong_password' : 'unknown_email', result: 'wrong_password' }),
+    onSuccess: async () => undefined,
+    ...(input.purpose ? { purpose: input.purpose } : {}),
+  });
+  return found as User;
 }

@@ -11,7 +11,7 @@ import { frozenError, unfreezeAllowedAt } from '../../account/freeze.ts';
 import { riskSignals } from '../../account/risk.ts';
 import { isStaffLocked, staffLockedError } from '../../account/staff-lock.ts';
 import { createSession, type NewSession } from '../../account/sessions.ts';
-import { findUserByEmail, normalizeEmail, type User } from '../../account/users.ts';
+import { normalizeEmail } from '../../account/users.ts';
 import { anonymous, self } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import type { Deps } from '../../deps.ts';
@@ -19,7 +19,7 @@ import { forbidden } from '../../errors/app-error.ts';
 import { availableMethods, isStrong, type SecondFactorId } from '../../factors/registry.ts';
 import { inTransaction } from '../../store/database.ts';
 import { askForConfirmation, needsConfirmation } from './device-confirmation.ts';
-import { limitSignInsFromIp, proveFirstFactor, recordRefusal } from './first-factor.ts';
+import { limitSignInsFromIp, provePassword, recordRefusal } from './first-factor.ts';
 import { createFlow } from './flows.ts';
 
 export type LoginNext = SecondFactorId | 'enroll_2fa' | 'confirm_device';
@@ -40,19 +40,7 @@ export async function passwordStep(
   const { clock, config } = deps;
   const email = normalizeEmail(input.email);
   await limitSignInsFromIp(deps, client);
-
-  const found = await findUserByEmail(deps.store.db, email);
-  await proveFirstFactor(deps, {
-    factor: 'password',
-    email,
-    user: found,
-    client,
-    answer: { password: input.password },
-    boundTo: `address:${email}`,
-    refused: () => ({ reason: found ? 'wrong_password' : 'unknown_email', result: 'wrong_password' }),
-    onSuccess: async () => undefined,
-  });
-  const user = found as User;
+  const user = await provePassword(deps, input, client);
 
   if (user.email_verified_at === null) {
     await inTransaction(deps.store.db, (tx) =>

@@ -20,6 +20,7 @@ import type { Ceremony, FactorAnswer } from '../../factors/types.ts';
 import type { SignedIn } from './complete.ts';
 import { confirmOrComplete, type ConfirmationAsked } from './device-confirmation.ts';
 import { flowBinding, flowExpired, loadFlow, reserveFlowAttempt, type LoginFlow } from './flows.ts';
+import { carryOutDueResetOf } from '../two-factor-reset/carry-out.ts';
 
 const ceremony = (flow: LoginFlow): Ceremony => ({ purpose: 'sign_in', boundTo: flowBinding(flow), role: 'second' });
 const strongFactorRequired = () => forbidden('strong_factor_required', 'To unlock your account, use your passkey or authenticator app.');
@@ -51,6 +52,8 @@ export async function secondFactorStep(
   client: ClientInfo,
 ): Promise<SignedIn | ConfirmationAsked> {
   const { flow, user } = await waitingFlow(deps, input.flowId, input.binding);
+  // A lost-2FA reset due now is carried out first: it ends this flow, and the old factor never signs in.
+  if (await carryOutDueResetOf(deps, user.id)) throw flowExpired();
   const { method } = input;
   await refuseIfLocked(deps, user.email, user);
   if (user.frozen_at !== null && !isStrong(method)) throw strongFactorRequired();

@@ -41,6 +41,11 @@ export const CHANGE_EVENTS: Record<string, string> = {
   'staff.account_unlocked': 'Account unlocked by support',
   'staff.sessions_revoked': 'Every session ended by support',
   'staff.role_changed': 'Staff access changed',
+  'mfa_reset.requested': '2FA reset requested',
+  'mfa_reset.approved': '2FA reset approved (it waits before it takes effect)',
+  'mfa_reset.rejected': '2FA reset request declined',
+  'mfa_reset.cancelled': '2FA reset cancelled from the email link',
+  'mfa.reset': 'Second factors reset',
 };
 
 export async function listSecurityEvents(deps: Deps, userId: string, limit = 100) {

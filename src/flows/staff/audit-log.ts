@@ -6,7 +6,7 @@ import { recordAlone, verifyChain, type Actor } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import type { AuditEventView, AuditVerifyBody } from '../../contracts/staff.ts';
 import type { Deps } from '../../deps.ts';
-import { decodeCursor, encodeCursor } from '../../store/cursor.ts';
+import { decodeCursor, pageOf } from '../../store/cursor.ts';
 import { startsWith } from '../../store/like.ts';
 import type { AuditEventsTable } from '../../store/schema.ts';
 
@@ -50,9 +50,8 @@ export async function listAudit(deps: Deps, filter: AuditFilter): Promise<{ even
   if (filter.to !== undefined) query = query.where('at', '<=', filter.to);
   if (filter.cursor) query = query.where('seq', '<', decodeCursor(filter.cursor).position);
   const rows = await query.orderBy('seq', 'desc').limit(PAGE + 1).execute();
-  const page = rows.slice(0, PAGE);
-  const last = page.at(-1);
-  return { events: page.map(auditView), nextCursor: rows.length > PAGE && last ? encodeCursor(Number(last.seq), 'seq') : null };
+  const { page, nextCursor } = pageOf(rows, PAGE, (e) => [Number(e.seq), 'seq']);
+  return { events: page.map(auditView), nextCursor };
 }
 
 /** Walks the whole chain; the check and its outcome are recorded with the staff member as actor. */

@@ -9,7 +9,7 @@ import type { ClientInfo } from '../../client/client-info.ts';
 import type { OutboxMessage } from '../../contracts/staff.ts';
 import type { Deps } from '../../deps.ts';
 import { conflict, notFound } from '../../errors/app-error.ts';
-import { decodeCursor, encodeCursor } from '../../store/cursor.ts';
+import { decodeCursor, pageOf } from '../../store/cursor.ts';
 import { inTransaction } from '../../store/database.ts';
 import type { OutboxTable } from '../../store/schema.ts';
 import { isoTime } from '../../clock.ts';
@@ -37,9 +37,8 @@ export async function listOutbox(deps: Deps, status: OutboxTable['status'] | und
     query = query.where((eb) => eb.or([eb('created_at', '<', position), eb.and([eb('created_at', '=', position), eb('id', '<', id)])]));
   }
   const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(PAGE + 1).execute();
-  const page = rows.slice(0, PAGE);
-  const last = page.at(-1);
-  return { messages: page.map(view), nextCursor: rows.length > PAGE && last ? encodeCursor(last.created_at, last.id) : null };
+  const { page, nextCursor } = pageOf(rows, PAGE, (m) => [m.created_at, m.id]);
+  return { messages: page.map(view), nextCursor };
 }
 
 /** Queues one more delivery attempt now; the subject of the audit event is the recipient's account, if any. */

@@ -4,6 +4,8 @@
  * registry says: a passkey or the authenticator app; never an emailed code or a backup code).
  * Success refreshes the session's step-up time and, being a privilege change, its token.
  */
+import { carryOutDueResetOf } from '../two-factor-reset/carry-out.ts';
+import { unauthorized } from '../../errors/app-error.ts';
 import { rotateSession, type Session } from '../../account/sessions.ts';
 import type { User } from '../../account/users.ts';
 import { self, userActor } from '../../audit/audit.ts';
@@ -22,6 +24,8 @@ export function prepareStepUp(deps: Deps, user: User, session: Session, method: 
 
 /** Returns the session's new token. */
 export async function stepUp(deps: Deps, user: User, session: Session, input: { method: SecondFactorId; answer: FactorAnswer }, client: ClientInfo): Promise<string> {
+  // A lost-2FA reset due now is carried out first: it ends this session, and the old factor never steps up.
+  if (await carryOutDueResetOf(deps, user.id)) throw unauthorized('not_authenticated', 'Your session has ended. Sign in again.');
   return proveFactor(deps, {
     factor: input.method,
     ceremony: ceremony(session),

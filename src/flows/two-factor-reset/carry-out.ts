@@ -46,15 +46,26 @@ function due(deps: Deps) {
   return deps.store.db.selectFrom('two_factor_resets').select(['id', 'user_id']).where('status', '=', 'approved').where('effective_at', '<=', deps.clock.now());
 }
 
-/** Carries out every reset whose wait is over; returns how many. */
+/** Carries out every reset whose wait is over (accounts under a lock wait, and do not hold up the others); returns how many. */
 export async function carryOutDueResets(deps: Deps): Promise<number> {
+  const rows = await due(deps)
+    .where((eb) => eb.exists(eb.selectFrom('users').select('users.id').whereRef('users.id', '=', 'two_factor_resets.user_id').where('users.frozen_at', 'is', null).where('users.staff_locked_at', 'is', null)))
+    .orderBy('effective_at')
+    .limit(500)
+    .execute();
   let count = 0;
-  for (const r of await due(deps).orderBy('effective_at').limit(500).execute()) if (await carryOut(deps, r.id, r.user_id)) count++;
+  for (const r of rows) {
+    try {
+      if (await carryOut(deps, r.id, r.user_id)) count++;
+    } catch (err) {
+      deps.log.warn({ err, requestId: r.id }, 'could not carry out a due 2FA reset; the next sweep tries again');
+    }
+  }
   return count;
 }
 
-/** Carries out the account's reset if its wait is over (before a sign-in is checked). */
-export async function carryOutDueResetOf(deps: Deps, userId: string): Promise<void> {
+/** Carries out the account's reset if its wait is over (before a factor is checked); true when it did. */
+export async function carryOutDueResetOf(deps: Deps, userId: string): Promise<boolean> {
   const r = await due(deps).where('user_id', '=', userId).executeTakeFirst();
-  if (r) await carryOut(deps, r.id, r.user_id);
+  return r ? carryOut(deps, r.id, r.user_id) : false;
 }

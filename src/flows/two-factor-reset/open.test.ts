@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { enrolledUser, uniqueEmail } from '../../../test/accounts.ts';
 import { dialects, testApps, type TestApp } from '../../../test/harness.ts';
-import { photo, staffMember } from '../../../test/kyc.ts';
+import { pendingCaseOf, photo, staffMember, submitKyc } from '../../../test/kyc.ts';
 import { lastMail, mailsWithSubject, SUBJECTS } from '../../../test/mail.ts';
 import { auditOf, db, userRow } from '../../../test/queries.ts';
 import { DAY } from '../../../test/time.ts';
@@ -23,7 +23,7 @@ describe.each(dialects)('lost 2FA: opening a reset request on %s', (dialect) => 
     const t = await app();
     const user = await verifiedUser(t, await staffMember(t, 'support'));
     const userId = user.id;
-    const code = await resetCode(t, user.email);
+    const code = await resetCode(t, user);
     const files = filesIn(t);
 
     const wrong = await openReset(t, user, { password: 'not-the-password-at-all-9', code });
@@ -32,13 +32,16 @@ describe.each(dialects)('lost 2FA: opening a reset request on %s', (dialect) => 
     expect(unknown.status).toBe(401);
     expect(unknown.body).toEqual(wrong.body);
     expect(wrong.body.error).toBe('invalid_credentials');
-    // The unknown address was sent no code, and answered the same 202 when it asked for one.
+    // Asking for the code takes the password too: an unknown address is refused like a wrong password, and sent nothing.
     const nobody = uniqueEmail('nobody');
-    expect((await t.client().post('/api/auth/2fa-reset/email-code', { email: nobody })).status).toBe(202);
+    const noCode = await t.client().post('/api/auth/2fa-reset/email-code', { email: nobody, password: user.password });
+    const wrongCode = await t.client().post('/api/auth/2fa-reset/email-code', { email: user.email, password: 'not-the-password-at-all-9' });
+    expect(noCode).toMatchObject({ status: 401, body: wrong.body });
+    expect(wrongCode).toMatchObject({ status: 401, body: wrong.body });
     expect(await t.mailTo(nobody)).toHaveLength(0);
 
     // The password lock is the sign-in's: 5 wrong ones lock the address, a right one is then refused too.
-    for (let i = 0; i < 4; i++) expect((await openReset(t, user, { password: `wrong-password-${i}-xyz`, code })).status).toBe(401);
+    for (let i = 0; i < 3; i++) expect((await openReset(t, user, { password: `wrong-password-${i}-xyz`, code })).status).toBe(401);
     const locked = await openReset(t, user, { code });
     expect(locked).toMatchObject({ status: 429, body: { error: 'account_locked' } });
     expect((await t.client().post('/api/auth/login', { email: user.email, password: user.password })).body.error).toBe('account_locked');
@@ -94,7 +97,7 @@ describe.each(dialects)('lost 2FA: opening a reset request on %s', (dialect) => 
     const staff = await staffMember(t, 'support');
     const user = await enrolledUser(t);
     const userId = (await userRow(t, user.email)).id;
-    const code = await resetCode(t, user.email);
+    const code = await resetCode(t, user);
 
     const selfieOnly = await openReset(t, user, { code });
     expect(selfieOnly).toMatchObject({ status: 400, body: { error: 'kyc_set_required' } });
@@ -120,6 +123,30 @@ describe.each(dialects)('lost 2FA: opening a reset request on %s', (dialect) => 
     expect(detail.body).toMatchObject({ kycVerified: false, kyc: { caseId: request!.kyc_case_id, status: 'pending' } });
     expect((await staff.session.post(`/api/staff/kyc/${request!.kyc_case_id}/decision`, { decision: 'approve', reason: 'Document and selfie match.' })).status).toBe(200);
     expect((await decideReset(staff, request!.id, 'approve')).body.state).toBe('approved');
+  });
+
+  it('makes an account asked to send KYC items again send the whole set, of the same document type', async () => {
+    const t = await app();
+    const staff = await staffMember(t, 'support');
+    const user = await enrolledUser(t);
+    const userId = (await userRow(t, user.email)).id;
+    expect((await submitKyc(user.client)).status).toBe(200);
+    const caseId = await pendingCaseOf(t, staff, userId);
+    expect((await staff.session.post(`/api/staff/kyc/${caseId}/decision`, { decision: 'resubmit', reason: 'The selfie is blurred.', items: ['selfie'] })).status).toBe(200);
+    const before = await db(t).selectFrom('kyc_files').select('id').where('case_id', '=', caseId).where('superseded_at', 'is', null).execute();
+
+    const code = await resetCode(t, user);
+    expect((await openReset(t, user, { code })).body).toMatchObject({ error: 'kyc_set_required', documentType: 'national_id' });
+    const { fields, files } = await kycSet();
+    expect((await openReset(t, user, { code, fields: { ...fields, documentType: 'passport' }, files: { documentFront: files.documentFront! } })).body.error).toBe('invalid_request');
+    const opened = await openReset(t, user, { code, fields, files });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    expect(opened.body.kycSubmitted).toBe(true);
+    expect((await userRow(t, user.email)).kyc_status).toBe('pending');
+    const after = await db(t).selectFrom('kyc_files').select(['id', 'item']).where('case_id', '=', caseId).where('superseded_at', 'is', null).execute();
+    expect(after.map((f) => f.item).sort()).toEqual(['documentBack', 'documentFront', 'selfie']);
+    expect(after.some((f) => before.some((b) => b.id === f.id))).toBe(false);
+    expect((await requestsOf(t, userId))[0]!.kyc_case_id).toBe(caseId);
   });
 
   it('emails every address on file, the one given up in an email change too, each with its own cancel and status links', async () => {

@@ -13,7 +13,7 @@ import { addressesOnFile } from '../../account/email-reservations.ts';
 import { frozenError } from '../../account/freeze.ts';
 import { riskSignals } from '../../account/risk.ts';
 import { isStaffLocked, staffLockedError } from '../../account/staff-lock.ts';
-import { findUserByEmail, findUserById, lockUser, normalizeEmail, type User } from '../../account/users.ts';
+import { findUserById, lockUser, normalizeEmail, type User } from '../../account/users.ts';
 import { ANONYMOUS, anonymous } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import { DAY, HOUR, isoTime } from '../../clock.ts';
@@ -30,28 +30,33 @@ import { enforceRateLimit } from '../../throttle/limits.ts';
 import { keepingPhotos, latestCase, removeFiles, writePhotos, type WrittenPhotos } from '../kyc/cases.ts';
 import { parseDetails } from '../kyc/details.ts';
 import { cleanPhotos, recordResubmission, recordSubmission, resubmittedDetails, type KycUpload } from '../kyc/submit.ts';
-import { limitSignInsFromIp, proveFirstFactor, recordRefusal } from '../login/first-factor.ts';
+import { limitSignInsFromIp, provePassword, recordRefusal } from '../login/first-factor.ts';
 import { openRequestOf, statusLink, tellEveryAddress } from './requests.ts';
 
 /** How many requests an account may open, and over how long. */
 export const REQUESTS_PER_WINDOW = { limit: 3, windowMs: 30 * DAY };
-const CODE_SENDS = { perEmail: { limit: 3, windowMs: 10 * 60_000 }, perIp: { limit: 20, windowMs: HOUR } };
+const CODE_SENDS = { perEmail: { limit: 5, windowMs: HOUR }, perIp: { limit: 20, windowMs: HOUR } };
 const OPENS_PER_IP = { limit: 10, windowMs: HOUR };
 const CODE_MESSAGE = 'A code was sent recently. Check your inbox, or try again shortly.';
 
 /** The emailed code of a reset request belongs to the account it was sent for. */
 const ceremony = (user: User): Ceremony => ({ purpose: 'recovery', boundTo: `recovery:${user.id}`, role: 'second' });
 
-/** Emails a code that opens a request; the same answer, limits and work whether or not the address has an account. */
-export async function sendResetCode(deps: Deps, input: { email: string }, client: ClientInfo): Promise<void> {
+/**
+ * Emails the code that opens a request, once the password is proven (no stranger can fill the
+ * owner's inbox or spend its sign-in codes): an unknown address is refused like a wrong password.
+ */
+export async function sendResetCode(deps: Deps, input: { email: string; password: string }, client: ClientInfo): Promise<void> {
   const email = normalizeEmail(input.email);
-  // Counted per address before the address is looked up: an unknown one is limited exactly like a known one.
   await enforceRateLimit(deps.throttle, `2fa-reset-code-ip:${client.ip}`, CODE_SENDS.perIp, CODE_MESSAGE);
   await enforceRateLimit(deps.throttle, `2fa-reset-code:${email}`, CODE_SENDS.perEmail, CODE_MESSAGE);
-  const user = await findUserByEmail(deps.store.db, email);
-  if (!user || user.email_verified_at === null) return;
+  await limitSignInsFromIp(deps, client);
+  const user = await provePassword(deps, { ...input, purpose: 'recovery' }, client);
+  if (user.email_verified_at === null) throw notEnrolled();
   await prepareFactor(deps, { factor: 'email_code', user, client, ceremony: ceremony(user), actor: anonymous(user.id).actor });
 }
+
+const notEnrolled = () => conflict('two_factor_not_enrolled', 'This account has no second factor to reset: sign in with your password and set one up.');
 
 function parseCredentials(fields: Record<string, string>) {
   const parsed = resetCredentials.safeParse(fields);
@@ -66,9 +71,7 @@ function parseCredentials(fields: Record<string, string>) {
 async function refuseState(deps: Deps, db: Tx | Deps['store']['db'], user: User): Promise<void> {
   if (isStaffLocked(user)) throw staffLockedError();
   if (user.frozen_at !== null) throw frozenError(deps, user);
-  if ((await availableMethods(db, user.id)).length === 0) {
-    throw conflict('two_factor_not_enrolled', 'This account has no second factor to reset: sign in with your password and set one up.');
-  }
+  if ((await availableMethods(db, user.id)).length === 0) throw notEnrolled();
   const open = await openRequestOf(db, user.id);
   if (open) throw conflict('two_factor_reset_open', 'A reset request for this account is open already. Follow it from the link in our email.');
   const recent = await db
@@ -116,7 +119,8 @@ async function readEvidence(deps: Deps, user: User, upload: KycUpload): Promise<
     });
   }
   const now = deps.clock.now();
-  const details = again ? resubmittedDetails(upload, again.document_type, now) : parseDetails(Object.fromEntries(kycFields.map((f) => [f, upload.fields[f]!])), now);
+  const kycOnly = Object.fromEntries(kycFields.map((f) => [f, upload.fields[f]!]));
+  const details = again ? resubmittedDetails({ fields: kycOnly, files: upload.files }, again.document_type, now) : parseDetails(kycOnly, now);
   const photos = await cleanPhotos(upload, filesFor(details.documentType), (field) => badRequest('invalid_request', `${field}: a ${details.documentType.replace('_', ' ')} has no back page.`));
   return { selfie: photos.get('selfie')!, kyc: { mode: again ? 'again' : 'first', details, photos } };
 }
@@ -139,24 +143,10 @@ const both = (a: WrittenPhotos, b: WrittenPhotos): WrittenPhotos => ({
 
 export async function openResetRequest(deps: Deps, upload: KycUpload, client: ClientInfo, deviceCookie: string | undefined): Promise<ResetOpenedAnswer> {
   const credentials = parseCredentials(upload.fields);
-  await limitSignInsFromIp(deps, client);
   await enforceRateLimit(deps.throttle, `2fa-reset-open:${client.ip}`, OPENS_PER_IP, 'Too many reset requests from your network. Try again later.');
-  const email = normalizeEmail(credentials.email);
-  const found = await findUserByEmail(deps.store.db, email);
-  // The password, as at sign-in: the address's lock, and the same refusal for an unknown address.
-  await proveFirstFactor(deps, {
-    factor: 'password',
-    purpose: 'recovery',
-    email,
-    user: found,
-    client,
-    answer: { password: credentials.password },
-    boundTo: `address:${email}`,
-    refused: () => ({ reason: found ? 'wrong_password' : 'unknown_email', result: 'wrong_password' }),
-    onSuccess: async () => undefined,
-  });
-  const user = found as User;
-  if (user.email_verified_at === null) throw conflict('two_factor_not_enrolled', 'This account has not verified its email address yet, so it has no second factor to reset.');
+  await limitSignInsFromIp(deps, client);
+  const user = await provePassword(deps, { ...credentials, purpose: 'recovery' }, client);
+  if (user.email_verified_at === null) throw notEnrolled();
   await refuseState(deps, deps.store.db, user);
 
   const evidence = await readEvidence(deps, user, upload);
@@ -171,8 +161,8 @@ export async function openResetRequest(deps: Deps, upload: KycUpload, client: Cl
   const written = kycWritten ? both(selfieWritten, kycWritten) : selfieWritten;
 
   let shredded: string[] = [];
-  const answer = await keepingPhotos(written, () =>
-    proveFactor(deps, {
+  const outcome = await keepingPhotos(written, async () => {
+    const result = await proveFactor<{ opened: ResetOpenedAnswer } | { refused: AppError }>(deps, {
       factor: 'email_code',
       ceremony: ceremony(user),
       user,
@@ -181,7 +171,12 @@ export async function openResetRequest(deps: Deps, upload: KycUpload, client: Cl
       actor: ANONYMOUS,
       onFailure: (tx) => recordRefusal(deps, tx, { factor: 'email_code', user, client, reason: 'wrong_code', result: 'wrong_code', purpose: 'recovery' }),
       onSuccess: async (tx) => {
-        const current = await lockedAccount(deps, tx, user);
+        // A freeze, a staff lock or another request that committed meanwhile: the code is used up, nothing else is written.
+        const current = await lockedAccount(deps, tx, user).catch((error: unknown) => {
+          if (error instanceof AppError) return error;
+          throw error;
+        });
+        if (current instanceof AppError) return { refused: current };
         if (evidence.kyc && kycWritten && kycCaseId) {
           if (evidence.kyc.mode === 'first') await recordSubmission(deps, tx, current, { caseId: kycCaseId, details: evidence.kyc.details, written: kycWritten, client });
           else {
@@ -190,12 +185,15 @@ export async function openResetRequest(deps: Deps, upload: KycUpload, client: Cl
             shredded = await recordResubmission(deps, tx, current, { kycCase, requested, details: evidence.kyc.details, photos: evidence.kyc.photos, written: kycWritten, client });
           }
         }
-        return insertRequest(deps, tx, current, { requestId, selfie: selfieWritten.rows[0]!, kycCaseId, signals, client });
+        return { opened: await insertRequest(deps, tx, current, { requestId, selfie: selfieWritten.rows[0]!, kycCaseId, signals, client }) };
       },
-    }),
-  );
+    });
+    // Thrown after the attempt settled its lock, so the photos written for it are discarded too.
+    if ('refused' in result) throw result.refused;
+    return result.opened;
+  });
   await removeFiles(deps, shredded);
-  return answer;
+  return outcome;
 }
 
 /** The account, locked and read again: a freeze, a staff lock or another request that committed meanwhile stops this one. */

@@ -4,7 +4,7 @@
  * emails to every address on file, and the answer a request's state gives the user.
  */
 import { addressesOnFile } from '../../account/email-reservations.ts';
-import { issueToken } from '../../account/tokens.ts';
+import { issueToken, TOKEN_PURPOSES } from '../../account/tokens.ts';
 import type { User } from '../../account/users.ts';
 import { isoTime } from '../../clock.ts';
 import type { ResetProgress, ResetSignal } from '../../contracts/two-factor-reset.ts';
@@ -40,7 +40,7 @@ export function progressOf(r: ResetRequest): ResetProgress {
 /** A fresh status-page link for the request (each look at the page uses one up). */
 export async function statusLink(deps: Deps, tx: Tx, r: { id: string; user_id: string }): Promise<{ token: string; url: string; expiresAt: number }> {
   const token = await issueToken(deps, tx, { purpose: 'two_factor_reset_status', userId: r.user_id, boundTo: requestBinding(r.id) });
-  return { token, url: `${deps.config.baseUrl}/2fa-reset/status?token=${token}`, expiresAt: deps.clock.now() + 7 * 86_400_000 };
+  return { token, url: `${deps.config.baseUrl}/2fa-reset/status?token=${token}`, expiresAt: deps.clock.now() + TOKEN_PURPOSES.two_factor_reset_status.ttlMs };
 }
 
 /** The emails about a request, and whether each carries "cancel — this wasn't me" (while the request can be stopped). */

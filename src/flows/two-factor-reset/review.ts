@@ -13,8 +13,8 @@ import { isoTime } from '../../clock.ts';
 import type { ResetDecisionBody, ResetDetail, ResetState, ResetSummary } from '../../contracts/two-factor-reset.ts';
 import type { Deps } from '../../deps.ts';
 import { conflict, forbidden, notFound } from '../../errors/app-error.ts';
-import { secondFactorSummary } from '../../factors/registry.ts';
-import { decodeCursor, encodeCursor } from '../../store/cursor.ts';
+import { factorById, secondFactorSummary } from '../../factors/registry.ts';
+import { decodeCursor, pageOf } from '../../store/cursor.ts';
 import { inTransaction, type Db } from '../../store/database.ts';
 import { currentFiles, findCase, latestCase, openDetails } from '../kyc/cases.ts';
 import { recentActivity } from '../staff/users.ts';
@@ -51,9 +51,8 @@ export async function resetQueue(deps: Deps, status: ResetState, cursor: string 
     query = query.where((eb) => eb.or([eb('submitted_at', '>', position), eb.and([eb('submitted_at', '=', position), eb('id', '>', id)])]));
   }
   const rows = await query.orderBy('submitted_at').orderBy('id').limit(PAGE + 1).execute();
-  const page = rows.slice(0, PAGE);
-  const last = page.at(-1);
-  return { requests: await summarize(db, page), nextCursor: rows.length > PAGE && last ? encodeCursor(last.submitted_at, last.id) : null };
+  const { page, nextCursor } = pageOf(rows, PAGE, (r) => [r.submitted_at, r.id]);
+  return { requests: await summarize(db, page), nextCursor };
 }
 
 async function requestOrThrow(deps: Deps, id: string): Promise<ResetRequest> {
@@ -97,7 +96,8 @@ export async function reviewRequest(deps: Deps, reviewer: StaffActor, id: string
     selfie: request.selfie_key_sealed === null ? null : { url: `/api/staff/2fa-resets/${request.id}/selfie`, width: request.selfie_width, height: request.selfie_height },
     origin: { ip: request.ip, device: request.device, place: request.place },
     kyc,
-    factors: factors.filter((f) => f.count > 0).map((f) => ({ method: f.id, name: f.label, count: f.count })),
+    // What an approved reset removes (the inbox stays: it is the account's address).
+    factors: factors.filter((f) => f.count > 0 && factorById(f.id).removeAll !== undefined).map((f) => ({ method: f.id, name: f.label, count: f.count })),
     activity,
     reason: request.reason,
     reviewedBy: request.reviewed_by,
@@ -127,6 +127,10 @@ export async function decideRequest(deps: Deps, reviewer: StaffActor, id: string
     const now = deps.clock.now();
     const user = await findUserById(tx, found.user_id);
     if (!user) throw notFound('not_found', 'No such 2FA reset request.');
+    // A reset of a staff account hands its console to whoever signs in next: an admin decides it.
+    if (user.staff_role !== null && (await findUserById(tx, reviewer.id))?.staff_role !== 'admin') {
+      throw forbidden('staff_permission_denied', 'This account has a staff role: only an admin may decide on its 2FA reset.');
+    }
     if (approve && user.kyc_status !== 'verified') {
       throw conflict('two_factor_reset_kyc_unverified', 'The account’s identity is not verified: decide its KYC case first, then compare the selfie with the verified document.');
     }

@@ -28,10 +28,12 @@ export async function twoFactorResetRoutes(app: FastifyInstance, context: RouteC
     {
       schema: {
         tags,
-        summary: 'Email a code that opens a 2FA reset request',
-        description: 'Always answers 202, whether or not the address has an account. Rate-limited per address and per IP.',
+        summary: 'Check the password, then email a code that opens a 2FA reset request',
+        description:
+          'The password is checked as at sign-in (the address’s lock; an unknown address is answered 401 invalid_credentials like a wrong password). ' +
+          'Rate-limited per address and per IP; at most 3 codes in 10 minutes per account.',
         body: c.resetEmailCodeBody,
-        response: { 202: c.resetEmailCodeAnswer, 400: errorBody, 429: errorBody },
+        response: { 202: c.resetEmailCodeAnswer, 400: errorBody, 401: errorBody, 409: errorBody, 429: errorBody },
       },
     },
     async (request, reply) => {

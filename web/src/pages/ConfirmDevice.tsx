@@ -7,10 +7,11 @@ import { useState } from 'react';
 import type { ConfirmDeviceAnswer, ConfirmDeviceBody } from '../../../src/contracts/login.ts';
 import { post } from '../api.ts';
 import { errorMessage } from '../errors.ts';
-import { ErrorMessage, StatusMessage, SuccessMessage } from '../components/Messages.tsx';
+import { StatusMessage, SuccessMessage } from '../components/Messages.tsx';
 import { Page } from '../components/Page.tsx';
+import { LinkFailed } from '../components/security/LinkPage.tsx';
 import { useOnce } from '../hooks.ts';
-import { Link, navigate, useQueryParam } from '../router.tsx';
+import { navigate, useQueryParam } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import '../components/security/security.css';
 
@@ -52,13 +53,9 @@ export function ConfirmDevicePage() {
         </>
       ) : null}
       {state.kind === 'failed' ? (
-        <>
-          <ErrorMessage>{state.message}</ErrorMessage>
+        <LinkFailed message={state.message}>
           <p>Links work once and for 20 minutes. Sign in again to get a new email, or enter the code from the email where you are signing in.</p>
-          <p className="links">
-            <Link to="/login">Sign in</Link>
-          </p>
-        </>
+        </LinkFailed>
       ) : null}
     </Page>
   );

@@ -4,8 +4,8 @@
  */
 import type { LockFromEmailBody } from '../../../src/contracts/security-center.ts';
 import { post } from '../api.ts';
-import { ErrorMessage, SuccessMessage } from '../components/Messages.tsx';
-import { Page } from '../components/Page.tsx';
+import { SuccessMessage } from '../components/Messages.tsx';
+import { LinkActionPage } from '../components/security/LinkPage.tsx';
 import { UnlockSteps } from '../components/security/UnlockSteps.tsx';
 import { useLinkAction } from '../components/security/useLinkAction.ts';
 import { Link } from '../router.tsx';
@@ -16,12 +16,13 @@ const lockWith = (token: string) => post('/api/auth/lock-account', { token } sat
 
 export function LockAccountPage() {
   const { cooldown } = useSecurityDurations();
-  const { state, asking, act: lock } = useLinkAction(lockWith, 'This lock link is incomplete. Open the link from the email again.');
-  const title = state.kind === 'done' ? 'Account locked' : state.kind === 'failed' ? 'The account was not locked' : 'Lock your account?';
+  const link = useLinkAction(lockWith, 'This lock link is incomplete. Open the link from the email again.');
 
   return (
-    <Page title={title}>
-      {asking ? (
+    <LinkActionPage
+      link={link}
+      titles={{ ask: 'Lock your account?', done: 'Account locked', failed: 'The account was not locked' }}
+      question={
         <>
           <p>Lock your Bastion account if you did not do what the email told you about, or you think someone else can get in.</p>
           <ul className="next-steps">
@@ -29,15 +30,16 @@ export function LockAccountPage() {
             <li>Nobody can sign in, make withdrawals or change security settings while it is locked.</li>
             <li>After {cooldown} you can unlock it with your password, your passkey or authenticator app, and a confirmation from your email.</li>
           </ul>
-          <button type="button" className="button-danger button-block" onClick={() => void lock()} aria-disabled={state.kind === 'working' ? true : undefined}>
-            {state.kind === 'working' ? 'Locking…' : 'Lock my account'}
-          </button>
-          <p className="links">
-            <Link to="/login">Cancel and sign in</Link>
-          </p>
         </>
-      ) : null}
-      {state.kind === 'done' ? (
+      }
+      button="Lock my account"
+      working="Locking…"
+      afterButton={
+        <p className="links">
+          <Link to="/login">Cancel and sign in</Link>
+        </p>
+      }
+      done={
         <>
           <SuccessMessage>Your account is locked. Every session has ended and nobody can sign in.</SuccessMessage>
           <h2>What happens next</h2>
@@ -46,16 +48,8 @@ export function LockAccountPage() {
             <UnlockSteps />
           </ul>
         </>
-      ) : null}
-      {state.kind === 'failed' ? (
-        <>
-          <ErrorMessage>{state.message}</ErrorMessage>
-          <p>If you still want to lock your account, use the link in a newer Bastion email, or sign in and lock it from your security settings.</p>
-          <p className="links">
-            <Link to="/login">Sign in</Link>
-          </p>
-        </>
-      ) : null}
-    </Page>
+      }
+      advice={<p>If you still want to lock your account, use the link in a newer Bastion email, or sign in and lock it from your security settings.</p>}
+    />
   );
 }

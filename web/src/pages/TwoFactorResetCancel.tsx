@@ -5,40 +5,27 @@
  */
 import { useState } from 'react';
 import type { ResetCancelAnswer } from '../../../src/contracts/two-factor-reset.ts';
-import { isApiError, post } from '../api.ts';
+import { post } from '../api.ts';
 import { useSecurityDurations } from '../app-info.ts';
-import { errorMessage } from '../errors.ts';
-import { ErrorMessage, SuccessMessage } from '../components/Messages.tsx';
-import { Page } from '../components/Page.tsx';
+import { SuccessMessage } from '../components/Messages.tsx';
+import { LinkActionPage } from '../components/security/LinkPage.tsx';
 import '../components/security/security.css';
 import { UnlockSteps } from '../components/security/UnlockSteps.tsx';
-import { useLinkAction } from '../components/security/useLinkAction.ts';
+import { useCancelLink } from '../components/security/useLinkAction.ts';
 import type { ResetCancelBody } from '../components/two-factor-reset/types.ts';
-import { Link } from '../router.tsx';
-import { useSession } from '../session.tsx';
 
-const describe = (failure: unknown) =>
-  isApiError(failure, 'invalid_token') ? 'This link has expired or was used already, so nothing was changed.' : errorMessage(failure);
+const cancelWith = (token: string) => post<ResetCancelAnswer>('/api/auth/2fa-reset/cancel', { token } satisfies ResetCancelBody);
 
 export function TwoFactorResetCancelPage() {
   const { cooldown } = useSecurityDurations();
-  const { clear } = useSession();
   const [requestCancelled, setRequestCancelled] = useState(true);
-  const { state, asking, act: cancel } = useLinkAction(
-    async (token) => {
-      const answer = await post<ResetCancelAnswer>('/api/auth/2fa-reset/cancel', { token } satisfies ResetCancelBody);
-      setRequestCancelled(answer.requestCancelled);
-      // The account is locked: every session ended, this browser's too.
-      clear();
-    },
-    'This link is incomplete. Open the link from the email again.',
-    describe,
-  );
-  const title = state.kind === 'done' ? 'Reset cancelled, account locked' : state.kind === 'failed' ? 'Nothing was cancelled' : 'Cancel the 2FA reset?';
+  const link = useCancelLink(cancelWith, (answer) => setRequestCancelled(answer.requestCancelled));
 
   return (
-    <Page title={title}>
-      {asking ? (
+    <LinkActionPage
+      link={link}
+      titles={{ ask: 'Cancel the 2FA reset?', done: 'Reset cancelled, account locked', failed: 'Nothing was cancelled' }}
+      question={
         <>
           <p>
             Someone asked to reset the second factors of your Bastion account: once approved, it would remove your passkeys and authenticator app, so whoever
@@ -52,12 +39,11 @@ export function TwoFactorResetCancelPage() {
             </li>
           </ul>
           <p className="muted small">If you asked for the reset yourself, ignore this page: the button would stop your own request.</p>
-          <button type="button" className="button-danger button-block" onClick={() => void cancel()} aria-disabled={state.kind === 'working' ? true : undefined}>
-            {state.kind === 'working' ? 'Cancelling…' : 'Cancel the reset and lock my account'}
-          </button>
         </>
-      ) : null}
-      {state.kind === 'done' ? (
+      }
+      button="Cancel the reset and lock my account"
+      working="Cancelling…"
+      done={
         <div data-testid="reset-cancelled" data-request-cancelled={requestCancelled ? 'true' : 'false'}>
           <SuccessMessage>
             {requestCancelled
@@ -71,16 +57,8 @@ export function TwoFactorResetCancelPage() {
             <li>If you have lost your second factor, or cannot unlock the account yourself, contact support.</li>
           </ul>
         </div>
-      ) : null}
-      {state.kind === 'failed' ? (
-        <>
-          <ErrorMessage>{state.message}</ErrorMessage>
-          <p>If you still think someone else asked for the reset, use the link in a newer email about it, or contact support.</p>
-          <p className="links">
-            <Link to="/login">Sign in</Link>
-          </p>
-        </>
-      ) : null}
-    </Page>
+      }
+      advice={<p>If you still think someone else asked for the reset, use the link in a newer email about it, or contact support.</p>}
+    />
   );
 }

@@ -3,8 +3,9 @@ import { useState } from 'react';
 import type { VerifyEmailBody } from '../../../src/contracts/registration.ts';
 import { post } from '../api.ts';
 import { errorMessage } from '../errors.ts';
-import { ErrorMessage, StatusMessage, SuccessMessage } from '../components/Messages.tsx';
+import { StatusMessage, SuccessMessage } from '../components/Messages.tsx';
 import { Page } from '../components/Page.tsx';
+import { LinkFailed } from '../components/security/LinkPage.tsx';
 import { ResendVerification } from '../components/ResendVerification.tsx';
 import { useOnce } from '../hooks.ts';
 import { Link, useQueryParam } from '../router.tsx';
@@ -39,16 +40,12 @@ export function VerifyEmailPage() {
         </>
       ) : null}
       {state.kind === 'failed' ? (
-        <>
-          <ErrorMessage>{state.message}</ErrorMessage>
+        <LinkFailed message={state.message}>
           <section className="section">
             <h2>Get a new verification email</h2>
             <ResendVerification />
           </section>
-          <p className="links">
-            <Link to="/login">Sign in</Link>
-          </p>
-        </>
+        </LinkFailed>
       ) : null}
     </Page>
   );

@@ -24,6 +24,8 @@ export const DOCUMENT_TYPE_LABELS: Record<DocumentType, string> = {
   driving_licence: 'Driving licence',
 };
 
+export const isDocumentType = (value: unknown): value is DocumentType => typeof value === 'string' && Object.hasOwn(DOCUMENT_TYPE_LABELS, value);
+
 /** The photos a document type needs: a passport has no back page (filesFor() in contracts/kyc.ts). */
 export const FILES_FOR: Record<DocumentType, readonly KycFileItem[]> = {
   passport: ['documentFront', 'selfie'],

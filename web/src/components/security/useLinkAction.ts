@@ -1,16 +1,19 @@
 /**
  * A link from a security email that acts only when its button is pressed, never on load (mail
  * scanners open links): the token from ?token=, where it stands, and the action. Used by the
- * lock-account and cancel-email-change pages.
+ * lock-account page and the "this wasn't me" pages (useCancelLink: cancel the email change or the
+ * 2FA reset request, and lock the account).
  */
 import { useState } from 'react';
+import { isApiError } from '../../api.ts';
 import { errorMessage } from '../../errors.ts';
 import { useQueryParam } from '../../router.tsx';
+import { useSession } from '../../session.tsx';
 import { focusSoon, pageHeading } from './focus.ts';
 
 export type LinkState = { kind: 'ask' } | { kind: 'working' } | { kind: 'done' } | { kind: 'failed'; message: string };
 
-interface LinkAction {
+export interface LinkAction {
   state: LinkState;
   /** True until the action has answered (the question and its button are shown). */
   asking: boolean;
@@ -40,4 +43,24 @@ export function useLinkAction(action: (token: string) => Promise<unknown>, incom
   };
 
   return { state, asking: state.kind === 'ask' || state.kind === 'working', act };
+}
+
+const describeCancel = (failure: unknown) =>
+  isApiError(failure, 'invalid_token') ? 'This link has expired or was used already, so nothing was changed.' : errorMessage(failure);
+
+/**
+ * A "cancel — this wasn't me" link: `send` cancels with the token and locks the account, `onAnswer`
+ * takes what the server says was undone; then this browser's session is gone too (the lock ended
+ * every session).
+ */
+export function useCancelLink<Answer>(send: (token: string) => Promise<Answer>, onAnswer: (answer: Answer) => void): LinkAction {
+  const { clear } = useSession();
+  return useLinkAction(
+    async (token) => {
+      onAnswer(await send(token));
+      clear();
+    },
+    'This link is incomplete. Open the link from the email again.',
+    describeCancel,
+  );
 }

@@ -6,8 +6,7 @@ import type { KycCaseSummary } from '../../../../src/contracts/staff.ts';
 import { Link } from '../../router.tsx';
 import { countryName } from '../kyc/countries.ts';
 import { DOCUMENT_TYPE_LABELS } from '../kyc/words.ts';
-import { Fact } from '../security/Fact.tsx';
-import { When } from '../security/When.tsx';
+import { Fact, TimeFact } from '../security/Fact.tsx';
 import { KycBadge } from './UserSummary.tsx';
 import { casePath, profilePath } from './words.ts';
 
@@ -31,14 +30,8 @@ export function CaseFacts({ kycCase }: { kycCase: KycCaseSummary }) {
     <dl className="sc-facts">
       <Fact label="Document">{DOCUMENT_TYPE_LABELS[kycCase.documentType]}</Fact>
       <Fact label="Issuing country">{countryName(kycCase.issuingCountry)}</Fact>
-      <Fact label="Submitted">
-        <When iso={kycCase.submittedAt} />
-      </Fact>
-      {kycCase.decidedAt ? (
-        <Fact label="Decided">
-          <When iso={kycCase.decidedAt} />
-        </Fact>
-      ) : null}
+      <TimeFact label="Submitted" iso={kycCase.submittedAt} />
+      <TimeFact label="Decided" iso={kycCase.decidedAt} />
     </dl>
   );
 }

@@ -1,16 +1,11 @@
 /**
  * Words for the lost-2FA reset, shared by the login page's help, the request, status and cancel
- * pages and the staff console: the request's states and progress, the risk signals, and the waits
- * the pages state. Typed over contracts/two-factor-reset.ts (a table missing a value fails `tsc -p web`).
+ * pages and the staff console: the request's states and progress, the risk signals, and what a reset
+ * involves. Typed over contracts/two-factor-reset.ts (a table missing a value fails `tsc -p web`).
+ * The waits the pages state come from GET /api/app-info (useResetDurations in app-info.ts).
  */
 import type { ResetProgress, ResetSignal, ResetState } from '../../../../src/contracts/two-factor-reset.ts';
-
-/**
- * TWO_FA_RESET_DELAY and the withdrawal hold after a reset, as the pages say them. GET
- * /api/app-info does not report them (yet), so these are the server's defaults.
- */
-export const RESET_DELAY = '48 hours';
-export const RESET_WITHDRAWAL_HOLD = '48 hours';
+import type { ResetDurations } from '../../app-info.ts';
 
 /** The request's state as staff read it (filters, badges). */
 export const RESET_STATE_LABELS: Record<ResetState, string> = {
@@ -49,8 +44,9 @@ export const RESET_SIGNAL_LABELS: Record<ResetSignal, string> = {
   kyc_not_verified: 'Identity not verified',
 };
 
-/** One sentence on what a reset involves (the login page's help and the request page's intro). */
-export const RESET_INVOLVES = `We check your identity with a new selfie of you holding your ID document, our team reviews the request, and once it is approved we wait ${RESET_DELAY} before your second factors are removed. Withdrawals are then held for ${RESET_WITHDRAWAL_HOLD}.`;
+/** One sentence on what a reset involves (the login page's help), with the installation's waits. */
+export const resetInvolves = ({ delay, hold }: ResetDurations) =>
+  `We check your identity with a new selfie of you holding your ID document, our team reviews the request, and once it is approved we wait ${delay} before your second factors are removed. Withdrawals are then held for ${hold}.`;
 
 export const resetStatusPath = (token: string) => `/2fa-reset/status?token=${encodeURIComponent(token)}`;
 export const resetRequestPath = (email: string) => (email.trim() ? `/2fa-reset?email=${encodeURIComponent(email.trim())}` : '/2fa-reset');

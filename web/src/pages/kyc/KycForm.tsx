@@ -8,10 +8,23 @@ import type { KycFileItem, KycStatusBody } from '../../../../src/contracts/kyc.t
 import { isApiError, upload } from '../../api.ts';
 import { SubmitButton } from '../../components/Fields.tsx';
 import { PhotoInput } from '../../components/kyc/PhotoInput.tsx';
+import { UploadProgress } from '../../components/kyc/UploadProgress.tsx';
 import { ErrorMessage } from '../../components/Messages.tsx';
 import { useFailureHandler } from '../../components/security/useSecurityData.ts';
 import { DetailsFields } from './DetailsFields.tsx';
-import { fieldOfAnswer, formDataOf, planFor, problemIn, startingDetails, type DetailsDraft, type DraftField, type Photos, type Problem } from './draft.ts';
+import {
+  changedDetails,
+  fieldOfAnswer,
+  formDataOf,
+  planFor,
+  problemIn,
+  startingDetails,
+  withPhoto,
+  type DetailsDraft,
+  type DraftField,
+  type Photos,
+  type Problem,
+} from './draft.ts';
 
 interface KycFormProps {
   status: KycStatusBody;
@@ -27,7 +40,6 @@ export function KycForm({ status, onSent }: KycFormProps) {
   const [sent, setSent] = useState<number | null>(null);
   const form = useRef<HTMLFormElement>(null);
   const errorId = useId();
-  const progressId = useId();
   const plan = planFor(status, details.documentType);
   const again = plan.path === '/api/kyc/resubmit';
   const busy = sent !== null;
@@ -36,18 +48,13 @@ export function KycForm({ status, onSent }: KycFormProps) {
   const changed = (fields: DraftField[]) => setProblem((was) => (was?.field && fields.includes(was.field) ? null : was));
 
   const changeDetails = (next: DetailsDraft) => {
-    changed((Object.keys(next) as (keyof DetailsDraft)[]).filter((key) => next[key] !== details[key]));
+    changed(changedDetails(details, next));
     setDetails(next);
   };
 
   const setPhoto = (item: KycFileItem) => (file: File | null) => {
     changed([item]);
-    setPhotos((all) => {
-      const next = { ...all };
-      if (file) next[item] = file;
-      else delete next[item];
-      return next;
-    });
+    setPhotos((all) => withPhoto(all, item, file));
   };
 
   const show = (next: Problem | null) => {
@@ -79,8 +86,6 @@ export function KycForm({ status, onSent }: KycFormProps) {
     }
   };
 
-  const percent = Math.round((sent ?? 0) * 100);
-
   return (
     <form ref={form} onSubmit={submit} noValidate aria-busy={busy} className="kyc-form">
       {plan.details ? <DetailsFields details={details} onChange={changeDetails} invalid={problem?.field ?? null} errorId={errorId} typeFixed={again} /> : null}
@@ -97,14 +102,7 @@ export function KycForm({ status, onSent }: KycFormProps) {
         <p className="muted small">Choose the document type to see which photos we need.</p>
       ) : null}
       <ErrorMessage id={errorId}>{problem?.message}</ErrorMessage>
-      {busy ? (
-        <div className="kyc-progress">
-          <label htmlFor={progressId}>{sent < 1 ? `Sending your documents: ${percent}%` : 'Checking your photos…'}</label>
-          <progress id={progressId} max={100} value={percent}>
-            {percent}%
-          </progress>
-        </div>
-      ) : null}
+      <UploadProgress sent={sent} what="your documents" />
       <SubmitButton busy={busy} label={again ? 'Send again' : 'Send for verification'} busyLabel="Sending…" className="button-block" />
     </form>
   );

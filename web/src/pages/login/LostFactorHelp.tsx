@@ -5,10 +5,11 @@
  * involves.
  */
 import { useEffect, useId, useRef, useState } from 'react';
+import { useResetDurations } from '../../app-info.ts';
 import type { Factor } from '../../components/factors/factors.ts';
 import { focusSoon } from '../../components/security/focus.ts';
 import '../../components/two-factor-reset/reset.css';
-import { RESET_INVOLVES, resetRequestPath } from '../../components/two-factor-reset/words.ts';
+import { resetInvolves, resetRequestPath } from '../../components/two-factor-reset/words.ts';
 import { Link } from '../../router.tsx';
 
 /** Each way in that may still work, and its button: a backup code first, as the one most often kept. */
@@ -30,6 +31,7 @@ interface Props {
 }
 
 export function LostFactorHelp({ email, methods, current, onUse }: Props) {
+  const durations = useResetDurations();
   const [open, setOpen] = useState(false);
   const panelId = useId();
   const toggle = useRef<HTMLButtonElement>(null);
@@ -86,7 +88,7 @@ export function LostFactorHelp({ email, methods, current, onUse }: Props) {
             <p>
               None of these? <Link to={resetRequestPath(email)}>Request a 2FA reset</Link>
             </p>
-            <p className="small muted">{RESET_INVOLVES}</p>
+            <p className="small muted">{resetInvolves(durations)}</p>
           </div>
         </section>
       ) : null}

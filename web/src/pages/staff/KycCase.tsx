@@ -4,25 +4,19 @@
  * the selfie (each zoomable and rotatable), an earlier reviewer's message, and the decision. Nobody
  * decides on their own case, and a decided case shows its outcome instead of the form.
  */
-import { useState } from 'react';
 import type { KycFileItem } from '../../../../src/contracts/kyc.ts';
 import type { KycCaseDetail } from '../../../../src/contracts/staff.ts';
-import { StatusMessage, SuccessMessage } from '../../components/Messages.tsx';
 import { countryName } from '../../components/kyc/countries.ts';
 import { KYC_STATUS_LABELS, STAFF_ITEM_LABELS } from '../../components/kyc/words.ts';
 import { Fact } from '../../components/security/Fact.tsx';
-import { useFocusRequest } from '../../components/security/focus.ts';
-import { LoadState } from '../../components/security/LoadState.tsx';
-import { When } from '../../components/security/When.tsx';
 import { ImageViewer } from '../../components/staff/ImageViewer.tsx';
 import { CaseFacts, DuplicateFlag } from '../../components/staff/KycCaseItem.tsx';
-import { NotNamed } from '../../components/staff/NotNamed.tsx';
+import { DecisionOutcome, DecisionSection, Reviewed } from '../../components/staff/Review.tsx';
 import { staffPage } from '../../components/staff/StaffShell.tsx';
-import { KycBadge, StaffMember } from '../../components/staff/UserSummary.tsx';
+import { KycBadge } from '../../components/staff/UserSummary.tsx';
 import { useStaff } from '../../components/staff/useStaff.ts';
-import { useStaffData } from '../../components/staff/useStaffData.ts';
 import { profilePath } from '../../components/staff/words.ts';
-import { Link, useQueryParam } from '../../router.tsx';
+import { Link } from '../../router.tsx';
 import { DecisionForm } from './DecisionForm.tsx';
 
 /** The order photos are shown in: the document, then the selfie. */
@@ -40,23 +34,15 @@ function age(dateOfBirth: string): number | null {
 }
 
 function Case() {
-  const id = useQueryParam('id');
+  return (
+    <Reviewed<KycCaseDetail> what="case" queue="/staff/kyc" api={(id) => `/api/staff/kyc/${encodeURIComponent(id)}`}>
+      {(detail, reload) => <CaseReview detail={detail} reload={reload} />}
+    </Reviewed>
+  );
+}
+
+function CaseReview({ detail, reload }: { detail: KycCaseDetail; reload: () => void }) {
   const { may } = useStaff();
-  const { data: detail, error, reload } = useStaffData<KycCaseDetail>(id ? `/api/staff/kyc/${encodeURIComponent(id)}` : null);
-  const [done, setDone] = useState('');
-  const [decisionHeading, focusDecision] = useFocusRequest<HTMLHeadingElement>();
-
-  if (!id) {
-    return <NotNamed what="case" back="Open the queue" to="/staff/kyc" />;
-  }
-  if (!detail) return <LoadState what="the case" loaded={false} error={error} onRetry={reload} />;
-
-  const decided = (message: string) => {
-    setDone(message);
-    reload();
-    focusDecision();
-  };
-
   const photos = PHOTO_ORDER.flatMap((item) => detail.files.filter((file) => file.item === item));
   const years = detail.details ? age(detail.details.dateOfBirth) : null;
 
@@ -118,37 +104,19 @@ function Case() {
         ) : null}
       </section>
 
-      <section className="panel panel-full" aria-labelledby="decision-heading">
-        <h2 id="decision-heading" ref={decisionHeading} tabIndex={-1}>
-          Decision
-        </h2>
-        <SuccessMessage>{done}</SuccessMessage>
-        {detail.status !== 'pending' ? (
-          <div data-testid="kyc-outcome">
-            <p>
-              Outcome: <strong>{KYC_STATUS_LABELS[detail.status]}</strong>
-              {detail.decidedAt ? (
-                <>
-                  {' '}
-                  · <When iso={detail.decidedAt} />
-                </>
-              ) : null}
-              {detail.reviewedBy ? (
-                <>
-                  {' '}
-                  · by <StaffMember id={detail.reviewedBy} />
-                </>
-              ) : null}
-            </p>
-          </div>
-        ) : detail.own ? (
-          <StatusMessage>This is your own identity check: you cannot decide on it. Ask another reviewer.</StatusMessage>
-        ) : may('kyc:decide') ? (
-          <DecisionForm detail={detail} onDecided={decided} />
-        ) : (
-          <p className="muted">Your role cannot decide on cases.</p>
-        )}
-      </section>
+      <DecisionSection
+        outcome={
+          detail.status !== 'pending' ? (
+            <DecisionOutcome testId="kyc-outcome" label={KYC_STATUS_LABELS[detail.status]} decidedAt={detail.decidedAt} reviewedBy={detail.reviewedBy} />
+          ) : null
+        }
+        own={detail.own}
+        ownWords="This is your own identity check: you cannot decide on it. Ask another reviewer."
+        mayDecide={may('kyc:decide')}
+        cannotWords="Your role cannot decide on cases."
+        reload={reload}
+        form={(onDecided) => <DecisionForm detail={detail} onDecided={onDecided} />}
+      />
     </div>
   );
 }

@@ -4,10 +4,8 @@
  * says who, when, the risk signals and the identity check's status, and links to the review.
  */
 import type { ResetQueueBody, ResetState, ResetSummary } from '../../../../src/contracts/two-factor-reset.ts';
-import { choicesFrom, SelectField } from '../../components/Fields.tsx';
-import { LoadState } from '../../components/security/LoadState.tsx';
 import { Later, When } from '../../components/security/When.tsx';
-import { LoadMore } from '../../components/staff/LoadMore.tsx';
+import { QueueItems, StatusFilter, useQueueStatus } from '../../components/staff/Queue.tsx';
 import { ResetSignals } from '../../components/staff/ResetBadges.tsx';
 import { staffPage } from '../../components/staff/StaffShell.tsx';
 import { StaffTable } from '../../components/staff/StaffTable.tsx';
@@ -15,10 +13,7 @@ import { KycBadge } from '../../components/staff/UserSummary.tsx';
 import { useStaffPages } from '../../components/staff/useStaffData.ts';
 import { resetPath, withQuery } from '../../components/staff/words.ts';
 import { RESET_STATE_LABELS } from '../../components/two-factor-reset/words.ts';
-import { Link, navigate, useQueryParam } from '../../router.tsx';
-
-const STATUS_CHOICES = choicesFrom(RESET_STATE_LABELS);
-const isState = (value: string): value is ResetState => Object.hasOwn(RESET_STATE_LABELS, value);
+import { Link } from '../../router.tsx';
 
 const HEADINGS: Record<ResetState, string> = {
   pending: 'Pending requests',
@@ -31,8 +26,7 @@ const HEADINGS: Record<ResetState, string> = {
 export const StaffResetQueuePage = staffPage('2FA reset requests', 'resets', Queue);
 
 function Queue() {
-  const asked = useQueryParam('status');
-  const status: ResetState = isState(asked) ? asked : 'pending';
+  const status = useQueueStatus(RESET_STATE_LABELS, 'pending');
   const requests = useStaffPages<ResetQueueBody, ResetSummary>(withQuery('/api/staff/2fa-resets', { status }), (page) => page.requests);
   const waiting = status === 'approved';
   const columns = ['Email', 'Submitted', 'Risk signals', 'KYC', ...(waiting ? ['Takes effect'] : [])];
@@ -41,40 +35,30 @@ function Queue() {
     <section className="panel" aria-labelledby="queue-heading">
       <h2 id="queue-heading">{HEADINGS[status]}</h2>
       <p className="small muted">Oldest first. Compare each new selfie with the identity on file before you decide.</p>
-      <div className="staff-filters">
-        <SelectField
-          label="Status"
-          value={status}
-          onValueChange={(next) => navigate(withQuery('/staff/2fa-resets', { status: next }), { replace: true })}
-          choices={STATUS_CHOICES}
-        />
-      </div>
-      <LoadState what="the requests" loaded={requests.items !== null} error={requests.error} onRetry={requests.reload} />
-      {requests.items && requests.items.length === 0 ? <p>No requests with this status.</p> : null}
-      {requests.items && requests.items.length > 0 ? (
-        <StaffTable label={HEADINGS[status]} columns={columns} testId="reset-queue">
-          {requests.items.map((request) => (
-            <tr key={request.id} data-testid="reset-request" data-request-id={request.id} data-state={request.state}>
-              <td className="wrap">
-                <Link to={resetPath(request.id)}>{request.email}</Link>
-              </td>
-              <td>
-                <When iso={request.submittedAt} />
-              </td>
-              <td>
-                <ResetSignals signals={request.riskSignals} />
-              </td>
-              <td>
-                <KycBadge status={request.kycStatus} />
-              </td>
-              {waiting ? <td>{request.effectiveAt ? <Later iso={request.effectiveAt} /> : '—'}</td> : null}
-            </tr>
-          ))}
-        </StaffTable>
-      ) : null}
-      {requests.items ? (
-        <LoadMore shown={requests.items.length} noun={['request', 'requests']} hasMore={requests.hasMore} busy={requests.loadingMore} onMore={requests.loadMore} />
-      ) : null}
+      <StatusFilter status={status} labels={RESET_STATE_LABELS} page="/staff/2fa-resets" />
+      <QueueItems pages={requests} noun={['request', 'requests']}>
+        {(items) => (
+          <StaffTable label={HEADINGS[status]} columns={columns} testId="reset-queue">
+            {items.map((request) => (
+              <tr key={request.id} data-testid="reset-request" data-request-id={request.id} data-state={request.state}>
+                <td className="wrap">
+                  <Link to={resetPath(request.id)}>{request.email}</Link>
+                </td>
+                <td>
+                  <When iso={request.submittedAt} />
+                </td>
+                <td>
+                  <ResetSignals signals={request.riskSignals} />
+                </td>
+                <td>
+                  <KycBadge status={request.kycStatus} />
+                </td>
+                {waiting ? <td>{request.effectiveAt ? <Later iso={request.effectiveAt} /> : '—'}</td> : null}
+              </tr>
+            ))}
+          </StaffTable>
+        )}
+      </QueueItems>
     </section>
   );
 }

@@ -4,24 +4,18 @@
  * selfie beside the identity on file, the account's second factors and recent sign-ins, and the
  * decision. Nobody decides on their own account's request; approving needs the identity verified.
  */
-import { useState } from 'react';
 import type { ResetDetail } from '../../../../src/contracts/two-factor-reset.ts';
-import { StatusMessage, SuccessMessage } from '../../components/Messages.tsx';
-import { Fact } from '../../components/security/Fact.tsx';
-import { useFocusRequest } from '../../components/security/focus.ts';
+import { Fact, TimeFact } from '../../components/security/Fact.tsx';
 import { methodWords } from '../../components/security/format.ts';
-import { LoadState } from '../../components/security/LoadState.tsx';
-import { Later, When } from '../../components/security/When.tsx';
 import { ActivityTable } from '../../components/staff/ActivityTable.tsx';
-import { NotNamed } from '../../components/staff/NotNamed.tsx';
 import { ResetSignals, ResetStateBadge } from '../../components/staff/ResetBadges.tsx';
+import { DecisionOutcome, DecisionSection, Reviewed } from '../../components/staff/Review.tsx';
 import { staffPage } from '../../components/staff/StaffShell.tsx';
-import { KycBadge, StaffMember } from '../../components/staff/UserSummary.tsx';
+import { KycBadge } from '../../components/staff/UserSummary.tsx';
 import { useStaff } from '../../components/staff/useStaff.ts';
-import { useStaffData } from '../../components/staff/useStaffData.ts';
 import { profilePath } from '../../components/staff/words.ts';
 import { RESET_STATE_LABELS } from '../../components/two-factor-reset/words.ts';
-import { Link, useQueryParam } from '../../router.tsx';
+import { Link } from '../../router.tsx';
 import { ResetComparison } from './ResetComparison.tsx';
 import { ResetDecisionForm } from './ResetDecisionForm.tsx';
 
@@ -43,9 +37,7 @@ function RequestPanel({ detail }: { detail: ResetDetail }) {
             {detail.userId}
           </Link>
         </Fact>
-        <Fact label="Submitted">
-          <When iso={detail.submittedAt} />
-        </Fact>
+        <TimeFact label="Submitted" iso={detail.submittedAt} />
       </dl>
       <h3>Risk signals</h3>
       <ResetSignals signals={detail.riskSignals} />
@@ -101,62 +93,27 @@ function FactorsPanel({ factors }: { factors: ResetDetail['factors'] }) {
 /** A request no longer pending: what became of it, when and by whom. */
 function Outcome({ detail }: { detail: ResetDetail }) {
   return (
-    <div data-testid="reset-outcome">
-      <p>
-        Outcome: <strong>{RESET_STATE_LABELS[detail.state]}</strong>
-        {detail.decidedAt ? (
-          <>
-            {' '}
-            · <When iso={detail.decidedAt} />
-          </>
-        ) : null}
-        {detail.reviewedBy ? (
-          <>
-            {' '}
-            · by <StaffMember id={detail.reviewedBy} />
-          </>
-        ) : null}
-      </p>
+    <DecisionOutcome testId="reset-outcome" label={RESET_STATE_LABELS[detail.state]} decidedAt={detail.decidedAt} reviewedBy={detail.reviewedBy}>
       {detail.reason ? <p className="wrap staff-quote">{detail.reason}</p> : null}
       <dl className="sc-facts">
-        {detail.state === 'approved' && detail.effectiveAt ? (
-          <Fact label="Takes effect">
-            <Later iso={detail.effectiveAt} />
-          </Fact>
-        ) : null}
-        {detail.cancelledAt ? (
-          <Fact label="Cancelled">
-            <When iso={detail.cancelledAt} />
-          </Fact>
-        ) : null}
-        {detail.completedAt ? (
-          <Fact label="Carried out">
-            <When iso={detail.completedAt} />
-          </Fact>
-        ) : null}
+        <TimeFact label="Takes effect" iso={detail.state === 'approved' ? detail.effectiveAt : null} as="later" />
+        <TimeFact label="Cancelled" iso={detail.cancelledAt} />
+        <TimeFact label="Carried out" iso={detail.completedAt} />
       </dl>
-    </div>
+    </DecisionOutcome>
   );
 }
 
 function Request() {
-  const id = useQueryParam('id');
+  return (
+    <Reviewed<ResetDetail> what="request" queue="/staff/2fa-resets" api={(id) => `/api/staff/2fa-resets/${encodeURIComponent(id)}`}>
+      {(detail, reload) => <RequestReview detail={detail} reload={reload} />}
+    </Reviewed>
+  );
+}
+
+function RequestReview({ detail, reload }: { detail: ResetDetail; reload: () => void }) {
   const { may } = useStaff();
-  const { data: detail, error, reload } = useStaffData<ResetDetail>(id ? `/api/staff/2fa-resets/${encodeURIComponent(id)}` : null);
-  const [done, setDone] = useState('');
-  const [decisionHeading, focusDecision] = useFocusRequest<HTMLHeadingElement>();
-
-  if (!id) {
-    return <NotNamed what="request" back="Open the queue" to="/staff/2fa-resets" />;
-  }
-  if (!detail) return <LoadState what="the request" loaded={false} error={error} onRetry={reload} />;
-
-  const decided = (message: string) => {
-    setDone(message);
-    reload();
-    focusDecision();
-  };
-
   return (
     <div className="grid">
       <RequestPanel detail={detail} />
@@ -173,21 +130,15 @@ function Request() {
         )}
       </section>
 
-      <section className="panel panel-full" aria-labelledby="decision-heading">
-        <h2 id="decision-heading" ref={decisionHeading} tabIndex={-1}>
-          Decision
-        </h2>
-        <SuccessMessage>{done}</SuccessMessage>
-        {detail.state !== 'pending' ? (
-          <Outcome detail={detail} />
-        ) : detail.own ? (
-          <StatusMessage>This request is for your own account: you cannot decide on it. Ask another staff member.</StatusMessage>
-        ) : may('two_factor_resets:decide') ? (
-          <ResetDecisionForm detail={detail} onDecided={decided} />
-        ) : (
-          <p className="muted">Your role cannot decide on reset requests.</p>
-        )}
-      </section>
+      <DecisionSection
+        outcome={detail.state !== 'pending' ? <Outcome detail={detail} /> : null}
+        own={detail.own}
+        ownWords="This request is for your own account: you cannot decide on it. Ask another staff member."
+        mayDecide={may('two_factor_resets:decide')}
+        cannotWords="Your role cannot decide on reset requests."
+        reload={reload}
+        form={(onDecided) => <ResetDecisionForm detail={detail} onDecided={onDecided} />}
+      />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 /**
  * The KYC set of a reset request, shown once the server answers kyc_set_required (the account's
- * identity is not verified): the typed details as on /kyc, and the document's photos taken with the
+ * identity is not verified): the typed details as on /kyc (the document type fixed when the answer
+ * names one: a case the reviewer sent back keeps its type), and the document's photos taken with the
  * back camera (no back for a passport). The request's selfie holding the document is the check's selfie.
  */
 import { PhotoInput } from '../../components/kyc/PhotoInput.tsx';
@@ -11,6 +12,8 @@ import { documentFiles, isDraftField, type DocumentItem, type DocumentPhotos, ty
 interface KycSetFieldsProps {
   details: DetailsDraft;
   onDetails: (details: DetailsDraft) => void;
+  /** The document type is the one of the case sent back for a resubmission, and cannot change. */
+  typeFixed: boolean;
   documents: DocumentPhotos;
   onDocument: (item: DocumentItem) => (file: File | null) => void;
   /** The field the form's error is about, and the error's id. */
@@ -18,7 +21,7 @@ interface KycSetFieldsProps {
   errorId: string;
 }
 
-export function KycSetFields({ details, onDetails, documents, onDocument, invalid, errorId }: KycSetFieldsProps) {
+export function KycSetFields({ details, onDetails, typeFixed, documents, onDocument, invalid, errorId }: KycSetFieldsProps) {
   const files = documentFiles(details.documentType);
   return (
     <section className="reset-kyc" aria-labelledby="reset-kyc-heading" data-testid="reset-kyc">
@@ -27,7 +30,7 @@ export function KycSetFields({ details, onDetails, documents, onDocument, invali
         Your identity is not verified yet, so we check it with this request: your details as written on the document, and photos of it. The selfie above
         counts as the selfie of the check. What you typed above stays: add these, then send the request again.
       </p>
-      <DetailsFields details={details} onChange={onDetails} invalid={isDraftField(invalid) ? invalid : null} errorId={errorId} typeFixed={false} />
+      <DetailsFields details={details} onChange={onDetails} invalid={isDraftField(invalid) ? invalid : null} errorId={errorId} typeFixed={typeFixed} />
       {files.length > 0 ? (
         <fieldset className="kyc-photos">
           <legend>Photos of your document</legend>

@@ -4,8 +4,10 @@
  * rejection, the request's times, and how to look again.
  */
 import type { ResetStatusBody } from '../../../../src/contracts/two-factor-reset.ts';
+import { useResetDurations } from '../../app-info.ts';
+import { Fact, TimeFact } from '../../components/security/Fact.tsx';
 import { localTime } from '../../components/security/format.ts';
-import { RESET_DELAY, RESET_PROGRESS_WORDS, RESET_WITHDRAWAL_HOLD, resetRequestPath } from '../../components/two-factor-reset/words.ts';
+import { RESET_PROGRESS_WORDS, resetRequestPath } from '../../components/two-factor-reset/words.ts';
 import { Link } from '../../router.tsx';
 
 function statusWords(body: ResetStatusBody): string {
@@ -15,6 +17,7 @@ function statusWords(body: ResetStatusBody): string {
 
 /** What the status means, and what the owner can do now. */
 function Meaning({ body }: { body: ResetStatusBody }) {
+  const { delay, hold } = useResetDurations();
   switch (body.status) {
     case 'submitted':
       return <p>Your request is waiting for our team. We compare your new selfie with your identity document, and email you when it is decided.</p>;
@@ -24,12 +27,12 @@ function Meaning({ body }: { body: ResetStatusBody }) {
       return (
         <ul className="next-steps">
           <li>
-            Your second factors are removed {body.effectiveAt ? `at ${localTime(body.effectiveAt)}` : `after a wait of ${RESET_DELAY}`}. Then sign in with your
+            Your second factors are removed {body.effectiveAt ? `at ${localTime(body.effectiveAt)}` : `after a wait of ${delay}`}. Then sign in with your
             email and password and set up a new passkey or authenticator app.
           </li>
           <li>Until then, the reset can still be cancelled from the “cancel — this wasn't me” link in our emails.</li>
           <li>Signing in with a factor you still have does not cancel the reset.</li>
-          <li>Withdrawals are held for {RESET_WITHDRAWAL_HOLD} after the reset.</li>
+          <li>Withdrawals are held for {hold} after the reset.</li>
         </ul>
       );
     case 'rejected':
@@ -61,7 +64,7 @@ function Meaning({ body }: { body: ResetStatusBody }) {
         <>
           <p>
             Sign in with your email and password: you will be asked to set up a new passkey or authenticator app first. Withdrawals are held for{' '}
-            {RESET_WITHDRAWAL_HOLD} after the reset.
+            {hold} after the reset.
           </p>
           <p>
             <Link to="/login" className="button-like">
@@ -84,32 +87,13 @@ export function ResetProgressView({ body }: { body: ResetStatusBody }) {
       </p>
       <Meaning body={body} />
       <dl className="summary">
-        <div>
-          <dt>Account</dt>
-          <dd className="wrap">{body.email}</dd>
-        </div>
-        <div>
-          <dt>Submitted</dt>
-          <dd>{localTime(body.submittedAt)}</dd>
-        </div>
-        {body.decidedAt ? (
-          <div>
-            <dt>Decided</dt>
-            <dd>{localTime(body.decidedAt)}</dd>
-          </div>
-        ) : null}
-        {body.effectiveAt ? (
-          <div>
-            <dt>{body.status === 'completed' ? 'Carried out' : 'Takes effect'}</dt>
-            <dd>{localTime(body.effectiveAt)}</dd>
-          </div>
-        ) : null}
-        {body.cancelledAt ? (
-          <div>
-            <dt>Cancelled</dt>
-            <dd>{localTime(body.cancelledAt)}</dd>
-          </div>
-        ) : null}
+        <Fact label="Account" className="wrap">
+          {body.email}
+        </Fact>
+        <TimeFact label="Submitted" iso={body.submittedAt} as="local" />
+        <TimeFact label="Decided" iso={body.decidedAt} as="local" />
+        <TimeFact label={body.status === 'completed' ? 'Carried out' : 'Takes effect'} iso={body.effectiveAt} as="local" />
+        <TimeFact label="Cancelled" iso={body.cancelledAt} as="local" />
       </dl>
       <p className="muted small">
         To look again, reload this page before {localTime(body.nextTokenExpiresAt)}, or open the link in our newest email about the request.

@@ -6,8 +6,8 @@
  * Pure: no browser APIs beyond FormData.
  */
 import type { DocumentType, KycFileItem } from '../../../../src/contracts/kyc.ts';
-import { FILES_FOR, OWNER_ITEM_LABELS } from '../../components/kyc/words.ts';
-import { detailsProblem, fieldOfAnswer, normalDocumentNumber, type DetailsDraft, type DraftField } from '../kyc/draft.ts';
+import { FILES_FOR } from '../../components/kyc/words.ts';
+import { appendDetails, appendPhotos, detailsProblem, fieldOfAnswer, missingPhoto, namedField, type DetailsDraft, type DraftField, type Refusal } from '../kyc/draft.ts';
 
 export interface Credentials {
   email: string;
@@ -52,11 +52,7 @@ export function problemIn(credentials: Credentials, selfie: File | null, kyc: Ky
   }
   if (!selfie) return { field: 'selfie', message: 'Add a selfie of you holding your ID document.' };
   if (!kyc) return null;
-  const detailsWrong = detailsProblem(kyc.details, today);
-  if (detailsWrong) return detailsWrong;
-  const missing = documentFiles(kyc.details.documentType).find((item) => !kyc.photos[item]);
-  if (missing) return { field: missing, message: `Add a photo: ${OWNER_ITEM_LABELS[missing].toLowerCase()}.` };
-  return null;
+  return detailsProblem(kyc.details, today) ?? missingPhoto(documentFiles(kyc.details.documentType), kyc.photos);
 }
 
 /** The multipart body: the text fields first (the KYC details only with the set), then the photos. */
@@ -65,32 +61,19 @@ export function formDataOf(credentials: Credentials, selfie: File, kyc: KycSet |
   body.append('email', credentials.email.trim());
   body.append('password', credentials.password);
   body.append('emailCode', enteredCode(credentials.emailCode));
-  if (kyc) {
-    const { details } = kyc;
-    body.append('legalName', details.legalName.trim());
-    body.append('dateOfBirth', details.dateOfBirth);
-    body.append('country', details.country);
-    body.append('documentType', details.documentType);
-    body.append('documentNumber', normalDocumentNumber(details.documentNumber));
-    body.append('issuingCountry', details.issuingCountry);
-  }
+  if (kyc) appendDetails(body, kyc.details);
   body.append('selfie', selfie, selfie.name);
-  if (kyc) {
-    for (const item of documentFiles(kyc.details.documentType)) {
-      const file = kyc.photos[item];
-      if (file) body.append(item, file, file.name);
-    }
-  }
+  if (kyc) appendPhotos(body, documentFiles(kyc.details.documentType), kyc.photos);
   return body;
 }
 
 const CREDENTIAL_FIELDS: readonly (keyof Credentials)[] = ['email', 'password', 'emailCode'];
 
 /** The field a refusal is about: the credentials by their codes, else the field its body or message names. */
-export function fieldOfRefusal(error: { code: string; message: string; body: Record<string, unknown> }): ResetField | null {
+export function fieldOfRefusal(error: Refusal): ResetField | null {
   if (error.code === 'invalid_credentials') return 'password';
   if (error.code === 'invalid_code') return 'emailCode';
-  const named = typeof error.body.field === 'string' ? error.body.field : /^([A-Za-z]+)[.:]/.exec(error.message)?.[1];
+  const named = namedField(error);
   return CREDENTIAL_FIELDS.find((field) => field === named) ?? fieldOfAnswer(error);
 }
 

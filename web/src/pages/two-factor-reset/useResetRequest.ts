@@ -1,16 +1,19 @@
 /**
- * The reset request's state: what is typed, the emailed code sent on request (POST
- * /api/auth/2fa-reset/email-code, the same answer for any address), the selfie, and sending it all
+ * The reset request's state: what is typed, the emailed code sent on request once the password is
+ * checked (POST /api/auth/2fa-reset/email-code), the selfie, and sending it all
  * (POST /api/auth/2fa-reset, multipart with progress). When the server answers kyc_set_required the
  * KYC set joins the form for that address, and the request is sent again with it; what is typed stays.
+ * When that answer names a document type (a case the reviewer sent back keeps its type), the set's
+ * type is that one and cannot be chosen.
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import type { KycFileItem } from '../../../../src/contracts/kyc.ts';
+import type { DocumentType, KycFileItem } from '../../../../src/contracts/kyc.ts';
 import type { ResetOpenedAnswer } from '../../../../src/contracts/two-factor-reset.ts';
 import { isApiError, post, upload } from '../../api.ts';
+import { isDocumentType } from '../../components/kyc/words.ts';
 import type { ResetEmailCodeAnswer, ResetEmailCodeBody } from '../../components/two-factor-reset/types.ts';
 import { errorMessage } from '../../errors.ts';
-import type { DetailsDraft } from '../kyc/draft.ts';
+import { changedDetails, withPhoto, type DetailsDraft } from '../kyc/draft.ts';
 import {
   EMPTY_DETAILS,
   fieldOfRefusal,
@@ -41,8 +44,11 @@ export function useResetRequest(initialEmail: string, onSubmitted: (answer: Rese
   const [selfie, setSelfie] = useState<File | null>(null);
   const [details, setDetails] = useState<DetailsDraft>(EMPTY_DETAILS);
   const [documents, setDocuments] = useState<DocumentPhotos>({});
-  /** The address the server asked the KYC set for (it applies while that address is typed). */
-  const [kycFor, setKycFor] = useState<string | null>(null);
+  /**
+   * The address the server asked the KYC set for (it applies while that address is typed), and the
+   * document type the set must keep (a resubmission's), or null when the user chooses it.
+   */
+  const [kycAsked, setKycAsked] = useState<{ email: string; documentType: DocumentType | null } | null>(null);
   const [codeSending, setCodeSending] = useState(false);
   const [codeSentTo, setCodeSentTo] = useState('');
   const [problem, setProblem] = useState<ResetProblem | null>(null);
@@ -52,7 +58,10 @@ export function useResetRequest(initialEmail: string, onSubmitted: (answer: Rese
   const [sent, setSent] = useState<number | null>(null);
   const form = useRef<HTMLFormElement>(null);
   const errorId = useId();
-  const kycNeeded = kycFor !== null && kycFor === normalEmail(credentials.email);
+  const kycNeeded = kycAsked !== null && kycAsked.email === normalEmail(credentials.email);
+  const fixedType = kycNeeded ? kycAsked.documentType : null;
+  /** The set's details: with the document type it must keep, when there is one. */
+  const kycDetails: DetailsDraft = fixedType ? { ...details, documentType: fixedType } : details;
   const busy = sent !== null;
 
   useEffect(() => {
@@ -67,6 +76,9 @@ export function useResetRequest(initialEmail: string, onSubmitted: (answer: Rese
     setFocusRequest(next?.field ? { field: next.field } : null);
   };
 
+  /** The error's id for a field it is about (nothing for the other fields). */
+  const errorFor = (field: ResetField) => (problem?.field === field ? errorId : undefined);
+
   /** An error about a field goes once that field changes. */
   const changed = (fields: ResetField[]) => setProblem((was) => (was?.field && fields.includes(was.field) ? null : was));
 
@@ -76,8 +88,9 @@ export function useResetRequest(initialEmail: string, onSubmitted: (answer: Rese
   };
 
   const changeDetails = (next: DetailsDraft) => {
-    changed((Object.keys(next) as (keyof DetailsDraft)[]).filter((key) => next[key] !== details[key]));
-    setDetails(next);
+    changed(changedDetails(kycDetails, next));
+    // A fixed type is not the user's choice: the one they chose stays, for an address that lets them.
+    setDetails(fixedType ? { ...next, documentType: details.documentType } : next);
   };
 
   const changeSelfie = (file: File | null) => {
@@ -87,12 +100,7 @@ export function useResetRequest(initialEmail: string, onSubmitted: (answer: Rese
 
   const setDocument = (item: DocumentItem) => (file: File | null) => {
     changed([item as KycFileItem]);
-    setDocuments((all) => {
-      const next = { ...all };
-      if (file) next[item] = file;
-      else delete next[item];
-      return next;
-    });
+    setDocuments((all) => withPhoto(all, item, file));
   };
 
   const sendCode = async () => {
@@ -103,14 +111,18 @@ export function useResetRequest(initialEmail: string, onSubmitted: (answer: Rese
       show({ field: 'email', message: 'Enter the email address of your account first, then we can send the code.' });
       return;
     }
+    if (!credentials.password) {
+      show({ field: 'password', message: 'Enter your password first: we send the code once it is checked.' });
+      return;
+    }
     setProblem(null);
     setCodeSending(true);
     try {
-      await post<ResetEmailCodeAnswer>('/api/auth/2fa-reset/email-code', { email } satisfies ResetEmailCodeBody);
+      await post<ResetEmailCodeAnswer>('/api/auth/2fa-reset/email-code', { email, password: credentials.password } satisfies ResetEmailCodeBody);
       setCodeSentTo(email);
     } catch (failure) {
-      const field = isApiError(failure, 'invalid_request') ? 'email' : null;
-      show({ field, message: errorMessage(failure) });
+      const field = isApiError(failure) ? (fieldOfRefusal(failure) ?? (failure.code === 'invalid_request' ? 'email' : null)) : null;
+      show({ field, message: describe(failure) });
     } finally {
       setCodeSending(false);
     }
@@ -119,7 +131,7 @@ export function useResetRequest(initialEmail: string, onSubmitted: (answer: Rese
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
-    const kyc: KycSet | null = kycNeeded ? { details, photos: documents } : null;
+    const kyc: KycSet | null = kycNeeded ? { details: kycDetails, photos: documents } : null;
     const wrong = problemIn(credentials, selfie, kyc);
     if (wrong || !selfie) {
       show(wrong);
@@ -133,7 +145,7 @@ export function useResetRequest(initialEmail: string, onSubmitted: (answer: Rese
     } catch (failure) {
       if (isApiError(failure, 'kyc_set_required')) {
         // The identity is not verified: the KYC set joins the form, and the user sends again.
-        setKycFor(normalEmail(credentials.email));
+        setKycAsked({ email: normalEmail(credentials.email), documentType: isDocumentType(failure.body.documentType) ? failure.body.documentType : null });
         show({ field: 'legalName', message: errorMessage(failure) });
       } else {
         show({ field: isApiError(failure) ? fieldOfRefusal(failure) : null, message: describe(failure) });
@@ -146,17 +158,15 @@ export function useResetRequest(initialEmail: string, onSubmitted: (answer: Rese
   return {
     form,
     credentials,
-    setEmail: setCredential('email'),
-    setPassword: setCredential('password'),
-    setEmailCode: setCredential('emailCode'),
+    /** What ties a credential's field to it: the value, its change, and the error when it is about it. */
+    bind: (key: keyof Credentials) => ({ value: credentials[key], onValueChange: setCredential(key), errorId: errorFor(key) }),
     code: { sending: codeSending, sentTo: codeSentTo, send: () => void sendCode() },
     selfie,
     changeSelfie,
-    kyc: kycNeeded ? { details, changeDetails, documents, setDocument } : null,
+    kyc: kycNeeded ? { details: kycDetails, typeFixed: fixedType !== null, changeDetails, documents, setDocument } : null,
     problem,
     errorId,
-    /** The error's id for a field it is about (nothing for the other fields). */
-    errorFor: (field: ResetField) => (problem?.field === field ? errorId : undefined),
+    errorFor,
     sent,
     busy,
     submit,
