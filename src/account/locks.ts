@@ -122,10 +122,17 @@ export async function underLockout<T>(deps: Deps, attempt: LockedAttempt<T>): Pr
   const { throttle, clock } = deps;
   assertReserved(await throttle.acquire(attempt.key, attempt.policy), clock.now());
   const matched = attempt.before ? await attempt.before() : true;
+  let answered = false;
   const result = matched
     ? await inTransaction(deps.store.db, async (tx) => {
         if (!(await attempt.check(tx))) return { ok: false as const };
+        answered = true;
         return { ok: true as const, value: await attempt.onSuccess(tx) };
+      }).catch(async (error: unknown) => {
+        // The answer was right but what it was for was refused (a lock that committed meanwhile):
+        // the reserved attempt is given back, or such refusals would fill the lock without a failure.
+        if (answered) await throttle.succeed(attempt.key);
+        throw error;
       })
     : { ok: false as const };
   if (result.ok) {

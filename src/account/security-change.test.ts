@@ -28,6 +28,7 @@ const ALERTS: { [K in SecurityChangeKind]: SecurityChange<K>['alert'] } = {
   account_unfrozen: {},
   email_changed: { newEmail: 'new@example.com', cancelUrl: 'http://localhost:3000/email-change/cancel?token=t' },
   two_factor_reset: { heldUntil: Date.UTC(2026, 0, 17, 9) },
+  two_factor_reset_disowned: { reason: 'The owner disowned a reset' },
   withdrawal_address_added: { label: 'Ledger', address: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq' },
   whitelist_disabled: { effectiveAt: Date.UTC(2026, 0, 16, 9) },
   account_locked_by_staff: { reason: 'Reported stolen phone' },

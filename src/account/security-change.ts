@@ -60,6 +60,8 @@ export const SECURITY_CHANGES = {
   email_changed: { audit: 'account.email_changed', sessions: 'others', endSignIns: true, holdMs: standardHold, alert: 'email_changed' },
   /** A lost-2FA reset carried out after its wait (TWO_FA_RESET_WITHDRAWAL_HOLD, as Binance holds 48 hours). */
   two_factor_reset: { audit: 'mfa.reset', sessions: 'all', endSignIns: true, holdMs: (c: Config) => c.twoFactorReset.withdrawalHoldMs, alert: 'two_factor_reset' },
+  /** The owner disowned a reset that was carried out ("this wasn't me" afterwards): locked until support checks who is who. */
+  two_factor_reset_disowned: { audit: 'mfa_reset.disowned', sessions: 'all', endSignIns: true, holdMs: standardHold, alert: { notice: 'account_locked_by_staff' } },
   withdrawal_address_added: { audit: 'withdrawal.address_added', sessions: 'none', endSignIns: false, holdMs: noHold, alert: 'withdrawal_address_added' },
   whitelist_disabled: { audit: 'withdrawal.whitelist_disabled', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'whitelist_disabled' },
   /** Support's actions on an account (the staff console): the actor is the staff member. */

@@ -75,7 +75,10 @@ export const resetCancelAnswer = z.object({
   status: z.literal('cancelled'),
   /** false: the request had closed already (rejected, cancelled or carried out); the account is locked all the same. */
   requestCancelled: z.boolean(),
-  frozen: z.literal(true),
+  /** Locked as by "lock my account" (the owner unlocks it after the cool-down with a strong factor). */
+  frozen: z.boolean(),
+  /** The reset had been carried out: its factors were removed and only support can unlock the account. */
+  staffLocked: z.boolean(),
 });
 export type ResetCancelAnswer = z.infer<typeof resetCancelAnswer>;
 

@@ -14,19 +14,19 @@ import type { Deps } from '../../deps.ts';
 import { conflict, forbidden, notFound } from '../../errors/app-error.ts';
 import { inTransaction, type Tx } from '../../store/database.ts';
 import { removeFiles, shredFiles, type KycCase } from './cases.ts';
-import { hasOpenRequest, shredClosedSelfies, shredExpiredSelfies } from '../two-factor-reset/selfies.ts';
+import { hasPendingRequest, shredDecidedSelfies, shredExpiredSelfies } from '../two-factor-reset/selfies.ts';
 
 /** Shreds the cases' photos and details in `tx`, emails the owner, records it; returns files to delete after commit. */
-async function eraseCases(deps: Deps, tx: Tx, userId: string, cases: KycCase[], actor: Actor, reason: string, client: ClientInfo | null): Promise<string[]> {
+async function eraseCases(deps: Deps, tx: Tx, userId: string, cases: KycCase[], actor: Actor, reason: string, client: ClientInfo | null, selfies = 0): Promise<string[]> {
   const now = deps.clock.now();
   const ids = cases.map((c) => c.id);
-  const files = await tx.selectFrom('kyc_files').selectAll().where('case_id', 'in', ids).where('erased_at', 'is', null).execute();
+  const files = ids.length ? await tx.selectFrom('kyc_files').selectAll().where('case_id', 'in', ids).where('erased_at', 'is', null).execute() : [];
   const names = await shredFiles(tx, files, now);
   // The document number's keyed hash stays: a pseudonym that still flags the document on another account.
-  await tx.updateTable('kyc_cases').set({ details_sealed: null, erased_at: now, updated_at: now }).where('id', 'in', ids).execute();
+  if (ids.length) await tx.updateTable('kyc_cases').set({ details_sealed: null, erased_at: now, updated_at: now }).where('id', 'in', ids).execute();
   const user = await findUserById(tx, userId);
   if (user) await sendAlert(deps, tx, user, 'kyc_documents_erased', { at: now });
-  await deps.audit.record(tx, { type: 'kyc.documents_erased', actor, subject: userId, client, data: { reason, cases: ids, files: files.length } });
+  await deps.audit.record(tx, { type: 'kyc.documents_erased', actor, subject: userId, client, data: { reason, cases: ids, files: files.length, ...(selfies ? { resetSelfies: selfies } : {}) } });
   return names;
 }
 
@@ -39,13 +39,14 @@ export async function eraseApplicant(deps: Deps, actor: Actor, userId: string, r
   if (actorId(actor) === userId) throw forbidden('staff_own_account', 'You cannot erase your own identity documents. Ask another admin.');
   const names = await inTransaction(deps.store.db, async (tx) => {
     const cases = await tx.selectFrom('kyc_cases').selectAll().where('user_id', '=', userId).where('erased_at', 'is', null).execute();
-    if (cases.length === 0) throw notFound('not_found', 'This account has no identity documents to erase.');
     if (cases.some((c) => c.status === 'pending' || c.status === 'resubmission_requested')) {
       throw conflict('kyc_in_progress', 'This applicant has a case under review: decide it (reject it) first, then erase.');
     }
-    if (await hasOpenRequest(tx, userId)) throw conflict('kyc_in_progress', 'This applicant has a 2FA reset request open: decide it first, then erase.');
-    // The selfies of closed 2FA reset requests go with the documents.
-    return [...(await eraseCases(deps, tx, userId, cases, actor, reason, client)), ...(await shredClosedSelfies(tx, userId))];
+    if (await hasPendingRequest(tx, userId)) throw conflict('kyc_in_progress', 'This applicant has a 2FA reset request waiting for review: decide it first, then erase.');
+    // The selfies of decided 2FA reset requests go with the documents.
+    const selfies = await shredDecidedSelfies(tx, userId);
+    if (cases.length === 0 && selfies.length === 0) throw notFound('not_found', 'This account has no identity documents to erase.');
+    return [...(await eraseCases(deps, tx, userId, cases, actor, reason, client, selfies.length)), ...selfies];
   });
   await removeFiles(deps, names);
   return names.length;

@@ -24,6 +24,7 @@ import type { Ceremony, FactorAnswer } from '../../factors/types.ts';
 import { inTransaction, type Tx } from '../../store/database.ts';
 import { enforceRateLimit } from '../../throttle/limits.ts';
 import { isStaffLocked, staffLockedError } from '../../account/staff-lock.ts';
+import { carryOutDueResetOf } from '../two-factor-reset/carry-out.ts';
 
 const FORGOT_LIMITS = { perEmail: { limit: 3, windowMs: HOUR }, perIp: { limit: 20, windowMs: HOUR } };
 
@@ -72,6 +73,8 @@ function resetAnswer(input: ResetPasswordBody): { method: SecondFactorId; answer
 
 export async function resetPassword(deps: Deps, input: ResetPasswordBody, client: ClientInfo): Promise<void> {
   const { row, user } = await linkOwner(deps, 'password_reset', input.token);
+  // A lost-2FA reset due now is carried out first: the old factor never confirms a password reset.
+  await carryOutDueResetOf(deps, user.id);
   // The owner locked the account: no security change until they unlock it.
   if (user.frozen_at !== null) throw frozenError(deps, user);
   // Support locked it: no security change until support lifts the lock.

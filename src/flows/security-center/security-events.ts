@@ -46,6 +46,7 @@ export const CHANGE_EVENTS: Record<string, string> = {
   'mfa_reset.rejected': '2FA reset request declined',
   'mfa_reset.cancelled': '2FA reset cancelled from the email link',
   'mfa.reset': 'Second factors reset',
+  'mfa_reset.disowned': 'A 2FA reset disowned: locked until support checks',
 };
 
 export async function listSecurityEvents(deps: Deps, userId: string, limit = 100) {

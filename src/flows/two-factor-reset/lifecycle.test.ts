@@ -83,12 +83,15 @@ describe.each(dialects)('lost 2FA: review, wait and reset on %s', (dialect) => {
     expect(refused.status).not.toBe(200);
     expect((await t.client().get(`/api/auth/2fa-reset/status?token=${resetLinks(notice).status}`)).body.status).toBe('completed');
 
-    // "This wasn't me" after it was carried out: the account is locked, and only support may lift it
-    // (whoever asked may hold a strong factor of their own by now).
+    // "This wasn't me" after it was carried out: whoever asked may hold a strong factor of their own by
+    // now (the authenticator enrolled above): it goes, every session ends, and only support unlocks.
     const late = await t.client().post('/api/auth/2fa-reset/cancel', { token: resetLinks(notice).cancel });
-    expect(late.body).toEqual({ status: 'cancelled', requestCancelled: false, frozen: true });
-    expect(await userRow(t, user.email)).toMatchObject({ frozen_at: expect.any(Number), staff_locked_at: expect.any(Number), staff_locked_by: null });
+    expect(late.body).toEqual({ status: 'cancelled', requestCancelled: false, frozen: false, staffLocked: true });
+    expect(await userRow(t, user.email)).toMatchObject({ frozen_at: null, staff_locked_at: expect.any(Number), staff_locked_by: null });
+    expect(await factorsOf(t, user.id)).toEqual({ totp: 0, backupCodes: 0 });
+    expect(await liveSessions(t, user.id)).toBe(0);
     expect((await lastMail(t, user.email, SUBJECTS.resetCancelled)).text).toContain('only support can unlock');
+    expect((await t.client().post('/api/auth/login', { email: user.email, password: user.password })).body.error).toBe('account_locked_by_staff');
   });
 
   it('a cancel during the wait locks the account, removes nothing, and its link works once', async () => {
@@ -100,7 +103,7 @@ describe.each(dialects)('lost 2FA: review, wait and reset on %s', (dialect) => {
 
     const cancelled = await t.client().post('/api/auth/2fa-reset/cancel', { token: cancel });
     expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
-    expect(cancelled.body).toEqual({ status: 'cancelled', requestCancelled: true, frozen: true });
+    expect(cancelled.body).toEqual({ status: 'cancelled', requestCancelled: true, frozen: true, staffLocked: false });
     expect((await t.client().post('/api/auth/2fa-reset/cancel', { token: cancel })).body.error).toBe('invalid_token');
     expect((await userRow(t, user.email)).frozen_at).not.toBeNull();
     expect(await liveSessions(t, user.id)).toBe(0);

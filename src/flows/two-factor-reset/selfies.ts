@@ -2,18 +2,19 @@
  * The retention of reset selfies (a face next to an ID document, kept only as long as the decision
  * needs it): crypto-shredded with the applicant's identity documents when an admin erases them, and
  * by the retention sweep — KYC_RETENTION after a reset was carried out, KYC_REJECTED_RETENTION after
- * a request was rejected or cancelled. A request still open keeps its selfie.
+ * a request was rejected or cancelled. A request still waiting for its review keeps its selfie.
  */
+import { bySystem } from '../../audit/audit.ts';
 import type { Deps } from '../../deps.ts';
 import type { Tx } from '../../store/database.ts';
 
-/** Shreds the selfies of the account's closed requests in `tx`; returns the files to delete after commit. */
-export async function shredClosedSelfies(tx: Tx, userId: string): Promise<string[]> {
+/** Shreds the selfies of the account's decided requests in `tx`; returns the files to delete after commit. */
+export async function shredDecidedSelfies(tx: Tx, userId: string): Promise<string[]> {
   const rows = await tx
     .selectFrom('two_factor_resets')
     .select(['id', 'selfie_storage_name'])
     .where('user_id', '=', userId)
-    .where('status', 'in', ['rejected', 'cancelled', 'completed'])
+    .where('status', '!=', 'pending')
     .where('selfie_key_sealed', 'is not', null)
     .execute();
   if (rows.length === 0) return [];
@@ -21,18 +22,18 @@ export async function shredClosedSelfies(tx: Tx, userId: string): Promise<string
   return rows.map((r) => r.selfie_storage_name);
 }
 
-/** Whether the account has a request still open (its selfie is evidence for a decision to come). */
-export async function hasOpenRequest(tx: Tx, userId: string): Promise<boolean> {
-  return (await tx.selectFrom('two_factor_resets').select('id').where('user_id', '=', userId).where('status', 'in', ['pending', 'approved']).executeTakeFirst()) !== undefined;
+/** Whether the account has a request waiting for review (its selfie is evidence for the decision to come). */
+export async function hasPendingRequest(tx: Tx, userId: string): Promise<boolean> {
+  return (await tx.selectFrom('two_factor_resets').select('id').where('user_id', '=', userId).where('status', '=', 'pending').executeTakeFirst()) !== undefined;
 }
 
-/** Shreds every selfie past its retention in `tx`; returns the files to delete after commit. */
+/** Shreds every selfie past its retention in `tx`, each recorded; returns the files to delete after commit. */
 export async function shredExpiredSelfies(deps: Deps, tx: Tx): Promise<string[]> {
   const now = deps.clock.now();
   const { verifiedRetentionMs, rejectedRetentionMs } = deps.config.kyc;
   const rows = await tx
     .selectFrom('two_factor_resets')
-    .select(['id', 'selfie_storage_name'])
+    .select(['id', 'user_id', 'selfie_storage_name'])
     .where('selfie_key_sealed', 'is not', null)
     .where((eb) =>
       eb.or([
@@ -45,5 +46,6 @@ export async function shredExpiredSelfies(deps: Deps, tx: Tx): Promise<string[]>
     .execute();
   if (rows.length === 0) return [];
   await tx.updateTable('two_factor_resets').set({ selfie_key_sealed: null }).where('id', 'in', rows.map((r) => r.id)).execute();
+  for (const r of rows) await deps.audit.record(tx, { type: 'mfa_reset.selfie_erased', ...bySystem(r.user_id), client: null, data: { requestId: r.id, reason: 'retention' } });
   return rows.map((r) => r.selfie_storage_name);
 }

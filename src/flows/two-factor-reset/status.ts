@@ -8,7 +8,9 @@
  */
 import { freezeAccount } from '../../account/freeze.ts';
 import { consumeToken } from '../../account/tokens.ts';
-import { findUserById, lockUser } from '../../account/users.ts';
+import { securityChanged } from '../../account/security-change.ts';
+import { findUserById, lockUser, type User } from '../../account/users.ts';
+import { removeSecondFactors } from '../../factors/registry.ts';
 import { userActor } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import { isoTime } from '../../clock.ts';
@@ -24,7 +26,7 @@ export const maskEmail = (email: string): string => {
   return `${email.slice(0, Math.min(1, at))}***${email.slice(at)}`;
 };
 
-const CARRIED_OUT_REASON = "The owner said a 2FA reset that was carried out wasn't theirs: check who holds the account before unlocking it.";
+const DISOWNED_REASON = "The owner said a 2FA reset that was carried out wasn't theirs: check who holds the account before unlocking it.";
 
 const invalidLink = () => badRequest('invalid_token', 'This link is not valid: it was used already or has expired. Every email about the request carries a fresh one.');
 
@@ -56,33 +58,45 @@ export async function requestStatus(deps: Deps, token: string): Promise<ResetSta
 
 export async function cancelRequest(deps: Deps, token: string, client: ClientInfo): Promise<ResetCancelAnswer> {
   return inTransaction(deps.store.db, async (tx) => {
-    const found = await requestOfToken(deps, tx, 'two_factor_reset_cancel', token);
-    await lockUser(tx, deps.store.dialect, found.user_id);
+    const link = await requestOfToken(deps, tx, 'two_factor_reset_cancel', token);
+    await lockUser(tx, deps.store.dialect, link.user_id);
+    // Read again under the lock: a carry-out that committed meanwhile decides what this cancel does.
+    const found = (await findRequest(tx, link.id))!;
     const user = await findUserById(tx, found.user_id);
     if (!user) throw invalidLink();
     const now = deps.clock.now();
+    // Every open request of the account stops, whichever email the link came in.
     const cancelled = await tx
       .updateTable('two_factor_resets')
       .set({ status: 'cancelled', cancelled_at: now, updated_at: now })
-      .where('id', '=', found.id)
+      .where('user_id', '=', user.id)
       .where('status', 'in', OPEN_STATES)
       .executeTakeFirst();
-    const requestCancelled = Number(cancelled.numUpdatedRows) === 1;
-    if (user.frozen_at === null) await freezeAccount(deps, tx, user, 'email_link', client);
-    // Carried out already: whoever asked may have enrolled a factor of their own, which could lift
-    // the owner's lock after its cool-down. Only support may lift this one, after checking who is who.
-    const staffLocked = found.status === 'completed' && user.staff_locked_at === null;
-    if (staffLocked) {
-      await tx.updateTable('users').set({ staff_locked_at: now, staff_lock_reason: CARRIED_OUT_REASON, staff_locked_by: null, updated_at: now }).where('id', '=', user.id).execute();
-    }
-    await noticeEveryAddress(deps, tx, user, 'two_factor_reset_cancelled', { at: now, requestCancelled, staffLocked });
+    const requestCancelled = Number(cancelled.numUpdatedRows) > 0;
+    // Carried out already: whoever asked may hold a strong factor of their own by now, and the
+    // owner none. Their factors go, every session ends, and only support lifts the lock (a freeze
+    // would wait for a strong factor only the one who asked has).
+    const disowned = found.status === 'completed';
+    if (disowned) await disownReset(deps, tx, user, found.id, client);
+    else if (user.frozen_at === null) await freezeAccount(deps, tx, user, 'email_link', client);
+    await noticeEveryAddress(deps, tx, user, 'two_factor_reset_cancelled', { at: now, requestCancelled, staffLocked: disowned });
     await deps.audit.record(tx, {
       type: 'mfa_reset.cancelled',
       actor: userActor(user.id),
       subject: user.id,
       client,
-      data: { requestId: found.id, requestCancelled, stateBefore: found.status, ...(staffLocked ? { staffLocked } : {}) },
+      data: { requestId: found.id, requestCancelled, stateBefore: found.status },
     });
-    return { status: 'cancelled', requestCancelled, frozen: true };
+    return { status: 'cancelled', requestCancelled, frozen: !disowned, staffLocked: disowned };
   });
+}
+
+/** The owner disowned a reset that was carried out: the factors enrolled since go, and a staff lock holds the account. */
+async function disownReset(deps: Deps, tx: Tx, user: User, requestId: string, client: ClientInfo): Promise<void> {
+  const now = deps.clock.now();
+  const removed = await removeSecondFactors(tx, user.id);
+  if (user.staff_locked_at === null) {
+    await tx.updateTable('users').set({ staff_locked_at: now, staff_lock_reason: DISOWNED_REASON, staff_locked_by: null, updated_at: now }).where('id', '=', user.id).execute();
+  }
+  await securityChanged(deps, tx, { kind: 'two_factor_reset_disowned', subject: user, actor: userActor(user.id), client, alert: { reason: DISOWNED_REASON }, data: { requestId, removed } });
 }

@@ -18,8 +18,9 @@ const cancelWith = (token: string) => post<ResetCancelAnswer>('/api/auth/2fa-res
 
 export function TwoFactorResetCancelPage() {
   const { cooldown } = useSecurityDurations();
-  const [requestCancelled, setRequestCancelled] = useState(true);
-  const link = useCancelLink(cancelWith, (answer) => setRequestCancelled(answer.requestCancelled));
+  const [answer, setAnswer] = useState<ResetCancelAnswer>({ status: 'cancelled', requestCancelled: true, frozen: true, staffLocked: false });
+  const { requestCancelled, staffLocked } = answer;
+  const link = useCancelLink(cancelWith, setAnswer);
 
   return (
     <LinkActionPage
@@ -44,17 +45,19 @@ export function TwoFactorResetCancelPage() {
       button="Cancel the reset and lock my account"
       working="Cancelling…"
       done={
-        <div data-testid="reset-cancelled" data-request-cancelled={requestCancelled ? 'true' : 'false'}>
+        <div data-testid="reset-cancelled" data-request-cancelled={requestCancelled ? 'true' : 'false'} data-staff-locked={staffLocked ? 'true' : 'false'}>
           <SuccessMessage>
-            {requestCancelled
-              ? 'The reset request is cancelled and your account is locked.'
-              : 'The reset request had already closed (it was decided, cancelled or carried out), so there was nothing to cancel. Your account is locked all the same.'}
+            {staffLocked
+              ? 'The reset had already been carried out. Every second factor set up since was removed and your account is locked until support unlocks it.'
+              : requestCancelled
+                ? 'The reset request is cancelled and your account is locked.'
+                : 'The reset request had already closed (it was decided or cancelled), so there was nothing to cancel. Your account is locked all the same.'}
           </SuccessMessage>
           <h2>What happens next</h2>
           <ul className="next-steps">
             <li>Every session has ended, on every device. Nobody can sign in, make withdrawals or change security settings while it is locked.</li>
-            <UnlockSteps />
-            <li>If you have lost your second factor, or cannot unlock the account yourself, contact support.</li>
+            {staffLocked ? <li>Contact support: they check who you are, then unlock the account so you can set up your second factors again.</li> : <UnlockSteps />}
+            {!staffLocked && <li>If you have lost your second factor, or cannot unlock the account yourself, contact support.</li>}
           </ul>
         </div>
       }
