@@ -27,6 +27,7 @@ import { stepUpRoutes } from './flows/step-up/routes.ts';
 import { kycRoutes } from './flows/kyc/routes.ts';
 import { staffRoutes } from './flows/staff/routes.ts';
 import { twoFactorResetRoutes } from './flows/two-factor-reset/routes.ts';
+import { custodyRoutes } from './flows/custody/routes.ts';
 
 export interface AppOptions {
   /** HTTPS server options (key, cert) when Bastion terminates TLS itself. */
@@ -41,7 +42,7 @@ export interface AppOptions {
 
 
 /** Every flow's routes, then the factors' own (enrolling and managing them). */
-const features: FeatureRoutes[] = [registrationRoutes, loginRoutes, stepUpRoutes, recoveryRoutes, settingsRoutes, securityCenterRoutes, kycRoutes, staffRoutes, twoFactorResetRoutes, ...factorRoutes];
+const features: FeatureRoutes[] = [registrationRoutes, loginRoutes, stepUpRoutes, recoveryRoutes, settingsRoutes, securityCenterRoutes, kycRoutes, staffRoutes, twoFactorResetRoutes, custodyRoutes, ...factorRoutes];
 
 /** The path as the router sees it (percent-decoded), so /api/%73taff/me is a staff path too. */
 function decodedPath(url: string): string {
@@ -93,6 +94,7 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
     passkeys: config.webauthn.rpId !== null,
     freezeCooldownMs: config.freezeCooldownMs,
     withdrawalHoldMs: config.withdrawalHoldMs,
+    faucet: config.env === 'development',
     twoFactorResetDelayMs: config.twoFactorReset.delayMs,
     twoFactorResetHoldMs: config.twoFactorReset.withdrawalHoldMs,
   });

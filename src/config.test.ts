@@ -1,3 +1,4 @@
+import { TEST_DEPOSIT_KEYS } from '../test/harness.ts';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +67,7 @@ describe('config', () => {
     expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/SESSION_SECRET: required when NODE_ENV=production/);
     expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/ENCRYPTION_KEYS: required/);
     expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/SMTP_URL: required/);
+    expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/DEPOSIT_XPUB_BTC: required/);
     const ok = load({
       NODE_ENV: 'production',
       DATA_DIR: dir,
@@ -74,6 +76,8 @@ describe('config', () => {
       ENCRYPTION_KEYS: `k2:${Buffer.alloc(32, 1).toString('base64')},k1:${Buffer.alloc(32, 2).toString('base64')}`,
       SMTP_URL: 'smtp://mail:25',
       BASE_URL: 'https://id.example.com',
+      DEPOSIT_XPUB_BTC: TEST_DEPOSIT_KEYS.bitcoin,
+      DEPOSIT_XPUB_EVM: TEST_DEPOSIT_KEYS.evm,
     });
     expect(ok.encryptionKeys.map((k) => k.id)).toEqual(['k2', 'k1']);
     expect(ok.generatedSecretsFile).toBeUndefined();

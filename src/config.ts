@@ -7,6 +7,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { loadOrCreateSecrets } from './crypto/secrets-file.ts';
+import { loadOrCreateDepositKeys } from './crypto/deposit-keys-file.ts';
+import { parseAssets, type Asset } from './ledger/assets.ts';
+import { depositAddress } from './wallet/watch-only.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -83,6 +86,11 @@ const settings = z.object({
   WITHDRAWAL_HOLD: duration('24h'),
   STAFF_STEP_UP_MAX_AGE: duration('15m'),
   TWO_FA_RESET_DELAY: duration('48h'),
+  ASSETS: optionalText,
+  PRICE_MAX_AGE: duration('24h'),
+  TRADE_FEE_BPS: z.coerce.number().int().min(0).max(1000).default(50),
+  DEPOSIT_XPUB_BTC: optionalText,
+  DEPOSIT_XPUB_EVM: optionalText,
   TWO_FA_RESET_WITHDRAWAL_HOLD: duration('48h'),
   KYC_STORAGE_DIR: optionalText,
   KYC_RETENTION: duration('1825d'),
@@ -93,6 +101,30 @@ const settings = z.object({
 });
 
 export type Settings = z.infer<typeof settings>;
+
+/** Custody settings: the assets, and the deposit keys (checked by deriving an address from each). */
+function custodyConfig(s: Settings, dataDir: string): Config['custody'] {
+  const fail = (message: string): never => {
+    throw new ConfigError(`Invalid configuration:\n  ${message}`);
+  };
+  let assets: Asset[] = [];
+  try {
+    assets = parseAssets(s.ASSETS);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const given = s.DEPOSIT_XPUB_BTC !== undefined && s.DEPOSIT_XPUB_EVM !== undefined;
+  if (!given && (s.DEPOSIT_XPUB_BTC !== undefined || s.DEPOSIT_XPUB_EVM !== undefined)) fail('DEPOSIT_XPUB_BTC and DEPOSIT_XPUB_EVM: set both, or neither (development makes throwaway ones)');
+  const depositKeys = given ? { bitcoin: s.DEPOSIT_XPUB_BTC!, evm: s.DEPOSIT_XPUB_EVM! } : loadOrCreateDepositKeys(dataDir);
+  for (const [name, network, key] of [['DEPOSIT_XPUB_BTC', 'bitcoin', depositKeys.bitcoin], ['DEPOSIT_XPUB_EVM', 'ethereum', depositKeys.evm]] as const) {
+    try {
+      depositAddress(network, key, 0);
+    } catch (error) {
+      fail(`${name}: ${(error as Error).message}`);
+    }
+  }
+  return { assets, priceMaxAgeMs: s.PRICE_MAX_AGE, tradeFeeBps: s.TRADE_FEE_BPS, depositKeys, generatedDepositKeys: !given };
+}
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -129,6 +161,11 @@ export interface Config {
   staffStepUpMaxAgeMs: number;
   /** Lost 2FA: how long an approved reset waits before it is carried out, and how long withdrawals are held after it. */
   twoFactorReset: { delayMs: number; withdrawalHoldMs: number };
+  /**
+   * Custody: the assets (ASSETS or the defaults), how old a price may be for a quote, the trading fee
+   * in basis points, and the platform's extended public keys deposit addresses derive from.
+   */
+  custody: { assets: Asset[]; priceMaxAgeMs: number; tradeFeeBps: number; depositKeys: { bitcoin: string; evm: string }; generatedDepositKeys: boolean };
   /**
    * Identity documents: where the encrypted files live, and how long they are kept after the
    * decision (verified; rejected) before they are crypto-shredded.
@@ -255,7 +292,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
   const production = s.NODE_ENV === 'production';
   const dataDir = resolve(s.DATA_DIR);
   if (production) {
-    const missing = ['DATABASE_URL', 'SESSION_SECRET', 'ENCRYPTION_KEYS', 'SMTP_URL', 'BASE_URL'].filter(
+    const missing = ['DATABASE_URL', 'SESSION_SECRET', 'ENCRYPTION_KEYS', 'SMTP_URL', 'BASE_URL', 'DEPOSIT_XPUB_BTC', 'DEPOSIT_XPUB_EVM'].filter(
       (name) => !s[name as keyof Settings],
     );
     if (missing.length > 0) {
@@ -306,6 +343,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     withdrawalHoldMs: s.WITHDRAWAL_HOLD,
     staffStepUpMaxAgeMs: s.STAFF_STEP_UP_MAX_AGE,
     twoFactorReset: { delayMs: s.TWO_FA_RESET_DELAY, withdrawalHoldMs: s.TWO_FA_RESET_WITHDRAWAL_HOLD },
+    custody: custodyConfig(s, dataDir),
     kyc: { storageDir: resolve(s.KYC_STORAGE_DIR ?? resolve(dataDir, 'kyc')), verifiedRetentionMs: s.KYC_RETENTION, rejectedRetentionMs: s.KYC_REJECTED_RETENTION },
     walletRpcOrigins,
     webauthn,

@@ -14,6 +14,7 @@ import { pruneActivity } from './account/activity.ts';
 import { pruneTokens } from './account/tokens.ts';
 import { sweepKycRetention } from './flows/kyc/erasure.ts';
 import { carryOutDueResets } from './flows/two-factor-reset/carry-out.ts';
+import { fillDevelopmentPrices } from './flows/custody/dev-prices.ts';
 import { loadTls } from './http/tls.ts';
 import { devInboxTransport, smtpTransport, type Transport } from './mail/transport.ts';
 import { createMailWorker, type MailWorker } from './mail/worker.ts';
@@ -33,6 +34,11 @@ export async function startServer(config: Config, log: Logger, options: { clock?
   const applied = await migrateToLatest(store);
   if (applied.length > 0) log.info({ migrations: applied }, `applied ${applied.length} migration(s)`);
   const deps = createDeps({ config, store, log, ...(options.clock ? { clock: options.clock } : {}) });
+  if (config.env === 'development') {
+    const filled = await fillDevelopmentPrices(deps);
+    if (filled.length > 0) log.info({ assets: filled }, 'development: filled in reference USD prices (set real ones with `bastion prices set`)');
+  }
+  if (config.custody.generatedDepositKeys) log.info('deposit addresses derive from throwaway keys in DATA_DIR/deposit-keys.json (set DEPOSIT_XPUB_BTC and DEPOSIT_XPUB_EVM for real ones)');
 
   const devInbox = !config.smtpUrl;
   const transport: Transport = config.smtpUrl

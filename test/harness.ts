@@ -27,6 +27,12 @@ import { TestSmtpServer, type ReceivedMail } from './smtp.ts';
 export { dialects } from './database.ts';
 
 export const TEST_BASE_URL = 'http://localhost:3000';
+
+/** m/84'/0'/0' and m/44'/60'/0' of the mnemonic "abandon × 11, about" (public keys only). */
+export const TEST_DEPOSIT_KEYS = {
+  bitcoin: 'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs',
+  evm: 'xpub6DCoCpSuQZB2jawqnGMEPS63ePKWkwWPH4TU45Q7LPXWuNd8TMtVxRrgjtEshuqpK3mdhaWHPFsBngh5GFZaM6si3yZdUsT8ddYM3PwnATt',
+};
 const TEST_KEY = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
 
 export interface TestAppOptions {
@@ -75,6 +81,9 @@ export async function createTestApp(dialect: Dialect, options: TestAppOptions = 
       // always need an email confirmation. The security-center tests turn it back on.
       NEW_DEVICE_CONFIRMATION: 'off',
       KYC_STORAGE_DIR: kycDir,
+      // The platform's deposit keys: the account keys of the BIP39 "abandon … about" test mnemonic.
+      DEPOSIT_XPUB_BTC: TEST_DEPOSIT_KEYS.bitcoin,
+      DEPOSIT_XPUB_EVM: TEST_DEPOSIT_KEYS.evm,
       ...options.env,
     },
     { loadDotEnv: false },

@@ -1,33 +1,12 @@
 /** The `bastion` command as a user runs it: a real process, real exit codes. */
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.ts';
 import { bySystem, createAudit } from '../audit/audit.ts';
 import { inTransaction, openStore } from '../store/database.ts';
-
-const run = promisify(execFile);
-
-/** The environment a user's shell would have: without what vitest adds for Vite (BASE_URL, MODE, …). */
-function shellEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of ['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'TEST_DATABASE_URL']) delete env[name];
-  return { ...env, ...extra };
-}
-const BIN = new URL('../../bin/bastion.js', import.meta.url).pathname;
-
-async function bastion(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: shellEnv(env), timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { bastion, cliInstallation } from '../../test/cli.ts';
 
 describe('bastion CLI', () => {
   it('migrates a new database, then verifies its audit chain (exit 0) and finds a changed row (exit 1)', async () => {
@@ -53,14 +32,7 @@ describe('bastion CLI', () => {
   }, 120_000);
 
   it('grants, lists and revokes staff roles: the owner is emailed through the outbox, the system is the actor', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bastion-cli-'));
-    const env = { DATA_DIR: dir, DATABASE_URL: `sqlite:${join(dir, 'cli.db')}`, LOG_LEVEL: 'silent' };
-    expect((await bastion(['migrate'], env)).code).toBe(0);
-    const store = openStore(env.DATABASE_URL);
-    await store.db
-      .insertInto('users')
-      .values({ id: 'u-1', email: 'sam@example.com', password_hash: 'x', email_verified_at: 1, password_changed_at: null, kyc_level: 0, kyc_status: 'none', anti_phishing_sealed: null, frozen_at: null, webauthn_user_id: null, staff_role: null, staff_locked_at: null, staff_lock_reason: null, staff_locked_by: null, created_at: 1, updated_at: 1 })
-      .execute();
+    const { env, store } = await cliInstallation('sam@example.com');
     const grant = await bastion(['staff', 'grant', '--email', 'Sam@Example.com', '--role', 'support'], env);
     expect(grant.code, grant.stderr).toBe(0);
     expect(grant.stdout).toBe('sam@example.com is now support staff\n');

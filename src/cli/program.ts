@@ -11,6 +11,7 @@ import { openStore } from '../store/database.ts';
 import { migrateToLatest } from '../store/migrate.ts';
 import { auditVerify } from './audit-verify.ts';
 import { staffCommand, type WithDeps } from './staff-command.ts';
+import { custodyCommands } from './custody-command.ts';
 import { walletCommand, type WalletCommandIo } from './wallet-command.ts';
 
 export function buildProgram(io: WalletCommandIo): Command {
@@ -57,6 +58,7 @@ export function buildProgram(io: WalletCommandIo): Command {
     });
 
   for (const command of staffCommand(withDeps, io.stdout)) program.addCommand(command);
+  for (const command of custodyCommands(withDeps, io.stdout)) program.addCommand(command);
   program.addCommand(walletCommand(io));
   return program;
 }

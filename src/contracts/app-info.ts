@@ -11,6 +11,8 @@ export const appInfo = z.object({
   freezeCooldownMs: z.number().int().describe('FREEZE_COOLDOWN: how long an account locked by its owner stays locked'),
   withdrawalHoldMs: z.number().int().describe('WITHDRAWAL_HOLD: how long withdrawals wait after a security change'),
   twoFactorResetDelayMs: z.number().int().describe('TWO_FA_RESET_DELAY: how long an approved lost-2FA reset waits before it is carried out'),
+  /** Development only: the dashboard offers test money (POST /api/dev/faucet). */
+  faucet: z.boolean(),
   twoFactorResetHoldMs: z.number().int().describe('TWO_FA_RESET_WITHDRAWAL_HOLD: how long withdrawals wait after a lost-2FA reset'),
 });
 export type AppInfo = z.infer<typeof appInfo>;

@@ -75,6 +75,14 @@ export const ERROR_CODES = {
   two_factor_reset_limit: 'Three reset requests in 30 days; retryAfter says when the next may be opened.',
   two_factor_reset_closed: 'The reset request was decided, cancelled or carried out already.',
   two_factor_reset_kyc_unverified: 'Approving a reset needs the identity verified first (the KYC queue).',
+  // Money: the ledger, prices and trades
+  insufficient_funds: 'The available balance of the asset is smaller than the amount.',
+  hold_resolved: 'Held funds were released or sent already (each hold is resolved once).',
+  unknown_asset: 'The asset is not one this platform holds (GET /api/balances lists them).',
+  invalid_amount: 'The amount is not a positive decimal with at most the asset’s decimals.',
+  price_unavailable: 'No USD price for the asset, or it is older than PRICE_MAX_AGE.',
+  quote_expired: 'The quote is older than its 15 seconds: ask for a new one.',
+  quote_used: 'The quote was accepted already.',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

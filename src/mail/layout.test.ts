@@ -51,6 +51,7 @@ describe('email layout', () => {
       whitelist_disabled: { at: 0, effectiveAt: 86_400_000, lockUrl: LOCK },
       kyc_submitted: { at: 0, resubmission: false, lockUrl: LOCK },
       two_factor_reset_code: { code: '123456', minutes: 10 },
+      deposit_credited: { asset: 'BTC', amount: '0.05', network: 'bitcoin', txid: 'f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16', at: 0 },
       two_factor_reset_requested: { at: 0, device: 'Chrome on Android', place: 'Berlin, Germany', cancelUrl: 'http://localhost:3000/2fa-reset/cancel?token=t', statusUrl: 'http://localhost:3000/2fa-reset/status?token=s' },
       two_factor_reset_approved: { at: 0, effectiveAt: 0, cancelUrl: 'http://localhost:3000/2fa-reset/cancel?token=t', statusUrl: 'http://localhost:3000/2fa-reset/status?token=s' },
       two_factor_reset_rejected: { at: 0, reason: 'The selfie does not match.', statusUrl: 'http://localhost:3000/2fa-reset/status?token=s' },

@@ -7,6 +7,7 @@ import { emailChangeTemplates } from './templates-email-change.ts';
 import { kycTemplates } from './templates-kyc.ts';
 import { staffTemplates } from './templates-staff.ts';
 import { twoFactorResetTemplates } from './templates-two-factor-reset.ts';
+import { custodyTemplates } from './templates-custody.ts';
 import { formatTime } from './time.ts';
 
 export { formatTime } from './time.ts';
@@ -228,6 +229,7 @@ export const templates = {
   ...staffTemplates,
   ...emailChangeTemplates,
   ...twoFactorResetTemplates,
+  ...custodyTemplates,
 } satisfies Record<string, (data: never) => MailContent>;
 
 export type TemplateName = keyof typeof templates;

@@ -17,6 +17,7 @@ import * as m004 from './migrations/004_passkeys.ts';
 import * as m005 from './migrations/005_actors_and_tokens.ts';
 import * as m006 from './migrations/006_kyc_and_staff.ts';
 import * as m007 from './migrations/007_two_factor_resets.ts';
+import * as m008 from './migrations/008_ledger.ts';
 
 interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -31,6 +32,7 @@ const migrations: [string, Migration][] = [
   ['005_actors_and_tokens', m005],
   ['006_kyc_and_staff', m006],
   ['007_two_factor_resets', m007],
+  ['008_ledger', m008],
 ];
 
 /** Any constant number: the key of the PostgreSQL advisory lock that serialises migrators. */

@@ -335,7 +335,88 @@ export interface KycFilesTable {
   erased_at: number | null;
 }
 
+export interface LedgerAccountsTable {
+  id: string;
+  /** A user's id, or "platform". */
+  owner: string;
+  asset: string;
+  kind: 'available' | 'held' | 'world' | 'fees' | 'market';
+  /** Decimal integer string in the asset's smallest unit; equals the sum of the account's postings. */
+  balance: string;
+  version: number;
+  created_at: number;
+}
+
+export interface JournalEntriesTable {
+  id: string;
+  kind: 'deposit' | 'trade' | 'withdrawal_hold' | 'withdrawal_post' | 'withdrawal_void' | 'reversal';
+  user_id: string | null;
+  reference: string;
+  /** JSON object: what the entry is about (txid, quote, withdrawal); never a secret. */
+  data: string;
+  created_at: number;
+}
+
+export interface PostingsTable {
+  id: string;
+  entry_id: string;
+  account_id: string;
+  asset: string;
+  /** Signed decimal integer string: a credit to the account is positive. */
+  amount: string;
+}
+
+export interface LedgerHoldsTable {
+  id: string;
+  user_id: string;
+  asset: string;
+  amount: string;
+  status: 'pending' | 'posted' | 'voided';
+  pending_entry_id: string;
+  resolved_entry_id: string | null;
+  created_at: number;
+  resolved_at: number | null;
+}
+
+export interface PricesTable {
+  asset: string;
+  /** USD per whole unit, a decimal string ("97000.12"). */
+  usd: string;
+  updated_at: number;
+  updated_by: string;
+}
+
+export interface QuotesTable {
+  id: string;
+  user_id: string;
+  from_asset: string;
+  to_asset: string;
+  /** What the user pays (from_asset units), the fee within it, and what they receive (to_asset units). */
+  amount: string;
+  fee: string;
+  receive: string;
+  /** The prices the quote was made at. */
+  from_usd: string;
+  to_usd: string;
+  expires_at: number;
+  accepted_at: number | null;
+  created_at: number;
+}
+
+export interface DepositIndexesTable {
+  user_id: string;
+  idx: number;
+  created_at: number;
+}
+
 export interface AccountTables {
+  ledger_accounts: LedgerAccountsTable;
+  journal_entries: JournalEntriesTable;
+  postings: PostingsTable;
+  ledger_holds: LedgerHoldsTable;
+  prices: PricesTable;
+  quotes: QuotesTable;
+  deposit_indexes: DepositIndexesTable;
   kyc_cases: KycCasesTable;
   kyc_files: KycFilesTable;
   two_factor_resets: TwoFactorResetsTable;

@@ -144,6 +144,13 @@ const SERVER_MESSAGES: Record<ErrorCode, string | Describe> = {
       : e.message || 'This account has asked for 3 resets in 30 days. Please wait before asking again.';
   },
   two_factor_reset_closed: 'This request has already been decided, cancelled or carried out. Reload to see where it stands.',
+  insufficient_funds: (e) => e.message,
+  hold_resolved: 'These funds were already released or sent. Reload to see where they stand.',
+  unknown_asset: 'That asset is not available here.',
+  invalid_amount: (e) => withFieldName(e.message),
+  price_unavailable: 'Prices are not available right now. Try again in a moment.',
+  quote_expired: 'That price has expired. Get a new quote.',
+  quote_used: 'That quote was already used. Get a new one.',
   two_factor_reset_kyc_unverified: 'Verify this applicant’s identity in the KYC queue before approving the reset.',
 
   // Passkeys
