@@ -88,6 +88,9 @@ const settings = z.object({
   TWO_FA_RESET_DELAY: duration('48h'),
   ASSETS: optionalText,
   PRICE_MAX_AGE: duration('24h'),
+  WHITELIST_ADDRESS_DELAY: duration('24h'),
+  WHITELIST_OFF_DELAY: duration('24h'),
+  BITCOIN_TESTNET: flag(false),
   TRADE_FEE_BPS: z.coerce.number().int().min(0).max(1000).default(50),
   DEPOSIT_XPUB_BTC: optionalText,
   DEPOSIT_XPUB_EVM: optionalText,
@@ -123,7 +126,16 @@ function custodyConfig(s: Settings, dataDir: string): Config['custody'] {
       fail(`${name}: ${(error as Error).message}`);
     }
   }
-  return { assets, priceMaxAgeMs: s.PRICE_MAX_AGE, tradeFeeBps: s.TRADE_FEE_BPS, depositKeys, generatedDepositKeys: !given };
+  return {
+    assets,
+    priceMaxAgeMs: s.PRICE_MAX_AGE,
+    tradeFeeBps: s.TRADE_FEE_BPS,
+    depositKeys,
+    generatedDepositKeys: !given,
+    whitelistAddressDelayMs: s.WHITELIST_ADDRESS_DELAY,
+    whitelistOffDelayMs: s.WHITELIST_OFF_DELAY,
+    bitcoinTestnet: s.BITCOIN_TESTNET,
+  };
 }
 
 export interface Config {
@@ -165,7 +177,18 @@ export interface Config {
    * Custody: the assets (ASSETS or the defaults), how old a price may be for a quote, the trading fee
    * in basis points, and the platform's extended public keys deposit addresses derive from.
    */
-  custody: { assets: Asset[]; priceMaxAgeMs: number; tradeFeeBps: number; depositKeys: { bitcoin: string; evm: string }; generatedDepositKeys: boolean };
+  custody: {
+    assets: Asset[];
+    priceMaxAgeMs: number;
+    tradeFeeBps: number;
+    depositKeys: { bitcoin: string; evm: string };
+    generatedDepositKeys: boolean;
+    /** A new whitelisted address is usable this long after its confirmation; turning whitelist-only off waits this long. */
+    whitelistAddressDelayMs: number;
+    whitelistOffDelayMs: number;
+    /** Accept Bitcoin testnet addresses (tb1…, m/n/2…): for a test installation only. */
+    bitcoinTestnet: boolean;
+  };
   /**
    * Identity documents: where the encrypted files live, and how long they are kept after the
    * decision (verified; rejected) before they are crypto-shredded.

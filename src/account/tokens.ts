@@ -50,6 +50,8 @@ export const TOKEN_PURPOSES: Record<TokenPurpose, PurposeRule> = {
   /** Lost 2FA: a look at the request's status page (each look hands out the next link), and "cancel — this wasn't me". */
   two_factor_reset_status: { kind: 'link', ttlMs: 7 * DAY, replaces: 'none' },
   two_factor_reset_cancel: { kind: 'link', ttlMs: 30 * DAY, replaces: 'none' },
+  /** A new withdrawal address, confirmed from the inbox (Kraken's rule): one link per address. */
+  withdrawal_address_confirm: { kind: 'link', ttlMs: 1 * DAY, replaces: 'binding' },
 };
 
 const codeScope = (purpose: TokenPurpose, boundTo: string | null) => `${purpose}:${boundTo ?? ''}`;

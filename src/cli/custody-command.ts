@@ -75,9 +75,14 @@ export function custodyCommands(withDeps: WithDeps, out: (s: string) => void): C
     .requiredOption('--asset <symbol>', 'e.g. BTC')
     .requiredOption('--amount <decimal>', 'in the asset’s units, e.g. 0.25')
     .requiredOption('--txid <id>', 'the network transaction id')
-    .action((o: { email: string; asset: string; amount: string; txid: string }) =>
+    .option('--output <index>', 'which output of the transaction (a Bitcoin vout, an EVM log index)', '0')
+    .action((o: { email: string; asset: string; amount: string; txid: string; output: string }) =>
       run(withDeps, out, async (deps) => {
-        const result = await creditDeposit(deps, o);
+        if (!/^\d{1,9}$/.test(o.output)) {
+          out('--output must be the output’s index, 0 or more\n');
+          return 1;
+        }
+        const result = await creditDeposit(deps, { ...o, output: Number(o.output) });
         out(result.credited ? `credited ${o.amount} ${o.asset.toUpperCase()} to ${o.email} (entry ${result.entryId})\n` : `already credited (entry ${result.entryId}): nothing changed\n`);
         return 0;
       }),
@@ -89,7 +94,7 @@ export function custodyCommands(withDeps: WithDeps, out: (s: string) => void): C
     .description('prove the ledger’s invariants; exit 1 names the first violation')
     .action(() =>
       run(withDeps, out, async (deps) => {
-        const report = await checkLedger(deps.store.db);
+        const report = await checkLedger(deps.store.db, deps.store.dialect);
         if (!report.ok) {
           out(`ledger check FAILED: ${report.violation}\n`);
           return 1;

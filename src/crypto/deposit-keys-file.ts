@@ -19,9 +19,10 @@ export function loadOrCreateDepositKeys(dataDir: string): { bitcoin: string; evm
   const keys = throwawayDepositKeys();
   try {
     writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600, flag: 'wx' });
-  } catch {
-    // Another process made it first: use theirs.
-    return loadOrCreateDepositKeys(dataDir);
+  } catch (error) {
+    // Another process made it first: use theirs. Anything else (a read-only DATA_DIR) is reported.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return loadOrCreateDepositKeys(dataDir);
+    throw error;
   }
   return keys;
 }

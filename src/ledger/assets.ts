@@ -39,6 +39,10 @@ const assetSetting = z
       ctx.addIssue({ code: 'custom', message: `${a.symbol}: withdrawalFee and minWithdrawal must be decimals with at most ${a.decimals} places` });
       return z.NEVER;
     }
+    if (min <= fee) {
+      ctx.addIssue({ code: 'custom', message: `${a.symbol}: minWithdrawal must be more than withdrawalFee` });
+      return z.NEVER;
+    }
     return { ...a, withdrawalFee: fee, minWithdrawal: min } satisfies Asset;
   });
 

@@ -16,7 +16,7 @@ export type Hold = LedgerHoldsTable;
 /** Holds `amount` of the user's available balance (409 insufficient_funds when it is not there); returns the hold's id. */
 export async function holdFunds(tx: Tx, now: number, input: { userId: string; asset: string; amount: bigint; reference: string; data?: Record<string, unknown> }): Promise<string> {
   const { userId, asset, amount } = input;
-  const { entryId } = await post(tx, now, {
+  const { entryId, existed } = await post(tx, now, {
     kind: 'withdrawal_hold',
     userId,
     reference: input.reference,
@@ -26,20 +26,22 @@ export async function holdFunds(tx: Tx, now: number, input: { userId: string; as
       { account: held(userId, asset), amount },
     ],
   });
+  // The same reference again (a retried request): the hold it made, nothing held twice.
+  if (existed) return (await tx.selectFrom('ledger_holds').select('id').where('pending_entry_id', '=', entryId).executeTakeFirstOrThrow()).id;
   const id = randomUUID();
   await tx.insertInto('ledger_holds').values({ id, user_id: userId, asset, amount: stored(amount), status: 'pending', pending_entry_id: entryId, resolved_entry_id: null, created_at: now, resolved_at: null }).execute();
   return id;
 }
 
 async function resolve(tx: Tx, now: number, holdId: string, status: 'posted' | 'voided', legsFor: (hold: Hold) => Leg[], data?: Record<string, unknown>): Promise<Hold> {
-  const hold = await tx.selectFrom('ledger_holds').selectAll().where('id', '=', holdId).executeTakeFirst();
-  if (!hold) throw new Error(`no hold ${holdId}`);
-  // The status changes once: of two racing resolutions, the second finds it resolved.
+  // The status changes once: of two racing resolutions, the second finds it resolved. The claim is the
+  // transaction's first statement, so SQLite takes its write lock before anything is read.
   const claimed = await tx.updateTable('ledger_holds').set({ status, resolved_at: now }).where('id', '=', holdId).where('status', '=', 'pending').executeTakeFirst();
   if (Number(claimed.numUpdatedRows) !== 1) throw conflict('hold_resolved', 'These funds were released or sent already.');
+  const hold = (await tx.selectFrom('ledger_holds').selectAll().where('id', '=', holdId).executeTakeFirst())!;
   const { entryId } = await post(tx, now, { kind: status === 'posted' ? 'withdrawal_post' : 'withdrawal_void', userId: hold.user_id, reference: hold.id, ...(data ? { data } : {}), legs: legsFor(hold) });
   await tx.updateTable('ledger_holds').set({ resolved_entry_id: entryId }).where('id', '=', holdId).execute();
-  return { ...hold, status, resolved_at: now, resolved_entry_id: entryId };
+  return { ...hold, resolved_entry_id: entryId };
 }
 
 /** Sends a held amount out: `fee` of it to the platform's fees, the rest to the network. */

@@ -54,7 +54,7 @@ describe.each(dialects)('the ledger on %s', (dialect) => {
     // The same reference is recorded once: a second deposit of tx-1 moves nothing.
     expect((await deposit(t, id, 'BTC', 100_000n, 'tx-1')).existed).toBe(true);
     expect((await balancesOf(t.deps.store.db, id)).get('BTC')!.available).toBe(100_000n);
-    expect(await checkLedger(t.deps.store.db)).toMatchObject({ ok: true, entries: 1 });
+    expect(await checkLedger(t.deps.store.db, t.deps.store.dialect)).toMatchObject({ ok: true, entries: 1 });
   });
 
   it('lets 20 parallel holds of a balance that covers 10 succeed exactly 10 times', async () => {
@@ -68,7 +68,7 @@ describe.each(dialects)('the ledger on %s', (dialect) => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
     expect(refused.every((e) => e instanceof AppError && e.code === 'insufficient_funds')).toBe(true);
     expect((await balancesOf(t.deps.store.db, id)).get('ETH')).toEqual({ available: 0n, held: 10n * 10n ** 18n });
-    expect(await checkLedger(t.deps.store.db)).toMatchObject({ ok: true, holds: 10 });
+    expect(await checkLedger(t.deps.store.db, t.deps.store.dialect)).toMatchObject({ ok: true, holds: 10 });
   });
 
   it('posts or voids a hold exactly once', async () => {
@@ -88,7 +88,7 @@ describe.each(dialects)('the ledger on %s', (dialect) => {
     const balance = (await balancesOf(t.deps.store.db, id)).get('USDC')!;
     expect(balance.held).toBe(0n);
     expect([700_000_000n, 1_000_000_000n]).toContain(balance.available);
-    expect(await checkLedger(t.deps.store.db)).toMatchObject({ ok: true, holds: 2 });
+    expect(await checkLedger(t.deps.store.db, t.deps.store.dialect)).toMatchObject({ ok: true, holds: 2 });
   });
 
   it('names the first broken invariant: a balance off its postings, an unbalanced entry, a hold resolved twice', async () => {
@@ -97,14 +97,21 @@ describe.each(dialects)('the ledger on %s', (dialect) => {
     await deposit(t, id, 'BTC', 5_000n, 'tx-a');
     const db = t.deps.store.db;
     await db.updateTable('ledger_accounts').set({ balance: '5001' }).where('id', '=', `${id}:BTC:available`).execute();
-    expect(await checkLedger(db)).toEqual({ ok: false, violation: `account ${id}:BTC:available: balance 5001 but its postings sum to 5000` });
+    expect(await checkLedger(db, t.deps.store.dialect)).toEqual({ ok: false, violation: `account ${id}:BTC:available: balance 5001 but its postings sum to 5000` });
     await db.updateTable('ledger_accounts').set({ balance: '5000' }).where('id', '=', `${id}:BTC:available`).execute();
     const posting = await db.selectFrom('postings').selectAll().where('account_id', '=', `${id}:BTC:available`).executeTakeFirstOrThrow();
     await db.updateTable('postings').set({ amount: '4999' }).where('id', '=', posting.id).execute();
-    expect(await checkLedger(db)).toMatchObject({ ok: false, violation: expect.stringMatching(/BTC postings sum to -1, not zero/) });
+    expect(await checkLedger(db, t.deps.store.dialect)).toMatchObject({ ok: false, violation: expect.stringMatching(/BTC postings sum to -1, not zero/) });
     await db.updateTable('postings').set({ amount: '5000' }).where('id', '=', posting.id).execute();
+    // A posting of one asset booked to an account of another, with the balances made to match.
+    await db.updateTable('postings').set({ asset: 'ETH' }).where('id', '=', posting.id).execute();
+    expect((await checkLedger(db, t.deps.store.dialect)).ok).toBe(false);
+    await db.updateTable('postings').set({ asset: 'BTC' }).where('id', '=', posting.id).execute();
     const hold = await inTransaction(db, (tx) => holdFunds(tx, t.clock.now(), { userId: id, asset: 'BTC', amount: 1_000n, reference: 'w' }));
+    // The same reference again holds nothing more.
+    expect(await inTransaction(db, (tx) => holdFunds(tx, t.clock.now(), { userId: id, asset: 'BTC', amount: 1_000n, reference: 'w' }))).toBe(hold);
+    expect((await balancesOf(db, id)).get('BTC')).toEqual({ available: 4_000n, held: 1_000n });
     await db.updateTable('ledger_holds').set({ status: 'voided' }).where('id', '=', hold).execute();
-    expect(await checkLedger(db)).toMatchObject({ ok: false, violation: `hold ${hold}: voided without one withdrawal_void entry` });
+    expect(await checkLedger(db, t.deps.store.dialect)).toMatchObject({ ok: false, violation: `hold ${hold}: voided without one withdrawal_void entry` });
   });
 });

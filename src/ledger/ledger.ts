@@ -72,7 +72,8 @@ async function lockAccounts(tx: Tx, refs: AccountRef[], now: number): Promise<Ma
   await tx
     .insertInto('ledger_accounts')
     .values(ids.map((id) => ({ id, owner: byId.get(id)!.owner, asset: byId.get(id)!.asset, kind: byId.get(id)!.kind, balance: '0', version: 0, created_at: now })))
-    .onConflict((oc) => oc.column('id').doNothing())
+    // No target: the id and the (owner, asset, kind) index are the same key, and either may be the one a racing insert hits.
+    .onConflict((oc) => oc.doNothing())
     .execute();
   for (const id of ids) await tx.updateTable('ledger_accounts').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', id).execute();
   const rows = await tx.selectFrom('ledger_accounts').select(['id', 'balance']).where('id', 'in', ids).execute();

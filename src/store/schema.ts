@@ -177,7 +177,8 @@ export interface OneTimeTokensTable {
     | 'email_change_code'
     | 'email_change_cancel'
     | 'two_factor_reset_status'
-    | 'two_factor_reset_cancel';
+    | 'two_factor_reset_cancel'
+    | 'withdrawal_address_confirm';
   /** SHA-256 of a link token, or the peppered HMAC of a code (crypto/tokens.ts). */
   token_hash: string;
   /** What asked for it ("flow:<id hash>" …); null when only the account matters. */
@@ -409,7 +410,31 @@ export interface DepositIndexesTable {
   created_at: number;
 }
 
+export interface WithdrawalAddressesTable {
+  id: string;
+  user_id: string;
+  asset: string;
+  network: string;
+  /** Canonical form: bech32 in lower case, EVM in EIP-55. */
+  address: string;
+  label: string;
+  /** Set when the emailed link confirmed it; usable from `usable_from` (WHITELIST_ADDRESS_DELAY later). */
+  confirmed_at: number | null;
+  usable_from: number | null;
+  created_at: number;
+}
+
+export interface WithdrawalSettingsTable {
+  user_id: string;
+  whitelist_only: number;
+  /** Whitelist-only is being turned off: it takes effect at this time (cancellable until then). */
+  off_effective_at: number | null;
+  updated_at: number;
+}
+
 export interface AccountTables {
+  withdrawal_addresses: WithdrawalAddressesTable;
+  withdrawal_settings: WithdrawalSettingsTable;
   ledger_accounts: LedgerAccountsTable;
   journal_entries: JournalEntriesTable;
   postings: PostingsTable;

@@ -83,12 +83,15 @@ function segwitAddress(s: string, testnet: boolean): AddressCheck {
   if (version > 0 && !asBech32m) {
     return refuse(`A segwit version ${version} Bitcoin address uses the bech32m checksum, not bech32 (BIP350).`);
   }
+  // Versions 2–16 are valid BIP350 but have no spending rules yet: anyone could take what is sent there.
+  if (version >= 2) return refuse(`Segwit version ${version} Bitcoin addresses have no spending rules yet (anyone could spend from them), so they cannot be withdrawn to.`);
   return accept(lower);
 }
 
 /**
  * BIP141 fixes v0 programs at 20 or 32 bytes; later versions carry 2–40. A v1 program that is not
- * a 32-byte Taproot key is valid BIP350 but unencumbered (anyone can spend it), so it is refused.
+ * a 32-byte Taproot key, and any version 2–16 program, is valid BIP350 but unencumbered (anyone can
+ * spend it), so it is refused for withdrawals.
  */
 function programLengthRule(version: number, n: number): string | undefined {
   const bytes = (k: number) => (k === 1 ? '1 byte' : `${k} bytes`);

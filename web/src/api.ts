@@ -54,8 +54,11 @@ function answerError(status: number, data: unknown, retryAfterHeader: string | n
   return new ApiError(status, code, message, details);
 }
 
-async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+/** Headers a call adds to the usual ones (e.g. `Idempotency-Key` on accepting a quote). */
+export type ExtraHeaders = Readonly<Record<string, string>>;
+
+async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, extra: ExtraHeaders = {}): Promise<T> {
+  const headers: Record<string, string> = { ...extra, accept: 'application/json' };
   const init: RequestInit = { method, credentials: 'same-origin', headers };
   if (body !== undefined) {
     headers['content-type'] = 'application/json';
@@ -102,7 +105,7 @@ export function upload<T>(path: string, formData: FormData, onProgress?: (sent: 
 }
 
 export const get = <T>(path: string) => request<T>('GET', path);
-export const post = <T>(path: string, body?: unknown) => request<T>('POST', path, body);
+export const post = <T>(path: string, body?: unknown, headers?: ExtraHeaders) => request<T>('POST', path, body, headers);
 export const put = <T>(path: string, body?: unknown) => request<T>('PUT', path, body);
 export const patch = <T>(path: string, body?: unknown) => request<T>('PATCH', path, body);
 export const del = <T>(path: string) => request<T>('DELETE', path);

@@ -41,6 +41,11 @@ const FIELD_NAMES: Record<string, string> = {
   documentFront: 'Front of your document',
   documentBack: 'Back of your document',
   selfie: 'Selfie',
+  // Money (quotes, test money)
+  amount: 'Amount',
+  from: 'Pay with',
+  to: 'Receive',
+  asset: 'Asset',
   // The staff console
   reason: 'Reason',
   items: 'What to send again',
@@ -151,6 +156,9 @@ const SERVER_MESSAGES: Record<ErrorCode, string | Describe> = {
   price_unavailable: 'Prices are not available right now. Try again in a moment.',
   quote_expired: 'That price has expired. Get a new quote.',
   quote_used: 'That quote was already used. Get a new one.',
+  deposit_mismatch: (e) => e.message,
+  invalid_address: (e) => withFieldName(e.message),
+  address_exists: 'That address is already in your address book for this asset.',
   two_factor_reset_kyc_unverified: 'Verify this applicant’s identity in the KYC queue before approving the reset.',
 
   // Passkeys

@@ -4,6 +4,7 @@
  * that trades once within its 15 seconds (expired, reused, unknown, non-positive and unaffordable
  * ones refused), with the ledger checking out after each.
  */
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { enrolledUser, type Enrolled } from '../../../test/accounts.ts';
 import { dialects, testApps, type TestApp } from '../../../test/harness.ts';
@@ -16,7 +17,7 @@ import { creditDeposit } from './deposits.ts';
 async function funded(t: TestApp, deposits: Record<string, string> = {}): Promise<Enrolled & { id: string }> {
   const user = await enrolledUser(t);
   const id = (await userRow(t, user.email)).id;
-  for (const [asset, amount] of Object.entries(deposits)) await creditDeposit(t.deps, { email: user.email, asset, amount, txid: `tx-${asset}-${id}` });
+  for (const [asset, amount] of Object.entries(deposits)) await creditDeposit(t.deps, { email: user.email, asset, amount, txid: randomBytes(32).toString('hex') });
   return { ...user, id };
 }
 
@@ -51,17 +52,26 @@ describe.each(dialects)('custody on %s', (dialect) => {
     const credit = () => creditDeposit(t.deps, { email: user.email, asset: 'btc', amount: '0.25', txid: 'f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16' });
     expect((await credit()).credited).toBe(true);
     expect((await credit()).credited).toBe(false);
+    // The same transaction's other output pays someone else; a different amount for the same output is refused.
+    const other = await funded(t);
+    const txid = 'F4184FC596403B9D638783CF57ADFE4C75C605F6356FBC91338530E9831E9E16';
+    expect((await creditDeposit(t.deps, { email: other.email, asset: 'BTC', amount: '1', txid, output: 1 })).credited).toBe(true);
+    await expect(creditDeposit(t.deps, { email: other.email, asset: 'BTC', amount: '2', txid, output: 1 })).rejects.toMatchObject({ status: 409, code: 'deposit_mismatch' });
+    await expect(creditDeposit(t.deps, { email: user.email, asset: 'BTC', amount: '1', txid: 'not-a-txid' })).rejects.toMatchObject({ code: 'invalid_request' });
+    // An EVM transaction id with and without 0x, in any case, is one transaction.
+    expect((await creditDeposit(t.deps, { email: user.email, asset: 'ETH', amount: '1', txid: `0x${'ab'.repeat(32)}` })).credited).toBe(true);
+    expect((await creditDeposit(t.deps, { email: user.email, asset: 'ETH', amount: '1', txid: 'AB'.repeat(32) })).credited).toBe(false);
     expect((await lastMail(t, user.email, 'Bastion: 0.25 BTC arrived in your account')).text).toContain('f4184fc596403b9d');
-    expect(await auditOf(t, 'custody.deposit_credited')).toHaveLength(1);
+    expect(await auditOf(t, 'custody.deposit_credited')).toHaveLength(3);
     await expect(creditDeposit(t.deps, { email: user.email, asset: 'DOGE', amount: '1', txid: 'abcdef0123' })).rejects.toMatchObject({ code: 'unknown_asset' });
     await expect(creditDeposit(t.deps, { email: user.email, asset: 'BTC', amount: '0.000000001', txid: 'abcdef0123' })).rejects.toMatchObject({ code: 'invalid_amount' });
 
     await prices(t, { BTC: '97000.12' });
     const balances = (await user.client.get('/api/balances')).body;
     expect(balances.assets.find((a: { symbol: string }) => a.symbol === 'BTC')).toMatchObject({ available: '0.25', held: '0', usdPrice: '97000.12', usdValue: '24250.03' });
-    expect(balances.assets.find((a: { symbol: string }) => a.symbol === 'ETH')).toMatchObject({ available: '0', usdPrice: null, usdValue: null });
+    expect(balances.assets.find((a: { symbol: string }) => a.symbol === 'ETH')).toMatchObject({ available: '1', usdPrice: null, usdValue: null });
     expect(balances.totalUsd).toBe('24250.03');
-    expect(await checkLedger(t.deps.store.db)).toMatchObject({ ok: true });
+    expect(await checkLedger(t.deps.store.db, t.deps.store.dialect)).toMatchObject({ ok: true });
   });
 
   it('trades at a quote once within 15 seconds; refuses an expired, reused, unknown, non-positive or unaffordable one', async () => {
@@ -93,7 +103,7 @@ describe.each(dialects)('custody on %s', (dialect) => {
     // Another user's quote is not one's own.
     const other = await funded(t);
     expect((await other.client.post(`/api/quotes/${tooMuch.body.id}/accept`)).status).toBe(404);
-    expect(await checkLedger(t.deps.store.db)).toMatchObject({ ok: true });
+    expect(await checkLedger(t.deps.store.db, t.deps.store.dialect)).toMatchObject({ ok: true });
   });
 
   it('lists deposits and trades newest first, by asset, a page at a time', async () => {
@@ -112,7 +122,7 @@ describe.each(dialects)('custody on %s', (dialect) => {
     expect(rest.body.entries.map((e: { kind: string }) => e.kind)).toEqual(['trade', 'trade', 'deposit', 'deposit']);
     expect(rest.body.nextCursor).toBeNull();
     const btc = await user.client.get('/api/history?asset=btc');
-    expect(btc.body.entries).toEqual([expect.objectContaining({ kind: 'deposit', title: 'Deposit', movements: [{ asset: 'BTC', amount: '0.01' }], txid: `tx-BTC-${user.id}` })]);
+    expect(btc.body.entries).toEqual([expect.objectContaining({ kind: 'deposit', title: 'Deposit', movements: [{ asset: 'BTC', amount: '0.01' }], txid: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
     expect((await user.client.get('/api/history?cursor=bogus')).body.error).toBe('invalid_cursor');
     expect((await t.client().get('/api/history')).status).toBe(401);
   });

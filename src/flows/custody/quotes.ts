@@ -72,13 +72,22 @@ export async function makeQuote(deps: Deps, userId: string, input: QuoteRequest)
 
 export async function acceptQuote(deps: Deps, userId: string, quoteId: string, client: ClientInfo): Promise<TradeAnswer> {
   return inTransaction(deps.store.db, async (tx) => {
+    const now = deps.clock.now();
+    // The claim comes first (SQLite takes its write lock before anything is read): once, in time, one's own.
+    const claimed = await tx
+      .updateTable('quotes')
+      .set({ accepted_at: now })
+      .where('id', '=', quoteId)
+      .where('user_id', '=', userId)
+      .where('accepted_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
     const quote = await tx.selectFrom('quotes').selectAll().where('id', '=', quoteId).where('user_id', '=', userId).executeTakeFirst();
     if (!quote) throw notFound('not_found', 'No such quote.');
-    const now = deps.clock.now();
-    if (quote.accepted_at !== null) throw conflict('quote_used', 'This quote was accepted already.');
-    if (now >= quote.expires_at) throw badRequest('quote_expired', 'This quote has expired: ask for a new one.');
-    const claimed = await tx.updateTable('quotes').set({ accepted_at: now }).where('id', '=', quote.id).where('accepted_at', 'is', null).executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== 1) throw conflict('quote_used', 'This quote was accepted already.');
+    if (Number(claimed.numUpdatedRows) !== 1) {
+      if (quote.accepted_at !== null) throw conflict('quote_used', 'This quote was accepted already.');
+      throw badRequest('quote_expired', 'This quote has expired: ask for a new one.');
+    }
     const [amount, fee, receive] = [units(quote.amount), units(quote.fee), units(quote.receive)];
     await post(tx, now, {
       kind: 'trade',

@@ -13,6 +13,10 @@ import { describeBalances } from './balances.ts';
 import { faucet, listDepositAddresses } from './deposits.ts';
 import { listHistory } from './history.ts';
 import { acceptQuote, makeQuote } from './quotes.ts';
+import { addAddress, addressBook, confirmAddress, removeAddress } from './address-book.ts';
+import { setWhitelistOnly } from './whitelist-mode.ts';
+import * as w from '../../contracts/withdrawal-addresses.ts';
+import { requireStepUp } from '../../factors/step-up-guard.ts';
 
 const tags = ['Custody'];
 const security = [{ session: [] }];
@@ -69,6 +73,64 @@ export async function custodyRoutes(app: FastifyInstance, context: RouteContext)
     async (request) => {
       const { user } = await authenticate(request, context);
       return acceptQuote(deps, user.id, request.params.id, clientOf(request));
+    },
+  );
+
+  r.get('/api/withdrawal-addresses', { schema: { tags, summary: 'The withdrawal address book and whitelist-only mode', security, response: { 200: w.addressBookBody, ...refused } } }, async (request) => {
+    const { user } = await authenticate(request, context);
+    return addressBook(deps, user.id);
+  });
+
+  r.post(
+    '/api/withdrawal-addresses',
+    {
+      schema: {
+        tags,
+        summary: 'Add a withdrawal address (fresh strong step-up; confirmed by an emailed link; usable WHITELIST_ADDRESS_DELAY later)',
+        description: 'An address that breaks its network’s rule answers 400 invalid_address naming the rule.',
+        security,
+        body: w.addAddressBody,
+        response: { 201: w.addressEntry, ...refused },
+      },
+    },
+    async (request, reply) => {
+      const { user, session } = await authenticate(request, context);
+      await requireStepUp(deps, session);
+      return reply.status(201).send(await addAddress(deps, user, request.body, clientOf(request)));
+    },
+  );
+
+  r.post(
+    '/api/withdrawal-addresses/confirm',
+    { schema: { tags, summary: 'Confirm a new withdrawal address with the emailed link (no sign-in needed)', body: w.confirmAddressBody, response: { 200: w.addressEntry, 400: errorBody } } },
+    async (request) => confirmAddress(deps, request.body.token, clientOf(request)),
+  );
+
+  r.delete(
+    '/api/withdrawal-addresses/:id',
+    { schema: { tags, summary: 'Remove a withdrawal address (immediate)', security, params: w.addressParams, response: { 200: w.removedAnswer, ...refused } } },
+    async (request) => {
+      const { user } = await authenticate(request, context);
+      await removeAddress(deps, user, request.params.id, clientOf(request));
+      return { status: 'removed' as const };
+    },
+  );
+
+  r.put(
+    '/api/withdrawal-addresses/whitelist-only',
+    {
+      schema: {
+        tags,
+        summary: 'Turn whitelist-only withdrawals on (at once) or off (fresh step-up; after WHITELIST_OFF_DELAY, cancellable by turning it on)',
+        security,
+        body: w.whitelistOnlyBody,
+        response: { 200: w.whitelistAnswer, ...refused },
+      },
+    },
+    async (request) => {
+      const { user, session } = await authenticate(request, context);
+      if (!request.body.enabled) await requireStepUp(deps, session);
+      return setWhitelistOnly(deps, user, request.body.enabled, clientOf(request));
     },
   );
 

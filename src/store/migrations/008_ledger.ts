@@ -13,7 +13,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('balance', 'text', (c) => c.notNull().defaultTo('0'))
     // Bumped by every movement: the write that takes the row lock before the balance is read.
-    .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('version', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('ledger_accounts_key').on('ledger_accounts').columns(['owner', 'asset', 'kind']).unique().execute();
@@ -57,6 +57,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('resolved_at', 'bigint')
     .execute();
+  // One hold per pending entry, one resolving entry per hold.
+  await db.schema.createIndex('ledger_holds_pending_entry').on('ledger_holds').column('pending_entry_id').unique().execute();
+  await db.schema.createIndex('ledger_holds_resolved_entry').on('ledger_holds').column('resolved_entry_id').unique().execute();
 
   // USD prices an admin sets (`bastion prices set BTC 97000.12`): a decimal string.
   await db.schema

@@ -1,4 +1,7 @@
-/** The signed-in home: account summary, identity verification, and the security checklist with its score. */
+/**
+ * The signed-in home: the money first (portfolio, buy or sell, deposit, history; see dashboard/Money),
+ * then the account summary, identity verification, and the security checklist with its score.
+ */
 import { checklistScore, securityChecklist } from '../checklist.ts';
 import { KycSummary } from '../components/kyc/KycSummary.tsx';
 import '../components/kyc/kyc.css';
@@ -6,6 +9,7 @@ import { ErrorMessage, StatusMessage } from '../components/Messages.tsx';
 import { Page } from '../components/Page.tsx';
 import { useSignedIn } from '../session.tsx';
 import { Link } from '../router.tsx';
+import { Money } from './dashboard/Money.tsx';
 
 const dateOnly = (iso: string) => new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' });
 const dateTime = (iso: string) => new Date(iso).toLocaleString();
@@ -38,6 +42,8 @@ export function DashboardPage() {
     <Page title="Dashboard" wide>
       <ErrorMessage>{error}</ErrorMessage>
       <div className="grid">
+        <Money />
+
         <section className="panel">
           <h2>Your account</h2>
           <dl className="summary">

@@ -1,10 +1,11 @@
 /** The unlocked wallet: addresses with QR codes, balance and network, message signing, transfers, removal. */
 import { useState } from 'react';
+import { CopyButton } from '../../components/CopyButton.tsx';
 import { SuccessMessage } from '../../components/Messages.tsx';
+import { QrImage } from '../../components/QrImage.tsx';
 import { loadRpcUrl, saveRpcUrl } from '../../wallet/rpc.ts';
 import type { UnlockedWallet } from '../../wallet/unlocked.ts';
 import { Balance, RpcSettings } from './Network.tsx';
-import { CopyButton, QrImage } from './parts.tsx';
 import { RemoveWallet } from './RemoveWallet.tsx';
 import { SignMessage } from './SignMessage.tsx';
 import { Transfer } from './Transfer.tsx';
@@ -40,7 +41,7 @@ export function WalletHome({ wallet, notice, onLock, onRemoved }: Props) {
           <p className="mono wallet-address" data-testid="eth-address" translate="no">
             {wallet.eth.address}
           </p>
-          <QrImage value={wallet.eth.address} alt="QR code of your Ethereum address" />
+          <QrImage className="qr wallet-qr" value={wallet.eth.address} alt="QR code of your Ethereum address" />
           <CopyButton text={wallet.eth.address} label="Copy Ethereum address" />
           <p className="small muted">
             The same address on Ethereum, Cronos and other EVM networks. Path <span className="mono">{wallet.eth.path}</span>.
@@ -51,7 +52,7 @@ export function WalletHome({ wallet, notice, onLock, onRemoved }: Props) {
           <p className="mono wallet-address" data-testid="btc-address" translate="no">
             {wallet.btc.address}
           </p>
-          <QrImage value={wallet.btc.address} alt="QR code of your Bitcoin address" />
+          <QrImage className="qr wallet-qr" value={wallet.btc.address} alt="QR code of your Bitcoin address" />
           <CopyButton text={wallet.btc.address} label="Copy Bitcoin address" />
           <p className="small muted">
             Native SegWit (bech32). Path <span className="mono">{wallet.btc.path}</span>.

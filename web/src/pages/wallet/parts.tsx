@@ -1,48 +1,9 @@
-/** Small pieces the wallet screens share: copy button, QR code, a heading that takes focus, a text area. */
-import { useEffect, useId, useRef, useState, type ReactNode, type TextareaHTMLAttributes } from 'react';
-import QRCode from 'qrcode';
-import { copyText } from '../../clipboard.ts';
-
-/** "Copy …" with a short spoken confirmation (role="status") next to it. */
-export function CopyButton({ text, label, className = 'button-secondary button-small' }: { text: string; label: string; className?: string }) {
-  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
-  useEffect(() => {
-    if (state === 'idle') return;
-    const timer = window.setTimeout(() => setState('idle'), 4000);
-    return () => window.clearTimeout(timer);
-  }, [state]);
-  return (
-    <span className="copy">
-      <button type="button" className={className} onClick={async () => setState((await copyText(text)) ? 'copied' : 'failed')}>
-        {label}
-      </button>
-      <span role="status" className={state === 'failed' ? 'copy-status copy-failed' : 'copy-status'}>
-        {state === 'copied' ? 'Copied.' : state === 'failed' ? 'Copying did not work here. Select the text and copy it.' : ''}
-      </span>
-    </span>
-  );
-}
-
-/** A QR code drawn in the browser (qrcode → SVG → data: URL image, allowed by the CSP's img-src). */
-export function QrImage({ value, alt }: { value: string; alt: string }) {
-  const [src, setSrc] = useState('');
-  useEffect(() => {
-    let current = true;
-    QRCode.toString(value, { type: 'svg', margin: 1, errorCorrectionLevel: 'M', color: { dark: '#000000', light: '#ffffff' } }).then(
-      (svg) => {
-        if (current) setSrc(`data:image/svg+xml;utf8,${encodeURIComponent(svg)}`);
-      },
-      () => {
-        if (current) setSrc('');
-      },
-    );
-    return () => {
-      current = false;
-    };
-  }, [value]);
-  if (!src) return <div className="qr wallet-qr" aria-hidden="true" />;
-  return <img className="qr wallet-qr" src={src} alt={alt} width={200} height={200} />;
-}
+/**
+ * Small pieces the wallet screens share: a heading that takes focus, a text area, a read-only output.
+ * (The copy button and the QR code are shared with the dashboard: components/CopyButton.tsx, QrImage.tsx.)
+ */
+import { useEffect, useId, useRef, type ReactNode, type TextareaHTMLAttributes } from 'react';
+import { CopyButton } from '../../components/CopyButton.tsx';
 
 /** An <h2> that receives focus when it appears (the step before it is gone). */
 export function StepHeading({ children }: { children: ReactNode }) {
