@@ -83,6 +83,8 @@ export const ERROR_CODES = {
   price_unavailable: 'No USD price for the asset, or it is older than PRICE_MAX_AGE.',
   quote_expired: 'The quote is older than its 15 seconds: ask for a new one.',
   quote_used: 'The quote was accepted already.',
+  idempotency_key_reused: 'The Idempotency-Key was used before with another request (422).',
+  idempotency_in_progress: 'A request with this Idempotency-Key is still being answered; retry shortly.',
   deposit_mismatch: 'The transaction output was credited already, to another account, asset or amount.',
   invalid_address: 'The address breaks its network’s rule (base58check, bech32/bech32m, EIP-55); the message names it.',
   address_exists: 'The address is in the address book for this asset already.',

@@ -432,7 +432,18 @@ export interface WithdrawalSettingsTable {
   updated_at: number;
 }
 
+export interface IdempotencyKeysTable {
+  user_id: string;
+  key: string;
+  request_hash: string;
+  status_code: number | null;
+  /** The first answer's JSON body. */
+  response: string | null;
+  created_at: number;
+}
+
 export interface AccountTables {
+  idempotency_keys: IdempotencyKeysTable;
   withdrawal_addresses: WithdrawalAddressesTable;
   withdrawal_settings: WithdrawalSettingsTable;
   ledger_accounts: LedgerAccountsTable;

@@ -156,6 +156,8 @@ const SERVER_MESSAGES: Record<ErrorCode, string | Describe> = {
   price_unavailable: 'Prices are not available right now. Try again in a moment.',
   quote_expired: 'That price has expired. Get a new quote.',
   quote_used: 'That quote was already used. Get a new one.',
+  idempotency_key_reused: 'That request was already sent with different details. Start again.',
+  idempotency_in_progress: 'Your previous attempt is still being processed. Wait a moment and reload.',
   deposit_mismatch: (e) => e.message,
   invalid_address: (e) => withFieldName(e.message),
   address_exists: 'That address is already in your address book for this asset.',

@@ -106,6 +106,35 @@ describe.each(dialects)('custody on %s', (dialect) => {
     expect(await checkLedger(t.deps.store.db, t.deps.store.dialect)).toMatchObject({ ok: true });
   });
 
+  it('replays the first answer for the same Idempotency-Key and refuses it for another request', async () => {
+    const t = await app();
+    const user = await funded(t, { USDC: '100' });
+    await prices(t, { USDC: '1', ETH: '2500' });
+    const quote = (await user.client.post('/api/quotes', { from: 'USDC', to: 'ETH', amount: '50' })).body;
+    const key = { 'idempotency-key': 'c0ffee00-1111-4222-8333-444455556666' };
+    const first = await user.client.post(`/api/quotes/${quote.id}/accept`, {}, key);
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.headers['idempotency-replayed']).toBeUndefined();
+    const again = await user.client.post(`/api/quotes/${quote.id}/accept`, {}, key);
+    expect(again.status).toBe(200);
+    expect(again.headers['idempotency-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    // Traded once.
+    expect((await user.client.get('/api/balances')).body.assets.find((a: { symbol: string }) => a.symbol === 'USDC').available).toBe('50');
+    const other = (await user.client.post('/api/quotes', { from: 'USDC', to: 'ETH', amount: '10' })).body;
+    expect(await user.client.post(`/api/quotes/${other.id}/accept`, {}, key)).toMatchObject({ status: 422, body: { error: 'idempotency_key_reused' } });
+    // A refusal is kept too: the retry gets the same answer, not a second try.
+    const big = (await user.client.post('/api/quotes', { from: 'USDC', to: 'ETH', amount: '90' })).body;
+    const refusal = await user.client.post(`/api/quotes/${big.id}/accept`, {}, { 'idempotency-key': 'k-2' });
+    expect(refusal).toMatchObject({ status: 409, body: { error: 'insufficient_funds' } });
+    const replayed = await user.client.post(`/api/quotes/${big.id}/accept`, {}, { 'idempotency-key': 'k-2' });
+    expect(replayed).toMatchObject({ status: 409, body: { error: 'insufficient_funds' }, headers: { 'idempotency-replayed': 'true' } });
+    // Keys are per user: another user's identical key is theirs alone.
+    const stranger = await funded(t);
+    expect((await stranger.client.post(`/api/quotes/${quote.id}/accept`, {}, key)).status).toBe(404);
+    expect((await user.client.post(`/api/quotes/${quote.id}/accept`, {}, { 'idempotency-key': 'bad key with spaces' })).body.error).toBe('invalid_request');
+  });
+
   it('lists deposits and trades newest first, by asset, a page at a time', async () => {
     const t = await app();
     const user = await funded(t, { USDC: '100', BTC: '0.01' });

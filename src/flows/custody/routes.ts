@@ -7,6 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import * as c from '../../contracts/custody.ts';
 import { errorBody } from '../../contracts/common.ts';
 import { authenticate } from '../../http/guards.ts';
+import { idempotent } from '../../http/idempotency.ts';
 import { clientOf } from '../../http/request-context.ts';
 import type { RouteContext } from '../../http/route-context.ts';
 import { describeBalances } from './balances.ts';
@@ -69,10 +70,19 @@ export async function custodyRoutes(app: FastifyInstance, context: RouteContext)
 
   r.post(
     '/api/quotes/:id/accept',
-    { schema: { tags, summary: 'Trade at a quote, within its 15 seconds, once', security, params: c.quoteParams, response: { 200: c.tradeAnswer, ...refused } } },
-    async (request) => {
+    {
+      schema: {
+        tags,
+        summary: 'Trade at a quote, within its 15 seconds, once',
+        description: 'With an `Idempotency-Key` header, a retry with the same key gets the first answer again (`Idempotency-Replayed: true`); the same key with another request answers 422 idempotency_key_reused.',
+        security,
+        params: c.quoteParams,
+        response: { 200: c.tradeAnswer, ...refused, 422: errorBody },
+      },
+    },
+    async (request, reply) => {
       const { user } = await authenticate(request, context);
-      return acceptQuote(deps, user.id, request.params.id, clientOf(request));
+      return idempotent(deps, request, reply, user.id, () => acceptQuote(deps, user.id, request.params.id, clientOf(request)));
     },
   );
 

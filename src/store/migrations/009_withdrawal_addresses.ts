@@ -25,4 +25,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('off_effective_at', 'bigint')
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
+
+  // Idempotency-Key on money requests: the first answer, replayed for the same key and body.
+  await db.schema
+    .createTable('idempotency_keys')
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('key', 'text', (c) => c.notNull())
+    // SHA-256 of the method, route and body: the same key with another request is refused.
+    .addColumn('request_hash', 'text', (c) => c.notNull())
+    // Null while the first request is still being answered.
+    .addColumn('status_code', 'integer')
+    .addColumn('response', 'text')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('idempotency_keys_pk', ['user_id', 'key'])
+    .execute();
 }
