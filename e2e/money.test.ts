@@ -41,5 +41,22 @@ describe('the dashboard’s money in Chromium', () => {
     expect(await page.getByTestId('history-entry').first().getAttribute('data-kind')).toBe('trade');
     expect(await page.getByTestId('deposit-bitcoin').getByTestId('deposit-address').textContent()).toMatch(/^bc1q[a-z0-9]{38}$/);
     await capture(page, 'dashboard-money');
+
+    // A withdrawal address asked for (the sign-in's strong factor still counts as step-up), confirmed
+    // from the emailed link, which asks before it acts.
+    const address = (await page.evaluate('fetch("/api/me").then((r) => r.json())')) as { user: { email: string } };
+    const before = suite.node.smtp.to(address.user.email).length;
+    const added = await page.request.post('/api/withdrawal-addresses', {
+      headers: { origin: suite.node.url },
+      data: { asset: 'BTC', network: 'bitcoin', address: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq', label: 'Cold wallet' },
+    });
+    expect(added.status()).toBe(201);
+    const mail = await suite.node.waitForMail(address.user.email, /Confirm a new withdrawal address/, before);
+    const other = (await suite.newBrowser()).page;
+    await other.goto(/http:\/\/localhost:\d+(\/confirm-withdrawal-address\?token=[A-Za-z0-9_-]+)/.exec(mail.text)![1]!);
+    await expect.poll(() => other.getByRole('button', { name: 'Confirm this address' }).count()).toBe(1);
+    await capture(other, 'confirm-withdrawal-address');
+    await other.getByRole('button', { name: 'Confirm this address' }).click();
+    await expect.poll(() => other.getByTestId('address-confirmed').textContent()).toMatch(/Cold wallet \(BTC\) is in your address book/);
   }, 120_000);
 });

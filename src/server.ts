@@ -15,6 +15,7 @@ import { pruneTokens } from './account/tokens.ts';
 import { sweepKycRetention } from './flows/kyc/erasure.ts';
 import { carryOutDueResets } from './flows/two-factor-reset/carry-out.ts';
 import { fillDevelopmentPrices } from './flows/custody/dev-prices.ts';
+import { pruneIdempotencyKeys } from './http/idempotency.ts';
 import { loadTls } from './http/tls.ts';
 import { devInboxTransport, smtpTransport, type Transport } from './mail/transport.ts';
 import { createMailWorker, type MailWorker } from './mail/worker.ts';
@@ -55,6 +56,8 @@ export async function startServer(config: Config, log: Logger, options: { clock?
     if (pruned > 0) log.info({ pruned }, 'pruned login activity past its retention');
     const expired = await pruneTokens(deps);
     if (expired > 0) log.info({ expired }, 'pruned expired single-use tokens');
+    const answers = await pruneIdempotencyKeys(deps);
+    if (answers > 0) log.info({ answers }, 'pruned idempotency answers older than a day');
     const erased = await sweepKycRetention(deps);
     if (erased > 0) log.info({ erased }, 'erased identity documents past their retention');
   };

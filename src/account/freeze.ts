@@ -18,6 +18,11 @@ import { findUserById, type User } from './users.ts';
 export async function freezeAccount(deps: Deps, tx: Tx, user: User, via: 'email_link' | 'settings', client: ClientInfo): Promise<void> {
   const now = deps.clock.now();
   await tx.updateTable('users').set({ frozen_at: now, updated_at: now }).where('id', '=', user.id).execute();
+  // What was still on its way in the address book stops: links to confirm addresses, addresses not
+  // yet usable, and a pending "whitelist-only off" (the lock may be the owner's answer to them).
+  await tx.deleteFrom('one_time_tokens').where('user_id', '=', user.id).where('purpose', '=', 'withdrawal_address_confirm').execute();
+  await tx.deleteFrom('withdrawal_addresses').where('user_id', '=', user.id).where((eb) => eb.or([eb('usable_from', 'is', null), eb('usable_from', '>', now)])).execute();
+  await tx.updateTable('withdrawal_settings').set({ off_effective_at: null, updated_at: now }).where('user_id', '=', user.id).where('off_effective_at', 'is not', null).execute();
   await securityChanged(deps, tx, { kind: 'account_frozen', subject: user, actor: userActor(user.id), client, alert: {}, data: { via } });
 }
 

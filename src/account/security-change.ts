@@ -63,7 +63,8 @@ export const SECURITY_CHANGES = {
   /** The owner disowned a reset that was carried out ("this wasn't me" afterwards): locked until support checks who is who. */
   two_factor_reset_disowned: { audit: 'mfa_reset.disowned', sessions: 'all', endSignIns: true, holdMs: standardHold, alert: { notice: 'account_locked_by_staff' } },
   withdrawal_address_added: { audit: 'withdrawal.address_added', sessions: 'none', endSignIns: false, holdMs: noHold, alert: 'withdrawal_address_added' },
-  whitelist_disabled: { audit: 'withdrawal.whitelist_disabled', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'whitelist_disabled' },
+  /** Its own delay (WHITELIST_OFF_DELAY) is the protection: a hold ending when it takes effect would add nothing. */
+  whitelist_disabled: { audit: 'withdrawal.whitelist_disabled', sessions: 'none', endSignIns: false, holdMs: noHold, alert: 'whitelist_disabled' },
   /** Support's actions on an account (the staff console): the actor is the staff member. */
   account_locked_by_staff: { audit: 'staff.account_locked', sessions: 'all', endSignIns: true, holdMs: standardHold, alert: { notice: 'account_locked_by_staff' } },
   account_unlocked_by_staff: { audit: 'staff.account_unlocked', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'account_unlocked_by_staff' },

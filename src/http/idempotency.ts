@@ -5,13 +5,15 @@
  * body answers 422 idempotency_key_reused; a key whose first request is still running answers 409.
  * Answers that are the server's own failure (5xx) are not kept, so the client may retry them.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { AppError, badRequest, conflict } from '../errors/app-error.ts';
 
-/** How long an unanswered key blocks its retries (a request that died mid-way frees it after this). */
-const ABANDONED_MS = 60_000;
+/** How long an unanswered key blocks its retries (a request that died mid-way frees it after this): far longer than any request runs. */
+const ABANDONED_MS = 10 * 60_000;
+/** How long answers are kept for replay. */
+const KEPT_MS = 24 * 60 * 60_000;
 
 const hashOf = (request: FastifyRequest) =>
   createHash('sha256')
@@ -27,11 +29,12 @@ export async function idempotent<T>(deps: Deps, request: FastifyRequest, reply: 
   const db = deps.store.db;
   const hash = hashOf(request);
   const now = deps.clock.now();
+  const claimId = randomUUID();
   // Claim the key; an unanswered claim older than ABANDONED_MS is taken over.
   await db.deleteFrom('idempotency_keys').where('user_id', '=', userId).where('key', '=', key).where('status_code', 'is', null).where('created_at', '<', now - ABANDONED_MS).execute();
   const claimed = await db
     .insertInto('idempotency_keys')
-    .values({ user_id: userId, key, request_hash: hash, status_code: null, response: null, created_at: now })
+    .values({ user_id: userId, key, claim_id: claimId, request_hash: hash, status_code: null, response: null, created_at: now })
     .onConflict((oc) => oc.doNothing())
     .executeTakeFirst();
   if (Number(claimed.numInsertedOrUpdatedRows ?? 0n) !== 1) {
@@ -43,15 +46,31 @@ export async function idempotent<T>(deps: Deps, request: FastifyRequest, reply: 
     reply.status(first.status_code);
     return JSON.parse(first.response!) as T;
   }
+  // Only this request's claim is written or given back (a claim taken over after ABANDONED_MS is another's).
   const keep = (status: number, body: unknown) =>
-    db.updateTable('idempotency_keys').set({ status_code: status, response: JSON.stringify(body) }).where('user_id', '=', userId).where('key', '=', key).execute();
+    db
+      .updateTable('idempotency_keys')
+      .set({ status_code: status, response: JSON.stringify(body) })
+      .where('user_id', '=', userId)
+      .where('key', '=', key)
+      .where('claim_id', '=', claimId)
+      .where('status_code', 'is', null)
+      .execute();
+  let answer: T;
   try {
-    const answer = await work();
-    await keep(reply.statusCode, answer);
-    return answer;
+    answer = await work();
   } catch (error) {
     if (error instanceof AppError && error.status < 500) await keep(error.status, { error: error.code, message: error.message, ...error.details });
-    else await db.deleteFrom('idempotency_keys').where('user_id', '=', userId).where('key', '=', key).execute();
+    else await db.deleteFrom('idempotency_keys').where('user_id', '=', userId).where('key', '=', key).where('claim_id', '=', claimId).where('status_code', 'is', null).execute();
     throw error;
   }
+  // The work is done: if keeping its answer fails, the claim stays (a retry waits, then finds the work done), never given back.
+  await keep(reply.statusCode, answer);
+  return answer;
+}
+
+/** Deletes kept answers older than a day (the maintenance sweep). */
+export async function pruneIdempotencyKeys(deps: Deps): Promise<number> {
+  const result = await deps.store.db.deleteFrom('idempotency_keys').where('created_at', '<', deps.clock.now() - KEPT_MS).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

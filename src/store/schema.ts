@@ -435,6 +435,7 @@ export interface WithdrawalSettingsTable {
 export interface IdempotencyKeysTable {
   user_id: string;
   key: string;
+  claim_id: string;
   request_hash: string;
   status_code: number | null;
   /** The first answer's JSON body. */

@@ -5,6 +5,7 @@ import { AccountLockedPage } from './pages/AccountLocked.tsx';
 import { CancelEmailChangePage } from './pages/CancelEmailChange.tsx';
 import { CheckEmailPage } from './pages/CheckEmail.tsx';
 import { ConfirmDevicePage } from './pages/ConfirmDevice.tsx';
+import { ConfirmWithdrawalAddressPage } from './pages/ConfirmWithdrawalAddress.tsx';
 import { DashboardPage } from './pages/Dashboard.tsx';
 import { Enroll2faPage } from './pages/Enroll2fa.tsx';
 import { ForgotPasswordPage } from './pages/ForgotPassword.tsx';
@@ -51,6 +52,7 @@ export const ROUTES: Record<string, ComponentType> = {
   '/account-locked': AccountLockedPage,
   '/email-change/cancel': CancelEmailChangePage,
   '/confirm-device': ConfirmDevicePage,
+  '/confirm-withdrawal-address': ConfirmWithdrawalAddressPage,
   '/wallet': WalletPage,
   '/kyc': KycPage,
   // Lost 2FA: the reset request, its status and its "this wasn't me" link (no sign-in)

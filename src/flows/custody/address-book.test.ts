@@ -43,8 +43,6 @@ describe.each(dialects)('the withdrawal address book on %s', (dialect) => {
     expect(added.status, JSON.stringify(added.body)).toBe(201);
     // Kept in its EIP-55 form.
     expect(added.body).toMatchObject({ address: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed', status: 'unconfirmed', usableFrom: null });
-    expect((await add({ asset: 'ETH', network: 'ethereum', address: '0x5AAEB6053F3E94C9B9A09F33669435E7EF1BEAED', label: 'Again' })).body.error).toBe('address_exists');
-
     const mail = await lastMail(t, user.email, 'Bastion: Confirm a new withdrawal address');
     expect(mail.text).toContain('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed');
     const token = confirmToken(mail.text);
@@ -52,6 +50,7 @@ describe.each(dialects)('the withdrawal address book on %s', (dialect) => {
     expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
     expect(confirmed.body).toMatchObject({ status: 'pending', usableFrom: new Date(t.clock.now() + 24 * HOUR).toISOString() });
     expect((await t.client().post('/api/withdrawal-addresses/confirm', { token })).body.error).toBe('invalid_token');
+    expect((await add({ asset: 'ETH', network: 'ethereum', address: '0x5AAEB6053F3E94C9B9A09F33669435E7EF1BEAED', label: 'Again' })).body.error).toBe('address_exists');
     expect((await lastMail(t, user.email, 'Bastion: A withdrawal address was added to your whitelist')).text).toContain('Ledger');
     expect((await auditOf(t, 'withdrawal.address_added')).at(-1)).toMatchObject({ actor_kind: 'user' });
 
@@ -88,7 +87,8 @@ describe.each(dialects)('the withdrawal address book on %s', (dialect) => {
     const off = await set(false);
     expect(off.body).toEqual({ whitelistOnly: true, whitelistOffAt: new Date(t.clock.now() + 24 * HOUR).toISOString() });
     expect((await lastMail(t, user.email, 'Bastion: Whitelist-only withdrawals are being turned off')).text).toContain('lock-account');
-    expect((await holdsOf(t, id)).map((h) => h.reason)).toContain('whitelist_disabled');
+    // Its own 24 hours are the protection: nothing else is held.
+    expect((await holdsOf(t, id)).map((h) => h.reason)).not.toContain('whitelist_disabled');
     // Cancelled by turning it on again: it stays on.
     expect((await set(true)).body).toEqual({ whitelistOnly: true, whitelistOffAt: null });
     expect(await auditOf(t, 'withdrawal.whitelist_off_cancelled')).toHaveLength(1);
@@ -97,5 +97,20 @@ describe.each(dialects)('the withdrawal address book on %s', (dialect) => {
     expect(again.body.whitelistOffAt).not.toBeNull();
     t.clock.advance(24 * HOUR);
     expect((await (await signIn(t, user)).get('/api/withdrawal-addresses')).body).toMatchObject({ whitelistOnly: false, whitelistOffAt: null });
+  });
+
+  it('stops what was on its way when the owner locks the account: links, addresses not yet usable, a pending whitelist-off', async () => {
+    const t = await app();
+    const user = await enrolledUser(t);
+    const id = (await userRow(t, user.email)).id;
+    expect((await user.client.put('/api/withdrawal-addresses/whitelist-only', { enabled: true })).status).toBe(200);
+    expect((await user.client.put('/api/withdrawal-addresses/whitelist-only', { enabled: false })).body.whitelistOffAt).not.toBeNull();
+    const added = await user.client.post('/api/withdrawal-addresses', { asset: 'BTC', network: 'bitcoin', address: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq', label: 'Cold' });
+    expect(added.status).toBe(201);
+    const token = confirmToken((await lastMail(t, user.email, 'Bastion: Confirm a new withdrawal address')).text);
+    expect((await user.client.post('/api/me/lock')).status).toBe(200);
+    expect((await t.client().post('/api/withdrawal-addresses/confirm', { token })).body.error).toBe('invalid_token');
+    expect(await t.deps.store.db.selectFrom('withdrawal_addresses').select('id').where('user_id', '=', id).execute()).toEqual([]);
+    expect(await t.deps.store.db.selectFrom('withdrawal_settings').select(['whitelist_only', 'off_effective_at']).where('user_id', '=', id).executeTakeFirst()).toEqual({ whitelist_only: 1, off_effective_at: null });
   });
 });

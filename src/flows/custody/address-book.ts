@@ -14,7 +14,8 @@ import type { ClientInfo } from '../../client/client-info.ts';
 import { isoTime } from '../../clock.ts';
 import type { AddAddressBody, AddressBookBody, AddressEntry } from '../../contracts/withdrawal-addresses.ts';
 import type { Deps } from '../../deps.ts';
-import { badRequest, conflict, notFound } from '../../errors/app-error.ts';
+import { badRequest, conflict, forbidden, notFound } from '../../errors/app-error.ts';
+import { isStaffLocked } from '../../account/staff-lock.ts';
 import { inTransaction } from '../../store/database.ts';
 import type { WithdrawalAddressesTable } from '../../store/schema.ts';
 import { validateAddress } from '../../wallet/address-rules.ts';
@@ -47,11 +48,17 @@ export async function addAddress(deps: Deps, user: User, input: AddAddressBody, 
   if (asset.network !== input.network) throw badRequest('invalid_request', `network: ${asset.symbol} is withdrawn on ${asset.network}.`);
   const address = checkedAddress(deps, input.network, input.address);
   return inTransaction(deps.store.db, async (tx) => {
+    // The account's changes to its address book are serialised: two adds of one address cannot both insert.
+    await lockUser(tx, deps.store.dialect, user.id);
     const now = deps.clock.now();
-    const taken = await tx.selectFrom('withdrawal_addresses').select('id').where('user_id', '=', user.id).where('asset', '=', asset.symbol).where('address', '=', address).executeTakeFirst();
-    if (taken) throw conflict('address_exists', 'This address is in your address book for this asset already.');
-    const row: WithdrawalAddressesTable = { id: randomUUID(), user_id: user.id, asset: asset.symbol, network: input.network, address, label: input.label, confirmed_at: null, usable_from: null, created_at: now };
-    await tx.insertInto('withdrawal_addresses').values(row).execute();
+    const taken = await tx.selectFrom('withdrawal_addresses').selectAll().where('user_id', '=', user.id).where('asset', '=', asset.symbol).where('address', '=', address).executeTakeFirst();
+    if (taken && taken.confirmed_at !== null) throw conflict('address_exists', 'This address is in your address book for this asset already.');
+    // Not confirmed yet (its link may have expired): a new link for it, under the new label.
+    const row: WithdrawalAddressesTable = taken
+      ? { ...taken, label: input.label }
+      : { id: randomUUID(), user_id: user.id, asset: asset.symbol, network: input.network, address, label: input.label, confirmed_at: null, usable_from: null, created_at: now };
+    if (taken) await tx.updateTable('withdrawal_addresses').set({ label: input.label }).where('id', '=', taken.id).execute();
+    else await tx.insertInto('withdrawal_addresses').values(row).execute();
     const token = await issueToken(deps, tx, { purpose: 'withdrawal_address_confirm', userId: user.id, boundTo: binding(row.id) });
     await deps.mail.send(tx, 'withdrawal_address_confirm', user.email, { label: row.label, asset: row.asset, address, link: `${deps.config.baseUrl}/confirm-withdrawal-address?token=${token}`, hours: Math.round(deps.config.custody.whitelistAddressDelayMs / 3_600_000) });
     await deps.audit.record(tx, { type: 'withdrawal.address_requested', ...self(user.id), client, data: { addressId: row.id, asset: row.asset, address } });
@@ -65,12 +72,16 @@ export async function confirmAddress(deps: Deps, token: string, client: ClientIn
     const used = await consumeToken(deps, tx, { purpose: 'withdrawal_address_confirm', secret: token });
     const id = used?.bound_to?.startsWith('waddr:') ? used.bound_to.slice('waddr:'.length) : null;
     const row = id ? await tx.selectFrom('withdrawal_addresses').selectAll().where('id', '=', id).where('user_id', '=', used!.user_id).executeTakeFirst() : undefined;
-    if (!used || !row || row.confirmed_at !== null) throw badRequest('invalid_token', 'This link is not valid: it has expired or was already used, or the address was removed.');
+    const invalid = () => badRequest('invalid_token', 'This link is not valid: it has expired or was already used, or the address was removed.');
+    if (!used || !row || row.confirmed_at !== null) throw invalid();
     await lockUser(tx, deps.store.dialect, row.user_id);
     const user = (await findUserById(tx, row.user_id))!;
+    // A locked account confirms nothing: whoever holds the link may be the reason it was locked.
+    if (user.frozen_at !== null || isStaffLocked(user)) throw forbidden('account_frozen', 'This account is locked: nothing can be added to its address book until it is unlocked.');
     const now = deps.clock.now();
     const usableFrom = now + deps.config.custody.whitelistAddressDelayMs;
-    await tx.updateTable('withdrawal_addresses').set({ confirmed_at: now, usable_from: usableFrom }).where('id', '=', row.id).execute();
+    const changed = await tx.updateTable('withdrawal_addresses').set({ confirmed_at: now, usable_from: usableFrom }).where('id', '=', row.id).where('confirmed_at', 'is', null).executeTakeFirst();
+    if (Number(changed.numUpdatedRows) !== 1) throw invalid();
     await securityChanged(deps, tx, { kind: 'withdrawal_address_added', subject: user, actor: self(user.id).actor, client, alert: { label: row.label, address: row.address }, data: { addressId: row.id, asset: row.asset, usableFrom } });
     return entryOf({ ...row, confirmed_at: now, usable_from: usableFrom }, now);
   });
@@ -78,10 +89,12 @@ export async function confirmAddress(deps: Deps, token: string, client: ClientIn
 
 export async function removeAddress(deps: Deps, user: User, id: string, client: ClientInfo): Promise<void> {
   await inTransaction(deps.store.db, async (tx) => {
+    await lockUser(tx, deps.store.dialect, user.id);
     const row = await tx.selectFrom('withdrawal_addresses').selectAll().where('id', '=', id).where('user_id', '=', user.id).executeTakeFirst();
     if (!row) throw notFound('not_found', 'No such address in your address book.');
-    await tx.deleteFrom('withdrawal_addresses').where('id', '=', id).execute();
+    // The link first, then the row: the order a confirmation takes them in.
     await tx.deleteFrom('one_time_tokens').where('purpose', '=', 'withdrawal_address_confirm').where('bound_to', '=', binding(id)).execute();
+    await tx.deleteFrom('withdrawal_addresses').where('id', '=', id).execute();
     await deps.mail.send(tx, 'withdrawal_address_removed', user.email, { label: row.label, asset: row.asset, address: row.address, at: deps.clock.now() });
     await deps.audit.record(tx, { type: 'withdrawal.address_removed', ...self(user.id), client, data: { addressId: id, asset: row.asset, address: row.address } });
   });

@@ -29,8 +29,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Idempotency-Key on money requests: the first answer, replayed for the same key and body.
   await db.schema
     .createTable('idempotency_keys')
-    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('key', 'text', (c) => c.notNull())
+    // Which request holds the key: only it may store the answer or give the key back.
+    .addColumn('claim_id', 'text', (c) => c.notNull())
     // SHA-256 of the method, route and body: the same key with another request is refused.
     .addColumn('request_hash', 'text', (c) => c.notNull())
     // Null while the first request is still being answered.
