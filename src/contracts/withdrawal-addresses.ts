@@ -43,3 +43,14 @@ export const confirmAddressBody = z.strictObject({ token: tokenField });
 export const whitelistOnlyBody = z.strictObject({ enabled: z.boolean() });
 export const whitelistAnswer = z.object({ whitelistOnly: z.boolean(), whitelistOffAt: iso.nullable() });
 export const removedAnswer = z.object({ status: z.literal('removed') });
+
+/** GET /api/withdrawals/availability: whether the account may withdraw now; if not, why and until when. */
+export const withdrawalAvailability = z.object({
+  allowed: z.boolean(),
+  reason: z.enum(['staff_locked', 'frozen', 'kyc_required', 'security_hold']).nullable(),
+  /** When a security hold ends (null for a lock or a missing verification, which need an action). */
+  until: iso.nullable(),
+  /** "Withdrawals unlock at … because …", for the page to show before anything is typed. */
+  message: z.string().nullable(),
+});
+export type WithdrawalAvailability = z.infer<typeof withdrawalAvailability>;

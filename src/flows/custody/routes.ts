@@ -16,6 +16,7 @@ import { listHistory } from './history.ts';
 import { acceptQuote, makeQuote } from './quotes.ts';
 import { addAddress, addressBook, confirmAddress, removeAddress } from './address-book.ts';
 import { setWhitelistOnly } from './whitelist-mode.ts';
+import { withdrawalAvailability } from './withdrawal-lock.ts';
 import * as w from '../../contracts/withdrawal-addresses.ts';
 import { requireStepUp } from '../../factors/step-up-guard.ts';
 
@@ -141,6 +142,15 @@ export async function custodyRoutes(app: FastifyInstance, context: RouteContext)
       const { user, session } = await authenticate(request, context);
       if (!request.body.enabled) await requireStepUp(deps, session);
       return setWhitelistOnly(deps, user, request.body.enabled, clientOf(request));
+    },
+  );
+
+  r.get(
+    '/api/withdrawals/availability',
+    { schema: { tags, summary: 'Whether the account may withdraw now; if not, why and until when', security, response: { 200: w.withdrawalAvailability, ...refused } } },
+    async (request) => {
+      const { user } = await authenticate(request, context);
+      return withdrawalAvailability(deps, user);
     },
   );
 
