@@ -17,7 +17,7 @@ import { findUserById, lockUser, normalizeEmail, type User } from '../../account
 import { ANONYMOUS, anonymous } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import { DAY, HOUR, isoTime } from '../../clock.ts';
-import { filesFor, KYC_ITEMS, type KycDetails, type KycFileItem } from '../../contracts/kyc.ts';
+import { filesFor, kycDetails, KYC_ITEMS, type KycDetails, type KycFileItem } from '../../contracts/kyc.ts';
 import { resetCredentials, type ResetOpenedAnswer, type ResetSignal } from '../../contracts/two-factor-reset.ts';
 import type { Deps } from '../../deps.ts';
 import type { CleanPhoto } from '../../documents/photos.ts';
@@ -97,7 +97,7 @@ interface Evidence {
   kyc: { mode: 'first' | 'again'; details: KycDetails; photos: Map<KycFileItem, CleanPhoto> } | null;
 }
 
-const KYC_FIELDS = ['legalName', 'dateOfBirth', 'country', 'documentType', 'documentNumber', 'issuingCountry'];
+const KYC_FIELDS = Object.keys(kycDetails.shape);
 
 async function readEvidence(deps: Deps, user: User, upload: KycUpload): Promise<Evidence> {
   const kycFields = Object.keys(upload.fields).filter((f) => KYC_FIELDS.includes(f));
@@ -161,8 +161,8 @@ export async function openResetRequest(deps: Deps, upload: KycUpload, client: Cl
   const written = kycWritten ? both(selfieWritten, kycWritten) : selfieWritten;
 
   let shredded: string[] = [];
-  const outcome = await keepingPhotos(written, async () => {
-    const result = await proveFactor<{ opened: ResetOpenedAnswer } | { refused: AppError }>(deps, {
+  const answer = await keepingPhotos(written, () =>
+    proveFactor(deps, {
       factor: 'email_code',
       ceremony: ceremony(user),
       user,
@@ -171,12 +171,8 @@ export async function openResetRequest(deps: Deps, upload: KycUpload, client: Cl
       actor: ANONYMOUS,
       onFailure: (tx) => recordRefusal(deps, tx, { factor: 'email_code', user, client, reason: 'wrong_code', result: 'wrong_code', purpose: 'recovery' }),
       onSuccess: async (tx) => {
-        // A freeze, a staff lock or another request that committed meanwhile: the code is used up, nothing else is written.
-        const current = await lockedAccount(deps, tx, user).catch((error: unknown) => {
-          if (error instanceof AppError) return error;
-          throw error;
-        });
-        if (current instanceof AppError) return { refused: current };
+        // A freeze, a staff lock or another request that committed meanwhile refuses it (underLockout gives the attempt back).
+        const current = await lockedAccount(deps, tx, user);
         if (evidence.kyc && kycWritten && kycCaseId) {
           if (evidence.kyc.mode === 'first') await recordSubmission(deps, tx, current, { caseId: kycCaseId, details: evidence.kyc.details, written: kycWritten, client });
           else {
@@ -185,15 +181,12 @@ export async function openResetRequest(deps: Deps, upload: KycUpload, client: Cl
             shredded = await recordResubmission(deps, tx, current, { kycCase, requested, details: evidence.kyc.details, photos: evidence.kyc.photos, written: kycWritten, client });
           }
         }
-        return { opened: await insertRequest(deps, tx, current, { requestId, selfie: selfieWritten.rows[0]!, kycCaseId, signals, client }) };
+        return insertRequest(deps, tx, current, { requestId, selfie: selfieWritten.rows[0]!, kycCaseId, signals, client });
       },
-    });
-    // Thrown after the attempt settled its lock, so the photos written for it are discarded too.
-    if ('refused' in result) throw result.refused;
-    return result.opened;
-  });
+    }),
+  );
   await removeFiles(deps, shredded);
-  return outcome;
+  return answer;
 }
 
 /** The account, locked and read again: a freeze, a staff lock or another request that committed meanwhile stops this one. */
