@@ -92,6 +92,22 @@ const settings = z.object({
   WHITELIST_OFF_DELAY: duration('24h'),
   BITCOIN_TESTNET: flag(false),
   TRADE_FEE_BPS: z.coerce.number().int().min(0).max(1000).default(50),
+  // Withdrawals in USD per rolling 24 hours by identity level, "level:usd" pairs; a level not listed (0) cannot withdraw.
+  WITHDRAWAL_DAILY_LIMITS: z
+    .string()
+    .default('1:100000')
+    .transform((text, ctx) => {
+      const limits = new Map<number, bigint>();
+      for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const match = /^(\d{1,2}):(\d{1,15})(?:\.(\d{1,2}))?$/.exec(pair);
+        if (!match) {
+          ctx.addIssue({ code: 'custom', message: `"${pair}" is not level:usd, e.g. 1:100000` });
+          return z.NEVER;
+        }
+        limits.set(Number(match[1]), BigInt(match[2]!) * 100n + BigInt((match[3] ?? '').padEnd(2, '0')));
+      }
+      return limits;
+    }),
   DEPOSIT_XPUB_BTC: optionalText,
   DEPOSIT_XPUB_EVM: optionalText,
   TWO_FA_RESET_WITHDRAWAL_HOLD: duration('48h'),
@@ -135,6 +151,7 @@ function custodyConfig(s: Settings, dataDir: string): Config['custody'] {
     whitelistAddressDelayMs: s.WHITELIST_ADDRESS_DELAY,
     whitelistOffDelayMs: s.WHITELIST_OFF_DELAY,
     bitcoinTestnet: s.BITCOIN_TESTNET,
+    dailyLimitCents: s.WITHDRAWAL_DAILY_LIMITS,
   };
 }
 
@@ -188,6 +205,8 @@ export interface Config {
     whitelistOffDelayMs: number;
     /** Accept Bitcoin testnet addresses (tb1…, m/n/2…): for a test installation only. */
     bitcoinTestnet: boolean;
+    /** Withdrawals per rolling 24 hours, in US cents, by identity level (a level absent here cannot withdraw). */
+    dailyLimitCents: Map<number, bigint>;
   };
   /**
    * Identity documents: where the encrypted files live, and how long they are kept after the

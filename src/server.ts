@@ -14,6 +14,7 @@ import { pruneActivity } from './account/activity.ts';
 import { pruneTokens } from './account/tokens.ts';
 import { sweepKycRetention } from './flows/kyc/erasure.ts';
 import { carryOutDueResets } from './flows/two-factor-reset/carry-out.ts';
+import { expireDueWithdrawals } from './flows/custody/withdrawal-expiry.ts';
 import { fillDevelopmentPrices } from './flows/custody/dev-prices.ts';
 import { pruneIdempotencyKeys } from './http/idempotency.ts';
 import { loadTls } from './http/tls.ts';
@@ -63,15 +64,17 @@ export async function startServer(config: Config, log: Logger, options: { clock?
   };
   const sweeper = setInterval(() => void sweep().catch((err: unknown) => log.warn({ err }, 'maintenance sweep failed')), 10 * 60_000);
   sweeper.unref();
-  // Approved lost-2FA resets whose wait is over (a sign-in carries out its own account's at once).
-  const resets = setInterval(
-    () =>
-      void carryOutDueResets(deps)
-        .then((done) => done > 0 && log.info({ done }, 'carried out lost-2FA resets whose wait was over'))
-        .catch((err: unknown) => log.warn({ err }, 'carrying out due 2FA resets failed')),
-    60_000,
-  );
-  resets.unref();
+  // Every minute, what is due: approved lost-2FA resets whose wait is over (a sign-in carries out its
+  // own account's at once), and withdrawals whose emailed link ran out (their funds return).
+  const due = setInterval(() => {
+    void carryOutDueResets(deps)
+      .then((done) => done > 0 && log.info({ done }, 'carried out lost-2FA resets whose wait was over'))
+      .catch((err: unknown) => log.warn({ err }, 'carrying out due 2FA resets failed'));
+    void expireDueWithdrawals(deps)
+      .then((expired) => expired > 0 && log.info({ expired }, 'expired withdrawals whose confirmation link ran out'))
+      .catch((err: unknown) => log.warn({ err }, 'expiring withdrawals failed'));
+  }, 60_000);
+  due.unref();
 
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -90,7 +93,7 @@ export async function startServer(config: Config, log: Logger, options: { clock?
     stop: () =>
       (stopping ??= (async () => {
         clearInterval(sweeper);
-        clearInterval(resets);
+        clearInterval(due);
         await app.close();
         await worker.stop();
         transport.close();

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
 import { openStore, type Store } from '../src/store/database.ts';
+import { TEST_DEPOSIT_KEYS, TEST_KEY, TEST_SESSION_SECRET, type TestApp } from './harness.ts';
 
 const run = promisify(execFile);
 
@@ -39,4 +40,23 @@ export async function cliInstallation(email: string): Promise<{ env: Record<stri
     .values({ id: 'u-1', email, password_hash: 'x', email_verified_at: 1, password_changed_at: null, kyc_level: 0, kyc_status: 'none', anti_phishing_sealed: null, frozen_at: null, webauthn_user_id: null, staff_role: null, staff_locked_at: null, staff_lock_reason: null, staff_locked_by: null, created_at: 1, updated_at: 1 })
     .execute();
   return { env, store };
+}
+
+/** The database URL another process uses for a test database (PostgreSQL: its schema on the search path). */
+const urlFor = (url: string, schema: string | undefined) => (schema ? `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}` : url);
+
+/** The settings another process (the CLI, a second node) needs to share a test app's database, keys and secrets. */
+export function sharedEnv(t: TestApp, dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    DATABASE_URL: urlFor(t.db.url, t.db.schema),
+    SESSION_SECRET: TEST_SESSION_SECRET,
+    ENCRYPTION_KEYS: TEST_KEY,
+    LOG_LEVEL: 'silent',
+    NEW_DEVICE_CONFIRMATION: 'off',
+    DEPOSIT_XPUB_BTC: TEST_DEPOSIT_KEYS.bitcoin,
+    DEPOSIT_XPUB_EVM: TEST_DEPOSIT_KEYS.evm,
+    ...extra,
+  };
 }

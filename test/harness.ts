@@ -33,7 +33,8 @@ export const TEST_DEPOSIT_KEYS = {
   bitcoin: 'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs',
   evm: 'xpub6DCoCpSuQZB2jawqnGMEPS63ePKWkwWPH4TU45Q7LPXWuNd8TMtVxRrgjtEshuqpK3mdhaWHPFsBngh5GFZaM6si3yZdUsT8ddYM3PwnATt',
 };
-const TEST_KEY = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
+export const TEST_SESSION_SECRET = 'test-session-secret-that-is-long-enough-000';
+export const TEST_KEY = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
 
 export interface TestAppOptions {
   /** Extra settings, as environment variables. */
@@ -73,7 +74,7 @@ export async function createTestApp(dialect: Dialect, options: TestAppOptions = 
       NODE_ENV: 'test',
       BASE_URL: TEST_BASE_URL,
       DATABASE_URL: db.url,
-      SESSION_SECRET: 'test-session-secret-that-is-long-enough-000',
+      SESSION_SECRET: TEST_SESSION_SECRET,
       ENCRYPTION_KEYS: TEST_KEY,
       SMTP_URL: smtp.url,
       LOG_LEVEL: options.logStream ? 'info' : 'silent',

@@ -3,7 +3,7 @@
  * SQLite database of its own, mail to the in-process SMTP server, and a clock the test moves.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../../test/ports.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -20,14 +20,6 @@ export interface E2eNode {
   /** Waits (polling the outbox) until a mail for `address` matching `subject` arrives. */
   waitForMail(address: string, subject: RegExp, after?: number): Promise<ReceivedMail>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return typeof address === 'object' && address ? address.port : 0;
 }
 
 export async function startE2eNode(env: Record<string, string> = {}): Promise<E2eNode> {

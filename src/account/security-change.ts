@@ -4,7 +4,8 @@
  * not survive a password reset: OWASP ASVS 5.0 V7.4.3), whether sign-ins in progress end, how long
  * withdrawals are held (as OKX, KuCoin and Crypto.com hold them 24 hours after security changes,
  * Binance 48 hours after a 2FA reset), which alert the owner gets (always with the one-click lock
- * link, alerts.ts) and which audit event is recorded, with its actor and subject.
+ * link, alerts.ts) and which audit event is recorded, with its actor and subject. A change that ends
+ * every session also stops the withdrawals not yet sent (open-withdrawals.ts).
  *
  * A new kind of change is one row here (and its alert template in mail/templates.ts).
  */
@@ -17,9 +18,12 @@ import type { TemplateData } from '../mail/templates.ts';
 import type { Tx } from '../store/database.ts';
 import { sendAlert, type AlertData, type AlertTemplate } from './alerts.ts';
 import { holdWithdrawals } from './holds.ts';
+import { stopOpenWithdrawals } from './open-withdrawals.ts';
 import { endSignIns, revokeAllSessions } from './sessions.ts';
 
 interface Effects {
+  /** The change in words, for a sentence that gives it as the reason ("… because your password was changed"). */
+  words: string;
   /** The audit event recorded. */
   audit: string;
   /** Sessions that end: none, every one but the session that made the change, or all. */
@@ -42,37 +46,40 @@ const noHold = () => 0;
 
 /** The one table of what each security change sets off. */
 export const SECURITY_CHANGES = {
-  password_changed: { audit: 'password.changed', sessions: 'others', endSignIns: true, holdMs: standardHold, alert: 'password_changed' },
-  password_reset: { audit: 'password.reset', sessions: 'all', endSignIns: true, holdMs: standardHold, alert: 'password_changed' },
-  totp_added: { audit: 'mfa.totp_enabled', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'two_factor_enabled' },
-  totp_replaced: { audit: 'mfa.totp_replaced', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'two_factor_enabled' },
-  passkey_added: { audit: 'passkey.added', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'passkey_added' },
-  passkey_removed: { audit: 'passkey.removed', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'passkey_removed' },
+  password_changed: { words: 'your password was changed', audit: 'password.changed', sessions: 'others', endSignIns: true, holdMs: standardHold, alert: 'password_changed' },
+  password_reset: { words: 'your password was reset', audit: 'password.reset', sessions: 'all', endSignIns: true, holdMs: standardHold, alert: 'password_changed' },
+  totp_added: { words: 'an authenticator app was added', audit: 'mfa.totp_enabled', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'two_factor_enabled' },
+  totp_replaced: { words: 'your authenticator app was replaced', audit: 'mfa.totp_replaced', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'two_factor_enabled' },
+  passkey_added: { words: 'a passkey was added', audit: 'passkey.added', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'passkey_added' },
+  passkey_removed: { words: 'a passkey was removed', audit: 'passkey.removed', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'passkey_removed' },
   /** Its counter went backwards: the key may have been copied, and the copy may have a session. */
-  passkey_disabled: { audit: 'passkey.disabled', sessions: 'all', endSignIns: false, holdMs: standardHold, alert: 'passkey_disabled' },
-  backup_codes_regenerated: { audit: 'mfa.backup_codes_regenerated', sessions: 'none', endSignIns: false, holdMs: noHold, alert: 'backup_codes_regenerated' },
-  anti_phishing_changed: { audit: 'security.anti_phishing_changed', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'anti_phishing_changed', auditHold: true },
-  anti_phishing_removed: { audit: 'security.anti_phishing_removed', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'anti_phishing_changed', auditHold: true },
+  passkey_disabled: { words: 'one of your passkeys may have been copied', audit: 'passkey.disabled', sessions: 'all', endSignIns: false, holdMs: standardHold, alert: 'passkey_disabled' },
+  backup_codes_regenerated: { words: 'new backup codes were made', audit: 'mfa.backup_codes_regenerated', sessions: 'none', endSignIns: false, holdMs: noHold, alert: 'backup_codes_regenerated' },
+  anti_phishing_changed: { words: 'your anti-phishing code was changed', audit: 'security.anti_phishing_changed', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'anti_phishing_changed', auditHold: true },
+  anti_phishing_removed: { words: 'your anti-phishing code was removed', audit: 'security.anti_phishing_removed', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'anti_phishing_changed', auditHold: true },
   /** The owner locked the account: held through the cool-down and a hold after it; the notice needs no lock link. */
-  account_frozen: { audit: 'account.frozen', sessions: 'all', endSignIns: true, holdMs: (c: Config) => c.freezeCooldownMs + c.withdrawalHoldMs, alert: { notice: 'account_frozen' } },
-  account_unfrozen: { audit: 'account.unfrozen', sessions: 'none', endSignIns: false, holdMs: noHold, alert: 'account_unfrozen' },
+  account_frozen: { words: 'you locked your account', audit: 'account.frozen', sessions: 'all', endSignIns: true, holdMs: (c: Config) => c.freezeCooldownMs + c.withdrawalHoldMs, alert: { notice: 'account_frozen' } },
+  account_unfrozen: { words: 'you unlocked your account', audit: 'account.unfrozen', sessions: 'none', endSignIns: false, holdMs: noHold, alert: 'account_unfrozen' },
   /** Kinds the next features record (email change, 2FA recovery, the withdrawal whitelist). */
-  email_changed: { audit: 'account.email_changed', sessions: 'others', endSignIns: true, holdMs: standardHold, alert: 'email_changed' },
+  email_changed: { words: 'your email address was changed', audit: 'account.email_changed', sessions: 'others', endSignIns: true, holdMs: standardHold, alert: 'email_changed' },
   /** A lost-2FA reset carried out after its wait (TWO_FA_RESET_WITHDRAWAL_HOLD, as Binance holds 48 hours). */
-  two_factor_reset: { audit: 'mfa.reset', sessions: 'all', endSignIns: true, holdMs: (c: Config) => c.twoFactorReset.withdrawalHoldMs, alert: 'two_factor_reset' },
+  two_factor_reset: { words: 'your two-factor authentication was reset', audit: 'mfa.reset', sessions: 'all', endSignIns: true, holdMs: (c: Config) => c.twoFactorReset.withdrawalHoldMs, alert: 'two_factor_reset' },
   /** The owner disowned a reset that was carried out ("this wasn't me" afterwards): locked until support checks who is who. */
-  two_factor_reset_disowned: { audit: 'mfa_reset.disowned', sessions: 'all', endSignIns: true, holdMs: standardHold, alert: { notice: 'account_locked_by_staff' } },
-  withdrawal_address_added: { audit: 'withdrawal.address_added', sessions: 'none', endSignIns: false, holdMs: noHold, alert: 'withdrawal_address_added' },
+  two_factor_reset_disowned: { words: 'a 2FA reset was reported as not yours', audit: 'mfa_reset.disowned', sessions: 'all', endSignIns: true, holdMs: standardHold, alert: { notice: 'account_locked_by_staff' } },
+  withdrawal_address_added: { words: 'a withdrawal address was added', audit: 'withdrawal.address_added', sessions: 'none', endSignIns: false, holdMs: noHold, alert: 'withdrawal_address_added' },
   /** Its own delay (WHITELIST_OFF_DELAY) is the protection: a hold ending when it takes effect would add nothing. */
-  whitelist_disabled: { audit: 'withdrawal.whitelist_disabled', sessions: 'none', endSignIns: false, holdMs: noHold, alert: 'whitelist_disabled' },
+  whitelist_disabled: { words: 'whitelist-only withdrawals are being turned off', audit: 'withdrawal.whitelist_disabled', sessions: 'none', endSignIns: false, holdMs: noHold, alert: 'whitelist_disabled' },
   /** Support's actions on an account (the staff console): the actor is the staff member. */
-  account_locked_by_staff: { audit: 'staff.account_locked', sessions: 'all', endSignIns: true, holdMs: standardHold, alert: { notice: 'account_locked_by_staff' } },
-  account_unlocked_by_staff: { audit: 'staff.account_unlocked', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'account_unlocked_by_staff' },
-  sessions_revoked_by_staff: { audit: 'staff.sessions_revoked', sessions: 'all', endSignIns: true, holdMs: noHold, alert: 'sessions_ended_by_staff' },
-  staff_role_changed: { audit: 'staff.role_changed', sessions: 'none', endSignIns: false, holdMs: noHold, alert: 'staff_role_changed' },
+  account_locked_by_staff: { words: 'support locked your account', audit: 'staff.account_locked', sessions: 'all', endSignIns: true, holdMs: standardHold, alert: { notice: 'account_locked_by_staff' } },
+  account_unlocked_by_staff: { words: 'support unlocked your account', audit: 'staff.account_unlocked', sessions: 'none', endSignIns: false, holdMs: standardHold, alert: 'account_unlocked_by_staff' },
+  sessions_revoked_by_staff: { words: 'support ended your sessions', audit: 'staff.sessions_revoked', sessions: 'all', endSignIns: true, holdMs: noHold, alert: 'sessions_ended_by_staff' },
+  staff_role_changed: { words: 'your staff access changed', audit: 'staff.role_changed', sessions: 'none', endSignIns: false, holdMs: noHold, alert: 'staff_role_changed' },
 } as const satisfies Record<string, Effects>;
 
 export type SecurityChangeKind = keyof typeof SECURITY_CHANGES;
+
+/** Why a hold runs, in words; a reason recorded by an older version reads as a security setting. */
+export const because = (reason: string): string => (reason in SECURITY_CHANGES ? SECURITY_CHANGES[reason as SecurityChangeKind].words : 'a security setting changed');
 
 type AlertOf<K extends SecurityChangeKind> = (typeof SECURITY_CHANGES)[K]['alert'];
 /** What a notice is told besides what every notice gets. */
@@ -104,6 +111,8 @@ export async function securityChanged<K extends SecurityChangeKind>(deps: Deps, 
   const userId = change.subject.id;
   if (effects.sessions !== 'none') await revokeAllSessions(tx, userId, now, effects.sessions === 'others' ? change.keepSessionId : undefined);
   if (effects.endSignIns) await endSignIns(tx, userId);
+  // A change that ends every session answers a takeover: what a taker may have asked for stops too.
+  if (effects.sessions === 'all') await stopOpenWithdrawals(deps, tx, change.subject, change.actor, effects.words);
   const holdMs = change.firstFactor ? 0 : effects.holdMs(deps.config);
   const heldUntil = holdMs > 0 ? await holdWithdrawals(deps, tx, userId, change.kind, holdMs) : null;
   if (effects.alert !== null && typeof effects.alert === 'object') {

@@ -52,6 +52,8 @@ export const TOKEN_PURPOSES: Record<TokenPurpose, PurposeRule> = {
   two_factor_reset_cancel: { kind: 'link', ttlMs: 30 * DAY, replaces: 'none' },
   /** A new withdrawal address, confirmed from the inbox (Kraken's rule): one link per address. */
   withdrawal_address_confirm: { kind: 'link', ttlMs: 1 * DAY, replaces: 'binding' },
+  /** A withdrawal's confirmation link (30 minutes: the funds are held meanwhile). */
+  withdrawal_confirm: { kind: 'link', ttlMs: 30 * MINUTE, replaces: 'binding' },
 };
 
 const codeScope = (purpose: TokenPurpose, boundTo: string | null) => `${purpose}:${boundTo ?? ''}`;

@@ -17,7 +17,7 @@ import { inTransaction } from '../store/database.ts';
 import type { WithDeps } from './staff-command.ts';
 
 /** Runs a command's work; a rule's refusal is printed with its message and exits 1. */
-async function run(withDeps: WithDeps, out: (s: string) => void, work: (deps: Deps) => Promise<number>): Promise<void> {
+export async function run(withDeps: WithDeps, out: (s: string) => void, work: (deps: Deps) => Promise<number>): Promise<void> {
   process.exitCode = await withDeps(async (deps) => {
     try {
       return await work(deps);

@@ -12,6 +12,7 @@ import { migrateToLatest } from '../store/migrate.ts';
 import { auditVerify } from './audit-verify.ts';
 import { staffCommand, type WithDeps } from './staff-command.ts';
 import { custodyCommands } from './custody-command.ts';
+import { withdrawalCommand } from './withdrawal-command.ts';
 import { walletCommand, type WalletCommandIo } from './wallet-command.ts';
 
 export function buildProgram(io: WalletCommandIo): Command {
@@ -59,6 +60,7 @@ export function buildProgram(io: WalletCommandIo): Command {
 
   for (const command of staffCommand(withDeps, io.stdout)) program.addCommand(command);
   for (const command of custodyCommands(withDeps, io.stdout)) program.addCommand(command);
+  program.addCommand(withdrawalCommand(withDeps, io.stdout));
   program.addCommand(walletCommand(io));
   return program;
 }

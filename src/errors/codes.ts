@@ -88,6 +88,12 @@ export const ERROR_CODES = {
   deposit_mismatch: 'The transaction output was credited already, to another account, asset or amount.',
   invalid_address: 'The address breaks its network’s rule (base58check, bech32/bech32m, EIP-55); the message names it.',
   address_exists: 'The address is in the address book for this asset already.',
+  withdrawals_locked: 'Withdrawals are stopped now (403): `reason` (staff_locked, frozen, kyc_required, security_hold) and `until`, the time a hold lifts.',
+  withdrawal_limit_exceeded: 'The withdrawal would pass the daily limit for the identity level (403); `remainingUsd` is what is left.',
+  address_not_whitelisted: 'Whitelist-only withdrawals are on and the address is not a usable entry of the address book (403).',
+  address_not_usable: 'The address-book entry is not usable yet: its link was not confirmed, or its delay runs until `usableFrom` (409).',
+  withdrawal_not_cancellable: 'The withdrawal was broadcast or has ended already (409).',
+  withdrawal_state: 'The operator step does not fit the withdrawal’s status (queued → broadcast → completed).',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

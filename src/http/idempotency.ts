@@ -20,10 +20,14 @@ const hashOf = (request: FastifyRequest) =>
     .update(`${request.method} ${request.routeOptions.url ?? request.url}\n${JSON.stringify(request.params ?? {})}\n${JSON.stringify(request.body ?? null)}`)
     .digest('hex');
 
-/** Runs `work` at most once per (user, Idempotency-Key); without the header it simply runs. */
-export async function idempotent<T>(deps: Deps, request: FastifyRequest, reply: FastifyReply, userId: string, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs `work` at most once per (user, Idempotency-Key); without the header it simply runs. `work` is
+ * given the key, so what it makes can carry it too (a withdrawal does: a retry after a crash that
+ * lost the kept answer still finds the withdrawal, not a second one).
+ */
+export async function idempotent<T>(deps: Deps, request: FastifyRequest, reply: FastifyReply, userId: string, work: (key: string | null) => Promise<T>): Promise<T> {
   const header = request.headers['idempotency-key'];
-  if (header === undefined) return work();
+  if (header === undefined) return work(null);
   const key = Array.isArray(header) ? header[0]! : header;
   if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw badRequest('invalid_request', 'Idempotency-Key: must be 1 to 255 visible ASCII characters (a UUID is best).');
   const db = deps.store.db;
@@ -58,7 +62,7 @@ export async function idempotent<T>(deps: Deps, request: FastifyRequest, reply: 
       .execute();
   let answer: T;
   try {
-    answer = await work();
+    answer = await work(key);
   } catch (error) {
     if (error instanceof AppError && error.status < 500) await keep(error.status, { error: error.code, message: error.message, ...error.details });
     else await db.deleteFrom('idempotency_keys').where('user_id', '=', userId).where('key', '=', key).where('claim_id', '=', claimId).where('status_code', 'is', null).execute();

@@ -1,4 +1,4 @@
-/** The emails of custody: money that arrived. */
+/** The emails of custody: money that arrived, the address book, and each step of a withdrawal. */
 import type { MailContent } from './layout.ts';
 import { formatTime } from './time.ts';
 
@@ -35,6 +35,51 @@ export const custodyTemplates = {
     heading: d.cancelled ? 'Turning whitelist-only off was cancelled' : 'Withdrawals go only to your address book',
     blocks: [
       { kind: 'paragraph', text: `At ${formatTime(d.at)} ${d.cancelled ? 'the request to allow withdrawals to any address was cancelled' : 'withdrawals were limited to the addresses in your address book'}.` },
+    ],
+  }),
+  withdrawal_confirm: (d: { amount: string; fee: string; asset: string; network: string; address: string; label: string | null; link: string; expiresAt: number; at: number; lockUrl: string }): MailContent => ({
+    lockUrl: d.lockUrl,
+    subject: `Confirm your withdrawal of ${d.amount} ${d.asset}`,
+    heading: 'Confirm the withdrawal',
+    blocks: [
+      { kind: 'paragraph', text: `At ${formatTime(d.at)} someone signed in to your account asked to withdraw ${d.amount} ${d.asset}. The funds are held until you confirm. Check the address character by character: a withdrawal cannot be called back.` },
+      { kind: 'details', rows: [['Amount', `${d.amount} ${d.asset}`], ['Fee', `${d.fee} ${d.asset}`], ['Network', d.network], ['To', d.label ? `${d.label}: ${d.address}` : d.address]] },
+      { kind: 'button', label: 'Confirm this withdrawal', url: d.link },
+      { kind: 'note', text: `The link works once, until ${formatTime(d.expiresAt)}; after that the withdrawal is cancelled and the funds return. This wasn't you? Do not open it: lock your account now with the link below.` },
+    ],
+  }),
+  withdrawal_queued: (d: { amount: string; asset: string; address: string; at: number; lockUrl: string }): MailContent => ({
+    lockUrl: d.lockUrl,
+    subject: `Withdrawal of ${d.amount} ${d.asset} confirmed`,
+    heading: 'Your withdrawal is on its way',
+    blocks: [
+      { kind: 'paragraph', text: `At ${formatTime(d.at)} the withdrawal was confirmed and queued for sending. You can still cancel it from your dashboard until it is sent.` },
+      { kind: 'details', rows: [['Amount', `${d.amount} ${d.asset}`], ['To', d.address]] },
+      { kind: 'note', text: "This wasn't you? Lock your account now with the link below: it stops every withdrawal not yet sent." },
+    ],
+  }),
+  withdrawal_broadcast: (d: { amount: string; asset: string; address: string; txid: string; at: number }): MailContent => ({
+    subject: `Withdrawal of ${d.amount} ${d.asset} sent`,
+    heading: 'Your withdrawal was sent',
+    blocks: [
+      { kind: 'paragraph', text: `At ${formatTime(d.at)} the withdrawal was sent to the network. It is complete once the network confirms it.` },
+      { kind: 'details', rows: [['Amount', `${d.amount} ${d.asset}`], ['To', d.address], ['Transaction', d.txid]] },
+    ],
+  }),
+  withdrawal_completed: (d: { amount: string; asset: string; address: string; txid: string; at: number }): MailContent => ({
+    subject: `Withdrawal of ${d.amount} ${d.asset} completed`,
+    heading: 'Your withdrawal is complete',
+    blocks: [
+      { kind: 'paragraph', text: `At ${formatTime(d.at)} the network confirmed your withdrawal.` },
+      { kind: 'details', rows: [['Amount', `${d.amount} ${d.asset}`], ['To', d.address], ['Transaction', d.txid]] },
+    ],
+  }),
+  withdrawal_stopped: (d: { amount: string; asset: string; address: string; outcome: 'cancelled' | 'expired' | 'failed'; reason: string; at: number }): MailContent => ({
+    subject: `Withdrawal of ${d.amount} ${d.asset} ${d.outcome === 'expired' ? 'expired' : d.outcome}`,
+    heading: d.outcome === 'failed' ? 'Your withdrawal failed' : d.outcome === 'expired' ? 'Your withdrawal was not confirmed in time' : 'Your withdrawal was cancelled',
+    blocks: [
+      { kind: 'paragraph', text: `At ${formatTime(d.at)} the withdrawal stopped: ${d.reason}. The funds and the fee are back in your available balance.` },
+      { kind: 'details', rows: [['Amount', `${d.amount} ${d.asset}`], ['To', d.address]] },
     ],
   }),
 } satisfies Record<string, (data: never) => MailContent>;

@@ -19,6 +19,7 @@ import * as m006 from './migrations/006_kyc_and_staff.ts';
 import * as m007 from './migrations/007_two_factor_resets.ts';
 import * as m008 from './migrations/008_ledger.ts';
 import * as m009 from './migrations/009_withdrawal_addresses.ts';
+import * as m010 from './migrations/010_withdrawals.ts';
 
 interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -35,6 +36,7 @@ const migrations: [string, Migration][] = [
   ['007_two_factor_resets', m007],
   ['008_ledger', m008],
   ['009_withdrawal_addresses', m009],
+  ['010_withdrawals', m010],
 ];
 
 /** Any constant number: the key of the PostgreSQL advisory lock that serialises migrators. */

@@ -178,7 +178,8 @@ export interface OneTimeTokensTable {
     | 'email_change_cancel'
     | 'two_factor_reset_status'
     | 'two_factor_reset_cancel'
-    | 'withdrawal_address_confirm';
+    | 'withdrawal_address_confirm'
+    | 'withdrawal_confirm';
   /** SHA-256 of a link token, or the peppered HMAC of a code (crypto/tokens.ts). */
   token_hash: string;
   /** What asked for it ("flow:<id hash>" …); null when only the account matters. */
@@ -432,6 +433,35 @@ export interface WithdrawalSettingsTable {
   updated_at: number;
 }
 
+export type WithdrawalStatus = 'awaiting_confirmation' | 'queued' | 'broadcast' | 'completed' | 'cancelled' | 'expired' | 'failed';
+
+export interface WithdrawalsTable {
+  id: string;
+  user_id: string;
+  asset: string;
+  network: string;
+  /** Canonical form; `address_id` is the address-book entry it goes to, if any. */
+  address: string;
+  address_id: string | null;
+  label: string | null;
+  /** What arrives and the fee on top, in the asset's smallest unit (both held until it is sent or stops). */
+  amount: string;
+  fee: string;
+  /** The USD value at the request, in cents (counted against the daily limit). */
+  usd_cents: number;
+  hold_id: string;
+  status: WithdrawalStatus;
+  idempotency_key: string | null;
+  confirm_expires_at: number;
+  confirmed_at: number | null;
+  txid: string | null;
+  broadcast_at: number | null;
+  completed_at: number | null;
+  ended_at: number | null;
+  end_reason: string | null;
+  created_at: number;
+}
+
 export interface IdempotencyKeysTable {
   user_id: string;
   key: string;
@@ -445,6 +475,7 @@ export interface IdempotencyKeysTable {
 
 export interface AccountTables {
   idempotency_keys: IdempotencyKeysTable;
+  withdrawals: WithdrawalsTable;
   withdrawal_addresses: WithdrawalAddressesTable;
   withdrawal_settings: WithdrawalSettingsTable;
   ledger_accounts: LedgerAccountsTable;

@@ -161,6 +161,12 @@ const SERVER_MESSAGES: Record<ErrorCode, string | Describe> = {
   deposit_mismatch: (e) => e.message,
   invalid_address: (e) => withFieldName(e.message),
   address_exists: 'That address is already in your address book for this asset.',
+  withdrawals_locked: (e) => e.message,
+  withdrawal_limit_exceeded: (e) => e.message,
+  address_not_whitelisted: 'Whitelist-only withdrawals are on: choose a usable address from your address book.',
+  address_not_usable: (e) => e.message,
+  withdrawal_not_cancellable: 'This withdrawal can no longer be cancelled: it was sent already or has ended.',
+  withdrawal_state: (e) => e.message,
   two_factor_reset_kyc_unverified: 'Verify this applicant’s identity in the KYC queue before approving the reset.',
 
   // Passkeys

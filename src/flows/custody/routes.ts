@@ -19,6 +19,9 @@ import { setWhitelistOnly } from './whitelist-mode.ts';
 import { withdrawalAvailability } from './withdrawal-lock.ts';
 import * as w from '../../contracts/withdrawal-addresses.ts';
 import { requireStepUp } from '../../factors/step-up-guard.ts';
+import * as wd from '../../contracts/withdrawals.ts';
+import { cancelWithdrawal, confirmWithdrawal, requestWithdrawal } from './withdrawals.ts';
+import { listWithdrawals } from './withdrawal-views.ts';
 
 const tags = ['Custody'];
 const security = [{ session: [] }];
@@ -151,6 +154,59 @@ export async function custodyRoutes(app: FastifyInstance, context: RouteContext)
     async (request) => {
       const { user } = await authenticate(request, context);
       return withdrawalAvailability(deps, user);
+    },
+  );
+
+  r.post(
+    '/api/withdrawals',
+    {
+      schema: {
+        tags,
+        summary: 'Withdraw: the amount and its fee are held at once; the emailed link (30 minutes, once) queues it',
+        description:
+          'Needs a fresh strong step-up (a passkey or the authenticator app; an emailed code is not enough). The destination is `addressId` (a usable address-book entry) or `address` (with whitelist-only on, it must be a usable entry). Refused with 403 withdrawals_locked (`reason`, `until`) while the account is locked, unverified or held after a security change; 403 withdrawal_limit_exceeded past the daily limit of its identity level; 403 address_not_whitelisted; 409 address_not_usable; 409 insufficient_funds. With an `Idempotency-Key` header a retry gets the first answer (`Idempotency-Replayed: true`) and withdraws nothing more; the same key with another body answers 422 idempotency_key_reused.',
+        security,
+        body: wd.withdrawalBody,
+        response: { 201: wd.withdrawalEntry, ...refused, 422: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const { user, session } = await authenticate(request, context);
+      await requireStepUp(deps, session);
+      reply.status(201);
+      return idempotent(deps, request, reply, user.id, (key) => requestWithdrawal(deps, user, request.body, clientOf(request), key));
+    },
+  );
+
+  r.post(
+    '/api/withdrawals/confirm',
+    {
+      schema: {
+        tags,
+        summary: 'Confirm a withdrawal with the emailed link (no sign-in needed): it is queued for sending',
+        description: 'A lock or a security hold that began since the request cancels it instead (403 withdrawals_locked; its funds return).',
+        body: wd.confirmWithdrawalBody,
+        response: { 200: wd.withdrawalEntry, 400: errorBody, 403: errorBody },
+      },
+    },
+    async (request) => confirmWithdrawal(deps, request.body.token, clientOf(request)),
+  );
+
+  r.get(
+    '/api/withdrawals',
+    { schema: { tags, summary: 'The account’s withdrawals, newest first, and its daily limit', security, querystring: wd.withdrawalsQuery, response: { 200: wd.withdrawalsBody, ...refused } } },
+    async (request) => {
+      const { user } = await authenticate(request, context);
+      return listWithdrawals(deps, user, request.query);
+    },
+  );
+
+  r.delete(
+    '/api/withdrawals/:id',
+    { schema: { tags, summary: 'Cancel a withdrawal not sent yet: the amount and its fee return', security, params: wd.withdrawalParams, response: { 200: wd.withdrawalEntry, ...refused } } },
+    async (request) => {
+      const { user } = await authenticate(request, context);
+      return cancelWithdrawal(deps, user, request.params.id, clientOf(request));
     },
   );
 

@@ -47,6 +47,19 @@ export const CHANGE_EVENTS: Record<string, string> = {
   'mfa_reset.cancelled': '2FA reset cancelled from the email link',
   'mfa.reset': 'Second factors reset',
   'mfa_reset.disowned': 'A 2FA reset disowned: locked until support checks',
+  'withdrawal.address_requested': 'Withdrawal address added (waiting for the email link)',
+  'withdrawal.address_added': 'Withdrawal address confirmed',
+  'withdrawal.address_removed': 'Withdrawal address removed',
+  'withdrawal.whitelist_enabled': 'Whitelist-only withdrawals turned on',
+  'withdrawal.whitelist_disabled': 'Whitelist-only withdrawals being turned off',
+  'withdrawal.whitelist_off_cancelled': 'Turning whitelist-only withdrawals off cancelled',
+  'withdrawal.requested': 'Withdrawal requested (waiting for the email link)',
+  'withdrawal.confirmed': 'Withdrawal confirmed from the email link',
+  'withdrawal.broadcast': 'Withdrawal sent to the network',
+  'withdrawal.completed': 'Withdrawal completed',
+  'withdrawal.cancelled': 'Withdrawal cancelled',
+  'withdrawal.expired': 'Withdrawal not confirmed in time',
+  'withdrawal.failed': 'Withdrawal failed',
 };
 
 export async function listSecurityEvents(deps: Deps, userId: string, limit = 100) {
