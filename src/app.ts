@@ -7,6 +7,7 @@ import cookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Deps } from './deps.ts';
+import { clientErrorHandler, frameworkErrors } from './http/client-errors.ts';
 import { createCookies } from './http/cookies.ts';
 import type { FeatureRoutes, RouteContext } from './http/route-context.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
@@ -68,9 +69,16 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
     requestIdHeader: false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // A request must arrive whole (headers and body) within REQUEST_TIMEOUT; checked every second.
+    requestTimeout: config.requestTimeoutMs,
+    clientErrorHandler,
+    frameworkErrors,
   };
+  // Node's own server options (Fastify's typings leave them out): Node honours a request timeout only
+  // when the server is made with it; headers must arrive within the same time, checked every second.
+  const timeouts = { requestTimeout: config.requestTimeoutMs, headersTimeout: Math.min(60_000, config.requestTimeoutMs), connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs) };
   const app = Fastify(
-    (options.https ? { ...serverOptions, https: options.https } : serverOptions) as FastifyServerOptions,
+    (options.https ? { ...serverOptions, https: { ...options.https, ...timeouts } } : { ...serverOptions, http: timeouts }) as unknown as FastifyServerOptions,
   ) as unknown as FastifyInstance;
 
   app.setValidatorCompiler(validatorCompiler);
@@ -88,7 +96,7 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
   const cookies = createCookies(secure);
   await app.register(cookie, { secret: config.sessionSecret });
   await registerSecurity(app, { https: secure, trustedOrigins: config.trustedOrigins, cookieNames: cookies.all, connectOrigins: config.walletRpcOrigins });
-  await registerOpenApi(app, { title: config.appName, baseUrl: config.baseUrl });
+  await registerOpenApi(app, { title: config.appName, baseUrl: config.baseUrl, docsPage: config.apiDocs });
   await healthRoutes(app, deps.store);
   await appInfoRoutes(app, { name: config.appName, devInbox: options.devInbox, walletRpcOrigins: config.walletRpcOrigins,
     passkeys: config.webauthn.rpId !== null,

@@ -81,6 +81,27 @@ describe('config', () => {
     });
     expect(ok.encryptionKeys.map((k) => k.id)).toEqual(['k2', 'k1']);
     expect(ok.generatedSecretsFile).toBeUndefined();
+    // The API's browsable page is off in production unless asked for; on elsewhere.
+    expect(ok.apiDocs).toBe(false);
+    expect(load({ DATA_DIR: tmp() }).apiDocs).toBe(true);
+  });
+
+  it('in production, refuses an http:// BASE_URL unless ALLOW_INSECURE_BASE_URL says so, and turns the docs page on only on request', () => {
+    const production = {
+      NODE_ENV: 'production',
+      DATA_DIR: tmp(),
+      DATABASE_URL: 'postgres://db/bastion',
+      SESSION_SECRET: 'x'.repeat(40),
+      ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 2).toString('base64')}`,
+      SMTP_URL: 'smtp://mail:25',
+      BASE_URL: 'http://id.example.com',
+      DEPOSIT_XPUB_BTC: TEST_DEPOSIT_KEYS.bitcoin,
+      DEPOSIT_XPUB_EVM: TEST_DEPOSIT_KEYS.evm,
+    };
+    expect(() => load(production)).toThrow(/BASE_URL: must be https:\/\/ in production .*ALLOW_INSECURE_BASE_URL=true/);
+    expect(load({ ...production, ALLOW_INSECURE_BASE_URL: 'true' }).baseUrl).toBe('http://id.example.com');
+    expect(load({ ...production, BASE_URL: 'https://id.example.com', API_DOCS: 'on' }).apiDocs).toBe(true);
+    expect(() => load({ ...production, BASE_URL: 'https://id.example.com', API_DOCS: 'yes' })).toThrow(/API_DOCS/);
   });
 
   it('parses durations', () => {

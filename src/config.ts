@@ -91,6 +91,12 @@ const settings = z.object({
   WHITELIST_ADDRESS_DELAY: duration('24h'),
   WHITELIST_OFF_DELAY: duration('24h'),
   BITCOIN_TESTNET: flag(false),
+  // Production only: allow an http:// BASE_URL (cookies then travel in the clear).
+  ALLOW_INSECURE_BASE_URL: flag(false),
+  // The Swagger UI at /api/docs: on by default except in production (/api/openapi.json is always served).
+  API_DOCS: z.enum(['on', 'off']).optional(),
+  // A request whose headers and body have not all arrived by then is answered 408 and closed.
+  REQUEST_TIMEOUT: duration('120s'),
   TRADE_FEE_BPS: z.coerce.number().int().min(0).max(1000).default(50),
   // Withdrawals in USD per rolling 24 hours by identity level, "level:usd" pairs; a level not listed (0) cannot withdraw.
   WITHDRAWAL_DAILY_LIMITS: z
@@ -174,6 +180,10 @@ export interface Config {
   trustProxy: boolean | number | string;
   logLevel: Settings['LOG_LEVEL'];
   bodyLimit: number;
+  /** How long a request may take to arrive whole (headers and body) before it is answered 408. */
+  requestTimeoutMs: number;
+  /** Serve the Swagger UI at /api/docs (API_DOCS; off in production unless asked for). */
+  apiDocs: boolean;
   appName: string;
   session: { idleTimeoutMs: number; absoluteLifetimeMs: number; stepUpMaxAgeMs: number };
   passwordRequireComposition: boolean;
@@ -342,6 +352,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
         `Invalid configuration:\n${missing.map((m) => `  ${m}: required when NODE_ENV=production (nothing is generated in production)`).join('\n')}`,
       );
     }
+    if (baseUrl.startsWith('http://') && !s.ALLOW_INSECURE_BASE_URL) {
+      throw new ConfigError(
+        'Invalid configuration:\n  BASE_URL: must be https:// in production (behind a TLS-terminating proxy the public URL is https anyway); set ALLOW_INSECURE_BASE_URL=true only for a closed test network',
+      );
+    }
   }
   let sessionSecret = s.SESSION_SECRET;
   let keyringText = s.ENCRYPTION_KEYS;
@@ -370,6 +385,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     trustProxy: parseTrustProxy(s.TRUST_PROXY),
     logLevel: s.LOG_LEVEL,
     bodyLimit: s.BODY_LIMIT,
+    requestTimeoutMs: s.REQUEST_TIMEOUT,
+    apiDocs: (s.API_DOCS ?? (production ? 'off' : 'on')) === 'on',
     appName: s.APP_NAME,
     session: {
       idleTimeoutMs: s.SESSION_IDLE_TIMEOUT,

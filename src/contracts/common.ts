@@ -1,14 +1,40 @@
 /** Request and response pieces every flow shares: the bounded fields, the error body, `{status}` answers, the public user. */
 import { z } from 'zod';
 
+/** An internationalised domain as mail servers take it (IDNA punycode, lower case); the text unchanged when it is no host name. */
+function asciiDomain(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 0 || /^[\x21-\x7e]*$/.test(email.slice(at + 1))) return email;
+  try {
+    return `${email.slice(0, at)}@${new URL(`http://${email.slice(at + 1)}`).hostname}`;
+  } catch {
+    return email;
+  }
+}
+
+/** RFC 5321 sizes (a local part of at most 64 octets, at most 254 in all), the domain in punycode. */
 export const emailField = z
   .string()
   .trim()
   .max(254, { message: 'must be at most 254 characters' })
-  .pipe(z.email({ message: 'must be a valid email address' }));
+  .transform(asciiDomain)
+  .pipe(
+    z
+      .email({ message: 'must be a valid email address' })
+      .max(254, { message: 'must be at most 254 characters' })
+      .refine((e) => e.lastIndexOf('@') <= 64, { message: 'must have at most 64 characters before the @' }),
+  );
 
-/** Length rules belong to the password policy, which names the rule that failed; this only bounds input. */
-export const passwordField = z.string().min(1, { message: 'is required' }).max(4096, { message: 'is far too long' });
+/**
+ * Length rules belong to the password policy, which names the rule that failed; this only bounds
+ * input, and refuses text that is not Unicode (a lone UTF-16 surrogate would be replaced when hashed,
+ * so two different passwords would compare equal).
+ */
+export const passwordField = z
+  .string()
+  .min(1, { message: 'is required' })
+  .max(4096, { message: 'is far too long' })
+  .refine((p) => !/\p{Cs}/u.test(p), { message: 'must be valid Unicode text (it has an unpaired surrogate)' });
 
 /** Typed text without control characters (PostgreSQL refuses a NUL byte); `lines` lets newlines and tabs in. */
 export const plainText = (max: number, options: { lines?: boolean } = {}) =>

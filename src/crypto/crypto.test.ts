@@ -42,4 +42,15 @@ describe('crypto', () => {
     expect(rotated.seal('x', 'c').startsWith('v1.k2.')).toBe(true);
     expect(() => createKeyring([k2]).open(sealed, 'totp:user-1')).toThrow(/keyring/);
   });
+
+  it('takes only a full 16-byte tag: a shortened one, which GCM would otherwise check only in part, is refused', () => {
+    const keyring = createKeyring([{ id: 'k1', key: Buffer.alloc(32, 1) }]);
+    const parts = keyring.seal('JBSWY3DPEHPK3PXP', 'totp:user-1').split('.');
+    const tag = Buffer.from(parts[4]!, 'base64url');
+    expect(tag.length).toBe(16);
+    for (const length of [4, 8, 12, 15]) {
+      const shortened = [...parts.slice(0, 4), tag.subarray(0, length).toString('base64url')].join('.');
+      expect(() => keyring.open(shortened, 'totp:user-1'), `${length} bytes`).toThrow(/16 bytes/);
+    }
+  });
 });

@@ -25,16 +25,19 @@ export function createKeyring(keys: { id: string; key: Buffer }[]): Keyring {
     if (version !== 'v1' || !key || iv === undefined || ciphertext === undefined || tag === undefined) {
       throw new Error('sealed value is malformed or its key is not in the keyring');
     }
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+    const tagBytes = Buffer.from(tag, 'base64url');
+    // The tag's length is pinned: GCM would otherwise accept a shortened tag, which is far easier to forge.
+    if (tagBytes.length !== 16) throw new Error('sealed value is malformed: its authentication tag is not 16 bytes');
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: 16 });
     decipher.setAAD(Buffer.from(context, 'utf8'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    decipher.setAuthTag(tagBytes);
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
   };
 
   return {
     seal(plaintext, context) {
       const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', active.key, iv);
+      const cipher = createCipheriv('aes-256-gcm', active.key, iv, { authTagLength: 16 });
       cipher.setAAD(Buffer.from(context, 'utf8'));
       const data = Buffer.concat([cipher.update(plaintext), cipher.final()]);
       return ['v1', active.id, iv.toString('base64url'), data.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');

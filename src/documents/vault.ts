@@ -42,7 +42,7 @@ export function createFileVault(directory: string, keyring: Keyring): FileVault 
       await (ready ??= mkdir(directory, { recursive: true, mode: 0o700 }));
       const key = randomBytes(32);
       const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
       cipher.setAAD(Buffer.from(fileId, 'utf8'));
       const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
       const storageName = `${randomUUID()}.bkv`;

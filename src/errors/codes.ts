@@ -13,6 +13,9 @@ export const ERROR_CODES = {
   not_found: 'No such route, session or device.',
   internal_error: 'Something unexpected failed; nothing secret is in the answer.',
   not_ready: 'The database is unreachable or migrations are pending (/readyz).',
+  request_timeout: 'The request did not arrive whole within REQUEST_TIMEOUT (408).',
+  headers_too_large: 'The request headers are larger than the server takes (431).',
+  uri_too_long: 'The URL, or a part of it, is too long (414).',
   csrf_rejected: 'A state-changing request came from an origin that is not trusted.',
   // Sessions and step-up
   not_authenticated: 'No live session.',

@@ -1,13 +1,13 @@
 /**
  * The OpenAPI document, generated from the same zod schemas that validate requests:
- * /api/openapi.json, with a browsable page at /api/docs.
+ * /api/openapi.json, with a browsable page at /api/docs (API_DOCS: off in production unless asked for).
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 
-export async function registerOpenApi(app: FastifyInstance, info: { title: string; baseUrl: string }): Promise<void> {
+export async function registerOpenApi(app: FastifyInstance, info: { title: string; baseUrl: string; docsPage: boolean }): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -25,10 +25,12 @@ export async function registerOpenApi(app: FastifyInstance, info: { title: strin
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, {
-    routePrefix: '/api/docs',
-    staticCSP: true,
-    uiConfig: { docExpansion: 'list', deepLinking: false },
-  });
+  if (info.docsPage) {
+    await app.register(swaggerUi, {
+      routePrefix: '/api/docs',
+      staticCSP: true,
+      uiConfig: { docExpansion: 'list', deepLinking: false },
+    });
+  }
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

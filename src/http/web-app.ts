@@ -1,7 +1,8 @@
 /**
  * Serves the built web app (dist/web, made by `npm run build:web`) from the same origin as the API.
  * Hashed assets are cached for a year; index.html is served for every other page path (the app
- * routes in the browser), never for /api/ or /dev/ paths.
+ * routes in the browser), never for /api/ or /dev/ paths, and never stored by a cache: a page's
+ * address may hold a single-use token (confirm-withdrawal?token=…).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -22,14 +23,16 @@ export async function registerWebApp(app: FastifyInstance, root = WEB_ROOT): Pro
     root,
     wildcard: false,
     index: false,
+    // Our own Cache-Control below, never @fastify/static's "public, max-age=0".
+    cacheControl: false,
     setHeaders: (res, path) => {
-      res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : path.endsWith('.html') ? 'no-store' : 'no-cache');
     },
   });
   return (request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     const wantsPage = request.method === 'GET' && !/^\/(api|dev)(\/|$)/.test(path) && !/\.[a-z0-9]+$/i.test(path);
     if (!wantsPage) return undefined;
-    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    return reply.header('cache-control', 'no-store').sendFile('index.html');
   };
 }
