@@ -62,8 +62,8 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
     loggerInstance: deps.log,
     // Fastify's own two lines per request are off: logRequest writes one line when a response completes.
     logController: new LogController({ disableRequestLogging: true }),
-    // Fastify accepts a hop count too; its typings omit it.
-    trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
+    // The proxies' addresses: request.ip is then the right-most X-Forwarded-For hop that is not one of them.
+    trustProxy: config.trustProxy === false ? false : config.trustProxy,
     bodyLimit: config.bodyLimit,
     genReqId: () => randomUUID(),
     requestIdHeader: false,

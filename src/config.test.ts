@@ -104,6 +104,15 @@ describe('config', () => {
     expect(() => load({ ...production, BASE_URL: 'https://id.example.com', API_DOCS: 'yes' })).toThrow(/API_DOCS/);
   });
 
+  it('refuses TRUST_PROXY=true and bare hop counts, saying what to write instead; takes addresses, CIDR ranges and proxy-addr names', () => {
+    expect(() => load({ DATA_DIR: tmp(), TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: "true" would trust any X-Forwarded-For .*TRUST_PROXY=10\.0\.0\.0\/8/);
+    expect(() => load({ DATA_DIR: tmp(), TRUST_PROXY: '1' })).toThrow(/TRUST_PROXY: a hop count \("1"\) is not applied/);
+    expect(() => load({ DATA_DIR: tmp(), TRUST_PROXY: '10.0.0.0/33' })).toThrow(/"10\.0\.0\.0\/33" is not an IP address/);
+    expect(() => load({ DATA_DIR: tmp(), TRUST_PROXY: 'proxy.internal' })).toThrow(/"proxy.internal" is not/);
+    expect(load({ DATA_DIR: tmp(), TRUST_PROXY: 'loopback, 10.0.0.0/8, 2001:db8::/32, 192.0.2.10' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', '2001:db8::/32', '192.0.2.10']);
+    expect(load({ DATA_DIR: tmp() }).trustProxy).toBe(false);
+  });
+
   it('parses durations', () => {
     expect(parseDuration('90s')).toBe(90_000);
     expect(parseDuration('10m')).toBe(600_000);

@@ -3,6 +3,7 @@
  * validated at start. A bad setting stops the process with a message naming the setting.
  * The README's settings table mirrors `settings` below.
  */
+import { isIP } from 'node:net';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -177,7 +178,8 @@ export interface Config {
   mailFrom: string;
   redisUrl: string | undefined;
   tls: { mode: 'off' } | { mode: 'self-signed' } | { mode: 'files'; certFile: string; keyFile: string };
-  trustProxy: boolean | number | string;
+  /** The proxies whose X-Forwarded-For is believed (addresses, CIDR ranges, proxy-addr names), or none. */
+  trustProxy: false | string[];
   logLevel: Settings['LOG_LEVEL'];
   bodyLimit: number;
   /** How long a request may take to arrive whole (headers and body) before it is answered 408. */
@@ -290,11 +292,30 @@ function parseWebauthn(s: Settings, baseUrl: string, trustedOrigins: string[]): 
   return { rpId, rpName: s.APP_NAME, origins };
 }
 
-function parseTrustProxy(value: string | undefined): boolean | number | string {
-  if (value === undefined || value === 'false') return false;
-  if (value === 'true') return true;
-  if (/^\d+$/.test(value)) return Number(value);
-  return value; // comma-separated addresses or CIDR ranges
+/** proxy-addr's names for address ranges. */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: the proxies' addresses or CIDR ranges (or proxy-addr's names), comma-separated. `true`
+ * (trust every hop: the client writes the left-most X-Forwarded-For entry itself) and a bare hop
+ * count (which Fastify 5 does not apply: every client would become the proxy) are refused.
+ */
+function parseTrustProxy(value: string | undefined): false | string[] {
+  if (value === undefined || value === 'false' || value.trim() === '') return false;
+  const fix = "write the proxies' addresses or CIDR ranges instead, e.g. TRUST_PROXY=10.0.0.0/8 or TRUST_PROXY=loopback,192.0.2.10";
+  if (value === 'true') throw new ConfigError(`Invalid configuration:\n  TRUST_PROXY: "true" would trust any X-Forwarded-For a client writes; ${fix}`);
+  if (/^\d+$/.test(value)) throw new ConfigError(`Invalid configuration:\n  TRUST_PROXY: a hop count ("${value}") is not applied by the server (every client would look like the proxy); ${fix}`);
+  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const width = family === 4 ? 32 : 128;
+    const validBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= width);
+    if (!PROXY_NAMES.has(entry) && (family === 0 || !validBits || extra !== undefined)) {
+      throw new ConfigError(`Invalid configuration:\n  TRUST_PROXY: "${entry}" is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal; ${fix}`);
+    }
+  }
+  return entries;
 }
 
 /**

@@ -13,7 +13,7 @@ import { voidHold } from '../ledger/holds.ts';
 import type { Tx } from '../store/database.ts';
 import type { WithdrawalStatus, WithdrawalsTable } from '../store/schema.ts';
 
-/** Not yet sent: waiting for the email link, or queued for the operator. */
+/** Not yet taken to be sent: waiting for the email link, or queued for the operator (who takes it, `sending`, before sending it). */
 export const OPEN_STATUSES = ['awaiting_confirmation', 'queued'] as const satisfies WithdrawalStatus[];
 export type StopOutcome = 'cancelled' | 'expired' | 'failed';
 
@@ -56,10 +56,11 @@ export async function stopWithdrawal(
   return true;
 }
 
-/** Stops every withdrawal of the account not yet sent (`reason` as in stopWithdrawal); returns how many. */
-export async function stopOpenWithdrawals(deps: Deps, tx: Tx, subject: { id: string; email: string }, actor: Actor, reason: string): Promise<number> {
-  const rows = await tx.selectFrom('withdrawals').selectAll().where('user_id', '=', subject.id).where('status', 'in', [...OPEN_STATUSES]).orderBy('created_at').execute();
+/** Stops every withdrawal of the account not yet taken to be sent (`reason` as in stopWithdrawal); returns how many. */
+export async function stopOpenWithdrawals(deps: Deps, tx: Tx, subject: { id: string; email: string }, actor: Actor, reason: string, client: ClientInfo | null = null): Promise<number> {
+  // By asset, so the ledger accounts are locked in the order a trade locks them (no deadlock).
+  const rows = await tx.selectFrom('withdrawals').selectAll().where('user_id', '=', subject.id).where('status', 'in', [...OPEN_STATUSES]).orderBy('asset').orderBy('created_at').execute();
   let stopped = 0;
-  for (const row of rows) if (await stopWithdrawal(deps, tx, { row, email: subject.email, outcome: 'cancelled', reason, actor, from: OPEN_STATUSES })) stopped += 1;
+  for (const row of rows) if (await stopWithdrawal(deps, tx, { row, email: subject.email, outcome: 'cancelled', reason, actor, from: OPEN_STATUSES, client })) stopped += 1;
   return stopped;
 }

@@ -5,7 +5,7 @@
  * withdrawals are held (as OKX, KuCoin and Crypto.com hold them 24 hours after security changes,
  * Binance 48 hours after a 2FA reset), which alert the owner gets (always with the one-click lock
  * link, alerts.ts) and which audit event is recorded, with its actor and subject. A change that ends
- * every session also stops the withdrawals not yet sent (open-withdrawals.ts).
+ * every session or holds withdrawals also stops those not yet taken to be sent (open-withdrawals.ts).
  *
  * A new kind of change is one row here (and its alert template in mail/templates.ts).
  */
@@ -111,9 +111,10 @@ export async function securityChanged<K extends SecurityChangeKind>(deps: Deps, 
   const userId = change.subject.id;
   if (effects.sessions !== 'none') await revokeAllSessions(tx, userId, now, effects.sessions === 'others' ? change.keepSessionId : undefined);
   if (effects.endSignIns) await endSignIns(tx, userId);
-  // A change that ends every session answers a takeover: what a taker may have asked for stops too.
-  if (effects.sessions === 'all') await stopOpenWithdrawals(deps, tx, change.subject, change.actor, effects.words);
   const holdMs = change.firstFactor ? 0 : effects.holdMs(deps.config);
+  // A change that ends every session or holds withdrawals may answer a takeover: the withdrawals not
+  // yet taken to be sent stop too (a taker's among them), and their funds return.
+  if (effects.sessions === 'all' || holdMs > 0) await stopOpenWithdrawals(deps, tx, change.subject, change.actor, effects.words, change.client);
   const heldUntil = holdMs > 0 ? await holdWithdrawals(deps, tx, userId, change.kind, holdMs) : null;
   if (effects.alert !== null && typeof effects.alert === 'object') {
     const common = { at: now, cooldownHours: Math.round(deps.config.freezeCooldownMs / HOUR) };

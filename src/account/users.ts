@@ -18,10 +18,13 @@ export function findUserById(db: Db | Tx, id: string): Promise<User | undefined>
 }
 
 /**
- * Serialises changes to one account's factors (deleting one while another request deletes the
- * other must not leave none). PostgreSQL: a row lock until the transaction ends; SQLite runs one
- * transaction at a time already.
+ * Serialises changes to one account (deleting one factor while another request deletes the other
+ * must not leave none; two withdrawals must not both spend one balance). PostgreSQL: a row lock until
+ * the transaction ends. SQLite: a write, so the transaction holds the database's write lock from
+ * here on — a transaction that read first and wrote later would fail (SQLITE_BUSY) if another
+ * process (a second node, the CLI) wrote in between.
  */
 export async function lockUser(tx: Tx, dialect: 'sqlite' | 'postgres', userId: string): Promise<void> {
   if (dialect === 'postgres') await tx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().executeTakeFirst();
+  else await tx.updateTable('users').set((eb) => ({ id: eb.ref('id') })).where('id', '=', userId).execute();
 }

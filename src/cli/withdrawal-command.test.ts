@@ -16,7 +16,7 @@ describe.each(dialects)('bastion withdrawal on %s', (dialect) => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('lists the queued withdrawals, broadcasts and completes one, fails another; a step out of order exits 1', async () => {
+  it('lists the queued withdrawals, takes them, broadcasts and completes one, fails another; a step out of order exits 1', async () => {
     const t = await app();
     // The CLI keeps real time: its emails are due now, not at the test clock's time.
     t.clock.set(Date.now());
@@ -40,6 +40,9 @@ describe.each(dialects)('bastion withdrawal on %s', (dialect) => {
     expect((await bastion(['withdrawal', 'list', '--status', 'nonsense'], env)).code).toBe(1);
 
     expect(await bastion(['withdrawal', 'complete', '--id', first], env)).toMatchObject({ code: 1, stdout: `Withdrawal ${first} is queued: only a broadcast withdrawal can be completed.\n` });
+    const taken = await bastion(['withdrawal', 'take'], env);
+    expect(taken.stdout).toBe(`taken\t${first}\t0.01 BTC\tbitcoin\t${BTC_ADDRESS}\ntaken\t${second}\t0.02 BTC\tbitcoin\t${BTC_ADDRESS}\n`);
+    expect((await bastion(['withdrawal', 'take'], env)).stdout).toBe('no queued withdrawals\n');
     const txid = randomTxid();
     const sent = await bastion(['withdrawal', 'broadcast', '--id', first, '--txid', txid], env);
     expect(sent.code, sent.stdout + sent.stderr).toBe(0);

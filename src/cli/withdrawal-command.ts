@@ -1,13 +1,15 @@
 /**
  * The operator's side of withdrawals (Bastion touches no blockchain): `bastion withdrawal list`
- * shows what is queued to send; `broadcast --id … --txid …` records that it went out, `complete
- * --id …` that the network confirmed it (the held funds leave), `fail --id … [--reason …]` that it
- * could not be sent (the funds return). Each step emails the owner and is recorded.
+ * shows what is queued; `take [--id …]` takes them to be sent (no longer cancellable; an account
+ * that may not withdraw now is left queued, with the reason); `broadcast --id … --txid …` records that
+ * one went out, `complete --id …` that the network confirmed it (the held funds leave), `fail --id …
+ * [--reason …]` that it could not be sent (the funds return; after a broadcast only with --dropped).
+ * Each step is recorded; the owner is emailed when it goes out, completes or fails.
  */
 import { Command } from 'commander';
 import { amountText } from '../account/open-withdrawals.ts';
 import { WITHDRAWAL_STATUSES } from '../contracts/withdrawals.ts';
-import { broadcastWithdrawal, completeWithdrawal, failWithdrawal } from '../flows/custody/withdrawal-operator.ts';
+import { broadcastWithdrawal, completeWithdrawal, failWithdrawal, takeWithdrawals } from '../flows/custody/withdrawal-operator.ts';
 import type { WithdrawalsTable } from '../store/schema.ts';
 import { run } from './custody-command.ts';
 import type { WithDeps } from './staff-command.ts';
@@ -32,8 +34,21 @@ export function withdrawalCommand(withDeps: WithDeps, out: (s: string) => void):
       }),
     );
   withdrawal
+    .command('take')
+    .description('take queued withdrawals to be sent (from then on they cannot be cancelled); send only what this prints as taken')
+    .option('--id <id>', 'one withdrawal (default: every queued one)')
+    .action((o: { id?: string }) =>
+      run(withDeps, out, async (deps) => {
+        const { taken, held } = await takeWithdrawals(deps, o.id);
+        for (const row of taken) out(`taken\t${row.id}\t${amountText(deps, row.asset, row.amount)} ${row.asset}\t${row.network}\t${row.address}\n`);
+        for (const { row, reason } of held) out(`held\t${row.id}\t${reason}\n`);
+        if (taken.length === 0 && held.length === 0) out('no queued withdrawals\n');
+        return 0;
+      }),
+    );
+  withdrawal
     .command('broadcast')
-    .description('record that a queued withdrawal was sent on its network')
+    .description('record that a taken withdrawal was sent on its network')
     .requiredOption('--id <id>', 'the withdrawal')
     .requiredOption('--txid <id>', 'the network transaction id')
     .action((o: { id: string; txid: string }) =>
@@ -56,13 +71,14 @@ export function withdrawalCommand(withDeps: WithDeps, out: (s: string) => void):
     );
   withdrawal
     .command('fail')
-    .description('record that a queued or broadcast withdrawal could not be sent (its funds return)')
+    .description('record that a withdrawal could not be sent (its funds return)')
     .requiredOption('--id <id>', 'the withdrawal')
     .option('--reason <text>', 'what the owner is told', 'it could not be sent on the network')
-    .action((o: { id: string; reason: string }) =>
+    .option('--dropped', 'it was broadcast, and the network dropped that transaction')
+    .action((o: { id: string; reason: string; dropped?: boolean }) =>
       run(withDeps, out, async (deps) => {
         const reason = o.reason.trim().slice(0, 200) || 'it could not be sent on the network';
-        const row = await failWithdrawal(deps, o.id, reason);
+        const row = await failWithdrawal(deps, o.id, reason, { dropped: o.dropped === true });
         out(`${said(row, amountText(deps, row.asset, row.amount))}: the funds are back in the available balance\n`);
         return 0;
       }),

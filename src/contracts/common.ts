@@ -50,6 +50,9 @@ export const idField = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { message: 'is n
 export const tokenField = z.string().min(1, { message: 'is required' }).max(512);
 export const codeField = z.string().trim().min(1, { message: 'is required' }).max(64);
 
+/** How long an Idempotency-Key's first answer is kept (and the key may not be used for another request). */
+export const IDEMPOTENCY_KEY_KEPT_MS = 24 * 60 * 60_000;
+
 export const errorBody = z.looseObject({ error: z.string(), message: z.string() }).describe('Error: a stable code and a human message');
 export type ErrorBody = z.infer<typeof errorBody>;
 

@@ -48,7 +48,7 @@ export const removedAnswer = z.object({ status: z.literal('removed') });
 export const withdrawalAvailability = z.object({
   allowed: z.boolean(),
   reason: z.enum(['staff_locked', 'frozen', 'kyc_required', 'security_hold']).nullable(),
-  /** When a security hold ends (null for a lock or a missing verification, which need an action). */
+  /** When a security hold ends, or when the owner may unlock a frozen account (null for support's lock or a missing verification). */
   until: iso.nullable(),
   /** "Withdrawals unlock at … because …", for the page to show before anything is typed. */
   message: z.string().nullable(),

@@ -10,7 +10,8 @@ import { idField, tokenField } from './common.ts';
 const iso = z.string();
 const decimal = z.string().describe('A decimal amount in the asset’s units, e.g. "0.015"');
 
-export const WITHDRAWAL_STATUSES = ['awaiting_confirmation', 'queued', 'broadcast', 'completed', 'cancelled', 'expired', 'failed'] as const;
+/** queued: confirmed, cancellable; sending: the operator has taken it to send (no longer cancellable). */
+export const WITHDRAWAL_STATUSES = ['awaiting_confirmation', 'queued', 'sending', 'broadcast', 'completed', 'cancelled', 'expired', 'failed'] as const;
 
 export const withdrawalBody = z
   .strictObject({

@@ -79,6 +79,20 @@ describe.each(dialects)('HTTP shared plugins on %s', (dialect) => {
     expect((await proxied.get('/api/whoami', { 'x-forwarded-for': '81.2.69.142' })).body.ip).toBe('81.2.69.142');
     const spoofed = t.client({ ip: '203.0.113.99' });
     expect((await spoofed.get('/api/whoami', { 'x-forwarded-for': '81.2.69.142' })).body.ip).toBe('203.0.113.99');
+    // The right-most hop the proxy did not add itself; the client's own left-most entries count for nothing.
+    expect((await proxied.get('/api/whoami', { 'x-forwarded-for': '6.6.6.6, 81.2.69.142' })).body.ip).toBe('81.2.69.142');
+    // Text that is not an address (a script, 3,000 characters) never becomes the client's IP: the proxy's is used.
+    for (const junk of ['<script>alert(1)</script>', 'x'.repeat(3000)]) expect((await proxied.get('/api/whoami', { 'x-forwarded-for': junk })).body.ip).toBe('198.51.100.7');
+    expect((await proxied.get('/api/whoami', { 'x-forwarded-for': '::ffff:81.2.69.142' })).body.ip).toBe('81.2.69.142');
+  });
+
+  it('counts per-IP limits per IPv6 /64: rotating addresses inside one subscriber’s network does not escape them', async () => {
+    t = await createTestApp(dialect);
+    // 20 reset requests an hour per network: 20 addresses of one /64, then a 21st address of it is refused.
+    for (let i = 1; i <= 20; i++) expect((await t.client({ ip: `2001:db8:1:2::${i.toString(16)}` }).post('/api/auth/password/forgot', { email: `u${i}@example.com` })).status).toBe(202);
+    expect((await t.client({ ip: '2001:db8:1:2:ffff:ffff:ffff:ffff' }).post('/api/auth/password/forgot', { email: 'u99@example.com' })).status).toBe(429);
+    // Another /64 has its own count.
+    expect((await t.client({ ip: '2001:db8:1:3::1' }).post('/api/auth/password/forgot', { email: 'u100@example.com' })).status).toBe(202);
   });
 
   it('answers unknown routes with a JSON 404', async () => {

@@ -7,13 +7,14 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { IDEMPOTENCY_KEY_KEPT_MS } from '../contracts/common.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, badRequest, conflict } from '../errors/app-error.ts';
 
 /** How long an unanswered key blocks its retries (a request that died mid-way frees it after this): far longer than any request runs. */
 const ABANDONED_MS = 10 * 60_000;
 /** How long answers are kept for replay. */
-const KEPT_MS = 24 * 60 * 60_000;
+const KEPT_MS = IDEMPOTENCY_KEY_KEPT_MS;
 
 const hashOf = (request: FastifyRequest) =>
   createHash('sha256')

@@ -35,6 +35,12 @@ export async function freshPrices(db: Db | Tx, now: number, maxAgeMs: number): P
 /** The USD value of an amount, in cents (rounded down). */
 export const usdCents = (units: bigint, decimals: number, price: bigint): bigint => (units * price) / 10n ** BigInt(decimals + PRICE_DECIMALS - 2);
 
+/** The USD value of an amount, in cents rounded up (what counts against a limit). */
+export const usdCentsUp = (units: bigint, decimals: number, price: bigint): bigint => {
+  const scale = 10n ** BigInt(decimals + PRICE_DECIMALS - 2);
+  return (units * price + scale - 1n) / scale;
+};
+
 /** Cents as "1234.50". */
 export const formatUsd = (cents: bigint): string => {
   const text = formatDecimal(cents, 2);

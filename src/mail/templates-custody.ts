@@ -53,7 +53,7 @@ export const custodyTemplates = {
     subject: `Withdrawal of ${d.amount} ${d.asset} confirmed`,
     heading: 'Your withdrawal is on its way',
     blocks: [
-      { kind: 'paragraph', text: `At ${formatTime(d.at)} the withdrawal was confirmed and queued for sending. You can still cancel it from your dashboard until it is sent.` },
+      { kind: 'paragraph', text: `At ${formatTime(d.at)} the withdrawal was confirmed and queued for sending. You can still cancel it from your dashboard until it is taken to be sent.` },
       { kind: 'details', rows: [['Amount', `${d.amount} ${d.asset}`], ['To', d.address]] },
       { kind: 'note', text: "This wasn't you? Lock your account now with the link below: it stops every withdrawal not yet sent." },
     ],

@@ -433,7 +433,7 @@ export interface WithdrawalSettingsTable {
   updated_at: number;
 }
 
-export type WithdrawalStatus = 'awaiting_confirmation' | 'queued' | 'broadcast' | 'completed' | 'cancelled' | 'expired' | 'failed';
+export type WithdrawalStatus = 'awaiting_confirmation' | 'queued' | 'sending' | 'broadcast' | 'completed' | 'cancelled' | 'expired' | 'failed';
 
 export interface WithdrawalsTable {
   id: string;

@@ -174,7 +174,7 @@ export async function custodyRoutes(app: FastifyInstance, context: RouteContext)
       const { user, session } = await authenticate(request, context);
       await requireStepUp(deps, session);
       reply.status(201);
-      return idempotent(deps, request, reply, user.id, (key) => requestWithdrawal(deps, user, request.body, clientOf(request), key));
+      return idempotent(deps, request, reply, user.id, (key) => requestWithdrawal(deps, user, request.body, clientOf(request), key, () => reply.header('idempotency-replayed', 'true')));
     },
   );
 

@@ -49,21 +49,24 @@ describe.each(dialects)('a node killed during a burst of withdrawals on %s', (di
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const env = sharedEnv(t, dataDir, { HOST: '127.0.0.1', PORT: String(port), BASE_URL: base });
+    const body = { asset: 'BTC', network: 'bitcoin', amount: '0.001', address: BTC_ADDRESS };
     const headers = { cookie, origin: base, 'content-type': 'application/json', 'user-agent': user.client.userAgent };
     try {
       const node = startNode(env);
       await waitReady(base);
       const answered: string[] = [];
+      const sent: string[] = [];
       let killed = false;
       const exited = new Promise((resolve) => node.once('exit', resolve));
       // Five at a time, each with its own Idempotency-Key, until the process is killed after the 12th answer.
       const send = async (n: number) => {
         for (let i = n; i < 200 && !killed; i += 5) {
           try {
-            const response = await fetch(`${base}/api/withdrawals`, { method: 'POST', headers: { ...headers, 'idempotency-key': `burst-${i}` }, body: JSON.stringify({ asset: 'BTC', network: 'bitcoin', amount: '0.001', address: BTC_ADDRESS }) });
-            const body = (await response.json()) as { id?: string; error?: string };
-            expect(response.status, JSON.stringify(body)).toBe(201);
-            answered.push(body.id!);
+            sent.push(`burst-${i}`);
+            const response = await fetch(`${base}/api/withdrawals`, { method: 'POST', headers: { ...headers, 'idempotency-key': `burst-${i}` }, body: JSON.stringify(body) });
+            const made = (await response.json()) as { id?: string; error?: string };
+            expect(response.status, JSON.stringify(made)).toBe(201);
+            answered.push(made.id!);
             if (answered.length === 12 && !killed) {
               killed = true;
               node.kill('SIGKILL');
@@ -91,6 +94,20 @@ describe.each(dialects)('a node killed during a burst of withdrawals on %s', (di
         expect(holds.map((h) => h.id).sort()).toEqual(rows.map((r) => r.hold_id).sort());
         const listed = (await (await fetch(`${base}/api/withdrawals`, { headers })).json()) as { withdrawals: { id: string }[] };
         expect(listed.withdrawals.length).toBe(Math.min(rows.length, 25));
+        // Every key sent is retried: an answered one is replayed, one cut off mid-way is still claimed
+        // (409 until it is abandoned) or, if it never got that far, made now — and none makes a second withdrawal.
+        for (const key of sent) {
+          const retry = await fetch(`${base}/api/withdrawals`, { method: 'POST', headers: { ...headers, 'idempotency-key': key }, body: JSON.stringify(body) });
+          const answer = (await retry.json()) as { id?: string; error?: string };
+          expect([201, 409], JSON.stringify(answer)).toContain(retry.status);
+          if (retry.status === 409) expect(answer.error).toBe('idempotency_in_progress');
+        }
+        const after = await db(t).selectFrom('withdrawals').select(['id', 'idempotency_key']).where('user_id', '=', user.id).execute();
+        expect(new Set(after.map((r) => r.idempotency_key)).size).toBe(after.length);
+        expect(after.length).toBeLessThanOrEqual(sent.length);
+        for (const id of answered) expect(after.map((r) => r.id)).toContain(id);
+        const recheck = await bastion(['ledger', 'check'], env);
+        expect(recheck.code, recheck.stdout).toBe(0);
       } finally {
         again.kill('SIGTERM');
         await new Promise((resolve) => again.once('exit', resolve));

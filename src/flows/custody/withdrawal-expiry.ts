@@ -18,12 +18,16 @@ export async function expireDueWithdrawals(deps: Deps, userId?: string): Promise
   const due = await q.orderBy('confirm_expires_at').limit(BATCH).execute();
   let expired = 0;
   for (const { id, user_id } of due) {
+    // One that cannot be expired now (logged) must not stop the others, nor the account's own requests.
     const done = await inTransaction(deps.store.db, async (tx) => {
       await lockUser(tx, deps.store.dialect, user_id);
       const row = await tx.selectFrom('withdrawals').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row || row.status !== 'awaiting_confirmation' || row.confirm_expires_at > deps.clock.now()) return false;
       const user = (await findUserById(tx, user_id))!;
       return stopWithdrawal(deps, tx, { row, email: user.email, outcome: 'expired', reason: 'its email link was not opened within 30 minutes', actor: SYSTEM, from: ['awaiting_confirmation'] });
+    }).catch((err: unknown) => {
+      deps.log.warn({ err, withdrawalId: id }, 'a withdrawal whose link ran out could not be expired');
+      return false;
     });
     if (done) expired += 1;
   }

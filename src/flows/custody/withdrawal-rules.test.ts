@@ -15,6 +15,7 @@ import { HOUR, MINUTE } from '../../../test/time.ts';
 import { holdWithdrawals } from '../../account/holds.ts';
 import { SECURITY_CHANGES, type SecurityChangeKind } from '../../account/security-change.ts';
 import { checkLedger } from '../../ledger/check.ts';
+import { takeWithdrawals } from './withdrawal-operator.ts';
 import { inTransaction } from '../../store/database.ts';
 
 describe.each(dialects)('what stops a withdrawal on %s', (dialect) => {
@@ -71,9 +72,9 @@ describe.each(dialects)('what stops a withdrawal on %s', (dialect) => {
     expect((await withdraw(unverified.client, { amount: '0.01', address: BTC_ADDRESS })).body).toMatchObject({ error: 'withdrawals_locked', reason: 'kyc_required' });
 
     const user = await withdrawer(t, { BTC: '0.1' });
-    // BTC at 50,000 USD: 0.01 is 500 USD.
-    expect((await withdraw(user.client, { amount: '0.01', address: BTC_ADDRESS })).status).toBe(201);
-    const second = await withdraw(user.client, { amount: '0.01', address: BTC_ADDRESS });
+    // BTC at 50,000 USD: 0.0098 and its 0.0002 fee are 500 USD.
+    expect((await withdraw(user.client, { amount: '0.0098', address: BTC_ADDRESS })).status).toBe(201);
+    const second = await withdraw(user.client, { amount: '0.0098', address: BTC_ADDRESS });
     expect(second.status).toBe(201);
     const over = await withdraw(user.client, { amount: '0.001', address: BTC_ADDRESS });
     expect(over).toMatchObject({ status: 403, body: { error: 'withdrawal_limit_exceeded', remainingUsd: '0.00' } });
@@ -81,12 +82,12 @@ describe.each(dialects)('what stops a withdrawal on %s', (dialect) => {
     // A cancelled one gives its share back.
     await user.client.delete(`/api/withdrawals/${second.body.id}`);
     expect((await user.client.get('/api/withdrawals')).body.limit).toEqual({ dailyUsd: '1000.00', usedUsd: '500.00', remainingUsd: '500.00' });
-    expect((await withdraw(user.client, { amount: '0.0101', address: BTC_ADDRESS })).body.error).toBe('withdrawal_limit_exceeded');
-    expect((await withdraw(user.client, { amount: '0.01', address: BTC_ADDRESS })).status).toBe(201);
+    expect((await withdraw(user.client, { amount: '0.00981', address: BTC_ADDRESS })).body.error).toBe('withdrawal_limit_exceeded');
+    expect((await withdraw(user.client, { amount: '0.0098', address: BTC_ADDRESS })).status).toBe(201);
     t.clock.advance(24 * HOUR);
     await setPrices(t);
     const tomorrow = await signIn(t, user);
-    expect((await withdraw(tomorrow, { amount: '0.01', address: BTC_ADDRESS })).status).toBe(201);
+    expect((await withdraw(tomorrow, { amount: '0.0098', address: BTC_ADDRESS })).status).toBe(201);
   });
 
   it('stops every withdrawal not yet sent when the owner or support locks the account, and returns the funds', async () => {
@@ -109,6 +110,7 @@ describe.each(dialects)('what stops a withdrawal on %s', (dialect) => {
     // Support's lock, on another account, stops its queued withdrawal the same way.
     const other = await withdrawer(t, { BTC: '0.1' });
     await withdraw(other.client, { amount: '0.01', address: BTC_ADDRESS });
+    expect((await t.client().post('/api/withdrawals/confirm', { token: await withdrawalToken(t, other.email) })).body.status).toBe('queued');
     const support = await staffMember(t, 'support');
     expect((await support.session.post(`/api/staff/users/${other.id}/lock`, { reason: 'Reported stolen phone' })).status).toBe(200);
     expect(await pendingHolds(t, other.id)).toEqual([]);
@@ -116,25 +118,82 @@ describe.each(dialects)('what stops a withdrawal on %s', (dialect) => {
     expect(await checkLedger(t.deps.store.db, t.deps.store.dialect)).toMatchObject({ ok: true });
   });
 
+  it('stops a queued withdrawal when a security change starts a hold, and the operator takes none from an account that may not withdraw', async () => {
+    const t = await app();
+    const user = await withdrawer(t, { BTC: '0.1' });
+    const queue = async (client = user.client) => {
+      const asked = await withdraw(client, { amount: '0.01', address: BTC_ADDRESS });
+      await t.client().post('/api/withdrawals/confirm', { token: await withdrawalToken(t, user.email) });
+      return asked.body.id as string;
+    };
+    const first = await queue();
+    expect((await user.client.post('/api/me/password', { currentPassword: user.password, newPassword: NEW_PASSWORD })).status).toBe(200);
+    expect((await user.client.get('/api/withdrawals')).body.withdrawals[0]).toMatchObject({ id: first, status: 'cancelled', endReason: 'your password was changed' });
+    expect(await pendingHolds(t, user.id)).toEqual([]);
+
+    // A hold recorded without stopping anything (as by an older version): the operator still takes nothing from the account.
+    t.clock.advance(24 * HOUR);
+    await setPrices(t);
+    const later = await signIn(t, { ...user, password: NEW_PASSWORD });
+    const second = await queue(later);
+    await inTransaction(t.deps.store.db, (tx) => holdWithdrawals(t.deps, tx, user.id, 'email_changed', HOUR));
+    const taken = await takeWithdrawals(t.deps);
+    expect(taken.taken).toEqual([]);
+    expect(taken.held).toEqual([{ row: expect.objectContaining({ id: second }), reason: expect.stringMatching(/because your email address was changed\.$/) }]);
+    t.clock.advance(HOUR);
+    expect((await takeWithdrawals(t.deps)).taken.map((w) => w.id)).toEqual([second]);
+    // Taken: a lock no longer returns its funds (they may be on the network already).
+    expect((await (await signIn(t, { ...user, password: NEW_PASSWORD })).post('/api/me/lock')).status).toBe(200);
+    expect(await pendingHolds(t, user.id)).toHaveLength(1);
+  });
+
+  it('refuses another account’s address-book entry, and a link opened at its deadline before the sweep ran; an expired one counts against no limit', async () => {
+    const t = await app({ WITHDRAWAL_DAILY_LIMITS: '1:600' });
+    const user = await withdrawer(t, { BTC: '0.1' });
+    const stranger = await withdrawer(t, { BTC: '0.1' });
+    const entry = (await stranger.client.post('/api/withdrawal-addresses', { asset: 'BTC', network: 'bitcoin', address: BTC_ADDRESS, label: 'Theirs' })).body;
+    expect((await withdraw(user.client, { amount: '0.01', addressId: entry.id })).body.error).toBe('not_found');
+
+    // 0.0102 BTC at 50,000 USD is 510 of the 600.
+    expect((await withdraw(user.client, { amount: '0.01', address: BTC_ADDRESS })).status).toBe(201);
+    const token = await withdrawalToken(t, user.email);
+    expect((await withdraw(user.client, { amount: '0.01', address: BTC_ADDRESS })).body.error).toBe('withdrawal_limit_exceeded');
+    t.clock.advance(30 * MINUTE);
+    expect((await t.client().post('/api/withdrawals/confirm', { token })).body.error).toBe('invalid_token');
+    const later = await signIn(t, user);
+    expect((await later.get('/api/withdrawals')).body.limit).toEqual({ dailyUsd: '600.00', usedUsd: '0.00', remainingUsd: '600.00' });
+    expect((await withdraw(later, { amount: '0.01', address: BTC_ADDRESS })).status).toBe(201);
+  });
+
   it('cancels, not queues, a withdrawal whose account changed between the request and the link', async () => {
     const t = await app();
     const user = await withdrawer(t, { BTC: '0.1' });
     await withdraw(user.client, { amount: '0.01', address: BTC_ADDRESS });
+    // A change through the security-change table stops it at once: its link is dead.
     const token = await withdrawalToken(t, user.email);
     expect((await user.client.put('/api/me/anti-phishing-code', { code: 'Blue_Falcon-7' })).status).toBe(200);
-    const refused = await t.client().post('/api/withdrawals/confirm', { token });
+    expect((await t.client().post('/api/withdrawals/confirm', { token })).body.error).toBe('invalid_token');
+    expect((await user.client.get('/api/withdrawals')).body.withdrawals[0]).toMatchObject({ status: 'cancelled', endReason: 'your anti-phishing code was changed' });
+    // A hold that stopped nothing on its own (recorded directly): the link checks again and cancels.
+    t.clock.advance(24 * HOUR);
+    await setPrices(t);
+    const next = await signIn(t, user);
+    await withdraw(next, { amount: '0.01', address: BTC_ADDRESS });
+    const second = await withdrawalToken(t, user.email);
+    await inTransaction(t.deps.store.db, (tx) => holdWithdrawals(t.deps, tx, user.id, 'password_reset', HOUR));
+    const refused = await t.client().post('/api/withdrawals/confirm', { token: second });
     expect(refused).toMatchObject({ status: 403, body: { error: 'withdrawals_locked', reason: 'security_hold' } });
-    expect(await btcBalance(user.client)).toEqual(['0.1', '0']);
-    expect((await user.client.get('/api/withdrawals')).body.withdrawals[0]).toMatchObject({ status: 'cancelled', endReason: expect.stringMatching(/^it could not be confirmed \(Withdrawals unlock at .* because your anti-phishing code was changed\)$/) });
+    expect(await btcBalance(next)).toEqual(['0.1', '0']);
+    expect((await next.get('/api/withdrawals')).body.withdrawals[0]).toMatchObject({ status: 'cancelled', endReason: expect.stringMatching(/^it could not be confirmed \(Withdrawals unlock at .* because your password was reset\)$/) });
 
     // Whitelist-only turned on meanwhile, and the address is not in the book: cancelled too.
-    t.clock.advance(24 * HOUR);
+    t.clock.advance(HOUR);
     await setPrices(t);
     const later = await signIn(t, user);
     await withdraw(later, { amount: '0.01', address: BTC_ADDRESS });
-    const second = await withdrawalToken(t, user.email);
+    const third = await withdrawalToken(t, user.email);
     await later.put('/api/withdrawal-addresses/whitelist-only', { enabled: true });
-    expect((await t.client().post('/api/withdrawals/confirm', { token: second })).body.error).toBe('address_not_whitelisted');
+    expect((await t.client().post('/api/withdrawals/confirm', { token: third })).body.error).toBe('address_not_whitelisted');
     expect(await pendingHolds(t, user.id)).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ import { auditOf, db } from '../../../test/queries.ts';
 import { MINUTE } from '../../../test/time.ts';
 import { checkLedger } from '../../ledger/check.ts';
 import { expireDueWithdrawals } from './withdrawal-expiry.ts';
-import { broadcastWithdrawal, completeWithdrawal, failWithdrawal } from './withdrawal-operator.ts';
+import { broadcastWithdrawal, completeWithdrawal, failWithdrawal, takeWithdrawals } from './withdrawal-operator.ts';
 
 const ledgerOk = async (t: TestApp) => expect(await checkLedger(t.deps.store.db, t.deps.store.dialect)).toMatchObject({ ok: true });
 
@@ -26,7 +26,7 @@ describe.each(dialects)('withdrawals on %s', (dialect) => {
     const user = await withdrawer(t, { BTC: '0.1' });
     const asked = await withdraw(user.client, { amount: '0.05', address: BTC_ADDRESS });
     expect(asked.status, JSON.stringify(asked.body)).toBe(201);
-    expect(asked.body).toMatchObject({ asset: 'BTC', address: BTC_ADDRESS, amount: '0.05', fee: '0.0002', total: '0.0502', usdValue: '2500.00', status: 'awaiting_confirmation', confirmBy: new Date(t.clock.now() + 30 * MINUTE).toISOString() });
+    expect(asked.body).toMatchObject({ asset: 'BTC', address: BTC_ADDRESS, amount: '0.05', fee: '0.0002', total: '0.0502', usdValue: '2510.00', status: 'awaiting_confirmation', confirmBy: new Date(t.clock.now() + 30 * MINUTE).toISOString() });
     expect(await btcBalance(user.client)).toEqual(['0.0498', '0.0502']);
     expect(await pendingHolds(t, user.id)).toHaveLength(1);
 
@@ -41,13 +41,17 @@ describe.each(dialects)('withdrawals on %s', (dialect) => {
     expect((await t.client().post('/api/withdrawals/confirm', { token })).body.error).toBe('invalid_token');
     expect((await lastMail(t, user.email, 'Bastion: Withdrawal of 0.05 BTC confirmed')).text).toMatch(/lock-account\?token=/);
 
-    // The operator: completing before broadcasting is refused; then broadcast, complete.
+    // The operator: broadcasting or completing before taking it is refused; once taken, the owner cannot cancel it.
     await expect(completeWithdrawal(t.deps, asked.body.id)).rejects.toMatchObject({ code: 'withdrawal_state' });
+    await expect(broadcastWithdrawal(t.deps, asked.body.id, randomTxid())).rejects.toMatchObject({ code: 'withdrawal_state' });
+    expect((await takeWithdrawals(t.deps)).taken.map((w) => w.id)).toEqual([asked.body.id]);
+    expect((await takeWithdrawals(t.deps)).taken).toEqual([]);
+    expect((await user.client.get('/api/withdrawals')).body.withdrawals[0].status).toBe('sending');
+    expect((await user.client.delete(`/api/withdrawals/${asked.body.id}`)).body.error).toBe('withdrawal_not_cancellable');
     await expect(broadcastWithdrawal(t.deps, asked.body.id, 'not-a-txid')).rejects.toMatchObject({ code: 'invalid_request' });
     const txid = randomTxid();
     await broadcastWithdrawal(t.deps, asked.body.id, txid.toUpperCase());
     await expect(broadcastWithdrawal(t.deps, asked.body.id, txid)).rejects.toMatchObject({ code: 'withdrawal_state' });
-    expect((await user.client.delete(`/api/withdrawals/${asked.body.id}`)).body.error).toBe('withdrawal_not_cancellable');
     expect((await lastMail(t, user.email, 'Bastion: Withdrawal of 0.05 BTC sent')).text).toContain(txid);
     await completeWithdrawal(t.deps, asked.body.id);
     await expect(completeWithdrawal(t.deps, asked.body.id)).rejects.toMatchObject({ code: 'withdrawal_state' });
@@ -56,12 +60,13 @@ describe.each(dialects)('withdrawals on %s', (dialect) => {
     expect(await btcBalance(user.client)).toEqual(['0.0498', '0']);
     const listed = await user.client.get('/api/withdrawals');
     expect(listed.body.withdrawals).toEqual([expect.objectContaining({ id: asked.body.id, status: 'completed', txid, completedAt: expect.any(String) })]);
-    expect(listed.body.limit).toEqual({ dailyUsd: '100000.00', usedUsd: '2500.00', remainingUsd: '97500.00' });
+    // What counts against the daily limit is the amount and the fee at the price (0.0502 × 50,000).
+    expect(listed.body.limit).toEqual({ dailyUsd: '100000.00', usedUsd: '2510.00', remainingUsd: '97490.00' });
     // The fee went to the platform, the rest to the network.
     const fees = await db(t).selectFrom('ledger_accounts').select('balance').where('id', '=', 'platform:BTC:fees').executeTakeFirstOrThrow();
     expect(fees.balance).toBe('20000');
     await ledgerOk(t);
-    for (const type of ['withdrawal.requested', 'withdrawal.confirmed', 'withdrawal.broadcast', 'withdrawal.completed']) expect(await auditOf(t, type), type).toHaveLength(1);
+    for (const type of ['withdrawal.requested', 'withdrawal.confirmed', 'withdrawal.sending', 'withdrawal.broadcast', 'withdrawal.completed']) expect(await auditOf(t, type), type).toHaveLength(1);
     expect((await auditOf(t, 'withdrawal.requested'))[0]).toMatchObject({ actor_kind: 'user', user_id: user.id });
     const events = (await user.client.get('/api/me/security-events')).body.events.map((e: { type: string }) => e.type);
     expect(events).toEqual(expect.arrayContaining(['withdrawal.requested', 'withdrawal.confirmed', 'withdrawal.broadcast', 'withdrawal.completed']));
@@ -130,6 +135,7 @@ describe.each(dialects)('withdrawals on %s', (dialect) => {
     expect(await btcBalance(user.client)).toEqual(['0.1', '0']);
 
     // Unopened: after 30 minutes the sweep returns the funds and the link is dead.
+    t.clock.advance(1000);
     await ask();
     const token = await withdrawalToken(t, user.email);
     t.clock.advance(30 * MINUTE - 1);
@@ -149,11 +155,13 @@ describe.each(dialects)('withdrawals on %s', (dialect) => {
     expect(listed.map((w: { status: string }) => w.status)).toEqual(['expired', 'expired', 'cancelled']);
     expect(listed[0].endReason).toBe('its email link was not opened within 30 minutes');
 
-    // Queued, then broadcast, then the network drops it: the funds return.
+    // Queued, taken, broadcast, then the network drops it: the funds return (after a broadcast only when said so).
     const queued = await withdraw(again, { amount: '0.01', address: BTC_ADDRESS });
     await t.client().post('/api/withdrawals/confirm', { token: await withdrawalToken(t, user.email) });
+    await takeWithdrawals(t.deps, queued.body.id);
     await broadcastWithdrawal(t.deps, queued.body.id, randomTxid());
-    await failWithdrawal(t.deps, queued.body.id, 'the network dropped it');
+    await expect(failWithdrawal(t.deps, queued.body.id, 'the network dropped it')).rejects.toMatchObject({ code: 'withdrawal_state', message: expect.stringMatching(/--dropped/) });
+    await failWithdrawal(t.deps, queued.body.id, 'the network dropped it', { dropped: true });
     await expect(failWithdrawal(t.deps, queued.body.id, 'again')).rejects.toMatchObject({ code: 'withdrawal_state' });
     expect((await lastMail(t, user.email, 'Bastion: Withdrawal of 0.01 BTC failed')).text).toMatch(/the network dropped it/);
     expect(await btcBalance(again)).toEqual(['0.1', '0']);
@@ -181,14 +189,22 @@ describe.each(dialects)('withdrawals on %s', (dialect) => {
     await db(t).deleteFrom('idempotency_keys').execute();
     const retried = await withdraw(user.client, body, 'key-1');
     expect(retried.status).toBe(201);
+    expect(retried.headers['idempotency-replayed']).toBe('true');
     expect(retried.body.id).toBe(first.body.id);
     await db(t).deleteFrom('idempotency_keys').execute();
     expect((await withdraw(user.client, { ...body, amount: '0.03' }, 'key-1')).body.error).toBe('idempotency_key_reused');
     expect(await pendingHolds(t, user.id)).toHaveLength(1);
+    // A day later the key makes nothing, new or old: its withdrawal is not handed out as this request's answer.
+    t.clock.advance(24 * 60 * MINUTE);
+    await setPrices(t);
+    const nextDay = await signIn(t, user);
+    await db(t).deleteFrom('idempotency_keys').execute();
+    expect((await withdraw(nextDay, body, 'key-1')).body.error).toBe('idempotency_key_reused');
     // Without a key, each request is its own withdrawal.
-    await withdraw(user.client, body);
-    await withdraw(user.client, body);
-    expect(await pendingHolds(t, user.id)).toHaveLength(3);
+    await withdraw(nextDay, body);
+    await withdraw(nextDay, body);
+    // Two new ones; the first, never confirmed, expired meanwhile.
+    expect(await pendingHolds(t, user.id)).toHaveLength(2);
     await ledgerOk(t);
   });
 });

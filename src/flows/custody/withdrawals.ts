@@ -13,13 +13,14 @@ import { consumeToken, findToken, issueToken } from '../../account/tokens.ts';
 import { findUserById, lockUser, type User } from '../../account/users.ts';
 import { self } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
+import { IDEMPOTENCY_KEY_KEPT_MS } from '../../contracts/common.ts';
 import type { WithdrawalBody, WithdrawalEntry } from '../../contracts/withdrawals.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../errors/app-error.ts';
 import { formatDecimal } from '../../ledger/amounts.ts';
 import type { Asset } from '../../ledger/assets.ts';
 import { holdFunds } from '../../ledger/holds.ts';
-import { formatUsd, freshPrices, usdCents } from '../../ledger/prices.ts';
+import { formatUsd, freshPrices, usdCentsUp } from '../../ledger/prices.ts';
 import { inTransaction, type Tx } from '../../store/database.ts';
 import type { WithdrawalAddressesTable } from '../../store/schema.ts';
 import { checkedAddress, entryOf } from './address-book.ts';
@@ -59,18 +60,28 @@ async function destinationOf(deps: Deps, tx: Tx, userId: string, asset: Asset, i
   throw forbidden('address_not_whitelisted', 'Whitelist-only withdrawals are on: this address is not in your address book. Add it there first, or choose one that is usable.');
 }
 
-/** The USD value of an amount at the current price (the daily limit is in USD). */
-async function valueCents(deps: Deps, tx: Tx, asset: Asset, amount: bigint, now: number): Promise<bigint> {
+/** The USD value of what leaves (amount and fee) at the current price, rounded up: the daily limit is in USD. */
+async function valueCents(deps: Deps, tx: Tx, asset: Asset, total: bigint, now: number): Promise<bigint> {
   const price = (await freshPrices(tx, now, deps.config.custody.priceMaxAgeMs)).get(asset.symbol);
   if (!price) throw conflict('price_unavailable', `There is no current USD price for ${asset.symbol}, which the daily withdrawal limit needs. Try again later.`);
-  return usdCents(amount, asset.decimals, price.usd);
+  return usdCentsUp(total, asset.decimals, price.usd);
 }
 
 const refusal = (availability: { message: string | null; reason: string | null; until: string | null }) =>
   forbidden('withdrawals_locked', availability.message ?? 'Withdrawals are stopped on this account.', { reason: availability.reason, until: availability.until });
 
-/** POST /api/withdrawals (the route has checked the fresh strong step-up). `idempotencyKey` ties a retry to the withdrawal it made. */
-export async function requestWithdrawal(deps: Deps, sessionUser: User, input: WithdrawalBody, client: ClientInfo, idempotencyKey: string | null): Promise<WithdrawalEntry> {
+/**
+ * POST /api/withdrawals (the route has checked the fresh strong step-up). `idempotencyKey` ties a
+ * retry to the withdrawal it made; `replayed` is told when the answer is that earlier withdrawal.
+ */
+export async function requestWithdrawal(
+  deps: Deps,
+  sessionUser: User,
+  input: WithdrawalBody,
+  client: ClientInfo,
+  idempotencyKey: string | null,
+  replayed: () => void = () => {},
+): Promise<WithdrawalEntry> {
   const asset = assetOf(deps, input.asset);
   if (asset.network !== input.network) throw badRequest('invalid_request', `network: ${asset.symbol} is withdrawn on ${asset.network}.`);
   const amount = amountOf(asset, input.amount);
@@ -85,14 +96,16 @@ export async function requestWithdrawal(deps: Deps, sessionUser: User, input: Wi
       const made = await tx.selectFrom('withdrawals').selectAll().where('user_id', '=', user.id).where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
       if (made) {
         const same = made.asset === asset.symbol && BigInt(made.amount) === amount && (input.addressId !== undefined ? made.address_id === input.addressId : made.address === checkedAddress(deps, asset.network, input.address!));
-        if (!same) throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with another request: use a new key for a new request.');
+        // A key is good for a day (as its kept answer): after that it may not make a new withdrawal either.
+        if (!same || now - made.created_at >= IDEMPOTENCY_KEY_KEPT_MS) throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with another request: use a new key for a new request.');
+        replayed();
         return withdrawalView(deps, made);
       }
     }
     const availability = await withdrawalAvailability(deps, user, tx);
     if (!availability.allowed) throw refusal(availability);
     const destination = await destinationOf(deps, tx, user.id, asset, input, now);
-    const cents = await valueCents(deps, tx, asset, amount, now);
+    const cents = await valueCents(deps, tx, asset, amount + asset.withdrawalFee, now);
     const use = await limitUse(deps, tx, user);
     if (cents > remainingCents(use)) {
       throw forbidden('withdrawal_limit_exceeded', `This is worth ${formatUsd(cents)} USD; your daily withdrawal limit is ${formatUsd(use.dailyCents)} USD and ${formatUsd(remainingCents(use))} USD of it is left for the next 24 hours.`, {

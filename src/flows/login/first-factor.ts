@@ -11,7 +11,7 @@ import { recordAttempt } from '../../account/activity.ts';
 import { refuseIfLocked } from '../../account/locks.ts';
 import { findUserByEmail, normalizeEmail, type User } from '../../account/users.ts';
 import { ANONYMOUS, anonymous } from '../../audit/audit.ts';
-import type { ClientInfo } from '../../client/client-info.ts';
+import { perIpKey, type ClientInfo } from '../../client/client-info.ts';
 import type { Deps } from '../../deps.ts';
 import { proveFactor } from '../../factors/prove.ts';
 import { factorById, type FactorId } from '../../factors/registry.ts';
@@ -27,7 +27,7 @@ export const IP_LIMIT_MESSAGE = 'Too many sign-in attempts from your network. Tr
 const activityMethod = (factor: FactorId) => (factorById(factor).memorized ? null : factor);
 
 /** The per-IP limit every sign-in attempt counts toward, whatever its factor. */
-export const limitSignInsFromIp = (deps: Deps, client: ClientInfo) => enforceRateLimit(deps.throttle, `login-ip:${client.ip}`, deps.config.loginIpLimit, IP_LIMIT_MESSAGE);
+export const limitSignInsFromIp = (deps: Deps, client: ClientInfo) => enforceRateLimit(deps.throttle, perIpKey('login-ip', client), deps.config.loginIpLimit, IP_LIMIT_MESSAGE);
 
 /** Records a refused sign-in: the audit event (with its reason) and, for an account, its login activity. */
 export async function recordRefusal(

@@ -14,7 +14,7 @@ import { isKnownDevice } from '../../account/devices.ts';
 import { riskSignals } from '../../account/risk.ts';
 import { isStaffLocked, staffLockedError } from '../../account/staff-lock.ts';
 import type { User } from '../../account/users.ts';
-import type { ClientInfo } from '../../client/client-info.ts';
+import { perIpKey, type ClientInfo } from '../../client/client-info.ts';
 import type { AuthenticationCredential } from '../../contracts/passkeys.ts';
 import { hashToken, randomToken } from '../../crypto/tokens.ts';
 import type { Deps } from '../../deps.ts';
@@ -37,7 +37,7 @@ const boundTo = (binding: string) => `browser:${hashToken(binding)}`;
 /** Options for a discoverable sign-in, and the cookie value that binds its challenge to this browser. */
 export async function passwordlessOptions(deps: Deps, client: ClientInfo): Promise<{ options: PublicKeyCredentialRequestOptionsJSON; binding: string }> {
   const { limit, windowMs } = deps.config.loginIpLimit;
-  await enforceRateLimit(deps.throttle, `passkey-options-ip:${client.ip}`, { limit: limit * OPTIONS_LIMIT_FACTOR, windowMs }, IP_LIMIT_MESSAGE);
+  await enforceRateLimit(deps.throttle, perIpKey('passkey-options-ip', client), { limit: limit * OPTIONS_LIMIT_FACTOR, windowMs }, IP_LIMIT_MESSAGE);
   const binding = randomToken(32);
   const options = await requestOptions(deps, deps.store.db, { purpose: 'passwordless', boundTo: boundTo(binding), userId: null, allow: [], userVerification: 'required' });
   return { options, binding };

@@ -10,7 +10,7 @@ import { replacePassword } from '../../account/password.ts';
 import { consumeToken, findToken, issueToken, revokeTokens, type TokenRow } from '../../account/tokens.ts';
 import { findUserByEmail, findUserById, lockUser, normalizeEmail, type User } from '../../account/users.ts';
 import { ANONYMOUS, anonymous, userActor } from '../../audit/audit.ts';
-import type { ClientInfo } from '../../client/client-info.ts';
+import { perIpKey, type ClientInfo } from '../../client/client-info.ts';
 import { HOUR } from '../../clock.ts';
 import type { ResetPasswordBody } from '../../contracts/recovery.ts';
 import type { Deps } from '../../deps.ts';
@@ -41,7 +41,7 @@ export async function linkOwner(deps: Deps, purpose: 'password_reset' | 'unlock'
 export async function forgotPassword(deps: Deps, input: { email: string }, client: ClientInfo): Promise<void> {
   const email = normalizeEmail(input.email);
   const message = 'A reset email was requested recently. Check your inbox, or try again later.';
-  await enforceRateLimit(deps.throttle, `forgot-ip:${client.ip}`, FORGOT_LIMITS.perIp, message);
+  await enforceRateLimit(deps.throttle, perIpKey('forgot-ip', client), FORGOT_LIMITS.perIp, message);
   await enforceRateLimit(deps.throttle, `forgot-email:${email}`, FORGOT_LIMITS.perEmail, message);
   await inTransaction(deps.store.db, async (tx) => {
     const user = await findUserByEmail(tx, email);

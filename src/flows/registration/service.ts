@@ -12,7 +12,7 @@ import { anonymous, self } from '../../audit/audit.ts';
 import { badRequest } from '../../errors/app-error.ts';
 import { enforceRateLimit } from '../../throttle/limits.ts';
 import { findToken, matchAccountCode, useToken, type TokenRow } from '../../account/tokens.ts';
-import type { ClientInfo } from '../../client/client-info.ts';
+import { perIpKey, type ClientInfo } from '../../client/client-info.ts';
 import { rememberDevice } from '../../account/devices.ts';
 import { inTransaction } from '../../store/database.ts';
 import { reservedFor } from '../../account/email-reservations.ts';
@@ -29,7 +29,7 @@ const CODE_TRIES_PER_EMAIL = { limit: 10, windowMs: HOUR_MS };
 export async function register(deps: Deps, input: { email: string; password: string }, client: ClientInfo): Promise<void> {
   const email = normalizeEmail(input.email);
   const password = enforcePasswordPolicy(deps, input.password, email);
-  await enforceRateLimit(deps.throttle, `register-ip:${client.ip}`, REGISTER_PER_IP, 'Too many sign-ups from your network. Try again later.');
+  await enforceRateLimit(deps.throttle, perIpKey('register-ip', client), REGISTER_PER_IP, 'Too many sign-ups from your network. Try again later.');
   const passwordHash = await deps.passwords.hash(password);
   const now = deps.clock.now();
   const base = deps.config.baseUrl;
@@ -100,7 +100,7 @@ export async function verifyEmail(
 /** Sends a fresh verification email to an unverified account; says nothing about others. */
 export async function resendVerification(deps: Deps, input: { email: string }, client: ClientInfo): Promise<void> {
   const email = normalizeEmail(input.email);
-  await enforceRateLimit(deps.throttle, `resend-ip:${client.ip}`, RESEND_LIMITS.perIp, 'Too many requests from your network. Try again later.');
+  await enforceRateLimit(deps.throttle, perIpKey('resend-ip', client), RESEND_LIMITS.perIp, 'Too many requests from your network. Try again later.');
   await enforceRateLimit(deps.throttle, `resend-email:${email}`, RESEND_LIMITS.perEmail, 'A verification email was sent recently. Check your inbox and spam folder, or try again later.');
   await inTransaction(deps.store.db, async (tx) => {
     const user = await findUserByEmail(tx, email);

@@ -55,6 +55,7 @@ export const CHANGE_EVENTS: Record<string, string> = {
   'withdrawal.whitelist_off_cancelled': 'Turning whitelist-only withdrawals off cancelled',
   'withdrawal.requested': 'Withdrawal requested (waiting for the email link)',
   'withdrawal.confirmed': 'Withdrawal confirmed from the email link',
+  'withdrawal.sending': 'Withdrawal taken to be sent',
   'withdrawal.broadcast': 'Withdrawal sent to the network',
   'withdrawal.completed': 'Withdrawal completed',
   'withdrawal.cancelled': 'Withdrawal cancelled',

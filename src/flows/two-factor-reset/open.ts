@@ -15,7 +15,7 @@ import { riskSignals } from '../../account/risk.ts';
 import { isStaffLocked, staffLockedError } from '../../account/staff-lock.ts';
 import { findUserById, lockUser, normalizeEmail, type User } from '../../account/users.ts';
 import { ANONYMOUS, anonymous } from '../../audit/audit.ts';
-import type { ClientInfo } from '../../client/client-info.ts';
+import { perIpKey, type ClientInfo } from '../../client/client-info.ts';
 import { DAY, HOUR, isoTime } from '../../clock.ts';
 import { filesFor, kycDetails, KYC_ITEMS, type KycDetails, type KycFileItem } from '../../contracts/kyc.ts';
 import { resetCredentials, type ResetOpenedAnswer, type ResetSignal } from '../../contracts/two-factor-reset.ts';
@@ -48,7 +48,7 @@ const ceremony = (user: User): Ceremony => ({ purpose: 'recovery', boundTo: `rec
  */
 export async function sendResetCode(deps: Deps, input: { email: string; password: string }, client: ClientInfo): Promise<void> {
   const email = normalizeEmail(input.email);
-  await enforceRateLimit(deps.throttle, `2fa-reset-code-ip:${client.ip}`, CODE_SENDS.perIp, CODE_MESSAGE);
+  await enforceRateLimit(deps.throttle, perIpKey('2fa-reset-code-ip', client), CODE_SENDS.perIp, CODE_MESSAGE);
   await enforceRateLimit(deps.throttle, `2fa-reset-code:${email}`, CODE_SENDS.perEmail, CODE_MESSAGE);
   await limitSignInsFromIp(deps, client);
   const user = await provePassword(deps, { ...input, purpose: 'recovery' }, client);
@@ -143,7 +143,7 @@ const both = (a: WrittenPhotos, b: WrittenPhotos): WrittenPhotos => ({
 
 export async function openResetRequest(deps: Deps, upload: KycUpload, client: ClientInfo, deviceCookie: string | undefined): Promise<ResetOpenedAnswer> {
   const credentials = parseCredentials(upload.fields);
-  await enforceRateLimit(deps.throttle, `2fa-reset-open:${client.ip}`, OPENS_PER_IP, 'Too many reset requests from your network. Try again later.');
+  await enforceRateLimit(deps.throttle, perIpKey('2fa-reset-open', client), OPENS_PER_IP, 'Too many reset requests from your network. Try again later.');
   await limitSignInsFromIp(deps, client);
   const user = await provePassword(deps, { ...credentials, purpose: 'recovery' }, client);
   if (user.email_verified_at === null) throw notEnrolled();

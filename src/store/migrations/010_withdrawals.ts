@@ -19,7 +19,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     // The USD value at the request, in cents (counted against the daily limit).
     .addColumn('usd_cents', 'bigint', (c) => c.notNull())
     .addColumn('hold_id', 'text', (c) => c.notNull().references('ledger_holds.id'))
-    // awaiting_confirmation | queued | broadcast | completed | cancelled | expired | failed
+    // awaiting_confirmation | queued | sending | broadcast | completed | cancelled | expired | failed
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('idempotency_key', 'text')
     .addColumn('confirm_expires_at', 'bigint', (c) => c.notNull())
