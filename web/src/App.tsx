@@ -5,6 +5,7 @@ import { AccountLockedPage } from './pages/AccountLocked.tsx';
 import { CancelEmailChangePage } from './pages/CancelEmailChange.tsx';
 import { CheckEmailPage } from './pages/CheckEmail.tsx';
 import { ConfirmDevicePage } from './pages/ConfirmDevice.tsx';
+import { ConfirmWithdrawalPage } from './pages/ConfirmWithdrawal.tsx';
 import { ConfirmWithdrawalAddressPage } from './pages/ConfirmWithdrawalAddress.tsx';
 import { DashboardPage } from './pages/Dashboard.tsx';
 import { Enroll2faPage } from './pages/Enroll2fa.tsx';
@@ -53,6 +54,7 @@ export const ROUTES: Record<string, ComponentType> = {
   '/email-change/cancel': CancelEmailChangePage,
   '/confirm-device': ConfirmDevicePage,
   '/confirm-withdrawal-address': ConfirmWithdrawalAddressPage,
+  '/confirm-withdrawal': ConfirmWithdrawalPage,
   '/wallet': WalletPage,
   '/kyc': KycPage,
   // Lost 2FA: the reset request, its status and its "this wasn't me" link (no sign-in)

@@ -5,12 +5,14 @@
  */
 import { useRef, useState, type FormEvent } from 'react';
 import { isApiError, post } from '../../api.ts';
-import { SelectField, SubmitButton, TextField } from '../Fields.tsx';
-import { ErrorMessage, StatusMessage, SuccessMessage } from '../Messages.tsx';
+import { SelectField, SubmitButton } from '../Fields.tsx';
+import { ErrorMessage, StatusMessage } from '../Messages.tsx';
 import { focusSoon, useFocusRequest } from '../security/focus.ts';
 import { useFailureHandler } from '../security/useSecurityData.ts';
 import { formatAmount, isZero } from './format.ts';
+import { DoneMessage } from './FormMessages.tsx';
 import { idempotencyKey } from './idempotency.ts';
+import { AmountField } from './MoneyFields.tsx';
 import { payAmountProblem } from './pay-amount.ts';
 import { holdQuote, QuoteView, type HeldQuote } from './QuoteView.tsx';
 import type { AssetBalance, QuoteAnswer, TradeAnswer } from './types.ts';
@@ -18,7 +20,7 @@ import type { AssetBalance, QuoteAnswer, TradeAnswer } from './types.ts';
 const AMOUNT_ERROR_ID = 'trade-amount-error';
 
 /** The asset chosen, if it is still on the list, else the first one `fallback` picks. */
-function pick(assets: readonly AssetBalance[], chosen: string, fallback: (asset: AssetBalance) => boolean): AssetBalance | undefined {
+export function pick(assets: readonly AssetBalance[], chosen: string, fallback: (asset: AssetBalance) => boolean): AssetBalance | undefined {
   return assets.find((a) => a.symbol === chosen) ?? assets.find(fallback) ?? assets[0];
 }
 
@@ -184,7 +186,7 @@ function TradeForm({ assets, onTraded, onFocusLost }: TradeFormProps) {
             Swap: pay with {to.symbol}, receive {from.symbol}
           </button>
         </div>
-        <TextField
+        <AmountField
           label="Amount to pay"
           hint={`In ${from.symbol}. You have ${formatAmount(from.available)} ${from.symbol} available.`}
           value={amount}
@@ -193,10 +195,6 @@ function TradeForm({ assets, onTraded, onFocusLost }: TradeFormProps) {
             changed();
           }}
           inputRef={amountInput}
-          inputMode="decimal"
-          autoComplete="off"
-          spellCheck={false}
-          className="mono"
           errorId={amountError ? AMOUNT_ERROR_ID : undefined}
           after={
             isZero(from.available) ? null : (
@@ -228,11 +226,9 @@ function TradeForm({ assets, onTraded, onFocusLost }: TradeFormProps) {
         />
       ) : null}
       {filled ? (
-        <div ref={filledBox} tabIndex={-1} data-testid="trade-filled" className="trade-filled">
-          <SuccessMessage>
-            Trade done. You paid {formatAmount(filled.amount)} {filled.from} and received {formatAmount(filled.receive)} {filled.to}.
-          </SuccessMessage>
-        </div>
+        <DoneMessage boxRef={filledBox} testId="trade-filled">
+          Trade done. You paid {formatAmount(filled.amount)} {filled.from} and received {formatAmount(filled.receive)} {filled.to}.
+        </DoneMessage>
       ) : null}
     </>
   );

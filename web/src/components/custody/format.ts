@@ -87,3 +87,6 @@ export function wordList(words: readonly string[]): string {
   if (words.length <= 1) return words.join('');
   return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1] ?? ''}`;
 }
+
+/** An address shortened the same way, where a label is missing (the whole address is shown beside it). */
+export const shortAddress = shortTxid;

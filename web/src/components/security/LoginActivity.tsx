@@ -2,19 +2,19 @@
  * Login activity: every sign-in attempt, newest first, ten at a time ("Load more"). Attempts that
  * did not sign in, or that raised risk signals, are marked in words (badges) as well as in colour.
  */
-import { useEffect, useRef, useState } from 'react';
-import { get } from '../../api.ts';
 import { ErrorMessage, StatusMessage } from '../Messages.tsx';
 import { methodWords, resultBadge, resultWords, signalWords } from './format.ts';
 import type { ActivityEntry, ActivityPage } from '../../../../src/contracts/security-center.ts';
-import { useFailureHandler } from './useSecurityData.ts';
+import { useFocusOnMore, usePages } from './usePages.ts';
 import { When } from './When.tsx';
 import { Fact } from './Fact.tsx';
 
 export const ACTIVITY_PAGE_SIZE = 10;
 
-const pagePath = (cursor: string | null) =>
-  `/api/me/activity?limit=${ACTIVITY_PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+/** The first page; usePages adds the cursor for the next ones. */
+const ACTIVITY_PATH = `/api/me/activity?limit=${ACTIVITY_PAGE_SIZE}`;
+
+const entriesOf = (page: ActivityPage) => page.entries;
 
 /** The badges for an attempt: how it ended (unless it signed in) and each risk signal. */
 export function activityBadges(entry: Pick<ActivityEntry, 'result' | 'riskSignals'>): string[] {
@@ -35,56 +35,9 @@ export function AttemptFacts({ device, location, ip, method }: { device: string;
 }
 
 export function LoginActivity({ refreshKey }: { refreshKey: number }) {
-  const describe = useFailureHandler();
-  const [entries, setEntries] = useState<ActivityEntry[] | null>(null);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [error, setError] = useState('');
-  const [attempt, setAttempt] = useState(0);
+  const { entries, hasMore, loadingMore, loadMore, error, reload } = usePages(ACTIVITY_PATH, refreshKey, entriesOf);
   /** The first entry of the page just added: focus moves there, so reading continues in order. */
-  const [focusId, setFocusId] = useState<string | null>(null);
-  const items = useRef(new Map<string, HTMLLIElement>());
-
-  useEffect(() => {
-    let current = true;
-    get<ActivityPage>(pagePath(null)).then(
-      (page) => {
-        if (!current) return;
-        setEntries(page.entries);
-        setNextCursor(page.nextCursor);
-        setError('');
-      },
-      (failure: unknown) => {
-        if (current) setError(describe(failure));
-      },
-    );
-    return () => {
-      current = false;
-    };
-  }, [refreshKey, attempt, describe]);
-
-  useEffect(() => {
-    if (focusId) items.current.get(focusId)?.focus();
-  }, [focusId]);
-
-  const loadMore = async () => {
-    if (!nextCursor || loadingMore) return;
-    setLoadingMore(true);
-    setError('');
-    try {
-      const page = await get<ActivityPage>(pagePath(nextCursor));
-      setEntries((all) => {
-        const seen = new Set((all ?? []).map((e) => e.id));
-        return [...(all ?? []), ...page.entries.filter((e) => !seen.has(e.id))];
-      });
-      setNextCursor(page.nextCursor);
-      setFocusId(page.entries[0]?.id ?? null);
-    } catch (failure) {
-      setError(describe(failure));
-    } finally {
-      setLoadingMore(false);
-    }
-  };
+  const focus = useFocusOnMore(loadMore);
 
   const flaggedCount = entries?.filter((e) => activityBadges(e).length > 0).length ?? 0;
 
@@ -110,11 +63,8 @@ export function LoginActivity({ refreshKey }: { refreshKey: number }) {
               return (
                 <li
                   key={entry.id}
-                  ref={(element) => {
-                    if (element) items.current.set(entry.id, element);
-                    else items.current.delete(entry.id);
-                  }}
-                  tabIndex={entry.id === focusId ? -1 : undefined}
+                  ref={focus.itemRef(entry.id)}
+                  tabIndex={focus.focusable(entry.id) ? -1 : undefined}
                   className={flagged ? 'sc-item activity-item activity-flagged' : 'sc-item activity-item'}
                   data-testid="activity-entry"
                   data-result={entry.result}
@@ -145,15 +95,15 @@ export function LoginActivity({ refreshKey }: { refreshKey: number }) {
         <>
           <ErrorMessage>{error}</ErrorMessage>
           {!entries ? (
-            <button type="button" className="button-secondary" onClick={() => setAttempt((n) => n + 1)}>
+            <button type="button" className="button-secondary" onClick={reload}>
               Try again
             </button>
           ) : null}
         </>
       ) : null}
-      {entries && nextCursor ? (
+      {entries && hasMore ? (
         <div className="actions">
-          <button type="button" className="button-secondary" onClick={() => void loadMore()} aria-disabled={loadingMore ? true : undefined}>
+          <button type="button" className="button-secondary" onClick={() => void focus.more()} aria-disabled={loadingMore ? true : undefined}>
             {loadingMore ? 'Loading…' : 'Load more'}
           </button>
         </div>
