@@ -132,7 +132,7 @@ describe('the dashboard’s money in Chromium', () => {
     suite.node.clock.advance(1000); // the next withdrawal is the newer one
 
     await withdraw.getByLabel('Amount', { exact: true }).fill('0.01');
-    expect(await withdraw.getByTestId('withdraw-fee').textContent()).toMatch(/Standard fee: 0\.0002 BTC/);
+    expect(await withdraw.getByTestId('withdraw-fee').textContent()).toMatch(/Fee: 0\.0002 BTC, added on top of the amount. The smallest withdrawal is 0\.001 BTC/);
     before = suite.node.smtp.to(account.address).length;
     await withdraw.getByRole('button', { name: 'Withdraw', exact: true }).click();
     await stepUpIfAsked(page, page.getByTestId('withdrawal-requested'), account.secret);

@@ -18,6 +18,9 @@ export const balancesBody = z.object({
       name: z.string(),
       network: z.string(),
       decimals: z.number().int(),
+      /** Added on top of each withdrawal, and the smallest withdrawal (ASSETS). */
+      withdrawalFee: decimal,
+      minWithdrawal: decimal,
       available: decimal,
       held: decimal,
       /** USD per whole unit, null when no price is set or it is older than PRICE_MAX_AGE. */

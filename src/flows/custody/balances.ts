@@ -24,6 +24,8 @@ export async function describeBalances(deps: Deps, userId: string): Promise<Bala
       name: asset.name,
       network: asset.network,
       decimals: asset.decimals,
+      withdrawalFee: formatDecimal(asset.withdrawalFee, asset.decimals),
+      minWithdrawal: formatDecimal(asset.minWithdrawal, asset.decimals),
       available: formatDecimal(available, asset.decimals),
       held: formatDecimal(held, asset.decimals),
       usdPrice: price ? formatDecimal(price.usd, PRICE_DECIMALS) : null,

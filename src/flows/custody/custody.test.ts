@@ -68,7 +68,7 @@ describe.each(dialects)('custody on %s', (dialect) => {
 
     await prices(t, { BTC: '97000.12' });
     const balances = (await user.client.get('/api/balances')).body;
-    expect(balances.assets.find((a: { symbol: string }) => a.symbol === 'BTC')).toMatchObject({ available: '0.25', held: '0', usdPrice: '97000.12', usdValue: '24250.03' });
+    expect(balances.assets.find((a: { symbol: string }) => a.symbol === 'BTC')).toMatchObject({ available: '0.25', held: '0', usdPrice: '97000.12', usdValue: '24250.03', withdrawalFee: '0.0002', minWithdrawal: '0.001' });
     expect(balances.assets.find((a: { symbol: string }) => a.symbol === 'ETH')).toMatchObject({ available: '1', usdPrice: null, usdValue: null });
     expect(balances.totalUsd).toBe('24250.03');
     expect(await checkLedger(t.deps.store.db, t.deps.store.dialect)).toMatchObject({ ok: true });

@@ -22,7 +22,7 @@ import { amountProblem } from './pay-amount.ts';
 import { pick } from './Trade.tsx';
 import type { AddressBookBody, AssetBalance, WithdrawalBody, WithdrawalEntry, WithdrawalNetwork, WithdrawalsBody } from './types.ts';
 import { DoneMessage, useFormProblem } from './FormMessages.tsx';
-import { addressStatus, destinationWords, readableTime, STANDARD_FEES } from './withdrawal-words.ts';
+import { addressStatus, destinationWords, readableTime } from './withdrawal-words.ts';
 
 /** The destination choice for an address typed in. */
 const OTHER = 'other';
@@ -141,7 +141,6 @@ export function WithdrawForm({ assets, book, disabled, limit, onRequested, onLoc
   };
 
   if (!asset) return null;
-  const standard = STANDARD_FEES[asset.symbol];
   const network = networkName(asset.network);
   return (
     <>
@@ -204,10 +203,8 @@ export function WithdrawForm({ assets, book, disabled, limit, onRequested, onLoc
           />
           {problem.messageFor('amount')}
           <p className="small withdraw-fee" data-testid="withdraw-fee">
-            {standard
-              ? `Standard fee: ${formatAmount(standard.fee)} ${asset.symbol}, added on top of the amount. The smallest withdrawal is ${formatAmount(standard.minimum)} ${asset.symbol}.`
-              : `A network fee is added on top of the amount.`}{' '}
-            The fee that applies is shown when you ask.
+            Fee: {formatAmount(asset.withdrawalFee)} {asset.symbol}, added on top of the amount. The smallest withdrawal is {formatAmount(asset.minWithdrawal)}{' '}
+            {asset.symbol}.
           </p>
           {limit ? (
             <p className="small withdraw-limit" data-testid="withdraw-limit">

@@ -47,14 +47,3 @@ export function addressStatus(entry: AddressEntry): { badge: string; tone: 'ok' 
   }
 }
 
-/**
- * The standard fee and smallest withdrawal of the assets Bastion comes with, for display before a
- * request (an installation may set others: the request's answer says the fee that applies).
- */
-export const STANDARD_FEES: Readonly<Record<string, { fee: string; minimum: string }>> = {
-  BTC: { fee: '0.0002', minimum: '0.001' },
-  ETH: { fee: '0.002', minimum: '0.01' },
-  CRO: { fee: '1', minimum: '10' },
-  USDC: { fee: '5', minimum: '20' },
-  USDT: { fee: '5', minimum: '20' },
-};
