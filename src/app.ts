@@ -57,7 +57,7 @@ function decodedPath(url: string): string {
 
 export async function buildApp(deps: Deps, options: AppOptions): Promise<FastifyInstance> {
   const { config } = deps;
-  const secure = config.baseUrl.startsWith('https://');
+  const secure = new URL(config.baseUrl).protocol === 'https:';
   const serverOptions: FastifyServerOptions = {
     loggerInstance: deps.log,
     // Fastify's own two lines per request are off: logRequest writes one line when a response completes.

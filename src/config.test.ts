@@ -99,6 +99,7 @@ describe('config', () => {
       DEPOSIT_XPUB_EVM: TEST_DEPOSIT_KEYS.evm,
     };
     expect(() => load(production)).toThrow(/BASE_URL: must be https:\/\/ in production .*ALLOW_INSECURE_BASE_URL=true/);
+    expect(() => load({ ...production, BASE_URL: 'HTTP://id.example.com' })).toThrow(/BASE_URL: must be https:\/\//);
     expect(load({ ...production, ALLOW_INSECURE_BASE_URL: 'true' }).baseUrl).toBe('http://id.example.com');
     expect(load({ ...production, BASE_URL: 'https://id.example.com', API_DOCS: 'on' }).apiDocs).toBe(true);
     expect(() => load({ ...production, BASE_URL: 'https://id.example.com', API_DOCS: 'yes' })).toThrow(/API_DOCS/);
@@ -111,6 +112,14 @@ describe('config', () => {
     expect(() => load({ DATA_DIR: tmp(), TRUST_PROXY: 'proxy.internal' })).toThrow(/"proxy.internal" is not/);
     expect(load({ DATA_DIR: tmp(), TRUST_PROXY: 'loopback, 10.0.0.0/8, 2001:db8::/32, 192.0.2.10' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', '2001:db8::/32', '192.0.2.10']);
     expect(load({ DATA_DIR: tmp() }).trustProxy).toBe(false);
+    for (const wide of ['0.0.0.0/0', '::/0', '10.0.0.0/7']) expect(() => load({ DATA_DIR: tmp(), TRUST_PROXY: wide }), wide).toThrow(/would trust a large part of the internet/);
+  });
+
+  it('keeps BASE_URL in one spelling (an upper-case scheme is still https), refuses other schemes, and a request timeout under a second', () => {
+    expect(load({ DATA_DIR: tmp(), BASE_URL: 'HTTPS://ID.Example.com/' }).baseUrl).toBe('https://id.example.com');
+    expect(() => load({ DATA_DIR: tmp(), BASE_URL: 'ws://id.example.com' })).toThrow(/BASE_URL: must be an http:\/\/ or https:\/\/ URL/);
+    expect(load({ DATA_DIR: tmp() }).requestTimeoutMs).toBe(10 * 60_000);
+    expect(() => load({ DATA_DIR: tmp(), REQUEST_TIMEOUT: '120' })).toThrow(/REQUEST_TIMEOUT/);
   });
 
   it('parses durations', () => {

@@ -97,7 +97,7 @@ const settings = z.object({
   // The Swagger UI at /api/docs: on by default except in production (/api/openapi.json is always served).
   API_DOCS: z.enum(['on', 'off']).optional(),
   // A request whose headers and body have not all arrived by then is answered 408 and closed.
-  REQUEST_TIMEOUT: duration('120s'),
+  REQUEST_TIMEOUT: duration('10m').refine((ms) => ms >= 1000, { message: 'must be at least 1s' }),
   TRADE_FEE_BPS: z.coerce.number().int().min(0).max(1000).default(50),
   // Withdrawals in USD per rolling 24 hours by identity level, "level:usd" pairs; a level not listed (0) cannot withdraw.
   WITHDRAWAL_DAILY_LIMITS: z
@@ -311,6 +311,10 @@ function parseTrustProxy(value: string | undefined): false | string[] {
     const family = isIP(address ?? '');
     const width = family === 4 ? 32 : 128;
     const validBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= width);
+    // A range as wide as /0 (or anything under /8, /16 for IPv6) would trust the whole internet: as bad as `true`.
+    if (family !== 0 && validBits && bits !== undefined && Number(bits) < (family === 4 ? 8 : 16)) {
+      throw new ConfigError(`Invalid configuration:\n  TRUST_PROXY: "${entry}" would trust a large part of the internet; ${fix}`);
+    }
     if (!PROXY_NAMES.has(entry) && (family === 0 || !validBits || extra !== undefined)) {
       throw new ConfigError(`Invalid configuration:\n  TRUST_PROXY: "${entry}" is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal; ${fix}`);
     }
@@ -335,7 +339,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     ? { mode: 'files', certFile: s.TLS_CERT, keyFile: s.TLS_KEY }
     : { mode: s.TLS };
   const scheme = tls.mode === 'off' ? 'http' : 'https';
-  const baseUrl = (s.BASE_URL ?? `${scheme}://localhost:${s.PORT}`).replace(/\/+$/, '');
+  // One spelling: the scheme and host in lower case (HTTPS://… must still mean Secure cookies and HSTS).
+  const givenBase = new URL(s.BASE_URL ?? `${scheme}://localhost:${s.PORT}`);
+  if (givenBase.protocol !== 'http:' && givenBase.protocol !== 'https:') throw new ConfigError(`Invalid configuration:\n  BASE_URL: must be an http:// or https:// URL, not ${givenBase.protocol}`);
+  const baseUrl = `${givenBase.origin}${givenBase.pathname}`.replace(/\/+$/, '');
   const trustedOrigins = [new URL(baseUrl).origin];
   for (const origin of (s.TRUSTED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)) {
     try {
@@ -373,7 +380,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
         `Invalid configuration:\n${missing.map((m) => `  ${m}: required when NODE_ENV=production (nothing is generated in production)`).join('\n')}`,
       );
     }
-    if (baseUrl.startsWith('http://') && !s.ALLOW_INSECURE_BASE_URL) {
+    if (givenBase.protocol === 'http:' && !s.ALLOW_INSECURE_BASE_URL) {
       throw new ConfigError(
         'Invalid configuration:\n  BASE_URL: must be https:// in production (behind a TLS-terminating proxy the public URL is https anyway); set ALLOW_INSECURE_BASE_URL=true only for a closed test network',
       );

@@ -1,12 +1,14 @@
 /** The account record and the rules for email addresses. */
+import { asciiDomain } from '../contracts/common.ts';
 import type { Db, Tx } from '../store/database.ts';
 import type { UsersTable } from '../store/schema.ts';
 
 export type User = UsersTable;
 
 /** Trimmed and lower-cased: one account per address, regardless of case. */
+/** An address as accounts keep it: trimmed, lower case, an internationalised domain in punycode (so the CLI and staff search find it too). */
 export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
+  return asciiDomain(email.trim()).toLowerCase();
 }
 
 export function findUserByEmail(db: Db | Tx, email: string): Promise<User | undefined> {

@@ -8,12 +8,18 @@ describe('client addresses and devices', () => {
     expect(validIp('81.2.69.142')).toBe('81.2.69.142');
     expect(validIp('::ffff:81.2.69.142')).toBe('81.2.69.142');
     expect(validIp('2001:DB8::1')).toBe('2001:db8::1');
-    for (const junk of ['<script>', '81.2.69.142, 6.6.6.6', '999.1.1.1', '', undefined]) expect(validIp(junk)).toBeNull();
+    for (const junk of ['<script>', '81.2.69.142, 6.6.6.6', '999.1.1.1', '', undefined, 'fe80::1%Call-1-800-555-0100.evil.example', 'fe80::1%eth0']) expect(validIp(junk), junk).toBeNull();
+    // Every spelling of an IPv4-mapped address is the IPv4 address; a port some proxies add is left off.
+    for (const mapped of ['::ffff:1.2.3.4', '0:0:0:0:0:ffff:1.2.3.4', '::ffff:102:304', '::FFFF:1.2.3.4', '1.2.3.4:5555', '[::ffff:1.2.3.4]:443']) expect(validIp(mapped), mapped).toBe('1.2.3.4');
+    expect(validIp('[2001:db8::1]:443')).toBe('2001:db8::1');
+    expect(validIp('2001:0DB8:0000:0000:0000:0000:0000:0001')).toBe('2001:db8::1');
     expect(ipNetwork('81.2.69.142')).toBe('81.2.69.142');
     expect(ipNetwork('2001:db8:1:2::a')).toBe('2001:db8:1:2::/64');
     expect(ipNetwork('2001:0db8:0001:0002:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
     expect(ipNetwork('2001:db8::1')).toBe('2001:db8:0:0::/64');
     expect(ipNetwork('::1')).toBe('0:0:0:0::/64');
+    // An IPv4 tail after "::" takes two groups: the /64 is the first four of eight.
+    expect(ipNetwork('2001:db8::3:4:5:1.2.3.4')).toBe('2001:db8:0:3::/64');
     expect(perIpKey('login-ip', { ip: '2001:db8:1:2::b', userAgent: '' })).toBe('login-ip:2001:db8:1:2::/64');
   });
 

@@ -1,29 +1,45 @@
 /** Request and response pieces every flow shares: the bounded fields, the error body, `{status}` answers, the public user. */
 import { z } from 'zod';
 
-/** An internationalised domain as mail servers take it (IDNA punycode, lower case); the text unchanged when it is no host name. */
-function asciiDomain(email: string): string {
+/**
+ * An internationalised domain as mail servers take it (IDNA punycode, lower case); the text unchanged
+ * when it is plain ASCII or no host name at all (the address check then refuses it). Only a bare
+ * domain is converted: with a path, port, query or anything else a URL would silently drop, it is kept
+ * as it is, so that it fails.
+ */
+export function asciiDomain(email: string): string {
   const at = email.lastIndexOf('@');
-  if (at < 0 || /^[\x21-\x7e]*$/.test(email.slice(at + 1))) return email;
+  const domain = email.slice(at + 1);
+  if (at < 0 || /^[\x21-\x7e]*$/.test(domain) || /[\s/\\?#:@%[\]]/.test(domain)) return email;
   try {
-    return `${email.slice(0, at)}@${new URL(`http://${email.slice(at + 1)}`).hostname}`;
+    const host = new URL(`http://${domain}`).hostname;
+    return host ? `${email.slice(0, at)}@${host}` : email;
   } catch {
     return email;
   }
 }
 
-/** RFC 5321 sizes (a local part of at most 64 octets, at most 254 in all), the domain in punycode. */
-export const emailField = z
-  .string()
-  .trim()
-  .max(254, { message: 'must be at most 254 characters' })
-  .transform(asciiDomain)
-  .pipe(
-    z
-      .email({ message: 'must be a valid email address' })
-      .max(254, { message: 'must be at most 254 characters' })
-      .refine((e) => e.lastIndexOf('@') <= 64, { message: 'must have at most 64 characters before the @' }),
-  );
+/** An address as zod checks it, with punycode labels allowed everywhere, the top-level domain too (xn--p1ai). */
+const ADDRESS = /^(?!\.)(?!.*\.\.)[A-Za-z0-9_'+\-.]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
+
+const addressOf = (maxLocal: number | null) =>
+  z
+    .string()
+    .trim()
+    .max(254, { message: 'must be at most 254 characters' })
+    .transform(asciiDomain)
+    .pipe(
+      z
+        .email({ message: 'must be a valid email address', pattern: ADDRESS })
+        .max(254, { message: 'must be at most 254 characters' })
+        .refine((e) => maxLocal === null || e.lastIndexOf('@') <= maxLocal, { message: `must have at most ${maxLocal} characters before the @` }),
+    );
+
+/** An address given to find an account (sign-in, reset, resend): any an account may have, the domain in punycode. */
+export const emailField = addressOf(null);
+
+/** A new address for an account (sign-up, email change): RFC 5321 sizes, a local part of at most 64 octets and 254 in all. */
+export const newEmailField = addressOf(64);
 
 /**
  * Length rules belong to the password policy, which names the rule that failed; this only bounds

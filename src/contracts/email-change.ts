@@ -4,10 +4,10 @@
  * old address's "cancel — this wasn't me" link (7 days), which reverts the change and locks the account.
  */
 import { z } from 'zod';
-import { codeField, emailField, tokenField } from './common.ts';
+import { codeField, newEmailField, tokenField } from './common.ts';
 
 /** POST /api/me/email (needs a fresh step-up). The answer is the same whether or not the address is free. */
-export const changeEmailBody = z.strictObject({ newEmail: emailField });
+export const changeEmailBody = z.strictObject({ newEmail: newEmailField });
 export type ChangeEmailBody = z.infer<typeof changeEmailBody>;
 export const changeEmailAnswer = z.object({ status: z.literal('code_sent'), newEmail: z.string(), expiresAt: z.string() });
 export type ChangeEmailAnswer = z.infer<typeof changeEmailAnswer>;

@@ -1,9 +1,9 @@
 /** Sign-up: creating an account, scoring a password, verifying the email address, sending a new verification email. */
 import { z } from 'zod';
-import { codeField, emailField, passwordField, statusBody, tokenField } from './common.ts';
+import { codeField, emailField, newEmailField, passwordField, statusBody, tokenField } from './common.ts';
 
 /** POST /api/auth/register: always 202 check_email, whether or not the address is taken. */
-export const registerBody = z.strictObject({ email: emailField, password: passwordField });
+export const registerBody = z.strictObject({ email: newEmailField, password: passwordField });
 export type RegisterBody = z.infer<typeof registerBody>;
 export const registerAnswer = statusBody('check_email');
 export type RegisterAnswer = z.infer<typeof registerAnswer>;

@@ -26,6 +26,12 @@ const SOCKET_ERRORS: Record<string, [number, string, ErrorCode, string]> = {
 /** Fastify's `clientErrorHandler`: the raw answer is written on the socket, then it is closed. */
 export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  // A response already on its way on this connection (keep-alive): writing ours would land inside its body.
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
   const [status, reason, code, message] = SOCKET_ERRORS[error.code ?? ''] ?? [400, 'Bad Request', 'invalid_request' as const, 'The request is not valid HTTP.'];
   const body = JSON.stringify(errorPayload(code, message));
   const headers = { ...EARLY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
@@ -36,8 +42,9 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
 /** Fastify's `frameworkErrors`: the router refused the URL (it does not decode, or a parameter is too long). */
 export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  const badUrl = error.code === 'FST_ERR_BAD_URL';
   void reply
     .headers(EARLY_HEADERS)
     .status(tooLong ? 414 : 400)
-    .send(tooLong ? errorPayload('uri_too_long', 'A part of the URL is too long.') : errorPayload('invalid_request', 'The URL is not valid: it has a malformed %-escape.'));
+    .send(tooLong ? errorPayload('uri_too_long', 'A part of the URL is too long.') : errorPayload('invalid_request', badUrl ? 'The URL is not valid: it has a malformed %-escape.' : 'The request could not be routed.'));
 }

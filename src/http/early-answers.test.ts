@@ -7,10 +7,22 @@
  * kept in punycode.
  */
 import { connect } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { register } from '../../test/registration.ts';
 import { createTestApp, type TestApp } from '../../test/harness.ts';
 import { db } from '../../test/queries.ts';
+import type { FeatureRoutes } from './route-context.ts';
+
+/** A response that takes a while: half its body, a pause, the rest. */
+const slowRoute: FeatureRoutes = async (app) => {
+  app.get('/api/slow', (_request, reply) => {
+    const body = new PassThrough();
+    void reply.header('content-type', 'text/plain').send(body);
+    body.write('hello');
+    setTimeout(() => body.end(' world'), 300);
+  });
+};
 
 /** Writes `text` on a new connection and returns everything the server answers until it closes. */
 function raw(port: number, text: string | Buffer, options: { keepOpenMs?: number } = {}): Promise<string> {
@@ -65,6 +77,30 @@ describe('answers before a route', () => {
     }
   });
 
+  it('never writes an early answer into a response already on its way on the same connection; a route parameter too long is 414', async () => {
+    const t = await createTestApp('sqlite', { extraRoutes: [slowRoute] });
+    open.push(t);
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (t.app.server.address() as { port: number }).port;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write('GET /api/slow HTTP/1.1\r\nHost: x\r\n\r\n'));
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk) => {
+        // The headers and the first half of the body are here: now bytes that are not HTTP, on the same connection.
+        if (!text.includes('hello') && (text + chunk).includes('hello')) socket.write('GARBAGE\r\n\r\n');
+        text += chunk;
+      });
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    expect(answer).not.toContain('400 Bad Request');
+    const long = await t.client().get(`/api/withdrawals/${'a'.repeat(200)}`);
+    expect([404, 414]).toContain(long.status);
+    expect(long.body).toEqual({ error: expect.any(String), message: expect.any(String) });
+  });
+
   it('answers 408 and closes a request whose body does not arrive within REQUEST_TIMEOUT', async () => {
     const { port } = await listening({ REQUEST_TIMEOUT: '1s' });
     const started = Date.now();
@@ -109,6 +145,13 @@ describe('answers before a route', () => {
     expect((await register(t.client(), `ada@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.${'e'.repeat(58)}.com`)).body.error).toBe('invalid_request');
 
     expect((await register(t.client(), 'jürgen@bücher.example')).body.error).toBe('invalid_request');
+    // Only a bare domain is converted: what a URL would drop (a path, a port, a query) is refused, not cut off.
+    for (const cut of ['a@bücher.example/evil', 'a@bücher.example:25', 'a@bücher.example?x=1', 'a@bücher.example#x']) expect((await register(t.client(), cut)).body.error, cut).toBe('invalid_request');
+    // An internationalised top-level domain too.
+    expect((await register(t.client(), 'ivan@пример.рф')).status).toBe(202);
+    expect(await db(t).selectFrom('users').select('email').where('email', 'like', 'ivan@%').execute()).toEqual([{ email: 'ivan@xn--e1afmkfd.xn--p1ai' }]);
+    // Finding an account is not held to the sizes a new address must meet: an older, longer address can still sign in.
+    expect((await t.client().post('/api/auth/login', { email: `${'a'.repeat(70)}@example.com`, password: 'whatever-it-is-1' })).status).toBe(401);
     expect((await register(t.client(), 'juergen@Bücher.example')).status).toBe(202);
     expect(await db(t).selectFrom('users').select('email').where('email', 'like', 'juergen@%').execute()).toEqual([{ email: 'juergen@xn--bcher-kva.example' }]);
     // Sent to the ASCII form (the test SMTP server shows the domain decoded again).

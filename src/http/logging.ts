@@ -3,6 +3,7 @@
  * credentials wherever they appear in logged objects, and query strings are scrubbed of
  * tokens and codes before a URL is logged.
  */
+import { clientOf } from './request-context.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import pino, { type Logger, type LoggerOptions } from 'pino';
 
@@ -48,8 +49,9 @@ export function logRequest(request: FastifyRequest, reply: FastifyReply): void {
       url: scrubUrl(request.url),
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime),
-      ip: request.ip,
-      ua: request.headers['user-agent'],
+      // The client's validated address and a bounded user agent: both are the client's own text otherwise.
+      ip: clientOf(request).ip,
+      ua: clientOf(request).userAgent.slice(0, 200),
     },
     'request',
   );

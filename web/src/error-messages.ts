@@ -161,6 +161,7 @@ const SERVER_MESSAGES: Record<ErrorCode, string | Describe> = {
   deposit_mismatch: (e) => e.message,
   invalid_address: (e) => withFieldName(e.message),
   address_exists: 'That address is already in your address book for this asset.',
+  strength_unavailable: 'The strength meter is busy. It will update in a moment.',
   request_timeout: 'The connection was too slow. Check your network and try again.',
   headers_too_large: 'Your browser sent too much data (often too many cookies). Clear this site’s cookies and try again.',
   uri_too_long: 'That address is too long.',

@@ -193,31 +193,32 @@ function score(normalized: string, email: string | undefined): PasswordScore {
  * Public API
  * ---------------------------------------------------------------------------------------------- */
 
-/**
- * Check a password against the policy. See the module comment for the rules and their order.
- * The score is always computed (also for failures) so a UI meter can show it.
- */
-export function checkPassword(
-  password: string,
-  context: { email?: string },
-  options: PasswordPolicyOptions,
-): PasswordCheckResult {
-  const normalized = normalizePassword(password);
-  const s = score(normalized, context.email);
-  const fail = (rule: PasswordRule): PasswordCheckResult => ({
-    ok: false,
-    rule,
-    message: MESSAGES[rule],
-    score: s,
-  });
+export type PasswordRuleResult = { ok: true } | { ok: false; rule: PasswordRule; message: string };
 
+/**
+ * The policy's rules only (see the module comment for them and their order): cheap, so sign-up,
+ * change and reset check them where they run; the costly strength score is the meter's alone.
+ */
+export function checkPasswordRules(password: string, context: { email?: string }, options: PasswordPolicyOptions): PasswordRuleResult {
+  const normalized = normalizePassword(password);
+  const fail = (rule: PasswordRule): PasswordRuleResult => ({ ok: false, rule, message: MESSAGES[rule] });
   const length = codePointLength(normalized);
   if (length < MIN_LENGTH) return fail('too_short');
   if (length > MAX_LENGTH) return fail('too_long');
   if (getCommonPasswords().has(normalized.toLowerCase())) return fail('common_password');
   if (resemblesEmail(normalized, context.email)) return fail('resembles_email');
   if (options.requireComposition && !meetsComposition(normalized)) return fail('composition');
-  return { ok: true, score: s };
+  return { ok: true };
+}
+
+/**
+ * The rules and the strength score together (the score also for failures, so a UI meter can show
+ * it). The score is costly: the server works it out in a worker thread (strength-pool.ts).
+ */
+export function checkPassword(password: string, context: { email?: string }, options: PasswordPolicyOptions): PasswordCheckResult {
+  const rules = checkPasswordRules(password, context, options);
+  const s = score(normalizePassword(password), context.email);
+  return rules.ok ? { ok: true, score: s } : { ...rules, score: s };
 }
 
 /** zxcvbn-ts strength score (0..4) of the NFKC-normalised password, for a UI meter. */

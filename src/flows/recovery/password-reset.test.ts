@@ -128,7 +128,7 @@ describe.each(dialects)('password recovery and unlock on %s', (dialect) => {
         const res = await c.post('/api/auth/password/reset', { token, password });
         expect(res.status, password).toBe(400);
         expect(res.body).toMatchObject({ error: 'weak_password', rule });
-        expect([0, 1, 2, 3, 4]).toContain(res.body.score);
+        expect(res.body).not.toHaveProperty('score');
       }
       expect(await userRow(app, email)).toEqual(before);
       expect(await count(app, email, CHANGED_SUBJECT)).toBe(0);

@@ -51,5 +51,17 @@ describe.each(dialects)('registration and email verification on %s', (dialect) =
       expect((await c.post('/api/auth/password/strength', { password: 'violet-harbor-compass-91' })).body).toMatchObject({ ok: false, rule: 'composition' });
       expect((await c.post('/api/auth/password/strength', { password: 'Violet-harbor-compass-91' })).body).toMatchObject({ ok: true });
     });
+
+    it('limits strength checks per network, and sign-ups before any work on the password', async () => {
+      const app = await start();
+      const c = app.client({ ip: '2001:db8:7:7::1' });
+      for (let i = 0; i < 300; i++) expect((await c.post('/api/auth/password/strength', { password: `x${i}` })).status).toBe(200);
+      // Another address of the same /64 shares the count.
+      expect((await app.client({ ip: '2001:db8:7:7::2' }).post('/api/auth/password/strength', { password: 'x' })).body.error).toBe('too_many_requests');
+      // Sign-ups: the 21st from a network is refused before its password is looked at (a weak one too).
+      const s = app.client({ ip: '203.0.113.77' });
+      for (let i = 0; i < 20; i++) await s.post('/api/auth/register', { email: `n${i}@example.com`, password: 'short' });
+      expect((await s.post('/api/auth/register', { email: 'n21@example.com', password: 'short' })).body.error).toBe('too_many_requests');
+    });
   });
 });

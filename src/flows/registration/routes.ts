@@ -12,11 +12,11 @@ import {
   verifyEmailAnswer,
   verifyEmailBody,
 } from '../../contracts/registration.ts';
-import { checkPassword } from '../../factors/password/policy.ts';
 import { setDeviceCookie } from '../../http/guards.ts';
 import { clientOf } from '../../http/request-context.ts';
 import type { RouteContext } from '../../http/route-context.ts';
 import { register, resendVerification, verifyEmail } from './service.ts';
+import { passwordStrength } from './strength.ts';
 
 const tags = ['Registration'];
 
@@ -48,13 +48,10 @@ export async function registrationRoutes(app: FastifyInstance, context: RouteCon
         tags,
         summary: 'Score a password against the policy (for a strength meter)',
         body: passwordStrengthBody,
-        response: { 200: passwordStrengthAnswer },
+        response: { 200: passwordStrengthAnswer, 400: errorBody, 429: errorBody, 503: errorBody },
       },
     },
-    async (request) => {
-      const result = checkPassword(request.body.password, { email: request.body.email ?? '' }, { requireComposition: deps.config.passwordRequireComposition });
-      return result.ok ? { ok: true, score: result.score } : { ok: false, score: result.score, rule: result.rule, message: result.message };
-    },
+    async (request) => passwordStrength(deps, request.body, clientOf(request)),
   );
 
   r.post(

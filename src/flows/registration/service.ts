@@ -28,8 +28,9 @@ const CODE_TRIES_PER_EMAIL = { limit: 10, windowMs: HOUR_MS };
 
 export async function register(deps: Deps, input: { email: string; password: string }, client: ClientInfo): Promise<void> {
   const email = normalizeEmail(input.email);
-  const password = enforcePasswordPolicy(deps, input.password, email);
+  // The network's limit first: nothing of the password is worked on for a request beyond it.
   await enforceRateLimit(deps.throttle, perIpKey('register-ip', client), REGISTER_PER_IP, 'Too many sign-ups from your network. Try again later.');
+  const password = enforcePasswordPolicy(deps, input.password, email);
   const passwordHash = await deps.passwords.hash(password);
   const now = deps.clock.now();
   const base = deps.config.baseUrl;

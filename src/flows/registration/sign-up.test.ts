@@ -74,7 +74,7 @@ describe.each(dialects)('registration and email verification on %s', (dialect) =
       expect((await subjects(app, email)).sort()).toEqual([SIGNUP_ATTEMPT_SUBJECT, VERIFY_SUBJECT].sort());
     });
 
-    it('refuses a weak password with 400 weak_password naming the rule and a score, and creates nothing', async () => {
+    it('refuses a weak password with 400 weak_password naming the rule, and creates nothing', async () => {
       const app = await start();
       const c = app.client();
       const cases: [string, string, string][] = [
@@ -92,7 +92,8 @@ describe.each(dialects)('registration and email verification on %s', (dialect) =
         expect(res.body.error).toBe('weak_password');
         expect(res.body.rule, password).toBe(rule);
         expect(res.body.message).toMatch(/^Password /);
-        expect([0, 1, 2, 3, 4]).toContain(res.body.score);
+        // The score is the strength meter's (off the main thread), not worked out for a sign-up.
+        expect(res.body).not.toHaveProperty('score');
         expect(JSON.stringify(res.body)).not.toContain(password);
       }
       expect(await users(app)).toEqual([]);
@@ -113,7 +114,7 @@ describe.each(dialects)('registration and email verification on %s', (dialect) =
         const res = await c.post('/api/auth/register', { email: 'plain@example.com', password });
         expect(res.status, password).toBe(400);
         expect(res.body).toMatchObject({ error: 'weak_password', rule: 'composition' });
-        expect(typeof res.body.score).toBe('number');
+        expect(res.body).not.toHaveProperty('score');
       }
       expect(await users(strict)).toEqual([]);
       expectCheckEmail(await register(c, 'plain@example.com', 'Violet-harbor-compass-91'));
