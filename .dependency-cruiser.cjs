@@ -16,7 +16,7 @@ const ENTRY = '^src/((main|server|app|compose)\\.ts$|cli/)';
 const FLOWS = '^src/flows/';
 const FACTORS = '^src/factors/';
 const ACCOUNT = '^src/account/';
-const INFRA = '^src/((store|crypto|mail|audit|throttle|client|errors|contracts|documents|ledger)/|(config|clock|deps)\\.ts$)';
+const INFRA = '^src/((store|crypto|mail|audit|throttle|client|errors|contracts|documents|ledger)/|(config|clock|deps|later)\\.ts$)';
 const TESTS = '(\\.test\\.ts$|^test/|^e2e/)';
 
 const upward = (name, from, fromNot, to, comment) => ({

@@ -8,6 +8,7 @@ import { antiPhishingLookup } from './account/anti-phishing.ts';
 import { createAudit } from './audit/audit.ts';
 import { locate } from './client/location.ts';
 import { describeDevice } from './client/user-agent.ts';
+import { createLater } from './later.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createKeyring } from './crypto/encryption.ts';
@@ -39,6 +40,7 @@ export function createDeps(options: DepsOptions): Deps {
     keyring,
     vault: createFileVault(config.kyc.storageDir, keyring),
     log,
+    later: createLater(log),
     mail: createMail({ clock, keyring, appName: config.appName, baseUrl: config.baseUrl, antiPhishingCode: options.antiPhishingCode ?? antiPhishingLookup(keyring) }),
     audit: createAudit(clock),
     throttle: createThrottle({ redisUrl: config.redisUrl, db: store.db, clock }),

@@ -2,7 +2,8 @@
  * Everything a service receives: configuration, clock, database, keyring, file vault, mail, audit, throttle,
  * log, and the three lookups a benchmark or a test may want to measure or replace (the password
  * hasher, IP locations, user-agent names). Services take these explicitly, so a test hands them a
- * fresh database and a clock it moves by hand. Built by compose.ts; this file imports no rule.
+ * fresh database and a clock it moves by hand. Built by compose.ts; this file
+ * imports no rule.
  */
 import type { Logger } from 'pino';
 import type { Audit } from './audit/audit.ts';
@@ -15,6 +16,7 @@ import type { PasswordHasher } from './crypto/password.ts';
 import type { Mail } from './mail/outbox.ts';
 import type { Store } from './store/database.ts';
 import type { Throttle } from './throttle/index.ts';
+import type { Later } from './later.ts';
 
 export interface Deps {
   config: Config;
@@ -27,6 +29,8 @@ export interface Deps {
   audit: Audit;
   throttle: Throttle;
   log: Logger;
+  /** Work started after the answer is sent (later.ts): what must not show in an answer's time. */
+  later: Later;
   passwords: PasswordHasher;
   /** Approximate location of an IP address (offline dataset). */
   locate(ip: string): Location;

@@ -95,6 +95,7 @@ export async function startServer(config: Config, log: Logger, options: { clock?
         clearInterval(sweeper);
         clearInterval(due);
         await app.close();
+        await deps.later.idle();
         await worker.stop();
         transport.close();
         await deps.throttle.close();

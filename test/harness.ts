@@ -97,6 +97,8 @@ export async function createTestApp(dialect: Dialect, options: TestAppOptions = 
   const worker = createMailWorker({ db: db.store.db, clock, keyring: deps.keyring, transport: smtpTransport(smtp.url), from: config.mailFrom, log });
 
   const mailTo = async (address: string) => {
+    // What was left for after an answer (later.ts) first: its emails are in the outbox then.
+    await deps.later.idle();
     await worker.drain();
     return smtp.to(address);
   };
@@ -118,6 +120,7 @@ export async function createTestApp(dialect: Dialect, options: TestAppOptions = 
       return last;
     },
     async close() {
+      await deps.later.idle();
       await worker.stop();
       await app.close();
       await deps.throttle.close();

@@ -43,13 +43,16 @@ export async function forgotPassword(deps: Deps, input: { email: string }, clien
   const message = 'A reset email was requested recently. Check your inbox, or try again later.';
   await enforceRateLimit(deps.throttle, perIpKey('forgot-ip', client), FORGOT_LIMITS.perIp, message);
   await enforceRateLimit(deps.throttle, `forgot-email:${email}`, FORGOT_LIMITS.perEmail, message);
-  await inTransaction(deps.store.db, async (tx) => {
-    const user = await findUserByEmail(tx, email);
-    if (!user) return;
-    const token = await issueToken(deps, tx, { purpose: 'password_reset', userId: user.id });
-    await deps.mail.send(tx, 'password_reset', user.email, { link: `${deps.config.baseUrl}/reset-password?token=${token}`, minutes: HOUR / 60_000 });
-    await deps.audit.record(tx, { type: 'password.reset_requested', ...anonymous(user.id), client });
-  });
+  // Known or not, the answer is the same and leaves now: the work for a known address must not show in its time.
+  deps.later.run('password reset email', () =>
+    inTransaction(deps.store.db, async (tx) => {
+      const user = await findUserByEmail(tx, email);
+      if (!user) return;
+      const token = await issueToken(deps, tx, { purpose: 'password_reset', userId: user.id });
+      await deps.mail.send(tx, 'password_reset', user.email, { link: `${deps.config.baseUrl}/reset-password?token=${token}`, minutes: HOUR / 60_000 });
+      await deps.audit.record(tx, { type: 'password.reset_requested', ...anonymous(user.id), client });
+    }),
+  );
 }
 
 const ceremony = (row: TokenRow): Ceremony => ({ purpose: 'password_reset', boundTo: `reset:${row.id}`, role: 'second' });
