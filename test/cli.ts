@@ -1,10 +1,10 @@
 /** Running the `bastion` command in tests as a user's shell does: a real process, real exit codes. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { openStore, type Store } from '../src/store/database.ts';
 import { TEST_DEPOSIT_KEYS, TEST_KEY, TEST_SESSION_SECRET, type TestApp } from './harness.ts';
 
@@ -58,5 +58,18 @@ export function sharedEnv(t: TestApp, dataDir: string, extra: Record<string, str
     DEPOSIT_XPUB_BTC: TEST_DEPOSIT_KEYS.bitcoin,
     DEPOSIT_XPUB_EVM: TEST_DEPOSIT_KEYS.evm,
     ...extra,
+  };
+}
+
+/** A fresh DATA_DIR for each call, removed after the test (call in a describe block). */
+export function dataDirs(): () => string {
+  const made: string[] = [];
+  afterEach(() => {
+    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bastion-cli-'));
+    made.push(dir);
+    return dir;
   };
 }

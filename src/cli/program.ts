@@ -13,6 +13,7 @@ import { auditVerify } from './audit-verify.ts';
 import { staffCommand, type WithDeps } from './staff-command.ts';
 import { custodyCommands } from './custody-command.ts';
 import { withdrawalCommand } from './withdrawal-command.ts';
+import { keysCommand } from './keys-command.ts';
 import { walletCommand, type WalletCommandIo } from './wallet-command.ts';
 
 export function buildProgram(io: WalletCommandIo): Command {
@@ -61,6 +62,7 @@ export function buildProgram(io: WalletCommandIo): Command {
   for (const command of staffCommand(withDeps, io.stdout)) program.addCommand(command);
   for (const command of custodyCommands(withDeps, io.stdout)) program.addCommand(command);
   program.addCommand(withdrawalCommand(withDeps, io.stdout));
+  program.addCommand(keysCommand(withDeps, io.stdout));
   program.addCommand(walletCommand(io));
   return program;
 }

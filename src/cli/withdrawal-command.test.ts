@@ -1,9 +1,6 @@
 /** The operator's withdrawal commands as a shell runs them, against a node's database: list what is queued, broadcast, complete, fail; wrong steps exit 1. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { bastion, sharedEnv } from '../../test/cli.ts';
+import { describe, expect, it } from 'vitest';
+import { bastion, dataDirs, sharedEnv } from '../../test/cli.ts';
 import { BTC_ADDRESS, btcBalance, randomTxid, withdraw, withdrawalToken, withdrawer } from '../../test/custody.ts';
 import { dialects, testApps } from '../../test/harness.ts';
 import { lastMail } from '../../test/mail.ts';
@@ -11,10 +8,7 @@ import { auditOf } from '../../test/queries.ts';
 
 describe.each(dialects)('bastion withdrawal on %s', (dialect) => {
   const app = testApps(dialect);
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
+  const dataDir = dataDirs();
 
   it('lists the queued withdrawals, takes them, broadcasts and completes one, fails another; a step out of order exits 1', async () => {
     const t = await app();
@@ -28,8 +22,7 @@ describe.each(dialects)('bastion withdrawal on %s', (dialect) => {
     };
     const first = await queue('0.01');
     const second = await queue('0.02');
-    dirs.push(mkdtempSync(join(tmpdir(), 'bastion-cli-')));
-    const env = sharedEnv(t, dirs[0]!);
+    const env = sharedEnv(t, dataDir());
 
     const listed = await bastion(['withdrawal', 'list'], env);
     expect(listed.code, listed.stderr).toBe(0);
@@ -53,6 +46,7 @@ describe.each(dialects)('bastion withdrawal on %s', (dialect) => {
 
     expect((await bastion(['withdrawal', 'list', '--status', 'completed'], env)).stdout).toMatch(new RegExp(`^${first}\\t.*\\t${txid}\\n$`));
     expect(await btcBalance(user.client)).toEqual(['0.0898', '0']);
+    t.clock.set(Date.now()); // the CLI's emails are due at its own (real) time
     expect((await lastMail(t, user.email, 'Bastion: Withdrawal of 0.02 BTC failed')).text).toMatch(/the node refused the fee/);
     expect((await auditOf(t, 'withdrawal.completed'))[0]).toMatchObject({ actor_kind: 'system', user_id: user.id });
     expect((await bastion(['ledger', 'check'], env)).code).toBe(0);

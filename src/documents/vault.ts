@@ -29,7 +29,7 @@ export interface FileVault {
   remove(storageName: string): Promise<void>;
 }
 
-const keyContext = (fileId: string) => `vault-file-key:${fileId}`;
+export const keyContext = (fileId: string) => `vault-file-key:${fileId}`;
 
 export function createFileVault(directory: string, keyring: Keyring): FileVault {
   let ready: Promise<unknown> | undefined;

@@ -17,7 +17,7 @@ export type KycFile = KycFilesTable;
 /** What is sealed: everything typed but the document type and issuing country. */
 export type SealedDetails = Pick<KycDetails, 'legalName' | 'dateOfBirth' | 'country' | 'documentNumber'>;
 
-const detailsContext = (caseId: string) => `kyc-details:${caseId}`;
+export const detailsContext = (caseId: string) => `kyc-details:${caseId}`;
 
 export const sealDetails = (deps: Deps, caseId: string, d: KycDetails): string =>
   deps.keyring.seal(JSON.stringify({ legalName: d.legalName, dateOfBirth: d.dateOfBirth, country: d.country, documentNumber: d.documentNumber } satisfies SealedDetails), detailsContext(caseId));
