@@ -1,5 +1,5 @@
 import { TEST_DEPOSIT_KEYS } from '../test/harness.ts';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +23,15 @@ describe('config', () => {
     const again = load({ DATA_DIR: dir });
     expect(again.sessionSecret).toBe(config.sessionSecret);
     expect(again.encryptionKeys[0]?.key.equals(config.encryptionKeys[0]!.key)).toBe(true);
+    // The codes' pepper is a secret of its own, kept too; a file from before it existed gets one added.
+    expect(config.codePepper).toHaveLength(43);
+    expect(config.codePepper).not.toBe(config.sessionSecret);
+    expect(again.codePepper).toBe(config.codePepper);
+    const old = tmp();
+    writeFileSync(join(old, 'secrets.json'), JSON.stringify({ sessionSecret: 's'.repeat(43), encryptionKeys: `k1:${Buffer.alloc(32, 3).toString('base64')}` }), { mode: 0o600 });
+    const upgraded = load({ DATA_DIR: old });
+    expect(upgraded.sessionSecret).toBe('s'.repeat(43));
+    expect(load({ DATA_DIR: old }).codePepper).toBe(upgraded.codePepper);
   });
 
   it('PORT and BASE_URL override the defaults', () => {
@@ -66,6 +75,7 @@ describe('config', () => {
     const dir = tmp();
     expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/SESSION_SECRET: required when NODE_ENV=production/);
     expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/ENCRYPTION_KEYS: required/);
+    expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/CODE_PEPPER: required/);
     expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/SMTP_URL: required/);
     expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/DEPOSIT_XPUB_BTC: required/);
     const ok = load({
@@ -73,6 +83,7 @@ describe('config', () => {
       DATA_DIR: dir,
       DATABASE_URL: 'postgres://db/bastion',
       SESSION_SECRET: 'x'.repeat(40),
+      CODE_PEPPER: 'p'.repeat(40),
       ENCRYPTION_KEYS: `k2:${Buffer.alloc(32, 1).toString('base64')},k1:${Buffer.alloc(32, 2).toString('base64')}`,
       SMTP_URL: 'smtp://mail:25',
       BASE_URL: 'https://id.example.com',
@@ -92,6 +103,7 @@ describe('config', () => {
       DATA_DIR: tmp(),
       DATABASE_URL: 'postgres://db/bastion',
       SESSION_SECRET: 'x'.repeat(40),
+      CODE_PEPPER: 'p'.repeat(40),
       ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 2).toString('base64')}`,
       SMTP_URL: 'smtp://mail:25',
       BASE_URL: 'http://id.example.com',

@@ -62,6 +62,8 @@ const settings = z.object({
     message: 'must start with sqlite: (e.g. sqlite:./data/bastion.db) or postgres://',
   }),
   SESSION_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters' }),
+  // The pepper of emailed and backup codes' HMACs: a secret of its own, so the session secret alone cannot test guesses.
+  CODE_PEPPER: optionalText.refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters' }),
   ENCRYPTION_KEYS: optionalText,
   SMTP_URL: optionalText.refine((v) => v === undefined || /^smtps?:\/\//.test(v), { message: 'must start with smtp:// or smtps://' }),
   MAIL_FROM: z.string().default('Bastion <no-reply@localhost>'),
@@ -172,6 +174,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string;
   sessionSecret: string;
+  /** The pepper of emailed and backup codes' HMACs (CODE_PEPPER). */
+  codePepper: string;
   /** Key id → 32-byte AES key; the first entry encrypts, all decrypt. */
   encryptionKeys: { id: string; key: Buffer }[];
   smtpUrl: string | undefined;
@@ -372,7 +376,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
   const production = s.NODE_ENV === 'production';
   const dataDir = resolve(s.DATA_DIR);
   if (production) {
-    const missing = ['DATABASE_URL', 'SESSION_SECRET', 'ENCRYPTION_KEYS', 'SMTP_URL', 'BASE_URL', 'DEPOSIT_XPUB_BTC', 'DEPOSIT_XPUB_EVM'].filter(
+    const missing = ['DATABASE_URL', 'SESSION_SECRET', 'CODE_PEPPER', 'ENCRYPTION_KEYS', 'SMTP_URL', 'BASE_URL', 'DEPOSIT_XPUB_BTC', 'DEPOSIT_XPUB_EVM'].filter(
       (name) => !s[name as keyof Settings],
     );
     if (missing.length > 0) {
@@ -387,11 +391,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     }
   }
   let sessionSecret = s.SESSION_SECRET;
+  let codePepper = s.CODE_PEPPER;
   let keyringText = s.ENCRYPTION_KEYS;
   let generatedSecretsFile: string | undefined;
-  if (!sessionSecret || !keyringText) {
+  if (!sessionSecret || !keyringText || !codePepper) {
     const stored = loadOrCreateSecrets(dataDir);
     sessionSecret ??= stored.sessionSecret;
+    codePepper ??= stored.codePepper;
     keyringText ??= stored.encryptionKeys;
     generatedSecretsFile = stored.file;
   }
@@ -405,6 +411,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     dataDir,
     databaseUrl: s.DATABASE_URL ?? `sqlite:${resolve(dataDir, 'bastion.db')}`,
     sessionSecret,
+    codePepper,
     encryptionKeys: parseKeyring(keyringText),
     smtpUrl: s.SMTP_URL,
     mailFrom: s.MAIL_FROM,

@@ -34,6 +34,7 @@ export const TEST_DEPOSIT_KEYS = {
   evm: 'xpub6DCoCpSuQZB2jawqnGMEPS63ePKWkwWPH4TU45Q7LPXWuNd8TMtVxRrgjtEshuqpK3mdhaWHPFsBngh5GFZaM6si3yZdUsT8ddYM3PwnATt',
 };
 export const TEST_SESSION_SECRET = 'test-session-secret-that-is-long-enough-000';
+export const TEST_CODE_PEPPER = 'test-code-pepper-of-its-own-long-enough-0000';
 export const TEST_KEY = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
 
 export interface TestAppOptions {
@@ -75,6 +76,7 @@ export async function createTestApp(dialect: Dialect, options: TestAppOptions = 
       BASE_URL: TEST_BASE_URL,
       DATABASE_URL: db.url,
       SESSION_SECRET: TEST_SESSION_SECRET,
+      CODE_PEPPER: TEST_CODE_PEPPER,
       ENCRYPTION_KEYS: TEST_KEY,
       SMTP_URL: smtp.url,
       LOG_LEVEL: options.logStream ? 'info' : 'silent',

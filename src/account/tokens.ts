@@ -58,7 +58,7 @@ export const TOKEN_PURPOSES: Record<TokenPurpose, PurposeRule> = {
 
 const codeScope = (purpose: TokenPurpose, boundTo: string | null) => `${purpose}:${boundTo ?? ''}`;
 const stored = (deps: Deps, purpose: TokenPurpose, boundTo: string | null, secret: string) =>
-  TOKEN_PURPOSES[purpose].kind === 'code' ? hashCode(deps.config.sessionSecret, codeScope(purpose, boundTo), secret) : hashToken(secret);
+  TOKEN_PURPOSES[purpose].kind === 'code' ? hashCode(deps.config.codePepper, codeScope(purpose, boundTo), secret) : hashToken(secret);
 
 export interface Issue {
   purpose: TokenPurpose;

@@ -48,7 +48,7 @@ export async function factorAdded(
 ): Promise<FactorAdded> {
   const { user, session, client } = input;
   const now = deps.clock.now();
-  const backupCodes = (await remainingBackupCodes(tx, user.id)) === 0 ? await replaceBackupCodes(tx, deps.config.sessionSecret, user.id, now) : undefined;
+  const backupCodes = (await remainingBackupCodes(tx, user.id)) === 0 ? await replaceBackupCodes(tx, deps.config.codePepper, user.id, now) : undefined;
   const newSessionToken = await rotateSession(tx, session.id, { restricted: 0, step_up_at: now, ...(session.restricted ? { auth_method: `password+${input.method}` } : {}) });
   await tx.deleteFrom('login_flows').where('user_id', '=', user.id).where('state', '=', 'enroll').execute();
   let deviceCookie: string | undefined;

@@ -35,14 +35,19 @@ export async function replaceBackupCodes(tx: Tx, pepper: string, userId: string,
   return codes;
 }
 
-/** Marks a matching unused code as used (once, even under races). Returns whether it matched. */
-export async function consumeBackupCode(tx: Tx, pepper: string, userId: string, input: string, now: number): Promise<boolean> {
+/**
+ * Marks a matching unused code as used (once, even under races). Returns whether it matched.
+ * `peppers`: the current one first, then those older codes were made with (before CODE_PEPPER,
+ * SESSION_SECRET), so codes printed before an upgrade keep working.
+ */
+export async function consumeBackupCode(tx: Tx, peppers: string[], userId: string, input: string, now: number): Promise<boolean> {
   if (!looksLikeBackupCode(input)) return false;
+  const hashes = peppers.map((pepper) => hashCode(pepper, scope(userId), normalizeBackupCode(input)));
   const used = await tx
     .updateTable('backup_codes')
     .set({ used_at: now })
     .where('user_id', '=', userId)
-    .where('code_hash', '=', hashCode(pepper, scope(userId), normalizeBackupCode(input)))
+    .where('code_hash', 'in', hashes)
     .where('used_at', 'is', null)
     .returning('id')
     .executeTakeFirst();

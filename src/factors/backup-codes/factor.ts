@@ -28,7 +28,7 @@ export const backupCodeFactor: Factor<'backup_code'> = {
     return {
       async consume(tx) {
         const now = deps.clock.now();
-        if (!(await consumeBackupCode(tx, deps.config.sessionSecret, user.id, answer.code, now))) return false;
+        if (!(await consumeBackupCode(tx, [deps.config.codePepper, deps.config.sessionSecret], user.id, answer.code, now))) return false;
         const remaining = await remainingBackupCodes(tx, user.id);
         await sendAlert(deps, tx, user, 'backup_code_used', { at: now, remaining });
         await deps.audit.record(tx, { type: 'mfa.backup_code_used', actor, subject: user.id, client, data: { remaining } });

@@ -13,7 +13,7 @@ export async function regenerateBackupCodes(deps: Deps, user: User, client: Clie
   const now = deps.clock.now();
   if (!(await hasStrongFactor(deps.store.db, user.id))) throw badRequest('no_second_factor', 'Set up an authenticator app or a passkey first.');
   return inTransaction(deps.store.db, async (tx) => {
-    const codes = await replaceBackupCodes(tx, deps.config.sessionSecret, user.id, now);
+    const codes = await replaceBackupCodes(tx, deps.config.codePepper, user.id, now);
     await securityChanged(deps, tx, { kind: 'backup_codes_regenerated', subject: user, actor: userActor(user.id), client, alert: {} });
     return codes;
   });

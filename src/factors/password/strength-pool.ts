@@ -13,7 +13,7 @@ import type { PasswordScore } from './policy.ts';
 const WORKER = new URL('./strength-worker.ts', import.meta.url);
 const SIZE = Math.max(1, Math.min(2, availableParallelism() - 1));
 const MAX_WAITING = 32;
-const TIME_LIMIT_MS = 3000;
+const TIME_LIMIT_MS = 5000;
 
 interface Job {
   id: number;
@@ -25,6 +25,8 @@ interface Job {
 
 interface Slot {
   worker: Worker;
+  /** Loaded: a worker still starting takes no job (its start-up does not count against the time limit). */
+  ready: boolean;
   job: Job | null;
   timer: NodeJS.Timeout | null;
 }
@@ -54,20 +56,26 @@ class StrengthPool {
 
   private dispatch(): void {
     while (this.waiting.length > 0) {
-      let slot = this.slots.find((s) => s.job === null);
-      if (!slot && this.slots.length < SIZE) slot = this.add();
-      if (!slot) return;
+      const slot = this.slots.find((s) => s.ready && s.job === null);
+      if (!slot) {
+        if (this.slots.length < SIZE) this.add();
+        return;
+      }
       const job = this.waiting.shift()!;
       slot.job = job;
-      slot.timer = setTimeout(() => this.replace(slot!, busy()), TIME_LIMIT_MS);
+      slot.timer = setTimeout(() => this.replace(slot, busy()), TIME_LIMIT_MS);
       slot.worker.postMessage({ id: job.id, password: job.password, email: job.email });
     }
   }
 
   private add(): Slot {
-    const slot: Slot = { worker: startWorker(), job: null, timer: null };
+    const slot: Slot = { worker: startWorker(), ready: false, job: null, timer: null };
     slot.worker.unref();
-    slot.worker.on('message', (answer: { id: number; score: PasswordScore }) => {
+    slot.worker.on('message', (answer: { id: number; score: PasswordScore } | { ready: true }) => {
+      if ('ready' in answer) {
+        slot.ready = true;
+        return this.dispatch();
+      }
       if (slot.job?.id !== answer.id) return;
       const job = slot.job;
       this.free(slot);
@@ -92,6 +100,11 @@ class StrengthPool {
     this.slots.splice(this.slots.indexOf(slot), 1);
     void slot.worker.terminate();
     job?.reject(error instanceof AppError ? error : busy());
+    // A worker that could not even start: what waits is refused now rather than left waiting on more failing starts.
+    if (!slot.ready) {
+      for (const waiting of this.waiting.splice(0)) waiting.reject(busy());
+      return;
+    }
     this.dispatch();
   }
 }
