@@ -7,27 +7,13 @@
  */
 import { Command } from 'commander';
 import { SYSTEM } from '../audit/audit.ts';
-import type { Deps } from '../deps.ts';
-import { AppError } from '../errors/app-error.ts';
 import { creditDeposit } from '../flows/custody/deposits.ts';
 import { formatDecimal } from '../ledger/amounts.ts';
 import { checkLedger } from '../ledger/check.ts';
 import { PRICE_DECIMALS, setPrice } from '../ledger/prices.ts';
 import { inTransaction } from '../store/database.ts';
-import type { WithDeps } from './staff-command.ts';
+import { run, type WithDeps } from './run.ts';
 
-/** Runs a command's work; a rule's refusal is printed with its message and exits 1. */
-export async function run(withDeps: WithDeps, out: (s: string) => void, work: (deps: Deps) => Promise<number>): Promise<void> {
-  process.exitCode = await withDeps(async (deps) => {
-    try {
-      return await work(deps);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      out(`${error.message}\n`);
-      return 1;
-    }
-  });
-}
 
 export function custodyCommands(withDeps: WithDeps, out: (s: string) => void): Command[] {
   const prices = new Command('prices').description('the USD prices of the assets');

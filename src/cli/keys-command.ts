@@ -16,8 +16,7 @@ import { detailsContext } from '../flows/kyc/cases.ts';
 import { bodyContext } from '../mail/outbox.ts';
 import { inTransaction } from '../store/database.ts';
 import type { Database } from '../store/schema.ts';
-import { run } from './custody-command.ts';
-import type { WithDeps } from './staff-command.ts';
+import { run, type WithDeps } from './run.ts';
 
 /** Every sealed column: its table, the row's key, and the context the value was sealed under. */
 interface SealedColumn {

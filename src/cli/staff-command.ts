@@ -13,8 +13,7 @@ import type { Deps } from '../deps.ts';
 import { sweepKycRetention } from '../flows/kyc/erasure.ts';
 import { setStaffRole } from '../flows/staff/account-actions.ts';
 import { listStaff } from '../flows/staff/users.ts';
-
-export type WithDeps = <T>(work: (deps: Deps) => Promise<T>) => Promise<T>;
+import type { WithDeps } from './run.ts';
 
 async function changeRole(deps: Deps, email: string, role: StaffRole | null, reason: string, out: (s: string) => void): Promise<number> {
   const user = await findUserByEmail(deps.store.db, email);

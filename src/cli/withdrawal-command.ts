@@ -11,8 +11,7 @@ import { amountText } from '../account/open-withdrawals.ts';
 import { WITHDRAWAL_STATUSES } from '../contracts/withdrawals.ts';
 import { broadcastWithdrawal, completeWithdrawal, failWithdrawal, takeWithdrawals } from '../flows/custody/withdrawal-operator.ts';
 import type { WithdrawalsTable } from '../store/schema.ts';
-import { run } from './custody-command.ts';
-import type { WithDeps } from './staff-command.ts';
+import { run, type WithDeps } from './run.ts';
 
 export function withdrawalCommand(withDeps: WithDeps, out: (s: string) => void): Command {
   const withdrawal = new Command('withdrawal').description('withdrawals: send the queued ones, record the outcome');

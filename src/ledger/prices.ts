@@ -32,14 +32,11 @@ export async function freshPrices(db: Db | Tx, now: number, maxAgeMs: number): P
   return new Map(rows.map((r) => [r.asset, { usd: parseDecimal(r.usd, PRICE_DECIMALS)!, at: r.updated_at }]));
 }
 
-/** The USD value of an amount, in cents (rounded down). */
-export const usdCents = (units: bigint, decimals: number, price: bigint): bigint => (units * price) / 10n ** BigInt(decimals + PRICE_DECIMALS - 2);
-
-/** The USD value of an amount, in cents rounded up (what counts against a limit). */
-export const usdCentsUp = (units: bigint, decimals: number, price: bigint): bigint => {
+/** The USD value of an amount, in cents: rounded down (a balance shown), or up (what counts against a limit). */
+export function usdCents(units: bigint, decimals: number, price: bigint, rounding: 'down' | 'up' = 'down'): bigint {
   const scale = 10n ** BigInt(decimals + PRICE_DECIMALS - 2);
-  return (units * price + scale - 1n) / scale;
-};
+  return (units * price + (rounding === 'up' ? scale - 1n : 0n)) / scale;
+}
 
 /** Cents as "1234.50". */
 export const formatUsd = (cents: bigint): string => {

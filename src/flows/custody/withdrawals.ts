@@ -20,7 +20,7 @@ import { AppError, badRequest, conflict, forbidden, notFound } from '../../error
 import { formatDecimal } from '../../ledger/amounts.ts';
 import type { Asset } from '../../ledger/assets.ts';
 import { holdFunds } from '../../ledger/holds.ts';
-import { formatUsd, freshPrices, usdCentsUp } from '../../ledger/prices.ts';
+import { formatUsd, freshPrices, usdCents } from '../../ledger/prices.ts';
 import { inTransaction, type Tx } from '../../store/database.ts';
 import type { WithdrawalAddressesTable } from '../../store/schema.ts';
 import { checkedAddress, entryOf } from './address-book.ts';
@@ -64,7 +64,7 @@ async function destinationOf(deps: Deps, tx: Tx, userId: string, asset: Asset, i
 async function valueCents(deps: Deps, tx: Tx, asset: Asset, total: bigint, now: number): Promise<bigint> {
   const price = (await freshPrices(tx, now, deps.config.custody.priceMaxAgeMs)).get(asset.symbol);
   if (!price) throw conflict('price_unavailable', `There is no current USD price for ${asset.symbol}, which the daily withdrawal limit needs. Try again later.`);
-  return usdCentsUp(total, asset.decimals, price.usd);
+  return usdCents(total, asset.decimals, price.usd, 'up');
 }
 
 const refusal = (availability: { message: string | null; reason: string | null; until: string | null }) =>
