@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { decodeBase32, totp } from '../src/factors/totp/otp.ts';
 import { capture } from './support/browser.ts';
-import { linkIn, mailCode, signInPassword as signIn } from './support/pages.ts';
+import { linkIn, mailCode, signInPassword as signIn, verifyByLink } from './support/pages.ts';
 import { e2eSuite } from './support/suite.ts';
 
 const PASSWORD = 'amber-lantern-voyage-47';
@@ -21,6 +21,8 @@ async function open(path: string): Promise<Page> {
 }
 
 const email = (name: string) => suite.email(name);
+/** A POST with this browser's cookies, as the web app sends it (from its own origin). */
+const apiPost = (page: Page, path: string, data: unknown) => page.request.post(path, { data, headers: { origin: suite.node.url } });
 const totpNow = (secret: string) => totp(decodeBase32(secret), suite.node.clock.now());
 
 async function registerAndVerify(page: Page, address: string): Promise<void> {
@@ -36,7 +38,10 @@ async function registerAndVerify(page: Page, address: string): Promise<void> {
   await capture(page, 'check-email');
   const mail = await suite.node.waitForMail(address, /Verify your email/);
   await page.goto(linkIn(mail.text, 'verify-email'));
-  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/verified/i);
+  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Verify your email address?');
+  await capture(page, 'verify-email-ask');
+  await page.getByRole('button', { name: 'Verify my email address' }).click();
+  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Email verified');
   await capture(page, 'verify-email');
 }
 
@@ -125,7 +130,7 @@ describe('account journeys in Chromium', () => {
     await page.waitForURL(/\/dashboard/);
   }, 120_000);
 
-  it('five wrong passwords → the locked page with the time it unlocks', async () => {
+  it('five wrong passwords → the locked page with the time it unlocks → the unlock link shows the lock and lifts it only on its button', async () => {
     const address = email('locked');
     const page = await open('/register');
     await registerAndVerify(page, address);
@@ -137,6 +142,63 @@ describe('account journeys in Chromium', () => {
     await page.waitForURL(/\/locked/);
     await expect.poll(() => page.getByTestId('locked-until').textContent()).toBeTruthy();
     await capture(page, 'locked');
+
+    // The unlock link from the lock email: opening it shows what is locked and since when, and lifts nothing.
+    const mail = await suite.node.waitForMail(address, /Your account was locked/);
+    const link = linkIn(mail.text, 'unlock');
+    const token = new URL(link, suite.node.url).searchParams.get('token');
+    await page.goto(link);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Unlock your account?');
+    await expect.poll(() => page.getByTestId('lock').textContent()).toContain(address);
+    await expect.poll(() => page.getByTestId('lock').textContent()).toMatch(/Locked since.+Ends by itself/);
+    await capture(page, 'unlock-ask');
+    expect((await apiPost(page, '/api/auth/login', { email: address, password: PASSWORD })).status()).toBe(429);
+    expect((await apiPost(page, '/api/auth/unlock/preview', { token })).status()).toBe(200);
+
+    await page.getByRole('button', { name: 'Unlock my account' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Account unlocked');
+    await capture(page, 'unlock');
+    await page.getByRole('main').getByRole('link', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/login\?unlocked=1/);
+    await page.getByLabel('Email').fill(address);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    // The password is accepted again; after so many failures the inbox confirms the sign-in first.
+    await expect.poll(() => page.getByText('We emailed you a link and a code to confirm this device').count()).toBe(1);
+
+    // Used once: the link says so, with no button.
+    await page.goto(link);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Unlock failed');
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/not valid/i);
+    expect(await page.getByRole('button', { name: 'Unlock my account' }).count()).toBe(0);
+  }, 120_000);
+
+  it('a sign-in before verifying is answered like a wrong password, with the way to verify; the link verifies only on its button', async () => {
+    const address = email('early');
+    const page = await open('/register');
+    await page.getByLabel('Email').fill(address);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('I agree to the terms of service').check();
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(/\/check-email/);
+
+    await signInPassword(page, address);
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('The email or password is not right.');
+    await expect.poll(() => page.getByTestId('verify-hint').textContent()).toMatch(/verify your email address/);
+    const before = suite.node.smtp.to(address).length;
+    await page.getByRole('button', { name: 'Resend verification email' }).click();
+    await expect.poll(() => page.getByText(/has an account waiting to be verified/).count()).toBe(1);
+    const mail = await suite.node.waitForMail(address, /Verify your email/, before);
+    await capture(page, 'login-unverified');
+
+    // Opening the link verifies nothing: a sign-in is still refused until the button is pressed.
+    await page.goto(linkIn(mail.text, 'verify-email'));
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Verify your email address?');
+    expect((await apiPost(page, '/api/auth/login', { email: address, password: PASSWORD })).status()).toBe(401);
+    await page.getByRole('button', { name: 'Verify my email address' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Email verified');
+    await signInPassword(page, address);
+    await page.waitForURL(/\/enroll-2fa/);
   }, 120_000);
 
   it('signs in using the keyboard alone', async () => {
@@ -165,9 +227,7 @@ describe('account journeys in Chromium', () => {
     const address = email('keyboard');
     const registered = await page.request.post('/api/auth/register', { data: { email: address, password: PASSWORD } });
     expect(registered.status()).toBe(202);
-    const mail = await suite.node.waitForMail(address, /Verify your email/);
-    await page.goto(linkIn(mail.text, 'verify-email'));
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/verified/i);
+    await verifyByLink(page, suite.node, address);
 
     // Signing in with a wrong password: the error is announced and focus goes back to the password.
     await page.goto('/login');

@@ -24,6 +24,8 @@ async function freshBrowser(): Promise<Page> {
 const email = (name: string) => suite.email(name);
 const nextTotp = (secret: string) => nextTotpOf(suite.node, secret);
 const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
+/** The token of an emailed link's path. */
+const tokenOf = (link: string) => new URLSearchParams(link.split('?')[1]).get('token');
 /** The text of the element that has keyboard focus. */
 const focusedText = (page: Page) => page.evaluate<string>("(document.activeElement?.textContent ?? '').replace(/\\s+/g, ' ').trim()");
 
@@ -183,6 +185,15 @@ describe('security center in Chromium', () => {
     const phone = await freshBrowser();
     const response = await phone.goto(link);
     expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self'/);
+    // The page shows the sign-in it would confirm and waits for the button: opening it confirmed nothing.
+    await expect.poll(() => heading(phone)).toBe('Was this you signing in?');
+    const attempt = phone.getByTestId('sign-in-attempt');
+    await expect.poll(() => attempt.textContent()).toMatch(/Device.*Chrom.+Location.+IP address.*127\.0\.0\.1.*Started/);
+    expect(await phone.getByText('the browser where you are signing in continues by itself', { exact: false }).count()).toBe(1);
+    await capture(phone, 'confirm-device-ask');
+    expect((await phone.request.post('/api/auth/login/confirm-device/preview', { data: { token: tokenOf(link) } })).status()).toBe(200);
+    expect(signingIn.url()).toMatch(/\/login/);
+    await phone.getByRole('button', { name: 'Yes, this was me — confirm' }).click();
     await expect.poll(() => heading(phone)).toBe('Device confirmed');
     expect(await phone.getByRole('status').textContent()).toContain(
       'Device confirmed. Go back to the browser where you were signing in; it will continue by itself.',
@@ -193,10 +204,11 @@ describe('security center in Chromium', () => {
     await signingIn.waitForURL(/\/dashboard/, { timeout: 20_000 });
     await expect.poll(() => heading(signingIn)).toBe('Dashboard');
 
-    // The link works once.
+    // The link works once: the page says so, with no button.
     await phone.goto(link);
     await expect.poll(() => heading(phone)).toBe('Device not confirmed');
     await expect.poll(() => phone.getByRole('alert').textContent()).toMatch(/not valid/i);
+    expect(await phone.getByRole('button', { name: 'Yes, this was me — confirm' }).count()).toBe(0);
     await capture(phone, 'confirm-device-failed');
 
     // Back in the first browser: sign out everywhere else.
@@ -207,6 +219,34 @@ describe('security center in Chromium', () => {
     await expect.poll(() => home.getByTestId('session').count()).toBe(1);
     await signingIn.goto('/security');
     await signingIn.waitForURL(/\/login/);
+  }, 120_000);
+
+  it('confirms from the emailed link in another tab of the same browser: that tab signs in, and the waiting tab follows instead of saying it expired', async () => {
+    const home = await freshBrowser();
+    const account = await createAccount(home, 'device-tab');
+
+    const browser = await suite.newBrowser();
+    const waiting = browser.page;
+    await signInToDeviceStep(waiting, account);
+    const mail = await suite.node.waitForMail(account.address, /Confirm a sign-in from a new device/);
+
+    // The link opened in a second tab of the same browser (same cookies), watched like the first.
+    const tab = await browser.context.newPage();
+    tab.on('console', (message) => {
+      if (message.type() === 'error') browser.errors.push(`console (second tab): ${message.text()}`);
+    });
+    tab.on('pageerror', (error) => browser.errors.push(`page error (second tab): ${error.message}`));
+    await tab.goto(linkIn(mail.text, 'confirm-device'));
+    await expect.poll(() => heading(tab)).toBe('Was this you signing in?');
+    await expect.poll(() => tab.getByText('Confirming signs you in here, in this browser.').count()).toBe(1);
+    await tab.getByRole('button', { name: 'Yes, this was me — confirm' }).click();
+    await tab.waitForURL(/\/dashboard/);
+    await expect.poll(() => heading(tab)).toBe('Dashboard');
+
+    // The first tab's next check finds the flow finished and the session there: it goes on to the dashboard.
+    await waiting.waitForURL(/\/dashboard/, { timeout: 20_000 });
+    await expect.poll(() => heading(waiting)).toBe('Dashboard');
+    expect(await waiting.getByText(/expired/i).count()).toBe(0);
   }, 120_000);
 
   it('lists login activity with failed and risky attempts marked in words, ten at a time', async () => {

@@ -6,7 +6,8 @@
  * - Second-factor codes, per account across every flow: 10 wrong codes lock for 15 minutes.
  *
  * When a lock starts, the owner (if the account exists) is emailed the time it ends, a single-use
- * unlock link and a "this wasn't me" path, in the transaction that records the lock.
+ * unlock link and a "this wasn't me" path, in the transaction that records the lock. The link ends
+ * the lock but not its escalation (unlockAccount).
  */
 import { HOUR, MINUTE } from '../clock.ts';
 import type { Deps } from '../deps.ts';
@@ -14,7 +15,7 @@ import { bySystem } from '../audit/audit.ts';
 import type { ClientInfo } from '../client/client-info.ts';
 import { inTransaction, type Tx } from '../store/database.ts';
 import { tooManyRequests, type AppError } from '../errors/app-error.ts';
-import type { LockoutPolicy } from '../throttle/index.ts';
+import type { LockoutPolicy, Throttle } from '../throttle/index.ts';
 import type { AcquireResult } from '../throttle/throttle.ts';
 import type { User } from './users.ts';
 import { sendAlert } from './alerts.ts';
@@ -81,12 +82,20 @@ export async function notifyLocked(deps: Deps, tx: Tx, user: User, until: number
 }
 
 /**
- * Lifts the password lock (the owner's unlock link), or both locks (a completed password reset,
- * which proved the inbox and the second factor).
+ * Lifts the password lock (the owner's unlock link), or both locks with their counts (a completed
+ * password reset, which proved the inbox and the second factor, and replaced the password).
+ *
+ * The link lifts the lock but keeps its escalation: whoever opened the link (the owner, or a scanner
+ * the owner's mail passes through) cannot give the guesser a fresh start, so the next lock after
+ * more wrong passwords is as long as it would have been. A right password resets it, as always.
  */
 export async function unlockAccount(deps: Deps, user: User, which: 'password' | 'all'): Promise<void> {
-  await deps.throttle.unlock(passwordKey(user.email));
-  if (which === 'all') await deps.throttle.unlock(codeKey(user.id));
+  if (which === 'all') {
+    await deps.throttle.unlock(passwordKey(user.email));
+    await deps.throttle.unlock(codeKey(user.id));
+    return;
+  }
+  await deps.throttle.lift(passwordKey(user.email));
 }
 
 /** One attempt at a secret under a lock: what to check, and what follows either way. */

@@ -43,6 +43,25 @@ export type ConfirmDeviceBody = z.infer<typeof confirmDeviceBody>;
 export const confirmDeviceAnswer = z.union([z.object({ user: publicUser }), statusBody('confirmed')]);
 export type ConfirmDeviceAnswer = z.infer<typeof confirmDeviceAnswer>;
 
+/**
+ * POST /api/auth/login/confirm-device/preview: what the emailed link would confirm, without using it
+ * up (the link page shows it and confirms only when its button is pressed).
+ */
+export const confirmDevicePreviewBody = z.strictObject({ token: tokenField });
+export type ConfirmDevicePreviewBody = z.infer<typeof confirmDevicePreviewBody>;
+export const confirmDevicePreviewAnswer = z.object({
+  /** The browser and system that is signing in, as the user-agent parser names them. */
+  device: z.string(),
+  ip: z.string(),
+  location: z.string(),
+  /** When the sign-in began, and until when the link can confirm it. */
+  at: z.string(),
+  expiresAt: z.string(),
+  /** Whether this is the browser that is signing in (confirming then signs in here). */
+  thisBrowser: z.boolean(),
+});
+export type ConfirmDevicePreviewAnswer = z.infer<typeof confirmDevicePreviewAnswer>;
+
 /** POST /api/auth/passkey/options: a passkey alone (also for autofill); no body, or an empty one. */
 export const passkeySignInOptionsBody = z.strictObject({}).optional();
 export type PasskeySignInOptionsBody = z.infer<typeof passkeySignInOptionsBody>;

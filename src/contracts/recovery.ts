@@ -34,3 +34,15 @@ export const unlockBody = z.strictObject({ token: tokenField });
 export type UnlockBody = z.infer<typeof unlockBody>;
 export const unlockAnswer = statusBody('unlocked');
 export type UnlockAnswer = z.infer<typeof unlockAnswer>;
+
+/** POST /api/auth/unlock/preview: what the unlock link would lift, without using it up. */
+export const unlockPreviewBody = z.strictObject({ token: tokenField });
+export type UnlockPreviewBody = z.infer<typeof unlockPreviewBody>;
+export const unlockPreviewAnswer = z.object({
+  /** The address whose sign-in with a password is locked. */
+  email: z.string(),
+  /** When the lock began; when it ends by itself (null: it already has). */
+  lockedAt: z.string(),
+  lockedUntil: z.string().nullable(),
+});
+export type UnlockPreviewAnswer = z.infer<typeof unlockPreviewAnswer>;

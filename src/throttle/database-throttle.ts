@@ -109,6 +109,10 @@ export function createDatabaseThrottle(db: Db, clock: Clock): Throttle {
       await db.deleteFrom('lockouts').where('key', '=', key).execute();
     },
 
+    async lift(key) {
+      await db.updateTable('lockouts').set({ locked_until: null, attempts: 0, updated_at: clock.now() }).where('key', '=', key).execute();
+    },
+
     async sweep() {
       const now = clock.now();
       await db.deleteFrom('rate_windows').where('expires_at', '<', now).execute();

@@ -101,6 +101,10 @@ export function createRedisThrottle(url: string, clock: Clock, prefix = 'bastion
       await redis.del(lockoutKey(key));
     },
 
+    async lift(key) {
+      await redis.hset(lockoutKey(key), 'attempts', 0, 'locked_until', 0);
+    },
+
     async sweep() {},
 
     async close() {

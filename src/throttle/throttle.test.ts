@@ -115,6 +115,25 @@ describe.each(backends)('throttle on $name', (backend) => {
     expect(fails.filter((f) => f.locked)).toHaveLength(1);
   });
 
+  it('lift ends the lock but keeps its escalation: the next lock is twice as long', async () => {
+    const { clock, throttle } = await make();
+    for (let i = 0; i < 5; i++) {
+      await throttle.acquire('e', policy);
+      await throttle.fail('e', policy);
+    }
+    expect(await throttle.lockedUntil('e')).toBe(clock.now() + 15 * MINUTE);
+    await throttle.lift('e');
+    expect(await throttle.lockedUntil('e')).toBeNull();
+    for (let i = 0; i < 4; i++) {
+      expect(await throttle.acquire('e', policy)).toEqual({ ok: true });
+      expect(await throttle.fail('e', policy)).toEqual({ locked: false });
+    }
+    await throttle.acquire('e', policy);
+    expect(await throttle.fail('e', policy)).toEqual({ locked: true, lockedUntil: clock.now() + 30 * MINUTE });
+    await throttle.lift('f'); // a key never locked: nothing to lift, and no lock after it
+    expect(await throttle.lockedUntil('f')).toBeNull();
+  });
+
   it('lock extends, never shortens, and unlock clears', async () => {
     const { clock, throttle } = await make();
     expect(await throttle.lock('d', 60 * MINUTE)).toBe(clock.now() + 60 * MINUTE);

@@ -28,8 +28,10 @@ export interface Throttle {
   lockedUntil(key: string): Promise<number | null>;
   /** Locks the key now, for `ms` (e.g. on too many wrong codes elsewhere). */
   lock(key: string, ms: number): Promise<number>;
-  /** Removes a lock and its counts (the owner's unlock link, an admin). */
+  /** Removes a lock and its counts (an admin, a completed password reset). */
   unlock(key: string): Promise<void>;
+  /** Ends a lock and its attempt count now but keeps its lock count, so the next lock is as long as it would have been (the owner's unlock link). */
+  lift(key: string): Promise<void>;
   /** Deletes expired rate windows; a no-op where the backend expires keys itself. */
   sweep(): Promise<void>;
   close(): Promise<void>;

@@ -121,6 +121,34 @@ async function flowOfLink(deps: Deps, token: string): Promise<LoginFlow> {
   return flow;
 }
 
+/** What an emailed link would confirm: the sign-in's device, IP, place and time. Read only: the link stays usable. */
+export interface ConfirmationPreview {
+  device: string;
+  ip: string;
+  location: string;
+  at: number;
+  expiresAt: number;
+  thisBrowser: boolean;
+}
+
+/**
+ * The link page shows this before its button is pressed (a mail scanner that opens links confirms
+ * nothing). Device and place come from the parsers (never the raw header); 400 invalid_token as for
+ * confirming.
+ */
+export async function previewConfirmation(deps: Deps, input: { token: string; binding?: string | undefined }): Promise<ConfirmationPreview> {
+  const flow = await flowOfLink(deps, input.token);
+  const ip = flow.ip ?? '';
+  return {
+    device: deps.describeDevice(flow.user_agent ?? ''),
+    ip,
+    location: deps.locate(ip).label,
+    at: flow.created_at,
+    expiresAt: flow.device_expires_at ?? flow.expires_at,
+    thisBrowser: input.binding !== undefined && safeEqual(flow.binding_hash, hashToken(input.binding)),
+  };
+}
+
 /** The emailed code (original browser), the emailed link (any browser), or a check after the link. */
 export async function confirmDevice(deps: Deps, input: ConfirmInput, client: ClientInfo): Promise<SignedIn | { kind: 'confirmed' }> {
   const now = deps.clock.now();

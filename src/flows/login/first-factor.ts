@@ -46,6 +46,8 @@ export interface FirstFactor<T> {
   /** The address the attempt names (its lock), and its account if there is one. */
   email: string;
   user: User | undefined;
+  /** The account a refusal is recorded against when the factor is checked as for none (one not yet verified). */
+  recordAs?: User | undefined;
   client: ClientInfo;
   answer: FactorAnswer;
   /** What the ceremony is bound to (a passkey's browser challenge). */
@@ -75,27 +77,35 @@ export async function proveFirstFactor<T>(deps: Deps, input: FirstFactor<T>): Pr
     client: input.client,
     actor: ANONYMOUS,
     onSuccess: input.onSuccess,
-    onFailure: (tx, why) => recordRefusal(deps, tx, { factor: input.factor, user: input.user, client: input.client, ...input.refused(why), purpose }),
+    onFailure: (tx, why) => recordRefusal(deps, tx, { factor: input.factor, user: input.user ?? input.recordAs, client: input.client, ...input.refused(why), purpose }),
   });
 }
 
 /**
  * The password names the account (a sign-in's first step, or the first proof of a 2FA recovery):
  * proved under the address's lock, an address without an account refused alike. Returns the account.
+ *
+ * An account whose address is not verified yet is checked as an address without one: a dummy hash,
+ * a failure on the address's lock, the wrong password's answer. Otherwise a sign-up with a free
+ * address and then a sign-in with the password just chosen would tell a free address (an account
+ * not yet verified) from a taken one (a wrong password). Its owner is pointed to the verification
+ * email by the sign-in page, and the refusal is recorded against the account (email_not_verified).
  */
 export async function provePassword(deps: Deps, input: { email: string; password: string; purpose?: Purpose }, client: ClientInfo): Promise<User> {
   const email = normalizeEmail(input.email);
   const found = await findUserByEmail(deps.store.db, email);
+  const verified = found?.email_verified_at != null ? found : undefined;
   await proveFirstFactor(deps, {
     factor: 'password',
     email,
-    user: found,
+    user: verified,
+    recordAs: found,
     client,
     answer: { password: input.password },
     boundTo: `address:${email}`,
-    refused: () => ({ reason: found ? 'wrong_password' : 'unknown_email', result: 'wrong_password' }),
+    refused: () => ({ reason: verified ? 'wrong_password' : found ? 'email_not_verified' : 'unknown_email', result: 'wrong_password' }),
     onSuccess: async () => undefined,
     ...(input.purpose ? { purpose: input.purpose } : {}),
   });
-  return found as User;
+  return verified as User;
 }

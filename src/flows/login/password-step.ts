@@ -1,7 +1,7 @@
 /**
  * Sign-in, step 1: email and password (the article's steps 2–3), through the first-factor sequence
- * (first-factor.ts). An address without an account runs a dummy hash, so status, body and timing
- * are those of a wrong password. Then: the address must be verified; a frozen account waits out its
+ * (first-factor.ts). An address without an account, or with one not verified yet, runs a dummy hash,
+ * so status, body and timing are those of a wrong password. Then: a frozen account waits out its
  * cool-down and then needs a strong factor; an account without a second factor enrolls one (from a
  * browser it does not know, only after the inbox confirmed it); otherwise the flow waits for the
  * second factor (second-factor.ts).
@@ -11,8 +11,7 @@ import { frozenError, unfreezeAllowedAt } from '../../account/freeze.ts';
 import { riskSignals } from '../../account/risk.ts';
 import { isStaffLocked, staffLockedError } from '../../account/staff-lock.ts';
 import { createSession, type NewSession } from '../../account/sessions.ts';
-import { normalizeEmail } from '../../account/users.ts';
-import { anonymous, self } from '../../audit/audit.ts';
+import { self } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import type { Deps } from '../../deps.ts';
 import { forbidden } from '../../errors/app-error.ts';
@@ -38,18 +37,9 @@ export async function passwordStep(
   client: ClientInfo,
 ): Promise<PasswordStepResult> {
   const { clock, config } = deps;
-  const email = normalizeEmail(input.email);
   await limitSignInsFromIp(deps, client);
+  // An account not verified yet is refused there like a wrong password (first-factor.ts).
   const user = await provePassword(deps, input, client);
-
-  if (user.email_verified_at === null) {
-    await inTransaction(deps.store.db, (tx) =>
-      deps.audit.record(tx, { type: 'login.failed', ...anonymous(user.id), client, data: { reason: 'email_not_verified' } }),
-    );
-    throw forbidden('email_not_verified', 'Verify your email address first. We can send you a new verification email.', {
-      resend: { endpoint: '/api/auth/resend-verification', body: { email } },
-    });
-  }
 
   if (isStaffLocked(user)) {
     await inTransaction(deps.store.db, (tx) => recordRefusal(deps, tx, { factor: 'password', user, client, reason: 'staff_lock', result: 'locked' }));

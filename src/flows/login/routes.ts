@@ -5,6 +5,8 @@ import { errorBody } from '../../contracts/common.ts';
 import {
   confirmDeviceAnswer,
   confirmDeviceBody,
+  confirmDevicePreviewAnswer,
+  confirmDevicePreviewBody,
   emailCodeAnswer,
   flowBody,
   passkeySignInBody,
@@ -26,7 +28,7 @@ import { clientOf } from '../../http/request-context.ts';
 import type { RouteContext } from '../../http/route-context.ts';
 import { setFlowCookie, signedInReply } from '../../http/sign-in-replies.ts';
 import type { SignedIn } from './complete.ts';
-import { confirmDevice } from './device-confirmation.ts';
+import { confirmDevice, previewConfirmation } from './device-confirmation.ts';
 import { passwordlessOptions, passwordlessSignIn } from './passwordless.ts';
 import { passwordStep } from './password-step.ts';
 import { signOut } from './sign-out.ts';
@@ -148,7 +150,8 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
         description:
           'In the browser that is signing in: `{flow, code}` with the emailed code completes the sign-in (session cookie, `{user}`); ' +
           '`{flow}` alone completes it once the emailed link was opened (400 device_not_confirmed before). ' +
-          'The link page sends `{token}`: in the same browser it completes the sign-in, elsewhere it answers `{status: "confirmed"}`.',
+          'The link page sends `{token}` once its button is pressed (it shows /api/auth/login/confirm-device/preview first): ' +
+          'in the same browser it completes the sign-in, elsewhere it answers `{status: "confirmed"}`.',
         body: confirmDeviceBody,
         response: { 200: confirmDeviceAnswer, 400: errorBody, 401: errorBody },
       },
@@ -167,6 +170,25 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
       );
       if (result.kind === 'confirmed') return { status: 'confirmed' as const };
       return signInReply(reply, result);
+    },
+  );
+
+  r.post(
+    '/api/auth/login/confirm-device/preview',
+    {
+      schema: {
+        tags,
+        summary: 'What an emailed new-device link would confirm, without using it',
+        description:
+          'The link page shows the sign-in it confirms (device, IP, location, time) and confirms only when its button is pressed, ' +
+          'so a mail scanner that opens the link confirms nothing. 400 invalid_token when the link can no longer confirm.',
+        body: confirmDevicePreviewBody,
+        response: { 200: confirmDevicePreviewAnswer, 400: errorBody },
+      },
+    },
+    async (request) => {
+      const preview = await previewConfirmation(deps, { token: request.body.token, binding: request.cookies[flowCookie] });
+      return { ...preview, at: new Date(preview.at).toISOString(), expiresAt: new Date(preview.expiresAt).toISOString() };
     },
   );
 

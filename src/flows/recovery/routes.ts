@@ -12,11 +12,13 @@ import {
   resetPasswordBody,
   unlockAnswer,
   unlockBody,
+  unlockPreviewAnswer,
+  unlockPreviewBody,
 } from '../../contracts/recovery.ts';
 import { clientOf } from '../../http/request-context.ts';
 import type { RouteContext } from '../../http/route-context.ts';
 import { forgotPassword, resetPasskeyOptions, resetPassword } from './reset.ts';
-import { unlockWithToken } from './unlock.ts';
+import { previewUnlock, unlockWithToken } from './unlock.ts';
 
 const tags = ['Recovery'];
 
@@ -75,11 +77,33 @@ export async function recoveryRoutes(app: FastifyInstance, context: RouteContext
   );
 
   r.post(
+    '/api/auth/unlock/preview',
+    {
+      schema: {
+        tags,
+        summary: 'What the unlock link from the lock email would unlock, without using it',
+        description: 'The address, when its password lock began and when it ends by itself (null once it has). 400 invalid_token for a used or expired link.',
+        body: unlockPreviewBody,
+        response: { 200: unlockPreviewAnswer, 400: errorBody },
+      },
+    },
+    async (request) => {
+      const preview = await previewUnlock(deps, request.body);
+      return {
+        email: preview.email,
+        lockedAt: new Date(preview.lockedAt).toISOString(),
+        lockedUntil: preview.lockedUntil === null ? null : new Date(preview.lockedUntil).toISOString(),
+      };
+    },
+  );
+
+  r.post(
     '/api/auth/unlock',
     {
       schema: {
         tags,
         summary: 'Unlock a locked account with the single-use link from the lock email',
+        description: 'Lifts the password lock; the next lock after more wrong passwords is as long as it would have been without the unlock.',
         body: unlockBody,
         response: { 200: unlockAnswer, 400: errorBody },
       },

@@ -1,4 +1,4 @@
-/** Signing in before verifying: 403 with a way to resend, then the sign-in proceeds with the password given at sign-up. */
+/** Signing in before verifying: answered exactly like a wrong password (no enumeration), recorded as such; after verifying, the sign-in proceeds with the password given at sign-up. */
 import { describe, expect, it } from 'vitest';
 import { PASSWORD, uniqueEmail, verificationFrom } from '../../../test/accounts.ts';
 import { dialects, type TestAppOptions, testApps } from '../../../test/harness.ts';
@@ -11,25 +11,25 @@ describe.each(dialects)('registration and email verification on %s', (dialect) =
   const start = (options: TestAppOptions = {}) => apps(options.env, options);
 
   describe('sign-in before verification', () => {
-    it('answers 403 email_not_verified offering a resend; after verifying, sign-in proceeds', async () => {
+    it('answers the right password of an account not verified yet like a wrong one; after verifying, sign-in proceeds', async () => {
       const app = await start();
       const c = app.client();
       const email = uniqueEmail('early-bird');
       expectCheckEmail(await register(c, email));
 
       const res = await c.post('/api/auth/login', { email: email.toUpperCase(), password: PASSWORD });
-      expect(res.status).toBe(403);
-      expect(res.body).toMatchObject({ error: 'email_not_verified', resend: { endpoint: '/api/auth/resend-verification', body: { email } } });
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual({ error: 'invalid_credentials', message: 'The email or password is not right.' });
       expect(c.cookies.has('bastion_session')).toBe(false);
       const failed = await auditOf(app, 'login.failed');
       expect(failed.map((e) => JSON.parse(e.data).reason)).toEqual(['email_not_verified']);
 
-      // A wrong password still gets the generic answer: the 403 is only for the right password.
+      // A wrong password gets the very same answer.
       const wrong = await c.post('/api/auth/login', { email, password: 'not-the-password-at-all' });
       expect(wrong.status).toBe(401);
-      expect(wrong.body.error).toBe('invalid_credentials');
+      expect(wrong.body).toEqual(res.body);
 
-      expectCheckEmail(await c.post(res.body.resend.endpoint, res.body.resend.body));
+      expectCheckEmail(await c.post('/api/auth/resend-verification', { email }));
       expectVerified(await c.post('/api/auth/verify-email', { token: (await verificationFrom(app, email)).token }));
       const ok = await c.post('/api/auth/login', { email, password: PASSWORD });
       expect(ok.status).toBe(200);

@@ -1,35 +1,40 @@
-/** The link from the verification email: consumes the token on load. */
-import { useState } from 'react';
+/**
+ * The link from the verification email (/verify-email?token=…): says what verifying does and verifies
+ * only when the button is pressed (POST /api/auth/verify-email), never on load: a mail scanner that
+ * opens links must not verify an address for whoever signed up with it. The browser that presses it
+ * becomes a device the account knows.
+ */
 import type { VerifyEmailBody } from '../../../src/contracts/registration.ts';
 import { post } from '../api.ts';
-import { errorMessage } from '../errors.ts';
-import { StatusMessage, SuccessMessage } from '../components/Messages.tsx';
-import { Page } from '../components/Page.tsx';
-import { LinkFailed } from '../components/security/LinkPage.tsx';
+import { SuccessMessage } from '../components/Messages.tsx';
 import { ResendVerification } from '../components/ResendVerification.tsx';
-import { useOnce } from '../hooks.ts';
-import { Link, useQueryParam } from '../router.tsx';
+import { LinkActionPage } from '../components/security/LinkPage.tsx';
+import { useLinkAction } from '../components/security/useLinkAction.ts';
+import { Link } from '../router.tsx';
+import '../components/security/security.css';
 
-type State = { kind: 'working' } | { kind: 'verified' } | { kind: 'failed'; message: string };
+const verify = (token: string) => post('/api/auth/verify-email', { token } satisfies VerifyEmailBody);
 
 export function VerifyEmailPage() {
-  const token = useQueryParam('token');
-  const [state, setState] = useState<State>(() =>
-    token ? { kind: 'working' } : { kind: 'failed', message: 'This verification link is incomplete. Open the link from the email again, or ask for a new one.' },
-  );
-
-  useOnce(() => {
-    if (!token) return;
-    post('/api/auth/verify-email', { token } satisfies VerifyEmailBody).then(
-      () => setState({ kind: 'verified' }),
-      (failure: unknown) => setState({ kind: 'failed', message: errorMessage(failure) }),
-    );
-  });
+  const link = useLinkAction(verify, 'This verification link is incomplete. Open the link from the email again, or ask for a new one.');
 
   return (
-    <Page title={state.kind === 'verified' ? 'Email verified' : state.kind === 'failed' ? 'Verification failed' : 'Verifying your email'}>
-      {state.kind === 'working' ? <StatusMessage>Verifying your email address…</StatusMessage> : null}
-      {state.kind === 'verified' ? (
+    <LinkActionPage
+      link={link}
+      titles={{ ask: 'Verify your email address?', done: 'Email verified', failed: 'Verification failed' }}
+      question={
+        <>
+          <p>Someone created a Bastion account with this email address. Verify it only if that was you.</p>
+          <ul className="next-steps">
+            <li>Verifying lets the account sign in with the password chosen when it was created.</li>
+            <li>This browser becomes a device the account knows, so signing in here needs no extra confirmation.</li>
+            <li>If you did not create an account, do nothing: without verification nobody can sign in to it.</li>
+          </ul>
+        </>
+      }
+      button="Verify my email address"
+      working="Verifying…"
+      done={
         <>
           <SuccessMessage>Your email address is verified.</SuccessMessage>
           <p>
@@ -38,15 +43,13 @@ export function VerifyEmailPage() {
             </Link>
           </p>
         </>
-      ) : null}
-      {state.kind === 'failed' ? (
-        <LinkFailed message={state.message}>
-          <section className="section">
-            <h2>Get a new verification email</h2>
-            <ResendVerification />
-          </section>
-        </LinkFailed>
-      ) : null}
-    </Page>
+      }
+      advice={
+        <section className="section">
+          <h2>Get a new verification email</h2>
+          <ResendVerification />
+        </section>
+      }
+    />
   );
 }

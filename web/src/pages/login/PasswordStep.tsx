@@ -42,25 +42,30 @@ export function PasswordStep({ email, onEmailChange, initialError, onStarted, on
         errorId={errors.errorFor('password')}
       />
       <ErrorMessage id={errors.errorId}>{errors.error}</ErrorMessage>
-      {verification.unverified ? (
-        <div className="inline-actions">
-          <button
-            ref={inputs.resend}
-            type="button"
-            className="button-secondary"
-            onClick={verification.resend}
-            disabled={verification.resending}
-            aria-busy={verification.resending}
-          >
-            {verification.resending ? 'Sending…' : 'Resend verification email'}
-          </button>
-          {verification.resent ? (
-            <StatusMessage>
-              We sent a new verification email to {address}.{' '}
-              <Link to={`/check-email?email=${encodeURIComponent(address)}`}>Enter the code from it</Link>
-            </StatusMessage>
-          ) : null}
-        </div>
+      {verification.offerResend ? (
+        <>
+          <p className="small" data-testid="verify-hint">
+            Created your account recently? It can sign in once you verify your email address: open the link in the email we sent you, or get a new one.
+          </p>
+          <div className="inline-actions">
+            <button
+              ref={inputs.resend}
+              type="button"
+              className="button-secondary"
+              onClick={verification.resend}
+              disabled={verification.resending}
+              aria-busy={verification.resending}
+            >
+              {verification.resending ? 'Sending…' : 'Resend verification email'}
+            </button>
+            {verification.resent ? (
+              <StatusMessage>
+                If {address} has an account waiting to be verified, we sent it a new verification email.{' '}
+                <Link to={`/check-email?email=${encodeURIComponent(address)}`}>Enter the code from it</Link>
+              </StatusMessage>
+            ) : null}
+          </div>
+        </>
       ) : null}
       <SubmitButton busy={step.busy} label="Sign in" busyLabel="Signing in…" className="button-block" />
       <PasskeySignIn passkey={step.passkey} busy={step.busy} onStart={step.signInWithPasskey} />

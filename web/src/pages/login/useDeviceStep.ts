@@ -1,13 +1,15 @@
 /**
  * The new-device step's state: the emailed code, confirming with it, and meanwhile asking every few
  * seconds whether the emailed link was opened (in any browser): the server then lets this flow finish
- * without a code, and the page continues by itself.
+ * without a code, and the page continues by itself. Opened in another tab of this browser, the link
+ * finishes the sign-in there and ends the flow: this tab then finds the session and follows it.
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ConfirmDeviceAnswer, ConfirmDeviceBody } from '../../../../src/contracts/login.ts';
 import { isApiError, post } from '../../api.ts';
 import { errorMessage, lockedPagePath } from '../../errors.ts';
 import { navigate } from '../../router.tsx';
+import { useSession } from '../../session.tsx';
 import { useStepError } from './useStepError.ts';
 
 /** How often the device step asks whether the emailed link was opened (elsewhere). */
@@ -28,6 +30,15 @@ export function useDeviceStep({ flow, backToStart }: Options) {
   const confirming = useRef(false);
   const leave = useRef(backToStart);
   leave.current = backToStart;
+  const { refresh } = useSession();
+  /**
+   * The flow ended (flow_expired): signed in meanwhile in another tab of this browser (the link was
+   * opened there, or the code entered), and then this tab goes on too; otherwise back to step 1.
+   */
+  const afterFlowEnded = async (message: string) => {
+    if (await refresh().catch(() => null)) navigate('/dashboard');
+    else leave.current(message);
+  };
 
   useEffect(() => {
     if (!flow) return;
@@ -49,7 +60,7 @@ export function useDeviceStep({ flow, backToStart }: Options) {
           // problem is tried again. Only a flow that has ended stops the wait.
           if (isApiError(failure, 'flow_expired') && !confirming.current) {
             active = false;
-            leave.current(errorMessage(failure));
+            await afterFlowEnded(errorMessage(failure));
             return;
           }
         }
@@ -76,7 +87,7 @@ export function useDeviceStep({ flow, backToStart }: Options) {
       navigate('/dashboard');
     } catch (failure) {
       if (isApiError(failure, 'account_locked')) navigate(lockedPagePath(failure));
-      else if (isApiError(failure, 'flow_expired')) backToStart(errorMessage(failure));
+      else if (isApiError(failure, 'flow_expired')) await afterFlowEnded(errorMessage(failure));
       else errors.fail(errorMessage(failure), 'code');
     } finally {
       confirming.current = false;

@@ -1,6 +1,8 @@
 /**
  * The first step's state: the password, signing in with it, a new verification email for an address
- * not verified yet, and the passkey sign-in beside it. The email address belongs to the whole page
+ * that may not be verified yet, and the passkey sign-in beside it. The server answers an account not
+ * verified yet exactly like a wrong password (so a sign-up cannot tell a free address from a taken
+ * one), so after a wrong password the page also offers the verification email. The email address belongs to the whole page
  * (the next step shows it), so it comes from there.
  */
 import { useRef, useState, type FormEvent } from 'react';
@@ -25,7 +27,8 @@ interface Options {
 export function usePasswordStep({ email, initialError, onStarted, onPasskeyAnswer }: Options) {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
-  const [unverified, setUnverified] = useState(false);
+  /** Offered after a wrong password: the account may be one whose address is not verified yet. */
+  const [offerResend, setOfferResend] = useState(false);
   const [resending, setResending] = useState(false);
   const [resent, setResent] = useState(false);
   const emailInput = useRef<HTMLInputElement>(null);
@@ -49,7 +52,7 @@ export function usePasswordStep({ email, initialError, onStarted, onPasskeyAnswe
     event.preventDefault();
     errors.setError('');
     passkey.clearError();
-    setUnverified(false);
+    setOfferResend(false);
     setResent(false);
     if (!email.trim()) return fail('Enter your email address.', 'email');
     if (!password) return fail('Enter your password.', 'password');
@@ -67,10 +70,8 @@ export function usePasswordStep({ email, initialError, onStarted, onPasskeyAnswe
       if (isApiError(failure, 'account_frozen')) {
         // The owner locked the account: say so, with the time it can be unlocked.
         fail(errorMessage(failure));
-      } else if (isApiError(failure, 'email_not_verified')) {
-        setUnverified(true);
-        fail(errorMessage(failure), 'resend');
       } else if (isApiError(failure, 'invalid_credentials')) {
+        setOfferResend(true);
         fail(errorMessage(failure), 'password');
       } else if (isApiError(failure, 'invalid_request')) {
         fail(errorMessage(failure), /^password\b/.test(failure.message) ? 'password' : 'email');
@@ -98,7 +99,7 @@ export function usePasswordStep({ email, initialError, onStarted, onPasskeyAnswe
   const signInWithPasskey = () => {
     if (busy || passkey.busy) return;
     errors.clear();
-    setUnverified(false);
+    setOfferResend(false);
     passkey.start();
   };
 
@@ -108,7 +109,7 @@ export function usePasswordStep({ email, initialError, onStarted, onPasskeyAnswe
     busy,
     errors,
     inputs,
-    verification: { unverified, resending, resent, resend: resendVerification },
+    verification: { offerResend, resending, resent, resend: resendVerification },
     passkey,
     signIn,
     signInWithPasskey,
