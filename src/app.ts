@@ -89,7 +89,11 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
     // The staff console and its API: never cached, never indexed.
     if (/^\/(api\/)?staff(\/|$)/.test(decodedPath(request.url))) reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex, nofollow');
   });
-  app.addHook('onResponse', async (request, reply) => logRequest(request, reply));
+  app.addHook('onResponse', async (request, reply) => {
+    logRequest(request, reply);
+    // Work left for after an answer (later.ts) starts once one is out.
+    deps.later.answered();
+  });
 
   registerErrorHandler(app, options.webApp === false ? undefined : await registerWebApp(app));
 

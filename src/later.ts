@@ -9,26 +9,45 @@
 import type { Logger } from 'pino';
 
 export interface Later {
-  /** Starts `work` on the next turn of the event loop, after the current answer is written. */
+  /** Starts `work` once the current answer is sent (`answered`), or shortly anyway when nothing is being answered. */
   run(name: string, work: () => Promise<unknown>): void;
-  /** Resolves when everything started so far has finished. */
+  /** An answer was sent (the HTTP layer's onResponse): the work waiting for it may start. */
+  answered(): void;
+  /** Starts what waits, and resolves when everything started so far has finished. */
   idle(): Promise<void>;
 }
 
+/** Work that waits for no answer (a command, a sweep) starts after this anyway. */
+const FALLBACK_MS = 100;
+
 export function createLater(log: Logger): Later {
   const running = new Set<Promise<void>>();
+  const waiting: (() => void)[] = [];
+  const startWaiting = () => {
+    for (const start of waiting.splice(0)) start();
+  };
   return {
     run(name, work) {
-      const done: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+      let start!: () => void;
+      const released = new Promise<void>((resolve) => (start = resolve));
+      const fallback = setTimeout(start, FALLBACK_MS);
+      waiting.push(start);
+      const done: Promise<void> = released
         .then(work)
         .then(
           () => undefined,
           (err: unknown) => log.error({ err, work: name }, 'work after the answer failed'),
         )
-        .finally(() => running.delete(done));
+        .finally(() => {
+          clearTimeout(fallback);
+          running.delete(done);
+        });
       running.add(done);
     },
+    // On the next turn: the answer's own completion (and its caller's) goes first.
+    answered: () => void setImmediate(startWaiting),
     async idle() {
+      startWaiting();
       while (running.size > 0) await Promise.all([...running]);
     },
   };

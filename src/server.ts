@@ -16,6 +16,7 @@ import { sweepKycRetention } from './flows/kyc/erasure.ts';
 import { carryOutDueResets } from './flows/two-factor-reset/carry-out.ts';
 import { expireDueWithdrawals } from './flows/custody/withdrawal-expiry.ts';
 import { fillDevelopmentPrices } from './flows/custody/dev-prices.ts';
+import { stopStrengthPool, warmStrengthPool } from './factors/password/strength-pool.ts';
 import { pruneIdempotencyKeys } from './http/idempotency.ts';
 import { loadTls } from './http/tls.ts';
 import { devInboxTransport, smtpTransport, type Transport } from './mail/transport.ts';
@@ -49,6 +50,8 @@ export async function startServer(config: Config, log: Logger, options: { clock?
   const worker = createMailWorker({ db: store.db, clock: deps.clock, keyring: deps.keyring, transport, from: config.mailFrom, log });
 
   const app = await buildApp(deps, { https: loadTls(config), devInbox });
+  // The strength meter's workers start with the node, not on the first sign-up page's keystroke.
+  warmStrengthPool();
   await app.listen({ host: config.host, port: config.port });
   worker.start(config.mailPollIntervalMs);
   const sweep = async () => {
@@ -96,6 +99,7 @@ export async function startServer(config: Config, log: Logger, options: { clock?
         clearInterval(due);
         await app.close();
         await deps.later.idle();
+        await stopStrengthPool();
         await worker.stop();
         transport.close();
         await deps.throttle.close();

@@ -46,6 +46,18 @@ class StrengthPool {
   private readonly waiting: Job[] = [];
   private next = 1;
 
+  /** Starts every worker now (a server at boot), so the first strength check waits on no start-up. */
+  warm(): void {
+    while (this.slots.length < SIZE) this.add();
+  }
+
+  async stop(): Promise<void> {
+    const slots = this.slots.splice(0);
+    for (const waiting of this.waiting.splice(0)) waiting.reject(busy());
+    for (const slot of slots) slot.job?.reject(busy());
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+  }
+
   score(password: string, email: string): Promise<PasswordScore> {
     if (this.waiting.length >= MAX_WAITING) return Promise.reject(busy());
     return new Promise((resolve, reject) => {
@@ -115,4 +127,17 @@ let pool: StrengthPool | undefined;
 export function scoreOffThread(password: string, email: string): Promise<PasswordScore> {
   pool ??= new StrengthPool();
   return pool.score(password, email);
+}
+
+/** Starts the workers before the first request needs them (the server at boot). */
+export function warmStrengthPool(): void {
+  pool ??= new StrengthPool();
+  pool.warm();
+}
+
+/** Ends the workers (the server stopping); a later check starts new ones. */
+export async function stopStrengthPool(): Promise<void> {
+  const stopping = pool;
+  pool = undefined;
+  await stopping?.stop();
 }
