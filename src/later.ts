@@ -22,30 +22,35 @@ const FALLBACK_MS = 100;
 
 export function createLater(log: Logger): Later {
   const running = new Set<Promise<void>>();
-  const waiting: (() => void)[] = [];
+  /** The release of each job not started yet; a release removes itself, whichever comes first. */
+  const waiting = new Set<() => void>();
   const startWaiting = () => {
-    for (const start of waiting.splice(0)) start();
+    for (const release of [...waiting]) release();
   };
   return {
     run(name, work) {
-      let start!: () => void;
-      const released = new Promise<void>((resolve) => (start = resolve));
-      const fallback = setTimeout(start, FALLBACK_MS);
-      waiting.push(start);
+      const released = new Promise<void>((resolve) => {
+        const release = () => {
+          waiting.delete(release);
+          clearTimeout(fallback);
+          resolve();
+        };
+        const fallback = setTimeout(release, FALLBACK_MS);
+        waiting.add(release);
+      });
       const done: Promise<void> = released
         .then(work)
         .then(
           () => undefined,
           (err: unknown) => log.error({ err, work: name }, 'work after the answer failed'),
         )
-        .finally(() => {
-          clearTimeout(fallback);
-          running.delete(done);
-        });
+        .finally(() => running.delete(done));
       running.add(done);
     },
     // On the next turn: the answer's own completion (and its caller's) goes first.
-    answered: () => void setImmediate(startWaiting),
+    answered: () => {
+      if (waiting.size > 0) setImmediate(startWaiting);
+    },
     async idle() {
       startWaiting();
       while (running.size > 0) await Promise.all([...running]);

@@ -16,7 +16,7 @@ import { sweepKycRetention } from './flows/kyc/erasure.ts';
 import { carryOutDueResets } from './flows/two-factor-reset/carry-out.ts';
 import { expireDueWithdrawals } from './flows/custody/withdrawal-expiry.ts';
 import { fillDevelopmentPrices } from './flows/custody/dev-prices.ts';
-import { stopStrengthPool, warmStrengthPool } from './factors/password/strength-pool.ts';
+import { warmStrengthPool } from './factors/password/strength-pool.ts';
 import { pruneIdempotencyKeys } from './http/idempotency.ts';
 import { loadTls } from './http/tls.ts';
 import { devInboxTransport, smtpTransport, type Transport } from './mail/transport.ts';
@@ -99,7 +99,6 @@ export async function startServer(config: Config, log: Logger, options: { clock?
         clearInterval(due);
         await app.close();
         await deps.later.idle();
-        await stopStrengthPool();
         await worker.stop();
         transport.close();
         await deps.throttle.close();

@@ -51,13 +51,6 @@ class StrengthPool {
     while (this.slots.length < SIZE) this.add();
   }
 
-  async stop(): Promise<void> {
-    const slots = this.slots.splice(0);
-    for (const waiting of this.waiting.splice(0)) waiting.reject(busy());
-    for (const slot of slots) slot.job?.reject(busy());
-    await Promise.all(slots.map((slot) => slot.worker.terminate()));
-  }
-
   score(password: string, email: string): Promise<PasswordScore> {
     if (this.waiting.length >= MAX_WAITING) return Promise.reject(busy());
     return new Promise((resolve, reject) => {
@@ -121,23 +114,16 @@ class StrengthPool {
   }
 }
 
+/** One pool per process, whichever server in it asks; its workers are unref'd, so they never keep the process alive. */
 let pool: StrengthPool | undefined;
+const thePool = () => (pool ??= new StrengthPool());
 
 /** The zxcvbn score (0..4) of a password, worked out in a worker thread. */
 export function scoreOffThread(password: string, email: string): Promise<PasswordScore> {
-  pool ??= new StrengthPool();
-  return pool.score(password, email);
+  return thePool().score(password, email);
 }
 
 /** Starts the workers before the first request needs them (the server at boot). */
 export function warmStrengthPool(): void {
-  pool ??= new StrengthPool();
-  pool.warm();
-}
-
-/** Ends the workers (the server stopping); a later check starts new ones. */
-export async function stopStrengthPool(): Promise<void> {
-  const stopping = pool;
-  pool = undefined;
-  await stopping?.stop();
+  thePool().warm();
 }
