@@ -1,0 +1,17 @@
+/**
+ * Timing comparisons for the enumeration tests. Each try of one kind is paired with the try of the
+ * other kind made next to it in time, so a busy spell on the machine (a garbage collection, a
+ * neighbouring test file's hashing) weighs on both sides of a pair; the median of the pairs'
+ * differences is then taken against the median time. A mean lets a few pauses on one side decide.
+ */
+
+/** The median: a pause in one try moves it far less than a mean. */
+export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** |median of (a[i] − b[i])| / median of every time, and a line saying what was seen. */
+export function pairedDifference(a: { name: string; times: number[] }, b: { name: string; times: number[] }): { ratio: number; seen: string } {
+  const difference = median(a.times.map((x, i) => x - b.times[i]!));
+  const typical = median([...a.times, ...b.times]);
+  const seen = `${a.name} ${median(a.times).toFixed(3)} ms, ${b.name} ${median(b.times).toFixed(3)} ms, pairs differ by ${difference.toFixed(3)} ms`;
+  return { ratio: Math.abs(difference) / typical, seen };
+}
