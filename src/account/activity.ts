@@ -1,6 +1,7 @@
 /**
- * Login activity: every sign-in attempt on an account, with time, IP, device, approximate location,
- * method, result and the risk signals that fired. Listed newest first with an opaque cursor;
+ * Login activity: every sign-in attempt on an account, and every failed proof of a factor for
+ * something else (a step-up, a password reset, a 2FA recovery), with time, IP, device, approximate
+ * location, method, purpose, result and the risk signals that fired. Listed newest first with an opaque cursor;
  * entries older than ACTIVITY_RETENTION are pruned.
  */
 import { randomUUID } from 'node:crypto';
@@ -12,11 +13,13 @@ import type { LoginActivityTable } from '../store/schema.ts';
 import { decodeCursor, pageOf } from '../store/cursor.ts';
 
 export type ActivityResult = LoginActivityTable['result'];
+/** What the attempt was for: a sign-in, or a proof inside one's account or a recovery (a step-up, a password reset…). */
+export type ActivityPurpose = LoginActivityTable['purpose'];
 
 export async function recordAttempt(
   deps: Deps,
   db: Db | Tx,
-  input: { userId: string; client: ClientInfo; result: ActivityResult; method?: string | null; signals?: string[] },
+  input: { userId: string; client: ClientInfo; result: ActivityResult; method?: string | null; signals?: string[]; purpose?: ActivityPurpose },
 ): Promise<void> {
   const where = deps.locate(input.client.ip);
   await db
@@ -35,6 +38,7 @@ export async function recordAttempt(
       method: input.method ?? null,
       result: input.result,
       risk_signals: JSON.stringify(input.signals ?? []),
+      purpose: input.purpose ?? 'sign_in',
     })
     .execute();
 }
@@ -56,6 +60,7 @@ export async function listActivity(deps: Deps, userId: string, options: { cursor
       location: deps.locate(r.ip).label,
       method: r.method,
       result: r.result,
+      purpose: r.purpose,
       riskSignals: JSON.parse(r.risk_signals) as string[],
     })),
     nextCursor,

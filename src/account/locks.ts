@@ -1,40 +1,57 @@
 /**
- * Account lockout (NIST SP 800-63B §5.2.2 rate limiting; OWASP ASVS V6.3): what counts and for how long.
+ * Account lockout (NIST SP 800-63B rev. 4 §3.2.2 rate limiting; OWASP ASVS V6.3): what counts and for how long.
  *
  * - Passwords, per account identifier (the normalised email, known or not, so a lock reveals
  *   nothing): 5 failures in a row lock for 15 minutes, doubling with each further lock up to 24 hours.
- * - Second-factor codes, per account across every flow: 10 wrong codes lock for 15 minutes.
+ * - Every other secret, per factor of an account (the authenticator app, the emailed code, backup
+ *   codes, passkeys), and the new-device and email-verification codes: 10 wrong in a row lock for
+ *   15 minutes, doubling up to 24 hours; for a guessable answer (not a passkey's signature) the
+ *   tenth lock in a row (the 100th failure) is hard: it does not end by itself. Each count is cleared only by its own factor's success, so a success of
+ *   one method buys no guesses at another. The owner's other strong factor lifts a hard lock (a
+ *   success of the passkey or authenticator app: factors/locks.ts), and so do a carried-out 2FA
+ *   reset and staff.
  *
- * When a lock starts, the owner (if the account exists) is emailed the time it ends, a single-use
- * unlock link and a "this wasn't me" path, in the transaction that records the lock. The link ends
- * the lock but not its escalation (unlockAccount).
+ * When a lock starts, the owner (if the account exists) is emailed the time it ends (or that it is
+ * hard) and, for a password lock, a single-use unlock link, in the transaction that records the
+ * lock. The link ends the lock but not its escalation (unlockPassword).
  */
 import { HOUR, MINUTE } from '../clock.ts';
 import type { Deps } from '../deps.ts';
 import { bySystem } from '../audit/audit.ts';
 import type { ClientInfo } from '../client/client-info.ts';
 import { inTransaction, type Tx } from '../store/database.ts';
-import { tooManyRequests, type AppError } from '../errors/app-error.ts';
-import type { LockoutPolicy, Throttle } from '../throttle/index.ts';
-import type { AcquireResult } from '../throttle/throttle.ts';
+import { forbidden, tooManyRequests, type AppError } from '../errors/app-error.ts';
+import type { LockoutPolicy } from '../throttle/index.ts';
+import { isHardLock, type AcquireResult } from '../throttle/throttle.ts';
 import type { User } from './users.ts';
 import { sendAlert } from './alerts.ts';
 import { issueToken } from './tokens.ts';
 
 export const PASSWORD_LOCKOUT: LockoutPolicy = { maxAttempts: 5, baseLockMs: 15 * MINUTE, maxLockMs: 24 * HOUR };
-export const CODE_LOCKOUT: LockoutPolicy = { maxAttempts: 10, baseLockMs: 15 * MINUTE, maxLockMs: 15 * MINUTE };
+export const CODE_LOCKOUT: LockoutPolicy = { maxAttempts: 10, baseLockMs: 15 * MINUTE, maxLockMs: 24 * HOUR, hardAfterLocks: 10 };
+/** Answers that cannot be guessed (a passkey's signature): the same counts and escalation, never a hard lock. */
+export const SIGNATURE_LOCKOUT: LockoutPolicy = { maxAttempts: 10, baseLockMs: 15 * MINUTE, maxLockMs: 24 * HOUR };
 export const UNLOCK_LINK_TTL = 24 * HOUR;
 
 export const passwordKey = (email: string) => `login:${email}`;
-export const codeKey = (userId: string) => `mfa:${userId}`;
+/** One count per factor of an account (a passkey's too, as a first factor or a second). */
+export const factorKey = (userId: string, factor: string) => `mfa:${userId}:${factor}`;
 /**
- * Wrong new-device confirmation codes have a count of their own (same policy as codes): whoever is
- * guessing them has passed the second factor, and a passed second factor resets the code count.
+ * Wrong new-device confirmation codes have a count of their own: whoever is guessing them has
+ * passed the second factor, and that factor's success must not reset the count.
  */
 export const deviceCodeKey = (userId: string) => `device-code:${userId}`;
+/** Email-verification codes typed for an address, known or not alike (no account is named). */
+export const verificationCodeKey = (email: string) => `verify-code:${email}`;
 
-/** 429 account_locked, saying when to try again (never whether the secret was right). */
+/**
+ * 429 account_locked, saying when to try again (never whether the secret was right); for a hard
+ * lock, 403 factor_locked: waiting does not help.
+ */
 export function lockedError(until: number, now: number): AppError {
+  if (isHardLock(until)) {
+    return forbidden('factor_locked', 'This method is locked after too many wrong attempts in a row. Use another of your methods, or ask support to lift the lock.');
+  }
   const error = tooManyRequests('account_locked', `Too many failed attempts. Try again after ${new Date(until).toISOString()}.`, until - now);
   Object.assign(error.details, { lockedUntil: new Date(until).toISOString() });
   return error;
@@ -45,57 +62,56 @@ export function assertReserved(reserved: AcquireResult, now: number): void {
   if (!reserved.ok) throw lockedError(reserved.lockedUntil ?? now + reserved.retryAfterMs, now);
 }
 
-/** The later of the two locks on an account, or null. `user` may be unknown (only the email lock applies). */
-export async function accountLockedUntil(deps: Deps, email: string, user: User | undefined): Promise<number | null> {
-  const [byPassword, byCode] = await Promise.all([
-    deps.throttle.lockedUntil(passwordKey(email)),
-    deps.throttle.lockedUntil(codeKey(user?.id ?? 'unknown')),
-  ]);
-  if (byPassword === null) return byCode;
-  if (byCode === null) return byPassword;
-  return Math.max(byPassword, byCode);
+/** The latest end of the locks on these keys, or null when none is on. */
+export async function lockedUntilOf(deps: Deps, keys: readonly string[]): Promise<number | null> {
+  const ends = (await Promise.all(keys.map((key) => deps.throttle.lockedUntil(key)))).filter((until): until is number => until !== null);
+  return ends.length === 0 ? null : Math.max(...ends);
 }
 
-/** Answers 429 account_locked when either lock is on (after `onLocked`, which records the refusal). */
-export async function refuseIfLocked(deps: Deps, email: string, user: User | undefined, onLocked?: () => Promise<void>): Promise<void> {
-  const lockedUntil = await accountLockedUntil(deps, email, user);
+/** Answers the locked answer when a lock on one of these keys is on (after `onLocked`, which records the refusal). */
+export async function refuseIfLocked(deps: Deps, keys: readonly string[], onLocked?: () => Promise<void>): Promise<void> {
+  const lockedUntil = await lockedUntilOf(deps, keys);
   if (lockedUntil === null) return;
   await onLocked?.();
   throw lockedError(lockedUntil, deps.clock.now());
 }
 
+/** Which lock started: the password's, or a code lock of a method (named for the owner: "Authenticator app"). */
+export type LockKind = 'password' | { method: string };
+
 /**
  * Records that a lock started: the audit event, and the owner's email. A password lock comes with a
- * single-use unlock link (the inbox proves the owner). A lock for wrong second-factor codes does not:
- * whoever guesses codes may hold the inbox too, and the link must not give them more guesses.
+ * single-use unlock link (the inbox proves the owner). A code lock does not: whoever guesses codes
+ * may hold the inbox too, and the link must not give them more guesses.
  */
-export async function notifyLocked(deps: Deps, tx: Tx, user: User, until: number, reason: 'password' | 'code', client: ClientInfo): Promise<void> {
+export async function notifyLocked(deps: Deps, tx: Tx, user: User, until: number, kind: LockKind, client: ClientInfo): Promise<void> {
   const now = deps.clock.now();
   const base = deps.config.baseUrl;
-  let unlockUrl: string | null = null;
-  if (reason === 'password') {
+  const resetUrl = `${base}/forgot-password`;
+  const hard = isHardLock(until);
+  if (kind === 'password') {
     const token = await issueToken(deps, tx, { purpose: 'unlock', userId: user.id, expiresAt: Math.max(until, now + UNLOCK_LINK_TTL) });
-    unlockUrl = `${base}/unlock?token=${token}`;
+    await sendAlert(deps, tx, user, 'account_locked', { until, unlockUrl: `${base}/unlock?token=${token}`, resetUrl });
+  } else {
+    await sendAlert(deps, tx, user, 'factor_locked', { method: kind.method, until: hard ? null : until, resetUrl, recoveryUrl: `${base}/login` });
   }
-  await sendAlert(deps, tx, user, 'account_locked', { until, unlockUrl, resetUrl: `${base}/forgot-password` });
-  await deps.audit.record(tx, { type: 'account.locked', ...bySystem(user.id), client, data: { until, reason } });
+  const data = kind === 'password' ? { until, reason: 'password' } : { until: hard ? null : until, reason: 'code', method: kind.method, hard };
+  await deps.audit.record(tx, { type: 'account.locked', ...bySystem(user.id), client, data });
 }
 
 /**
- * Lifts the password lock (the owner's unlock link), or both locks with their counts (a completed
- * password reset, which proved the inbox and the second factor, and replaced the password).
- *
- * The link lifts the lock but keeps its escalation: whoever opened the link (the owner, or a scanner
- * the owner's mail passes through) cannot give the guesser a fresh start, so the next lock after
- * more wrong passwords is as long as it would have been. A right password resets it, as always.
+ * Lifts the password lock (the owner's unlock link). The link lifts the lock but keeps its
+ * escalation: whoever opened the link (the owner, or a scanner the owner's mail passes through)
+ * cannot give the guesser a fresh start, so the next lock after more wrong passwords is as long as
+ * it would have been. A right password resets it, as always.
  */
-export async function unlockAccount(deps: Deps, user: User, which: 'password' | 'all'): Promise<void> {
-  if (which === 'all') {
-    await deps.throttle.unlock(passwordKey(user.email));
-    await deps.throttle.unlock(codeKey(user.id));
-    return;
-  }
+export async function unlockPassword(deps: Deps, user: User): Promise<void> {
   await deps.throttle.lift(passwordKey(user.email));
+}
+
+/** Removes these locks with their counts (staff; a completed password or 2FA reset). */
+export async function clearLocks(deps: Deps, keys: readonly string[]): Promise<void> {
+  for (const key of keys) await deps.throttle.unlock(key);
 }
 
 /** One attempt at a secret under a lock: what to check, and what follows either way. */
@@ -104,7 +120,7 @@ export interface LockedAttempt<T> {
   key: string;
   policy: LockoutPolicy;
   /** Which lock email a lock sends (a password lock carries an unlock link, a code lock none). */
-  lock: 'password' | 'code';
+  lock: LockKind;
   /** The account the attempt is on; undefined for an address without one (only the address lock counts). */
   user: User | undefined;
   client: ClientInfo;

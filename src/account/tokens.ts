@@ -23,14 +23,14 @@ interface PurposeRule {
   ttlMs: number;
   /** Issuing a new one withdraws the older ones: of the same account, or of the same binding. */
   replaces: 'account' | 'binding' | 'none';
-  /** A code typed for an account (not bound to a ceremony) dies after this many wrong guesses. */
+  /** It dies after this many wrong guesses: a code typed for an account, or the second factor typed with a link. */
   maxFailures?: number;
 }
 
 /** What each purpose is and how long it lives. */
 export const TOKEN_PURPOSES: Record<TokenPurpose, PurposeRule> = {
-  /** "Forgot password": one live link per account. */
-  password_reset: { kind: 'link', ttlMs: 1 * HOUR, replaces: 'account' },
+  /** "Forgot password": one live link per account, used up by 3 wrong second-factor answers. */
+  password_reset: { kind: 'link', ttlMs: 1 * HOUR, replaces: 'account', maxFailures: 3 },
   /** "Unlock my account" in a password-lock email (lives at least as long as the lock). */
   unlock: { kind: 'link', ttlMs: 24 * HOUR, replaces: 'none' },
   /** "Lock my account" in every security alert: one per alert. */
@@ -96,11 +96,33 @@ export async function issueToken(deps: Deps, tx: Tx, input: Issue): Promise<stri
   return secret;
 }
 
-/** A live (unused, unexpired) link token of this purpose, without using it up. */
+const maxFailuresOf = (purpose: TokenPurpose) => TOKEN_PURPOSES[purpose].maxFailures ?? Number.MAX_SAFE_INTEGER;
+
+/** A live (unused, unexpired, not used up by wrong guesses) link token of this purpose, without using it up. */
 export async function findToken(deps: Deps, db: Db | Tx, purpose: TokenPurpose, token: string): Promise<TokenRow | undefined> {
   const row = await db.selectFrom('one_time_tokens').selectAll().where('token_hash', '=', hashToken(token)).where('purpose', '=', purpose).executeTakeFirst();
-  if (!row || row.used_at !== null || deps.clock.now() >= row.expires_at) return undefined;
+  if (!row || row.used_at !== null || deps.clock.now() >= row.expires_at || row.failed_attempts >= maxFailuresOf(purpose)) return undefined;
   return row;
+}
+
+/**
+ * Counts a guess on a token before it is checked, in one conditional update, so parallel guesses
+ * cannot all see a count under its purpose's limit; false when the limit is reached. A right guess,
+ * or one that was not checked after all, gives its count back (`returnGuess`).
+ */
+export async function reserveGuess(db: Db | Tx, row: TokenRow): Promise<boolean> {
+  const reserved = await db
+    .updateTable('one_time_tokens')
+    .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
+    .where('id', '=', row.id)
+    .where('failed_attempts', '<', maxFailuresOf(row.purpose))
+    .returning('id')
+    .executeTakeFirst();
+  return reserved !== undefined;
+}
+
+export async function returnGuess(db: Db | Tx, row: TokenRow): Promise<void> {
+  await db.updateTable('one_time_tokens').set((eb) => ({ failed_attempts: eb('failed_attempts', '-', 1) })).where('id', '=', row.id).where('failed_attempts', '>', 0).execute();
 }
 
 export interface Consume {
@@ -143,20 +165,9 @@ export async function matchAccountCode(deps: Deps, db: Db | Tx, input: { purpose
     .where('expires_at', '>', deps.clock.now())
     .orderBy('created_at', 'desc')
     .executeTakeFirst();
-  if (!row) return null;
-  // The guess is counted before it is compared, in one conditional update: parallel guesses cannot
-  // all see a count under the limit. A right guess gives its count back.
-  const max = rule.maxFailures ?? Number.MAX_SAFE_INTEGER;
-  const reserved = await db
-    .updateTable('one_time_tokens')
-    .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
-    .where('id', '=', row.id)
-    .where('failed_attempts', '<', max)
-    .returning('id')
-    .executeTakeFirst();
-  if (!reserved) return null;
+  if (!row || !(await reserveGuess(db, row))) return null;
   if (!/^\d{6}$/.test(input.code) || !safeEqual(row.token_hash, stored(deps, input.purpose, row.bound_to, input.code))) return null;
-  await db.updateTable('one_time_tokens').set((eb) => ({ failed_attempts: eb('failed_attempts', '-', 1) })).where('id', '=', row.id).execute();
+  await returnGuess(db, row);
   return row;
 }
 

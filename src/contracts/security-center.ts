@@ -19,7 +19,7 @@ export type AntiPhishingRemovedAnswer = z.infer<typeof antiPhishingRemovedAnswer
 
 // ---- Login activity ----
 
-/** GET /api/me/activity?cursor&limit: sign-in attempts, newest first. */
+/** GET /api/me/activity?cursor&limit: sign-in attempts (and failed proofs for a step-up or a reset), newest first. */
 export const activityQuery = z.strictObject({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(100).default(20) });
 export type ActivityQuery = z.infer<typeof activityQuery>;
 export const activityEntry = z.object({
@@ -30,6 +30,8 @@ export const activityEntry = z.object({
   location: z.string(),
   method: z.string().nullable(),
   result: z.string(),
+  /** What it was for: sign_in, or step_up, password_reset, password_change, recovery (a failed proof). */
+  purpose: z.string(),
   riskSignals: z.array(z.string()),
 });
 export type ActivityEntry = z.infer<typeof activityEntry>;

@@ -69,7 +69,8 @@ export const staffUserProfile = z.object({
     staffLock: z.object({ at: iso, reason: z.string(), by: z.string().nullable() }).nullable(),
     /** Lockouts after failed attempts, and when they lift. */
     passwordLockedUntil: iso.nullable(),
-    codesLockedUntil: iso.nullable(),
+    /** Each code lock that is on (a factor's, the new-device or verification code's); `until` null for a hard one, which only a lift ends. */
+    codeLocks: z.array(z.object({ method: z.string(), until: iso.nullable(), hard: z.boolean() })),
   }),
   kycCases: z.array(z.lazy(() => kycCaseSummary)),
   /** Second factors by name only. */

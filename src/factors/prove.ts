@@ -3,18 +3,22 @@
  * reset, password change, 2FA recovery), as Ory Kratos' login handler loops over strategies without
  * naming one. It refuses a factor for a purpose it does not serve, lets the factor check what it can
  * before an attempt counts, then runs the attempt under the lock its role calls for (account/locks.ts):
- * - a first factor (the password, a passkey alone) counts toward the address's password lock and
- *   is refused like a wrong password (no hint whether the address has an account);
- * - a second factor counts toward the account's code lock (10 wrong codes lock it for 15 minutes,
- *   across every flow), is refused with the factor's own answer, and is recorded as `mfa.failed`.
+ * - a typed password counts toward the address's password lock; any other factor toward its own
+ *   lock on the account (factors/locks.ts: 10 wrong lock it, escalating; the 100th in a row for good);
+ * - a first factor (the password, a passkey alone) is refused like a wrong password (no hint whether
+ *   the address has an account); a second factor with the factor's own answer, recorded as
+ *   `mfa.failed` and in the owner's login activity with what it was for (a step-up, a reset…);
+ * - a strong factor's success lifts the hard locks of the account's other factors.
  */
-import { CODE_LOCKOUT, codeKey, PASSWORD_LOCKOUT, passwordKey, underLockout } from '../account/locks.ts';
+import { recordAttempt } from '../account/activity.ts';
+import { underLockout } from '../account/locks.ts';
 import type { User } from '../account/users.ts';
 import type { Actor } from '../audit/audit.ts';
 import type { ClientInfo } from '../client/client-info.ts';
 import type { Deps } from '../deps.ts';
 import { badRequest, unauthorized, type AppError } from '../errors/app-error.ts';
 import type { Tx } from '../store/database.ts';
+import { liftHardLocksBesides, lockOf } from './locks.ts';
 import { factorById, type FactorId } from './registry.ts';
 import type { Ceremony, Factor, FactorAnswer, Purpose } from './types.ts';
 
@@ -76,12 +80,13 @@ export async function beginProof(deps: Deps, request: ProofRequest): Promise<Pen
   const first = ceremony.role === 'first';
   if (!first && !user) throw new Error('a second factor is checked against a known account');
   const verifier = await factor.verifier({ deps, user, client, ceremony, actor }, request.answer);
+  const lock = lockOf(factor, user, request.email);
   return {
-    run: (handlers) =>
-      underLockout(deps, {
-        key: first ? passwordKey(request.email ?? user!.email) : codeKey(user!.id),
-        policy: first ? PASSWORD_LOCKOUT : CODE_LOCKOUT,
-        lock: first ? 'password' : 'code',
+    run: async (handlers) => {
+      const value = await underLockout(deps, {
+        key: lock.key,
+        policy: lock.policy,
+        lock: lock.kind,
         user,
         client,
         ...(verifier.before ? { before: verifier.before } : {}),
@@ -89,11 +94,16 @@ export async function beginProof(deps: Deps, request: ProofRequest): Promise<Pen
         onSuccess: handlers.onSuccess,
         onFailure: async (tx) => {
           await handlers.onFailure?.(tx, verifier.why);
-          if (!first) await deps.audit.record(tx, { type: 'mfa.failed', actor, subject: user!.id, client, data: { method: factor.id } });
+          if (first) return;
+          await deps.audit.record(tx, { type: 'mfa.failed', actor, subject: user!.id, client, data: { method: factor.id, purpose: ceremony.purpose } });
+          await recordAttempt(deps, tx, { userId: user!.id, client, result: factor.id === 'passkey' ? 'passkey_refused' : 'wrong_code', method: factor.id, purpose: ceremony.purpose });
         },
         refusal: handlers.refusal ?? (first ? invalidCredentials : factor.refusal),
         answerLock: !factor.memorized,
-      }),
+      });
+      if (factor.strong && user) await liftHardLocksBesides(deps, user, factor);
+      return value;
+    },
   };
 }
 

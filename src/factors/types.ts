@@ -79,6 +79,12 @@ export interface Factor<Id extends string = string> {
    * just locked the account (the next attempt learns of the lock); login activity names no method for it.
    */
   memorized: boolean;
+  /**
+   * Its answer can be guessed (a password, a code): wrong answers of a second factor in a row end in a
+   * hard lock (NIST SP 800-63B rev. 4 §3.2.2). A passkey's signature cannot be: its lock only
+   * escalates, or whoever learns its handle could keep the owner's passkey out for good.
+   */
+  guessable: boolean;
   purposes: ReadonlySet<Purpose>;
   status(db: Db | Tx, userId: string): Promise<FactorStatus>;
   /**

@@ -42,19 +42,32 @@ export const templates = {
       { kind: 'note', text: 'If you are not signing in right now, someone has your password: change it at once.' },
     ],
   }),
-  account_locked: (d: { until: number; unlockUrl: string | null; resetUrl: string; lockUrl: string }): MailContent => ({
+  account_locked: (d: { until: number; unlockUrl: string; resetUrl: string; lockUrl: string }): MailContent => ({
     lockUrl: d.lockUrl,
     subject: 'Your account was locked',
     heading: 'We locked your account after failed sign-in attempts',
     blocks: [
       { kind: 'paragraph', text: `There were too many failed attempts to sign in to your account, so we locked it until ${formatTime(d.until)}.` },
-      ...(d.unlockUrl
-        ? ([
-            { kind: 'paragraph', text: 'If it was you, you can unlock it now with this single-use link:' },
-            { kind: 'button', label: 'Unlock my account', url: d.unlockUrl },
-          ] as const)
-        : ([{ kind: 'paragraph', text: 'The attempts were wrong second-factor codes, so someone may know your password. The lock ends by itself; it cannot be lifted early.' }] as const)),
+      { kind: 'paragraph', text: 'If it was you, you can unlock it now with this single-use link:' },
+      { kind: 'button', label: 'Unlock my account', url: d.unlockUrl },
       { kind: 'paragraph', text: "This wasn't you? Someone may be guessing your password. Reset it now; your second factor keeps them out in the meantime." },
+      { kind: 'button', label: "This wasn't me: reset my password", url: d.resetUrl },
+    ],
+  }),
+  /** A code lock of one method: `until` null when it is hard (it does not end by itself). */
+  factor_locked: (d: { method: string; until: number | null; resetUrl: string; recoveryUrl: string; lockUrl: string }): MailContent => ({
+    lockUrl: d.lockUrl,
+    subject: d.until === null ? `${d.method}: locked until it is lifted` : `${d.method}: locked for a while`,
+    heading: `We locked one way of confirming it is you: ${d.method}`,
+    blocks: [
+      d.until === null
+        ? {
+            kind: 'paragraph',
+            text: `There were too many wrong attempts in a row with this method (${d.method}), so we locked it, and the lock does not end by itself. Sign in with your passkey or authenticator app to lift it, or, if you have neither, use “Lost your 2FA device?” on the sign-in page or ask support.`,
+          }
+        : { kind: 'paragraph', text: `There were too many wrong attempts with this method (${d.method}), so we locked it until ${formatTime(d.until)}. Your other methods still work.` },
+      { kind: 'button', label: 'Sign in', url: d.recoveryUrl },
+      { kind: 'paragraph', text: "This wasn't you? Whoever tried got past your password, or is trying a link sent to you: change your password now, or lock your account." },
       { kind: 'button', label: "This wasn't me: reset my password", url: d.resetUrl },
     ],
   }),

@@ -20,6 +20,7 @@ import * as m007 from './migrations/007_two_factor_resets.ts';
 import * as m008 from './migrations/008_ledger.ts';
 import * as m009 from './migrations/009_withdrawal_addresses.ts';
 import * as m010 from './migrations/010_withdrawals.ts';
+import * as m011 from './migrations/011_activity_purpose.ts';
 
 interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -37,6 +38,7 @@ const migrations: [string, Migration][] = [
   ['008_ledger', m008],
   ['009_withdrawal_addresses', m009],
   ['010_withdrawals', m010],
+  ['011_activity_purpose', m011],
 ];
 
 /** Any constant number: the key of the PostgreSQL advisory lock that serialises migrators. */

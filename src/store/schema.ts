@@ -207,6 +207,8 @@ export interface LoginActivityTable {
   result: 'success' | 'wrong_password' | 'locked' | 'wrong_code' | 'device_pending' | 'frozen' | 'passkey_refused';
   /** JSON array of the risk signals that fired. */
   risk_signals: string;
+  /** What it was for: a sign-in, or a proof for something else (factors/types.ts Purpose). */
+  purpose: 'sign_in' | 'step_up' | 'password_reset' | 'password_change' | 'recovery';
 }
 
 export interface KnownDevicesTable {

@@ -2,15 +2,17 @@
 import { sql } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../store/database.ts';
-import { lockDuration, retryAfter, slidingEstimate, type LockoutPolicy, type Throttle } from './throttle.ts';
+import { HARD_LOCK_UNTIL, isHardLock, lockDuration, retryAfter, slidingEstimate, type LockoutPolicy, type Throttle } from './throttle.ts';
 
-/** SQL for the lock length given the row's lock_count: base × 2^lock_count, capped (see lockDuration). */
-function lockDurationSql(policy: LockoutPolicy) {
-  const steps: number[] = [];
-  for (let n = 0; lockDuration(policy, n) < policy.maxLockMs && n < 31; n++) steps.push(lockDuration(policy, n));
-  if (steps.length === 0) return sql<number>`cast(${policy.maxLockMs} as bigint)`;
-  const cases = steps.map((ms, n) => sql`when ${n} then cast(${ms} as bigint)`);
-  return sql<number>`(case lock_count ${sql.join(cases, sql` `)} else cast(${policy.maxLockMs} as bigint) end)`;
+/**
+ * SQL for the end of the lock given the row's lock_count: HARD_LOCK_UNTIL from the policy's hard
+ * step on (`hardAfterLocks`), otherwise now + base × 2^lock_count, capped (see lockDuration).
+ */
+function lockEndSql(policy: LockoutPolicy, now: number) {
+  const cases = policy.hardAfterLocks !== undefined ? [sql`when lock_count >= ${policy.hardAfterLocks - 1} then cast(${HARD_LOCK_UNTIL} as bigint)`] : [];
+  for (let n = 0; n < 31 && lockDuration(policy, n) < policy.maxLockMs; n++) cases.push(sql`when lock_count = ${n} then cast(${now + lockDuration(policy, n)} as bigint)`);
+  const capped = sql`cast(${now + policy.maxLockMs} as bigint)`;
+  return cases.length === 0 ? sql<number>`${capped}` : sql<number>`(case ${sql.join(cases, sql` `)} else ${capped} end)`;
 }
 
 export function createDatabaseThrottle(db: Db, clock: Clock): Throttle {
@@ -66,7 +68,7 @@ export function createDatabaseThrottle(db: Db, clock: Clock): Throttle {
       const locked = await db
         .updateTable('lockouts')
         .set({
-          locked_until: sql<number>`cast(${now} as bigint) + ${lockDurationSql(policy)}`,
+          locked_until: lockEndSql(policy, now),
           lock_count: sql<number>`lock_count + 1`,
           attempts: 0,
           updated_at: now,
@@ -76,7 +78,9 @@ export function createDatabaseThrottle(db: Db, clock: Clock): Throttle {
         .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
         .returning('locked_until')
         .executeTakeFirst();
-      return locked?.locked_until != null ? { locked: true, lockedUntil: Number(locked.locked_until) } : { locked: false };
+      if (locked?.locked_until == null) return { locked: false };
+      const lockedUntil = Number(locked.locked_until);
+      return { locked: true, lockedUntil, hard: isHardLock(lockedUntil) };
     },
 
     async succeed(key) {

@@ -8,7 +8,7 @@
  */
 import { Redis } from 'ioredis';
 import type { Clock } from '../clock.ts';
-import { lockDuration, retryAfter, slidingEstimate, type Throttle } from './throttle.ts';
+import { HARD_LOCK_UNTIL, isHardLock, lockDuration, retryAfter, slidingEstimate, type Throttle } from './throttle.ts';
 
 const HIT = `
 local current = redis.call('INCR', KEYS[1])
@@ -26,15 +26,21 @@ if attempts >= tonumber(ARGV[2]) then return {0, 0} end
 redis.call('HINCRBY', KEYS[1], 'attempts', 1)
 return {1}`;
 
-// ARGV: now, maxAttempts, lock durations by lock_count (last one repeats). Returns locked_until or 0.
+// ARGV: now, maxAttempts, the hard step's lock_count (-1: none), the hard lock's end, then lock
+// durations by lock_count (the last one repeats). Returns locked_until (as a string: it may pass 2^53) or 0.
 const FAIL = `
 local now = tonumber(ARGV[1])
 local attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0')
 local locked_until = tonumber(redis.call('HGET', KEYS[1], 'locked_until') or '0')
 if attempts < tonumber(ARGV[2]) or locked_until > now then return 0 end
 local lock_count = tonumber(redis.call('HGET', KEYS[1], 'lock_count') or '0')
-local index = math.min(lock_count + 3, #ARGV)
-local until_ms = now + tonumber(ARGV[index])
+local hard_from = tonumber(ARGV[3])
+local until_ms
+if hard_from >= 0 and lock_count >= hard_from then
+  until_ms = ARGV[4]
+else
+  until_ms = string.format('%d', now + tonumber(ARGV[math.min(lock_count + 5, #ARGV)]))
+end
 redis.call('HSET', KEYS[1], 'attempts', 0, 'lock_count', lock_count + 1, 'locked_until', until_ms)
 return until_ms`;
 
@@ -80,8 +86,9 @@ export function createRedisThrottle(url: string, clock: Clock, prefix = 'bastion
         durations.push(String(lockDuration(policy, n)));
         if (lockDuration(policy, n) >= policy.maxLockMs) break;
       }
-      const until = Number(await redis.eval(FAIL, 1, lockoutKey(key), String(clock.now()), String(policy.maxAttempts), ...durations));
-      return until > 0 ? { locked: true, lockedUntil: until } : { locked: false };
+      const hardFrom = policy.hardAfterLocks === undefined ? -1 : policy.hardAfterLocks - 1;
+      const until = Number(await redis.eval(FAIL, 1, lockoutKey(key), String(clock.now()), String(policy.maxAttempts), String(hardFrom), String(HARD_LOCK_UNTIL), ...durations));
+      return until > 0 ? { locked: true, lockedUntil: until, hard: isHardLock(until) } : { locked: false };
     },
 
     async succeed(key) {

@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/database.ts';
 import { dialects } from '../../test/harness.ts';
 import { createDatabaseThrottle } from './database-throttle.ts';
 import { createRedisThrottle } from './redis-throttle.ts';
-import { lockDuration, type LockoutPolicy, type Throttle } from './throttle.ts';
+import { HARD_LOCK_UNTIL, lockDuration, type LockoutPolicy, type Throttle } from './throttle.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const policy: LockoutPolicy = { maxAttempts: 5, baseLockMs: 15 * MINUTE, maxLockMs: 24 * HOUR };
@@ -71,7 +71,7 @@ describe.each(backends)('throttle on $name', (backend) => {
     }
     expect(await throttle.acquire('a', policy)).toEqual({ ok: true });
     const locked = await throttle.fail('a', policy);
-    expect(locked).toEqual({ locked: true, lockedUntil: clock.now() + 15 * MINUTE });
+    expect(locked).toEqual({ locked: true, lockedUntil: clock.now() + 15 * MINUTE, hard: false });
     expect(await throttle.acquire('a', policy)).toMatchObject({ ok: false, lockedUntil: clock.now() + 15 * MINUTE, retryAfterMs: 15 * MINUTE });
     expect(await throttle.lockedUntil('a')).toBe(clock.now() + 15 * MINUTE);
 
@@ -129,9 +129,40 @@ describe.each(backends)('throttle on $name', (backend) => {
       expect(await throttle.fail('e', policy)).toEqual({ locked: false });
     }
     await throttle.acquire('e', policy);
-    expect(await throttle.fail('e', policy)).toEqual({ locked: true, lockedUntil: clock.now() + 30 * MINUTE });
+    expect(await throttle.fail('e', policy)).toEqual({ locked: true, lockedUntil: clock.now() + 30 * MINUTE, hard: false });
     await throttle.lift('f'); // a key never locked: nothing to lift, and no lock after it
     expect(await throttle.lockedUntil('f')).toBeNull();
+  });
+
+  it('the hard step: the tenth lock in a row does not end by itself; lift ends it and the next lock is hard again; unlock starts over', async () => {
+    const { clock, throttle } = await make();
+    const codes: LockoutPolicy = { maxAttempts: 10, baseLockMs: 15 * MINUTE, maxLockMs: 24 * HOUR, hardAfterLocks: 10 };
+    const failRound = async (key: string) => {
+      let last: Awaited<ReturnType<Throttle['fail']>> = { locked: false };
+      for (let i = 0; i < 10; i++) {
+        expect(await throttle.acquire(key, codes)).toEqual({ ok: true });
+        last = await throttle.fail(key, codes);
+      }
+      return last;
+    };
+    const ends: number[] = [];
+    for (let lock = 1; lock <= 9; lock++) {
+      const result = await failRound('h');
+      expect(result).toMatchObject({ locked: true, hard: false });
+      if (result.locked) ends.push((result.lockedUntil - clock.now()) / MINUTE);
+      clock.advance(24 * HOUR);
+    }
+    expect(ends).toEqual([15, 30, 60, 120, 240, 480, 960, 1440, 1440]);
+    // The 100th failure in a row.
+    expect(await failRound('h')).toEqual({ locked: true, lockedUntil: HARD_LOCK_UNTIL, hard: true });
+    clock.advance(365 * 24 * HOUR);
+    expect(await throttle.lockedUntil('h')).toBe(HARD_LOCK_UNTIL);
+    expect(await throttle.acquire('h', codes)).toMatchObject({ ok: false, lockedUntil: HARD_LOCK_UNTIL });
+    await throttle.lift('h');
+    expect(await throttle.lockedUntil('h')).toBeNull();
+    expect(await failRound('h')).toMatchObject({ locked: true, hard: true });
+    await throttle.unlock('h');
+    expect(await failRound('h')).toMatchObject({ locked: true, hard: false });
   });
 
   it('lock extends, never shortens, and unlock clears', async () => {

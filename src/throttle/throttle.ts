@@ -7,17 +7,25 @@
  *   current and previous fixed windows (the previous one weighted by how much of it still overlaps);
  * - a lockout (`acquire` → `fail`/`succeed`): an attempt is reserved *before* the secret is checked,
  *   so no more than `maxAttempts` checks ever run between locks, however many arrive at once. The
- *   lock doubles with each further lock up to `maxLockMs`; a success resets the counts.
+ *   lock doubles with each further lock up to `maxLockMs`; a success resets the counts. With
+ *   `hardAfterLocks`, that lock in a row (no success between) is a hard lock: it does not end by
+ *   itself (HARD_LOCK_UNTIL) and only `lift` or `unlock` ends it.
  */
 export interface LockoutPolicy {
   maxAttempts: number;
   baseLockMs: number;
   maxLockMs: number;
+  /** The lock in a row that is hard (NIST SP 800-63B rev. 4 §3.2.2: at most 100 failures in a row). */
+  hardAfterLocks?: number;
 }
+
+/** The end of a hard lock: the last moment a Date can hold, so it never comes. */
+export const HARD_LOCK_UNTIL = 8_640_000_000_000_000;
+export const isHardLock = (until: number | null): boolean => until !== null && until >= HARD_LOCK_UNTIL;
 
 export type RateResult = { allowed: true } | { allowed: false; retryAfterMs: number };
 export type AcquireResult = { ok: true } | { ok: false; retryAfterMs: number; lockedUntil: number | null };
-export type FailResult = { locked: false } | { locked: true; lockedUntil: number };
+export type FailResult = { locked: false } | { locked: true; lockedUntil: number; hard: boolean };
 
 export interface Throttle {
   hit(key: string, limit: number, windowMs: number): Promise<RateResult>;
@@ -28,9 +36,13 @@ export interface Throttle {
   lockedUntil(key: string): Promise<number | null>;
   /** Locks the key now, for `ms` (e.g. on too many wrong codes elsewhere). */
   lock(key: string, ms: number): Promise<number>;
-  /** Removes a lock and its counts (an admin, a completed password reset). */
+  /** Removes a lock and its counts (staff, a completed password reset or 2FA reset). */
   unlock(key: string): Promise<void>;
-  /** Ends a lock and its attempt count now but keeps its lock count, so the next lock is as long as it would have been (the owner's unlock link). */
+  /**
+   * Ends a lock (a hard one too) and its attempt count now but keeps its lock count, so the next
+   * lock is as long as it would have been (the owner's unlock link; a hard lock lifted by the
+   * owner's other strong factor, after which the next lock is hard again).
+   */
   lift(key: string): Promise<void>;
   /** Deletes expired rate windows; a no-op where the backend expires keys itself. */
   sweep(): Promise<void>;

@@ -99,6 +99,8 @@ const SERVER_MESSAGES: Record<ErrorCode, string | Describe> = {
       ? `Your account is locked until ${until.toLocaleString()} after too many failed attempts.`
       : 'Your account is locked after too many failed attempts. Try again later.';
   },
+  factor_locked:
+    'This way of confirming it is you is locked after too many wrong attempts in a row. Use another of your methods (your passkey or authenticator app lifts the lock), or use “Lost your 2FA device?”.',
   too_many_requests: (e) =>
     e.retryAfter !== undefined
       ? `Too many attempts. Please wait ${formatWait(e.retryAfter)} and try again.`

@@ -15,6 +15,7 @@ export const backupCodeFactor: Factor<'backup_code'> = {
   secondFactor: true,
   firstFactor: false,
   memorized: false,
+  guessable: true,
   purposes: new Set(['sign_in', 'password_reset']),
   async status(db, userId) {
     const count = await remainingBackupCodes(db, userId);

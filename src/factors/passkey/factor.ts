@@ -44,6 +44,7 @@ export const passkeyFactor: Factor<'passkey'> = {
   secondFactor: true,
   firstFactor: true,
   memorized: false,
+  guessable: false,
   purposes: new Set(['sign_in', 'step_up', 'password_reset']),
   async status(db, userId) {
     const count = await countEnabledPasskeys(db, userId);

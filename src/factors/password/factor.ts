@@ -16,6 +16,7 @@ export const passwordFactor: Factor<'password'> = {
   secondFactor: false,
   firstFactor: true,
   memorized: true,
+  guessable: true,
   purposes: new Set(['sign_in', 'password_change', 'recovery']),
   async status() {
     return { enrolled: true, usable: true, count: 1 };

@@ -5,6 +5,7 @@
  * strong factor, adding or replacing one needs step-up.
  */
 import { randomUUID } from 'node:crypto';
+import { factorKey } from '../../account/locks.ts';
 import { securityChanged } from '../../account/security-change.ts';
 import type { Session } from '../../account/sessions.ts';
 import type { User } from '../../account/users.ts';
@@ -55,7 +56,7 @@ export async function confirmTotp(
   const step = matchTotp(deps.keyring, pending, input.code, now);
   if (step === null) throw badRequest('invalid_code', 'That code is not right. Check the time on your phone and enter the current code.');
 
-  return inTransaction(deps.store.db, async (tx) => {
+  const added = await inTransaction(deps.store.db, async (tx) => {
     const previous = await confirmedTotp(tx, user.id);
     if (previous) await tx.deleteFrom('totp_credentials').where('id', '=', previous.id).execute();
     await tx.updateTable('totp_credentials').set({ confirmed_at: now, last_used_step: step }).where('id', '=', pending.id).execute();
@@ -70,4 +71,7 @@ export async function confirmTotp(
     });
     return added;
   });
+  // A new secret: wrong guesses at the old one say nothing about it, so its lock starts over.
+  await deps.throttle.unlock(factorKey(user.id, 'totp'));
+  return added;
 }

@@ -16,6 +16,7 @@ export const totpFactor: Factor<'totp'> = {
   secondFactor: true,
   firstFactor: false,
   memorized: false,
+  guessable: true,
   purposes: new Set(['sign_in', 'step_up', 'password_reset']),
   async status(db, userId) {
     const usable = (await confirmedTotp(db, userId)) !== undefined;

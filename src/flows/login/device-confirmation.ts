@@ -9,7 +9,7 @@
 import { recordAttempt } from '../../account/activity.ts';
 import { sendAlert } from '../../account/alerts.ts';
 import { isKnownDevice } from '../../account/devices.ts';
-import { CODE_LOCKOUT, deviceCodeKey, refuseIfLocked, underLockout } from '../../account/locks.ts';
+import { CODE_LOCKOUT, deviceCodeKey, passwordKey, refuseIfLocked, underLockout } from '../../account/locks.ts';
 import { riskSignals } from '../../account/risk.ts';
 import { consumeToken, findToken, issueToken, TOKEN_PURPOSES } from '../../account/tokens.ts';
 import { findUserById, type User } from '../../account/users.ts';
@@ -172,11 +172,11 @@ export async function confirmDevice(deps: Deps, input: ConfirmInput, client: Cli
     if (flow.device_confirmed_at === null) throw notConfirmed();
     return finish(deps, flow, input, client);
   }
-  // Wrong codes count per flow (5) and per account (10 lock device codes for 15 minutes; account/locks.ts),
-  // so starting new sign-ins does not buy more guesses.
+  // Wrong codes count per flow (5) and per account (10 lock device codes, escalating, the 100th in a
+  // row for good; account/locks.ts), so starting new sign-ins does not buy more guesses. The link keeps working.
   const user = await findUserById(deps.store.db, flow.user_id);
   if (!user) throw flowExpired();
-  await refuseIfLocked(deps, user.email, user);
+  await refuseIfLocked(deps, [passwordKey(user.email)]);
   await reserveFlowAttempt(deps.store.db, flow);
   const code = input.code;
   const signals = await riskSignals(deps, user.id, client);
@@ -184,7 +184,7 @@ export async function confirmDevice(deps: Deps, input: ConfirmInput, client: Cli
   return underLockout(deps, {
     key: deviceCodeKey(user.id),
     policy: CODE_LOCKOUT,
-    lock: 'code',
+    lock: { method: 'New-device confirmation code' },
     user,
     client,
     check: async (tx) => (await consumeToken(deps, tx, { purpose: 'device_code', secret: code, boundTo: flowBinding(flow) })) !== null,

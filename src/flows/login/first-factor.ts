@@ -2,9 +2,11 @@
  * The first step of a sign-in, whichever factor names the account (the password, or a passkey
  * alone): one sequence for both (NIST SP 800-63B rev 4 §3.2.2, OWASP ASVS 5.0 V6.3).
  * - every client IP has a sliding-window limit across all accounts (credential stuffing) → 429;
- * - a locked account is answered with its unlock time before anything is checked;
- * - otherwise the factor is proved under the address's password lock (factors/prove.ts): an attempt
- *   is reserved before the secret is checked, and every refusal looks like a wrong password.
+ * - a locked factor is answered with its unlock time before anything is checked (the password's
+ *   lock stops the password, a passkey's its own: a guesser of passwords does not keep out the
+ *   owner's passkey);
+ * - otherwise the factor is proved under its lock (factors/prove.ts): an attempt is reserved before
+ *   the secret is checked, and every refusal looks like a wrong password.
  * Each refusal is an audit event (`login.failed` with its reason) and an entry in login activity.
  */
 import { recordAttempt } from '../../account/activity.ts';
@@ -13,6 +15,7 @@ import { findUserByEmail, normalizeEmail, type User } from '../../account/users.
 import { ANONYMOUS, anonymous } from '../../audit/audit.ts';
 import { perIpKey, type ClientInfo } from '../../client/client-info.ts';
 import type { Deps } from '../../deps.ts';
+import { lockOf } from '../../factors/locks.ts';
 import { proveFactor } from '../../factors/prove.ts';
 import { factorById, type FactorId } from '../../factors/registry.ts';
 import type { FactorAnswer, Purpose } from '../../factors/types.ts';
@@ -38,7 +41,7 @@ export async function recordRefusal(
   const method = activityMethod(input.factor);
   const purpose = input.purpose && input.purpose !== 'sign_in' ? { purpose: input.purpose } : {};
   await deps.audit.record(tx, { type: 'login.failed', ...anonymous(input.user?.id ?? null), client: input.client, data: { reason: input.reason, ...(method ? { method } : {}), ...purpose } });
-  if (input.user) await recordAttempt(deps, tx, { userId: input.user.id, client: input.client, result: input.result, method });
+  if (input.user) await recordAttempt(deps, tx, { userId: input.user.id, client: input.client, result: input.result, method, purpose: input.purpose ?? 'sign_in' });
 }
 
 export interface FirstFactor<T> {
@@ -65,7 +68,9 @@ export async function proveFirstFactor<T>(deps: Deps, input: FirstFactor<T>): Pr
   // A lost-2FA reset whose wait is over is carried out first: a factor due to go never signs in.
   if (input.user) await carryOutDueResetOf(deps, input.user.id);
   // A locked account is refused before anything is checked, with its unlock time (and the refusal recorded).
-  await refuseIfLocked(deps, input.email, input.user, () =>
+  // Only this factor's lock: a passkey (both factors in one) still signs in while the password is locked.
+  const lock = lockOf(factorById(input.factor), input.user, input.email);
+  await refuseIfLocked(deps, [lock.key], () =>
     inTransaction(deps.store.db, (tx) => recordRefusal(deps, tx, { factor: input.factor, user: input.user, client: input.client, reason: 'locked', result: 'locked', purpose })),
   );
   return proveFactor(deps, {

@@ -1,6 +1,6 @@
-/** Sign-in flows: they expire after 10 minutes, are bound to their browser, die after 5 wrong codes; 10 wrong codes lock the account. */
+/** Sign-in flows: they expire after 10 minutes, are bound to their browser, die after 5 wrong codes; 10 wrong codes of a method lock that method. */
 import { describe, expect, it } from 'vitest';
-import { codeFor, enrolledUser, signIn, wrongCode } from '../../../test/accounts.ts';
+import { codeFor, enrolledUser, signIn, signInWithEmailCode, wrongCode } from '../../../test/accounts.ts';
 import { SESSION } from '../../../test/cookies.ts';
 import { dialects, testApps } from '../../../test/harness.ts';
 import { startLogin } from '../../../test/login.ts';
@@ -88,7 +88,7 @@ describe.each(dialects)('sign-in on %s', (dialect) => {
       expect(await auditEvents(t, 'mfa.failed')).toHaveLength(5);
     });
 
-    it('10 wrong codes across flows lock the account for 15 minutes and email the owner', async () => {
+    it('10 wrong authenticator codes across flows lock the authenticator app for 15 minutes and email the owner; other methods still work', async () => {
       const t = await app();
       const user = await enrolledUser(t);
       const statuses: number[] = [];
@@ -101,34 +101,41 @@ describe.each(dialects)('sign-in on %s', (dialect) => {
       }
       expect(statuses).toEqual(Array(8).fill(401));
       const flow = await startLogin(client, user);
-      const ninth = await client.post('/api/auth/login/verify', { flow, method: 'email_code', code: '000000' });
+      // Wrong answers of other methods count on their own locks, not this one.
+      expect((await client.post('/api/auth/login/verify', { flow, method: 'email_code', code: '000000' })).status).toBe(401);
+      expect((await client.post('/api/auth/login/verify', { flow, method: 'backup_code', code: 'aaaaa-aaaaa' })).status).toBe(401);
+      const locks = () => t.mailTo(user.email).then((m) => m.filter((x) => x.subject.startsWith('Bastion: Authenticator app: locked')));
+      expect(await locks()).toHaveLength(0);
+      const ninth = await client.post('/api/auth/login/verify', { flow, method: 'totp', code: wrongCode(t, user.secret) });
       expect(ninth.status).toBe(401);
-      expect(await t.mailTo(user.email).then((m) => m.filter((x) => x.subject === 'Bastion: Your account was locked'))).toHaveLength(0);
-      const tenth = await client.post('/api/auth/login/verify', { flow, method: 'backup_code', code: 'aaaaa-aaaaa' });
-      expect([401, 429]).toContain(tenth.status);
+      const other = await startLogin(client, user);
+      const tenth = await client.post('/api/auth/login/verify', { flow: other, method: 'totp', code: wrongCode(t, user.secret) });
+      expect(tenth.status).toBe(429);
 
-      // Locked: even the right code in a live flow, and the password step.
-      const right = await client.post('/api/auth/login/verify', { flow, method: 'totp', code: codeFor(t, user.secret) });
+      // Locked: even the right code in a live flow.
+      const right = await client.post('/api/auth/login/verify', { flow: other, method: 'totp', code: codeFor(t, user.secret) });
       expect(right.status).toBe(429);
       expect(right.body.error).toBe('account_locked');
       const lockedUntil = t.clock.now() + 15 * MINUTE;
       expect(right.body.lockedUntil).toBe(new Date(lockedUntil).toISOString());
       expect(right.headers['retry-after']).toBe('900');
 
-      const lockMails = (await t.mailTo(user.email)).filter((m) => m.subject === 'Bastion: Your account was locked');
+      const lockMails = await locks();
       expect(lockMails).toHaveLength(1);
       // A lock for wrong codes has no unlock link: it must not hand out more guesses.
       expect(lockMails[0]!.text).not.toMatch(/\/unlock\?token=/);
-      expect(lockMails[0]!.text).toContain('cannot be lifted early');
-      expect(await auditEvents(t, 'account.locked')).toHaveLength(1);
+      expect(lockMails[0]!.text).toContain('Your other methods still work');
+      const locked = await auditEvents(t, 'account.locked');
+      expect(locked).toHaveLength(1);
+      expect(JSON.parse(locked[0]!.data)).toMatchObject({ reason: 'code', method: 'Authenticator app', hard: false, until: lockedUntil });
 
-      const password = await t.client().post('/api/auth/login', { email: user.email, password: user.password });
-      expect(password.status).toBe(429);
-      expect(password.body.error).toBe('account_locked');
-      expect(password.body.lockedUntil).toBe(new Date(lockedUntil).toISOString());
+      // The password is not locked, and the emailed code signs in meanwhile.
+      const byEmail = await signInWithEmailCode(t, user);
+      expect((await byEmail.get('/api/me')).status).toBe(200);
 
       t.clock.advance(14 * MINUTE);
-      expect((await t.client().post('/api/auth/login', { email: user.email, password: user.password })).status).toBe(429);
+      const early = await startLogin(client, user);
+      expect((await client.post('/api/auth/login/verify', { flow: early, method: 'totp', code: codeFor(t, user.secret) })).status).toBe(429);
       t.clock.advance(MINUTE);
       const fresh = await signIn(t, user);
       expect((await fresh.get('/api/me')).status).toBe(200);

@@ -4,8 +4,9 @@
  * more than 5 password checks ever run between locks, however many requests arrive at once.
  */
 import { describe, expect, it } from 'vitest';
-import { enrolledUser, registerVerified, uniqueEmail } from '../../../test/accounts.ts';
-import { codeKey } from '../../account/locks.ts';
+import { codeFor, enrolledUser, registerVerified, uniqueEmail } from '../../../test/accounts.ts';
+import { factorKey } from '../../account/locks.ts';
+import { startLogin } from '../../../test/login.ts';
 import type { TestResponse } from '../../../test/client.ts';
 import { dialects, type TestApp, testApps } from '../../../test/harness.ts';
 import { mailsWithSubject, SUBJECTS } from '../../../test/mail.ts';
@@ -125,18 +126,21 @@ describe.each(dialects)('login lockout on %s', (dialect) => {
     const t = await app({ LOGIN_IP_LIMIT: '1000' });
     const user = await enrolledUser(t);
     const row = await t.db.store.db.selectFrom('users').select('id').where('email', '=', user.email).executeTakeFirstOrThrow();
-    // Lock by password first (while a code lock holds, passwords are not even checked), then by codes.
     for (let i = 0; i < 5; i++) await login(t, user.email, WRONG);
-    await t.deps.throttle.lock(codeKey(row.id), 15 * MINUTE);
+    await t.deps.throttle.lock(factorKey(row.id, 'totp'), 15 * MINUTE);
     const mail = (await lockMails(t, user.email)).at(-1)!;
     const token = /\/unlock\?token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1];
     expect(token).toBeTruthy();
     expect((await t.client().post('/api/auth/unlock', { token })).status).toBe(200);
-    const still = await login(t, user.email, user.password);
+    // The password signs in again; the authenticator app's own lock still holds at the second step.
+    const client = t.client();
+    const flow = await startLogin(client, user);
+    const still = await client.post('/api/auth/login/verify', { flow, method: 'totp', code: codeFor(t, user.secret) });
     expect(still.status).toBe(429);
     expect(still.body.error).toBe('account_locked');
     t.clock.advance(15 * MINUTE);
-    expect((await login(t, user.email, user.password)).status).toBe(200);
+    const next = await startLogin(client, user);
+    expect((await client.post('/api/auth/login/verify', { flow: next, method: 'totp', code: codeFor(t, user.secret) })).status).toBe(200);
   });
 
   it('works again after 15 minutes; the second lock lasts 30 minutes', async () => {

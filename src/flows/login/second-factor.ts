@@ -5,9 +5,8 @@
  * or, from a new device or with risk signals, it waits for the owner to confirm the device by email
  * (device-confirmation.ts). A frozen account is unlocked only with a strong factor.
  */
-import { recordAttempt } from '../../account/activity.ts';
 import { isKnownDevice } from '../../account/devices.ts';
-import { refuseIfLocked } from '../../account/locks.ts';
+import { factorKey, passwordKey, refuseIfLocked } from '../../account/locks.ts';
 import { riskSignals } from '../../account/risk.ts';
 import { findUserById, type User } from '../../account/users.ts';
 import { ANONYMOUS } from '../../audit/audit.ts';
@@ -23,6 +22,8 @@ import { flowBinding, flowExpired, loadFlow, reserveFlowAttempt, type LoginFlow 
 import { carryOutDueResetOf } from '../two-factor-reset/carry-out.ts';
 
 const ceremony = (flow: LoginFlow): Ceremony => ({ purpose: 'sign_in', boundTo: flowBinding(flow), role: 'second' });
+/** The locks that stop this step: the password's (it locked meanwhile), and the chosen method's own (another method may still be used). */
+const stepLocks = (user: User, method: SecondFactorId) => [passwordKey(user.email), factorKey(user.id, method)];
 const strongFactorRequired = () => forbidden('strong_factor_required', 'To unlock your account, use your passkey or authenticator app.');
 
 /** The flow this browser is signing in with while it waits for its second factor, and its account. */
@@ -42,7 +43,7 @@ export async function prepareSecondFactor(
 ): Promise<unknown> {
   const { flow, user } = await waitingFlow(deps, input.flowId, input.binding);
   if (user.frozen_at !== null && !isStrong(input.method)) throw strongFactorRequired();
-  await refuseIfLocked(deps, user.email, user);
+  await refuseIfLocked(deps, stepLocks(user, input.method));
   return prepareFactor(deps, { factor: input.method, user, client, ceremony: ceremony(flow), actor: ANONYMOUS });
 }
 
@@ -55,7 +56,7 @@ export async function secondFactorStep(
   // A lost-2FA reset due now is carried out first: it ends this flow, and the old factor never signs in.
   if (await carryOutDueResetOf(deps, user.id)) throw flowExpired();
   const { method } = input;
-  await refuseIfLocked(deps, user.email, user);
+  await refuseIfLocked(deps, stepLocks(user, method));
   if (user.frozen_at !== null && !isStrong(method)) throw strongFactorRequired();
   // A passkey's live challenge is checked before anything counts; then one of the flow's 5 attempts is reserved.
   const pending = await beginProof(deps, { factor: method, ceremony: ceremony(flow), user, answer: input.answer, client, actor: ANONYMOUS });
@@ -64,6 +65,5 @@ export async function secondFactorStep(
   const signals = await riskSignals(deps, user.id, client);
   return pending.run<SignedIn | ConfirmationAsked>({
     onSuccess: (tx) => confirmOrComplete(deps, tx, { user, flow, method, client, deviceCookie: input.deviceCookie, knownDevice, signals }),
-    onFailure: (tx) => recordAttempt(deps, tx, { userId: user.id, client, result: 'wrong_code', method }),
   });
 }

@@ -3,11 +3,13 @@
  * (account/tokens.ts); a new request withdraws the old link. A reset never bypasses 2FA: an account
  * that has it must also prove a factor that serves the reset purpose (the registry says which: a
  * passkey, the authenticator app or a backup code; never an emailed code, since the link already
- * proves the inbox). It ends every session, alerts the owner, holds withdrawals, and lifts any lock.
+ * proves the inbox); three wrong answers use the link up (the mailbox alone buys three guesses per
+ * link, and links are limited per address). It ends every session, alerts the owner, holds
+ * withdrawals, and lifts the password lock.
  */
-import { unlockAccount } from '../../account/locks.ts';
+import { clearLocks, passwordKey } from '../../account/locks.ts';
 import { replacePassword } from '../../account/password.ts';
-import { consumeToken, findToken, issueToken, revokeTokens, type TokenRow } from '../../account/tokens.ts';
+import { consumeToken, findToken, issueToken, reserveGuess, returnGuess, revokeTokens, type TokenRow } from '../../account/tokens.ts';
 import { findUserByEmail, findUserById, lockUser, normalizeEmail, type User } from '../../account/users.ts';
 import { ANONYMOUS, anonymous, userActor } from '../../audit/audit.ts';
 import { perIpKey, type ClientInfo } from '../../client/client-info.ts';
@@ -98,10 +100,21 @@ export async function resetPassword(deps: Deps, input: ResetPasswordBody, client
 
   if ((await availableMethods(deps.store.db, user.id)).length > 0) {
     const { method, answer } = resetAnswer(input);
-    await proveFactor(deps, { factor: method, ceremony: ceremony(row), user, answer, client, actor: ANONYMOUS, onSuccess: apply });
+    // The guess counts on the link before it is checked (parallel guesses get no more than three);
+    // given back unless it was a wrong answer (a lock, a stale passkey challenge, a refused reset).
+    if (!(await reserveGuess(deps.store.db, row))) throw invalidLink();
+    let wrong = false;
+    const onFailure = async () => {
+      wrong = true;
+    };
+    await proveFactor(deps, { factor: method, ceremony: ceremony(row), user, answer, client, actor: ANONYMOUS, onSuccess: apply, onFailure }).catch(async (error: unknown) => {
+      if (!wrong) await returnGuess(deps.store.db, row);
+      throw error;
+    });
   } else {
     await inTransaction(deps.store.db, apply);
   }
-  // Proving the email and the second factor is proof enough to lift a lock.
-  await unlockAccount(deps, user, 'all');
+  // Proving the email and the second factor is proof enough to lift the password lock (the factor's
+  // own success cleared its count; a strong one lifted the others' hard locks).
+  await clearLocks(deps, [passwordKey(user.email)]);
 }

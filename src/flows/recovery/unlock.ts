@@ -5,7 +5,7 @@
  * unlocks only when its button is pressed: a mail scanner that opens links must not lift a lock.
  */
 import { sendAlert } from '../../account/alerts.ts';
-import { passwordKey, unlockAccount } from '../../account/locks.ts';
+import { passwordKey, unlockPassword } from '../../account/locks.ts';
 import { consumeToken } from '../../account/tokens.ts';
 import { self } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
@@ -34,5 +34,5 @@ export async function unlockWithToken(deps: Deps, input: { token: string }, clie
     await sendAlert(deps, tx, user, 'account_unlocked', { at: now });
     await deps.audit.record(tx, { type: 'account.unlocked', ...self(user.id), client, data: { via: 'email_link' } });
   });
-  await unlockAccount(deps, user, 'password');
+  await unlockPassword(deps, user);
 }

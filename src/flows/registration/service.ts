@@ -12,9 +12,10 @@ import { anonymous, self } from '../../audit/audit.ts';
 import { badRequest } from '../../errors/app-error.ts';
 import { enforceRateLimit } from '../../throttle/limits.ts';
 import { findToken, matchAccountCode, useToken, type TokenRow } from '../../account/tokens.ts';
+import { CODE_LOCKOUT, underLockout, verificationCodeKey } from '../../account/locks.ts';
 import { perIpKey, type ClientInfo } from '../../client/client-info.ts';
 import { rememberDevice } from '../../account/devices.ts';
-import { inTransaction } from '../../store/database.ts';
+import { inTransaction, type Tx } from '../../store/database.ts';
 import { reservedFor } from '../../account/email-reservations.ts';
 import { findUserByEmail, normalizeEmail } from '../../account/users.ts';
 import { enforcePasswordPolicy } from '../../factors/password/new-password.ts';
@@ -24,7 +25,6 @@ const HOUR_MS = 3_600_000;
 /** Verification emails: per address and per client IP. */
 export const RESEND_LIMITS = { perEmail: { limit: 3, windowMs: HOUR_MS }, perIp: { limit: 20, windowMs: HOUR_MS } };
 const REGISTER_PER_IP = { limit: 20, windowMs: HOUR_MS };
-const CODE_TRIES_PER_EMAIL = { limit: 10, windowMs: HOUR_MS };
 
 export async function register(deps: Deps, input: { email: string; password: string }, client: ClientInfo): Promise<void> {
   const email = normalizeEmail(input.email);
@@ -66,6 +66,10 @@ const invalidVerification = () => badRequest('invalid_verification', 'This verif
  * Verifies the address with the link or the code. The browser that does it proved the inbox: it
  * becomes the account's first known device (returned: the device cookie to set), so the first
  * sign-in there needs no new-device confirmation.
+ *
+ * Codes typed for an address count toward its code lock (account/locks.ts: 10 wrong lock it,
+ * escalating, the 100th in a row for good), known address or not alike, besides each code's own 5;
+ * the link keeps working through a lock. No lock email: the account is not verified.
  */
 export async function verifyEmail(
   deps: Deps,
@@ -73,27 +77,39 @@ export async function verifyEmail(
   client: ClientInfo,
   deviceCookie?: string | undefined,
 ): Promise<{ deviceCookie: string }> {
-  const now = deps.clock.now();
   const db = deps.store.db;
-  let row: TokenRow | null | undefined;
-  if ('token' in input) {
-    row = await findToken(deps, db, 'email_verification', input.token);
-  } else {
-    const email = normalizeEmail(input.email);
-    await enforceRateLimit(deps.throttle, `verify-code:${email}`, CODE_TRIES_PER_EMAIL, 'Too many attempts. Ask for a new email or try again later.');
-    const user = await findUserByEmail(db, email);
-    row = user ? await matchAccountCode(deps, db, { purpose: 'email_verification_code', userId: user.id, code: input.code }) : null;
-  }
-  if (!row) throw invalidVerification();
-  const found = row;
-  const verified = await inTransaction(deps.store.db, async (tx) => {
+  const via = 'token' in input ? 'link' : 'code';
+  const verify = async (tx: Tx, found: TokenRow) => {
     // Using the token up is what makes the link and the code single-use, even under a race.
     if (!(await useToken(deps, tx, found))) return null;
+    const now = deps.clock.now();
     await endVerification(tx, found.user_id);
     await tx.updateTable('users').set({ email_verified_at: now, updated_at: now }).where('id', '=', found.user_id).where('email_verified_at', 'is', null).execute();
-    await deps.audit.record(tx, { type: 'email.verified', ...self(found.user_id), client, data: { via: 'token' in input ? 'link' : 'code' } });
+    await deps.audit.record(tx, { type: 'email.verified', ...self(found.user_id), client, data: { via } });
     return { deviceCookie: await rememberDevice(deps, tx, found.user_id, deviceCookie, client) };
-  });
+  };
+  let verified: { deviceCookie: string } | null;
+  if ('token' in input) {
+    const row = await findToken(deps, db, 'email_verification', input.token);
+    if (!row) throw invalidVerification();
+    verified = await inTransaction(db, (tx) => verify(tx, row));
+  } else {
+    const email = normalizeEmail(input.email);
+    const user = await findUserByEmail(db, email);
+    let row: TokenRow | null = null;
+    verified = await underLockout(deps, {
+      key: verificationCodeKey(email),
+      policy: CODE_LOCKOUT,
+      lock: { method: 'Email verification code' },
+      user: undefined,
+      client,
+      check: async (tx) => (row = user ? await matchAccountCode(deps, tx, { purpose: 'email_verification_code', userId: user.id, code: input.code }) : null) !== null,
+      onSuccess: (tx) => verify(tx, row!),
+      onFailure: async () => {},
+      refusal: invalidVerification,
+      answerLock: true,
+    });
+  }
   if (!verified) throw invalidVerification();
   return verified;
 }

@@ -6,7 +6,8 @@
  * session, and (admins) grant or take a staff role. Nobody lifts a lock on their own account or
  * changes their own role.
  */
-import { codeKey, passwordKey } from '../../account/locks.ts';
+import { passwordKey } from '../../account/locks.ts';
+import { activeCodeLocks, clearAccountLocks } from '../../factors/locks.ts';
 import { securityChanged } from '../../account/security-change.ts';
 import { liveSessions } from '../../account/sessions.ts';
 import { findUserById, type User } from '../../account/users.ts';
@@ -48,8 +49,8 @@ export async function unlockByStaff(deps: Deps, userId: string, action: StaffAct
   const user = await findUserById(deps.store.db, userId);
   if (!user) throw notFound('not_found', 'No such user.');
   refuseOwn(action, user, 'unlock');
-  const [passwordLock, codeLock] = await Promise.all([deps.throttle.lockedUntil(passwordKey(user.email)), deps.throttle.lockedUntil(codeKey(user.id))]);
-  if (user.staff_locked_at === null && passwordLock === null && codeLock === null) {
+  const [passwordLock, codeLocks] = await Promise.all([deps.throttle.lockedUntil(passwordKey(user.email)), activeCodeLocks(deps, user)]);
+  if (user.staff_locked_at === null && passwordLock === null && codeLocks.length === 0) {
     throw conflict('account_not_locked', user.frozen_at !== null ? 'Only the owner can unlock an account they locked themselves (with their password, a strong factor and their inbox).' : 'The account has no lock to lift.');
   }
   await inTransaction(deps.store.db, async (tx) => {
@@ -61,12 +62,11 @@ export async function unlockByStaff(deps: Deps, userId: string, action: StaffAct
       actor: action.actor,
       client: action.client,
       alert: {},
-      data: { reason: action.reason, lifted: { staffLock: user.staff_locked_at !== null, passwordLock: passwordLock !== null, codeLock: codeLock !== null } },
+      data: { reason: action.reason, lifted: { staffLock: user.staff_locked_at !== null, passwordLock: passwordLock !== null, codeLocks: codeLocks.map((l) => (l.hard ? `${l.method} (hard)` : l.method)) } },
     });
   });
   // The lockout counters live in the throttle (Redis on several nodes), outside the transaction.
-  await deps.throttle.unlock(passwordKey(user.email));
-  await deps.throttle.unlock(codeKey(user.id));
+  await clearAccountLocks(deps, user, { password: true });
 }
 
 /** Ends every session and sign-in in progress; returns how many sessions ended. */

@@ -5,6 +5,8 @@
  * freeze stays), the audit log with its chain check, the outbox with its retry, and that every
  * staff action is one audit event with the staff member as actor and the user as subject.
  */
+import { factorKey } from '../../account/locks.ts';
+import { failInARow } from '../../../test/locks.ts';
 import { describe, expect, it } from 'vitest';
 import { codeFor, enrolledUser, signIn } from '../../../test/accounts.ts';
 import { dialects, testApps } from '../../../test/harness.ts';
@@ -108,9 +110,13 @@ describe.each(dialects)('staff console API on %s', (dialect) => {
     expect(profile.factors.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['Authenticator app', 'Backup codes (10)']));
     expect(JSON.stringify(profile)).not.toContain(user.secret);
 
-    // Wrong codes lock the account's codes too; unlocking lifts every lock but the owner's freeze.
+    // A hundred wrong authenticator codes in a row lock it for good; unlocking lifts every lock but the owner's freeze.
+    await failInARow(t, factorKey(userId, 'totp'), 100);
+    support.session = await signIn(t, support); // days went by: a fresh staff sign-in
     const login = await t.client().post('/api/auth/login', { email: user.email, password: 'still wrong' });
     expect(login.status).toBe(401);
+    const withLocks = (await support.session.get(`/api/staff/users/${userId}`)).body;
+    expect(withLocks.status.codeLocks).toEqual([{ method: 'totp', until: null, hard: true }]);
     const unlock = await support.session.post(`/api/staff/users/${userId}/unlock`, { reason: 'Owner called, identity checked' });
     expect(unlock.body).toEqual({ status: 'unlocked' });
     expect((await t.latestMail(user.email)).subject).toBe('Bastion: Support unlocked your account');

@@ -5,7 +5,8 @@
  */
 import { listActivity } from '../../account/activity.ts';
 import { listDevices } from '../../account/devices.ts';
-import { codeKey, passwordKey } from '../../account/locks.ts';
+import { passwordKey } from '../../account/locks.ts';
+import { activeCodeLocks } from '../../factors/locks.ts';
 import { liveSessions } from '../../account/sessions.ts';
 import { findUserById, normalizeEmail, type User } from '../../account/users.ts';
 import { recordAlone, type Actor } from '../../audit/audit.ts';
@@ -71,7 +72,7 @@ export async function userProfile(deps: Deps, actor: Actor, userId: string, clie
   const user = await findUserOrThrow(deps, userId);
   await recordAlone(db, deps.audit, { type: 'staff.user_viewed', actor, subject: user.id, client });
   const now = deps.clock.now();
-  const [cases, factors, sessions, devices, activity, history, holds, passwordLock, codeLock] = await Promise.all([
+  const [cases, factors, sessions, devices, activity, history, holds, passwordLock, codeLocks] = await Promise.all([
     db.selectFrom('kyc_cases').selectAll().where('user_id', '=', user.id).orderBy('created_at', 'desc').execute(),
     secondFactorSummary(db, user.id),
     liveSessions(deps, user.id),
@@ -80,7 +81,7 @@ export async function userProfile(deps: Deps, actor: Actor, userId: string, clie
     db.selectFrom('audit_events').selectAll().where('user_id', '=', user.id).orderBy('seq', 'desc').limit(100).execute(),
     db.selectFrom('withdrawal_holds').selectAll().where('user_id', '=', user.id).where('until', '>', now).orderBy('until', 'desc').execute(),
     deps.throttle.lockedUntil(passwordKey(user.email)),
-    deps.throttle.lockedUntil(codeKey(user.id)),
+    activeCodeLocks(deps, user),
   ]);
   return {
     user: { ...summarizeUser(user), emailVerified: user.email_verified_at !== null, kycLevel: user.kyc_level },
@@ -88,7 +89,7 @@ export async function userProfile(deps: Deps, actor: Actor, userId: string, clie
       frozenAt: isoTime(user.frozen_at),
       staffLock: user.staff_locked_at === null ? null : { at: isoTime(user.staff_locked_at)!, reason: user.staff_lock_reason ?? '', by: user.staff_locked_by },
       passwordLockedUntil: isoTime(passwordLock),
-      codesLockedUntil: isoTime(codeLock),
+      codeLocks: codeLocks.map((l) => ({ method: l.method, until: isoTime(l.until), hard: l.hard })),
     },
     kycCases: await summarize(db, cases),
     factors: factors.filter((f) => f.count > 0).map((f) => ({ method: f.id, name: f.count > 1 ? `${f.label} (${f.count})` : f.label, createdAt: null })),

@@ -11,11 +11,12 @@ import { isStaffLocked } from '../../account/staff-lock.ts';
 import { findUserById, lockUser } from '../../account/users.ts';
 import { SYSTEM } from '../../audit/audit.ts';
 import type { Deps } from '../../deps.ts';
+import { clearAccountLocks } from '../../factors/locks.ts';
 import { removeSecondFactors } from '../../factors/registry.ts';
 import { inTransaction } from '../../store/database.ts';
 
 async function carryOut(deps: Deps, requestId: string, userId: string): Promise<boolean> {
-  return inTransaction(deps.store.db, async (tx) => {
+  const carried = await inTransaction(deps.store.db, async (tx) => {
     await lockUser(tx, deps.store.dialect, userId);
     const user = await findUserById(tx, userId);
     if (!user || user.frozen_at !== null || isStaffLocked(user)) return false;
@@ -38,8 +39,13 @@ async function carryOut(deps: Deps, requestId: string, userId: string): Promise<
       alert: { heldUntil: now + deps.config.twoFactorReset.withdrawalHoldMs },
       data: { requestId, approvedBy: done.reviewed_by, removed },
     });
-    return true;
+    return user;
   });
+  if (!carried) return false;
+  // The factors went, and with them their code locks (hard ones too): the recovery process lifts them.
+  // The lockout counters live in the throttle (Redis on several nodes), outside the transaction.
+  await clearAccountLocks(deps, carried, { password: false });
+  return true;
 }
 
 function due(deps: Deps) {

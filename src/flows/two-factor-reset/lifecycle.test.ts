@@ -16,6 +16,8 @@ import { join } from 'node:path';
 import { sweepKycRetention } from '../kyc/erasure.ts';
 import { decideReset, kycSet, openReset, resetLinks, verifiedUser, type Verified } from '../../../test/two-factor-reset.ts';
 import { carryOutDueResets } from './carry-out.ts';
+import { deviceCodeKey, factorKey } from '../../account/locks.ts';
+import { HARD_LOCK_UNTIL } from '../../throttle/throttle.ts';
 
 const factorsOf = async (t: TestApp, userId: string) => ({
   totp: (await db(t).selectFrom('totp_credentials').select('id').where('user_id', '=', userId).execute()).length,
@@ -59,6 +61,9 @@ describe.each(dialects)('lost 2FA: review, wait and reset on %s', (dialect) => {
     t.clock.advance(48 * HOUR - 5 * MINUTE);
     expect(await carryOutDueResets(t.deps)).toBe(0);
     expect(await factorsOf(t, user.id)).toEqual({ totp: 1, backupCodes: 10 });
+    // Hard locks of the emailed code and the new-device code (whoever guessed them): the reset lifts them.
+    const hardLocked = [factorKey(user.id, 'email_code'), deviceCodeKey(user.id)];
+    for (const key of hardLocked) await t.deps.throttle.lock(key, HARD_LOCK_UNTIL - t.clock.now());
 
     t.clock.advance(5 * MINUTE);
     // The sign-in carries out the reset first (no sweep needed): the password alone now only enrolls.
@@ -66,6 +71,7 @@ describe.each(dialects)('lost 2FA: review, wait and reset on %s', (dialect) => {
     expect(login.status, JSON.stringify(login.body)).toBe(200);
     expect(login.body.next).toEqual(['enroll_2fa']);
     expect(await factorsOf(t, user.id)).toEqual({ totp: 0, backupCodes: 0 });
+    for (const key of hardLocked) expect(await t.deps.throttle.lockedUntil(key)).toBeNull();
     expect((await during.get('/api/me')).status).toBe(401);
     expect((await user.client.get('/api/me')).body.session.restricted).toBe(true);
     expect(await liveSessions(t, user.id)).toBe(1);

@@ -48,14 +48,14 @@ describe.each(dialects)('lost 2FA: opening a reset request on %s', (dialect) => 
     const failures = await db(t).selectFrom('audit_events').select('data').where('type', '=', 'login.failed').where('user_id', '=', userId).execute();
     expect(failures.filter((f) => JSON.parse(f.data).purpose === 'recovery').length).toBeGreaterThanOrEqual(5);
 
-    // After the lock, a wrong emailed code counts toward the account's code lock (10), shared with sign-in.
+    // After the lock, a wrong emailed code counts toward the emailed code's lock (10), shared with sign-in, and shows in login activity as a recovery.
     t.clock.advance(DAY);
     for (let i = 0; i < 9; i++) expect((await openReset(t, user, { code: code === '000000' ? '111111' : '000000' })).body.error).toBe('invalid_code');
     const tenth = await openReset(t, user, { code: '999999' === code ? '888888' : '999999' });
     expect(tenth).toMatchObject({ status: 429, body: { error: 'account_locked' } });
     expect((await auditOf(t, 'mfa.failed')).filter((e) => e.user_id === userId)).toHaveLength(10);
-    const activity = await db(t).selectFrom('login_activity').select('result').where('user_id', '=', userId).execute();
-    expect(activity.filter((a) => a.result === 'wrong_code')).toHaveLength(10);
+    const activity = await db(t).selectFrom('login_activity').select(['result', 'purpose']).where('user_id', '=', userId).execute();
+    expect(activity.filter((a) => a.result === 'wrong_code' && a.purpose === 'recovery')).toHaveLength(10);
 
     expect(await requestsOf(t, userId)).toHaveLength(0);
     expect(filesIn(t)).toBe(files);

@@ -30,7 +30,7 @@ import { enforceRateLimit } from '../../throttle/limits.ts';
 import { keepingPhotos, latestCase, removeFiles, writePhotos, type WrittenPhotos } from '../kyc/cases.ts';
 import { parseDetails } from '../kyc/details.ts';
 import { cleanPhotos, recordResubmission, recordSubmission, resubmittedDetails, type KycUpload } from '../kyc/submit.ts';
-import { limitSignInsFromIp, provePassword, recordRefusal } from '../login/first-factor.ts';
+import { limitSignInsFromIp, provePassword } from '../login/first-factor.ts';
 import { openRequestOf, statusLink, tellEveryAddress } from './requests.ts';
 
 /** How many requests an account may open, and over how long. */
@@ -169,7 +169,6 @@ export async function openResetRequest(deps: Deps, upload: KycUpload, client: Cl
       answer: { code: credentials.emailCode },
       client,
       actor: ANONYMOUS,
-      onFailure: (tx) => recordRefusal(deps, tx, { factor: 'email_code', user, client, reason: 'wrong_code', result: 'wrong_code', purpose: 'recovery' }),
       onSuccess: async (tx) => {
         // A freeze, a staff lock or another request that committed meanwhile refuses it (underLockout gives the attempt back).
         const current = await lockedAccount(deps, tx, user);

@@ -1,9 +1,10 @@
 /**
- * Login activity: every sign-in attempt, newest first, ten at a time ("Load more"). Attempts that
+ * Login activity: every sign-in attempt (and failed proof for a step-up or a reset, marked with what
+ * it was for), newest first, ten at a time ("Load more"). Attempts that
  * did not sign in, or that raised risk signals, are marked in words (badges) as well as in colour.
  */
 import { ErrorMessage, StatusMessage } from '../Messages.tsx';
-import { methodWords, resultBadge, resultWords, signalWords } from './format.ts';
+import { methodWords, purposeWords, resultBadge, resultWords, signalWords } from './format.ts';
 import type { ActivityEntry, ActivityPage } from '../../../../src/contracts/security-center.ts';
 import { useFocusOnMore, usePages } from './usePages.ts';
 import { When } from './When.tsx';
@@ -23,9 +24,14 @@ export function activityBadges(entry: Pick<ActivityEntry, 'result' | 'riskSignal
 }
 
 /** Where and how a sign-in attempt was made (here, and in the staff console's view of an account). */
-export function AttemptFacts({ device, location, ip, method }: { device: string; location: string; ip: string; method: string | null }) {
+export function AttemptFacts({ device, location, ip, method, purpose }: { device: string; location: string; ip: string; method: string | null; purpose?: string }) {
   return (
     <dl className="sc-facts">
+      {purpose !== undefined && purpose !== 'sign_in' ? (
+        <Fact label="For" className="wrap">
+          <span data-testid="activity-purpose">{purposeWords(purpose)}</span>
+        </Fact>
+      ) : null}
       <Fact label="Device" className="wrap">{device}</Fact>
       <Fact label="Location" className="wrap">{location}</Fact>
       <Fact label="IP address" className="mono">{ip}</Fact>
@@ -84,7 +90,7 @@ export function LoginActivity({ refreshKey }: { refreshKey: number }) {
                   <p className="sc-when">
                     <When iso={entry.at} />
                   </p>
-                  <AttemptFacts device={entry.device} location={entry.location} ip={entry.ip} method={entry.method} />
+                  <AttemptFacts device={entry.device} location={entry.location} ip={entry.ip} method={entry.method} purpose={entry.purpose} />
                 </li>
               );
             })}

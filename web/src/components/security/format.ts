@@ -40,6 +40,16 @@ export const RESULT_WORDS: Record<string, string> = {
   frozen: 'Refused: you had locked the account',
 };
 
+/** What an attempt was for, when not a sign-in. */
+const PURPOSE_WORDS: Record<string, string> = {
+  sign_in: 'Signing in',
+  step_up: 'Confirming a sensitive action',
+  password_reset: 'Resetting the password',
+  password_change: 'Changing the password',
+  recovery: 'Recovering the account (lost 2FA device)',
+};
+export const purposeWords = (purpose: string) => PURPOSE_WORDS[purpose] ?? purpose.replace(/_/g, ' ');
+
 export const resultWords = (result: string) => RESULT_WORDS[result] ?? result.replace(/_/g, ' ');
 
 /** The badge for an attempt that did not sign in (none for a success). */

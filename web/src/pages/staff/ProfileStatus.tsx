@@ -30,6 +30,36 @@ export function AccountPanel({ profile }: { profile: StaffUserProfile }) {
   );
 }
 
+const CODE_LOCK_NAMES: Record<string, string> = {
+  passkey: 'Passkeys',
+  totp: 'Authenticator app',
+  email_code: 'Emailed code',
+  backup_code: 'Backup codes',
+  device_code: 'New-device code',
+  email_verification_code: 'Email verification code',
+};
+
+/** Each method locked after wrong attempts: until when, or for good (a hard lock only a lift ends: Unlock). */
+function CodeLocks({ locks }: { locks: StaffUserProfile['status']['codeLocks'] }) {
+  if (locks.length === 0) return <>No</>;
+  return (
+    <ul className="staff-flags" data-testid="code-locks">
+      {locks.map((lock) => (
+        <li key={lock.method}>
+          {CODE_LOCK_NAMES[lock.method] ?? lock.method}:{' '}
+          {lock.hard || !lock.until ? (
+            <strong>locked until lifted (too many wrong attempts in a row)</strong>
+          ) : (
+            <>
+              until <Later iso={lock.until} />
+            </>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** A lockout, if it still holds. */
 function Until({ iso }: { iso: string | null }) {
   if (!iso || new Date(iso).getTime() <= Date.now()) return <>No</>;
@@ -75,7 +105,7 @@ export function StatusPanel({ profile }: { profile: StaffUserProfile }) {
           <Until iso={status.passwordLockedUntil} />
         </Fact>
         <Fact label="Codes locked out">
-          <Until iso={status.codesLockedUntil} />
+          <CodeLocks locks={status.codeLocks} />
         </Fact>
       </dl>
     </section>
