@@ -15,7 +15,7 @@ describe.each(dialects)('underLockout on %s', (dialect) => {
       underLockout(t.deps, {
         key: 'test:reservation',
         policy: CODE_LOCKOUT,
-        lock: { method: 'Authenticator app' },
+        lock: { method: 'Authenticator app', otherFactorLifts: true },
         user: undefined,
         client: CLIENT,
         check: async () => check,

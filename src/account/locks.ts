@@ -4,9 +4,10 @@
  * - Passwords, per account identifier (the normalised email, known or not, so a lock reveals
  *   nothing): 5 failures in a row lock for 15 minutes, doubling with each further lock up to 24 hours.
  * - Every other secret, per factor of an account (the authenticator app, the emailed code, backup
- *   codes, passkeys), and the new-device and email-verification codes: 10 wrong in a row lock for
- *   15 minutes, doubling up to 24 hours; for a guessable answer (not a passkey's signature) the
- *   tenth lock in a row (the 100th failure) is hard: it does not end by itself. Each count is cleared only by its own factor's success, so a success of
+ *   codes), and the new-device and email-verification codes: 10 wrong in a row lock for 15
+ *   minutes, doubling up to 24 hours; the tenth lock in a row (the 100th failure) is hard: it does
+ *   not end by itself. A passkey's signature cannot be guessed: its refusals are recorded, never
+ *   locked (a lock would only let whoever learns its handle keep the owner's passkey out). Each count is cleared only by its own factor's success, so a success of
  *   one method buys no guesses at another. The owner's other strong factor lifts a hard lock (a
  *   success of the passkey or authenticator app: factors/locks.ts), and so do a carried-out 2FA
  *   reset and staff.
@@ -29,8 +30,8 @@ import { issueToken } from './tokens.ts';
 
 export const PASSWORD_LOCKOUT: LockoutPolicy = { maxAttempts: 5, baseLockMs: 15 * MINUTE, maxLockMs: 24 * HOUR };
 export const CODE_LOCKOUT: LockoutPolicy = { maxAttempts: 10, baseLockMs: 15 * MINUTE, maxLockMs: 24 * HOUR, hardAfterLocks: 10 };
-/** Answers that cannot be guessed (a passkey's signature): the same counts and escalation, never a hard lock. */
-export const SIGNATURE_LOCKOUT: LockoutPolicy = { maxAttempts: 10, baseLockMs: 15 * MINUTE, maxLockMs: 24 * HOUR };
+/** Codes that only open a case for people to review (the emailed code of a lost-2FA request): the same counts and escalation, never a hard lock. */
+export const REVIEWED_CODE_LOCKOUT: LockoutPolicy = { maxAttempts: 10, baseLockMs: 15 * MINUTE, maxLockMs: 24 * HOUR };
 export const UNLOCK_LINK_TTL = 24 * HOUR;
 
 export const passwordKey = (email: string) => `login:${email}`;
@@ -76,8 +77,11 @@ export async function refuseIfLocked(deps: Deps, keys: readonly string[], onLock
   throw lockedError(lockedUntil, deps.clock.now());
 }
 
-/** Which lock started: the password's, or a code lock of a method (named for the owner: "Authenticator app"). */
-export type LockKind = 'password' | { method: string };
+/**
+ * Which lock started: the password's, or a code lock of a method (named for the owner: "Authenticator
+ * app"), saying whether the owner's other strong factor lifts it once it is hard.
+ */
+export type LockKind = 'password' | { method: string; otherFactorLifts: boolean };
 
 /**
  * Records that a lock started: the audit event, and the owner's email. A password lock comes with a
@@ -93,7 +97,7 @@ export async function notifyLocked(deps: Deps, tx: Tx, user: User, until: number
     const token = await issueToken(deps, tx, { purpose: 'unlock', userId: user.id, expiresAt: Math.max(until, now + UNLOCK_LINK_TTL) });
     await sendAlert(deps, tx, user, 'account_locked', { until, unlockUrl: `${base}/unlock?token=${token}`, resetUrl });
   } else {
-    await sendAlert(deps, tx, user, 'factor_locked', { method: kind.method, until: hard ? null : until, resetUrl, recoveryUrl: `${base}/login` });
+    await sendAlert(deps, tx, user, 'factor_locked', { method: kind.method, until: hard ? null : until, otherFactorLifts: kind.otherFactorLifts, resetUrl, recoveryUrl: `${base}/login` });
   }
   const data = kind === 'password' ? { until, reason: 'password' } : { until: hard ? null : until, reason: 'code', method: kind.method, hard };
   await deps.audit.record(tx, { type: 'account.locked', ...bySystem(user.id), client, data });
@@ -116,8 +120,8 @@ export async function clearLocks(deps: Deps, keys: readonly string[]): Promise<v
 
 /** One attempt at a secret under a lock: what to check, and what follows either way. */
 export interface LockedAttempt<T> {
-  /** The lock's key and policy: the password lock of an address, or a code lock of an account. */
-  key: string;
+  /** The lock's key and policy: the password lock of an address, or a code lock of an account; null: none (an answer that cannot be guessed). */
+  key: string | null;
   policy: LockoutPolicy;
   /** Which lock email a lock sends (a password lock carries an unlock link, a code lock none). */
   lock: LockKind;
@@ -145,7 +149,8 @@ export interface LockedAttempt<T> {
  */
 export async function underLockout<T>(deps: Deps, attempt: LockedAttempt<T>): Promise<T> {
   const { throttle, clock } = deps;
-  assertReserved(await throttle.acquire(attempt.key, attempt.policy), clock.now());
+  const { key } = attempt;
+  if (key !== null) assertReserved(await throttle.acquire(key, attempt.policy), clock.now());
   const matched = attempt.before ? await attempt.before() : true;
   let answered = false;
   const result = matched
@@ -156,15 +161,15 @@ export async function underLockout<T>(deps: Deps, attempt: LockedAttempt<T>): Pr
       }).catch(async (error: unknown) => {
         // The answer was right but what it was for was refused (a lock that committed meanwhile):
         // the reserved attempt is given back, or such refusals would fill the lock without a failure.
-        if (answered) await throttle.succeed(attempt.key);
+        if (answered && key !== null) await throttle.succeed(key);
         throw error;
       })
     : { ok: false as const };
   if (result.ok) {
-    await throttle.succeed(attempt.key);
+    if (key !== null) await throttle.succeed(key);
     return result.value;
   }
-  const failed = await throttle.fail(attempt.key, attempt.policy);
+  const failed = key !== null ? await throttle.fail(key, attempt.policy) : ({ locked: false } as const);
   await inTransaction(deps.store.db, async (tx) => {
     await attempt.onFailure(tx);
     if (failed.locked && attempt.user) await notifyLocked(deps, tx, attempt.user, failed.lockedUntil, attempt.lock, attempt.client);

@@ -3,15 +3,16 @@
  * reset, password change, 2FA recovery), as Ory Kratos' login handler loops over strategies without
  * naming one. It refuses a factor for a purpose it does not serve, lets the factor check what it can
  * before an attempt counts, then runs the attempt under the lock its role calls for (account/locks.ts):
- * - a typed password counts toward the address's password lock; any other factor toward its own
- *   lock on the account (factors/locks.ts: 10 wrong lock it, escalating; the 100th in a row for good);
+ * - a typed password counts toward the address's password lock; any other guessable factor toward
+ *   its own lock on the account (factors/locks.ts: 10 wrong lock it, escalating; the 100th in a row
+ *   for good); a passkey's signature toward none;
  * - a first factor (the password, a passkey alone) is refused like a wrong password (no hint whether
  *   the address has an account); a second factor with the factor's own answer, recorded as
  *   `mfa.failed` and in the owner's login activity with what it was for (a step-up, a reset…);
  * - a strong factor's success lifts the hard locks of the account's other factors.
  */
 import { recordAttempt } from '../account/activity.ts';
-import { underLockout } from '../account/locks.ts';
+import { CODE_LOCKOUT, underLockout } from '../account/locks.ts';
 import type { User } from '../account/users.ts';
 import type { Actor } from '../audit/audit.ts';
 import type { ClientInfo } from '../client/client-info.ts';
@@ -80,13 +81,14 @@ export async function beginProof(deps: Deps, request: ProofRequest): Promise<Pen
   const first = ceremony.role === 'first';
   if (!first && !user) throw new Error('a second factor is checked against a known account');
   const verifier = await factor.verifier({ deps, user, client, ceremony, actor }, request.answer);
-  const lock = lockOf(factor, user, request.email);
+  const lock = lockOf(factor, user, request.email, ceremony.purpose);
   return {
     run: async (handlers) => {
       const value = await underLockout(deps, {
-        key: lock.key,
-        policy: lock.policy,
-        lock: lock.kind,
+        // Without a lock (a passkey) the policy and kind are never used.
+        key: lock?.key ?? null,
+        policy: lock?.policy ?? CODE_LOCKOUT,
+        lock: lock?.kind ?? 'password',
         user,
         client,
         ...(verifier.before ? { before: verifier.before } : {}),

@@ -28,7 +28,7 @@ describe('email layout', () => {
       signup_attempt: { loginUrl: 'http://localhost:3000/login', resetUrl: 'http://localhost:3000/forgot-password' },
       login_code: { code: '123456', minutes: 10 },
       account_locked: { until: Date.UTC(2026, 0, 1, 12), unlockUrl: 'http://localhost:3000/unlock?token=t', resetUrl: 'http://localhost:3000/forgot-password', lockUrl: LOCK },
-      factor_locked: { method: 'Authenticator app', until: null, resetUrl: 'http://localhost:3000/forgot-password', recoveryUrl: 'http://localhost:3000/login', lockUrl: LOCK },
+      factor_locked: { method: 'Authenticator app', until: null, otherFactorLifts: true, resetUrl: 'http://localhost:3000/forgot-password', recoveryUrl: 'http://localhost:3000/login', lockUrl: LOCK },
       password_reset: { link: 'http://localhost:3000/reset-password?token=t', minutes: 60 },
       password_changed: { at: 0, resetUrl: 'http://localhost:3000/forgot-password', lockUrl: LOCK },
       two_factor_enabled: { method: 'Authenticator app', at: 0, lockUrl: LOCK },

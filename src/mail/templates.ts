@@ -55,7 +55,7 @@ export const templates = {
     ],
   }),
   /** A code lock of one method: `until` null when it is hard (it does not end by itself). */
-  factor_locked: (d: { method: string; until: number | null; resetUrl: string; recoveryUrl: string; lockUrl: string }): MailContent => ({
+  factor_locked: (d: { method: string; until: number | null; otherFactorLifts: boolean; resetUrl: string; recoveryUrl: string; lockUrl: string }): MailContent => ({
     lockUrl: d.lockUrl,
     subject: d.until === null ? `${d.method}: locked until it is lifted` : `${d.method}: locked for a while`,
     heading: `We locked one way of confirming it is you: ${d.method}`,
@@ -63,7 +63,9 @@ export const templates = {
       d.until === null
         ? {
             kind: 'paragraph',
-            text: `There were too many wrong attempts in a row with this method (${d.method}), so we locked it, and the lock does not end by itself. Sign in with your passkey or authenticator app to lift it, or, if you have neither, use “Lost your 2FA device?” on the sign-in page or ask support.`,
+            text: d.otherFactorLifts
+              ? `There were too many wrong attempts in a row with this method (${d.method}), so we locked it, and the lock does not end by itself. Signing in once with another strong method of yours (a passkey, or the authenticator app) lifts it. If you have none, use “Lost your 2FA device?” on the sign-in page, or ask support.`
+              : `There were too many wrong attempts in a row with this method (${d.method}), so we locked it, and the lock does not end by itself. The links in our emails still work, and support can lift the lock.`,
           }
         : { kind: 'paragraph', text: `There were too many wrong attempts with this method (${d.method}), so we locked it until ${formatTime(d.until)}. Your other methods still work.` },
       { kind: 'button', label: 'Sign in', url: d.recoveryUrl },

@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../store/database.ts';
-import { HARD_LOCK_UNTIL, isHardLock, lockDuration, retryAfter, slidingEstimate, type LockoutPolicy, type Throttle } from './throttle.ts';
+import { HARD_LOCK_UNTIL, isHardLock, LOCKOUT_IDLE_MS, lockDuration, retryAfter, slidingEstimate, type LockoutPolicy, type Throttle } from './throttle.ts';
 
 /**
  * SQL for the end of the lock given the row's lock_count: HARD_LOCK_UNTIL from the policy's hard
@@ -120,6 +120,11 @@ export function createDatabaseThrottle(db: Db, clock: Clock): Throttle {
     async sweep() {
       const now = clock.now();
       await db.deleteFrom('rate_windows').where('expires_at', '<', now).execute();
+      await db
+        .deleteFrom('lockouts')
+        .where('updated_at', '<', now - LOCKOUT_IDLE_MS)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+        .execute();
     },
 
     async close() {},

@@ -8,7 +8,10 @@
  */
 import { Redis } from 'ioredis';
 import type { Clock } from '../clock.ts';
-import { HARD_LOCK_UNTIL, isHardLock, lockDuration, retryAfter, slidingEstimate, type Throttle } from './throttle.ts';
+import { HARD_LOCK_UNTIL, isHardLock, LOCKOUT_IDLE_MS, lockDuration, retryAfter, slidingEstimate, type Throttle } from './throttle.ts';
+
+const IDLE = String(LOCKOUT_IDLE_MS);
+const HARD = String(HARD_LOCK_UNTIL);
 
 const HIT = `
 local current = redis.call('INCR', KEYS[1])
@@ -16,19 +19,28 @@ if current == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
 return {current, previous}`;
 
-// ARGV: now, maxAttempts. Returns {1} when reserved, else {0, locked_until or 0}.
-const ACQUIRE = `
+// Every write keeps the key LOCKOUT_IDLE_MS past its lock (or past now); a hard lock for ever.
+const KEEP = `
+local function keep(key, until_ms, now, idle, hard)
+  if until_ms >= hard then redis.call('PERSIST', key)
+  else redis.call('PEXPIRE', key, math.max(until_ms - now, 0) + idle) end
+end
+`;
+
+// ARGV: now, maxAttempts, idle ms, hard lock end. Returns {1} when reserved, else {0, locked_until or 0}.
+const ACQUIRE = KEEP + `
 local now = tonumber(ARGV[1])
 local attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0')
 local locked_until = tonumber(redis.call('HGET', KEYS[1], 'locked_until') or '0')
 if locked_until > now then return {0, locked_until} end
 if attempts >= tonumber(ARGV[2]) then return {0, 0} end
 redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+keep(KEYS[1], 0, now, tonumber(ARGV[3]), tonumber(ARGV[4]))
 return {1}`;
 
-// ARGV: now, maxAttempts, the hard step's lock_count (-1: none), the hard lock's end, then lock
-// durations by lock_count (the last one repeats). Returns locked_until (as a string: it may pass 2^53) or 0.
-const FAIL = `
+// ARGV: now, maxAttempts, the hard step's lock_count (-1: none), the hard lock's end, idle ms, then
+// lock durations by lock_count (the last one repeats). Returns locked_until (as a string) or 0.
+const FAIL = KEEP + `
 local now = tonumber(ARGV[1])
 local attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0')
 local locked_until = tonumber(redis.call('HGET', KEYS[1], 'locked_until') or '0')
@@ -39,18 +51,20 @@ local until_ms
 if hard_from >= 0 and lock_count >= hard_from then
   until_ms = ARGV[4]
 else
-  until_ms = string.format('%d', now + tonumber(ARGV[math.min(lock_count + 5, #ARGV)]))
+  until_ms = string.format('%d', now + tonumber(ARGV[math.min(lock_count + 6, #ARGV)]))
 end
 redis.call('HSET', KEYS[1], 'attempts', 0, 'lock_count', lock_count + 1, 'locked_until', until_ms)
+keep(KEYS[1], tonumber(until_ms), now, tonumber(ARGV[5]), tonumber(ARGV[4]))
 return until_ms`;
 
-// ARGV: now, ms. Extends (never shortens) a lock.
-const LOCK = `
+// ARGV: now, ms, idle ms, hard lock end. Extends (never shortens) a lock.
+const LOCK = KEEP + `
 local now = tonumber(ARGV[1])
 local until_ms = now + tonumber(ARGV[2])
 local locked_until = tonumber(redis.call('HGET', KEYS[1], 'locked_until') or '0')
 if locked_until > until_ms then until_ms = locked_until end
 redis.call('HSET', KEYS[1], 'attempts', 0, 'locked_until', until_ms)
+keep(KEYS[1], until_ms, now, tonumber(ARGV[3]), tonumber(ARGV[4]))
 return until_ms`;
 
 export function createRedisThrottle(url: string, clock: Clock, prefix = 'bastion:'): Throttle {
@@ -74,7 +88,7 @@ export function createRedisThrottle(url: string, clock: Clock, prefix = 'bastion
 
     async acquire(key, policy) {
       const now = clock.now();
-      const [reserved, lockedUntil] = (await redis.eval(ACQUIRE, 1, lockoutKey(key), String(now), String(policy.maxAttempts))) as [number, number?];
+      const [reserved, lockedUntil] = (await redis.eval(ACQUIRE, 1, lockoutKey(key), String(now), String(policy.maxAttempts), IDLE, HARD)) as [number, number?];
       if (reserved === 1) return { ok: true };
       const until = lockedUntil && lockedUntil > now ? lockedUntil : null;
       return { ok: false, lockedUntil: until, retryAfterMs: until ? until - now : 1000 };
@@ -87,12 +101,12 @@ export function createRedisThrottle(url: string, clock: Clock, prefix = 'bastion
         if (lockDuration(policy, n) >= policy.maxLockMs) break;
       }
       const hardFrom = policy.hardAfterLocks === undefined ? -1 : policy.hardAfterLocks - 1;
-      const until = Number(await redis.eval(FAIL, 1, lockoutKey(key), String(clock.now()), String(policy.maxAttempts), String(hardFrom), String(HARD_LOCK_UNTIL), ...durations));
+      const until = Number(await redis.eval(FAIL, 1, lockoutKey(key), String(clock.now()), String(policy.maxAttempts), String(hardFrom), HARD, IDLE, ...durations));
       return until > 0 ? { locked: true, lockedUntil: until, hard: isHardLock(until) } : { locked: false };
     },
 
     async succeed(key) {
-      await redis.hset(lockoutKey(key), 'attempts', 0, 'lock_count', 0);
+      await redis.multi().hset(lockoutKey(key), 'attempts', 0, 'lock_count', 0).pexpire(lockoutKey(key), LOCKOUT_IDLE_MS).exec();
     },
 
     async lockedUntil(key) {
@@ -101,7 +115,7 @@ export function createRedisThrottle(url: string, clock: Clock, prefix = 'bastion
     },
 
     async lock(key, ms) {
-      return Number(await redis.eval(LOCK, 1, lockoutKey(key), String(clock.now()), String(ms)));
+      return Number(await redis.eval(LOCK, 1, lockoutKey(key), String(clock.now()), String(ms), IDLE, HARD));
     },
 
     async unlock(key) {
@@ -109,7 +123,7 @@ export function createRedisThrottle(url: string, clock: Clock, prefix = 'bastion
     },
 
     async lift(key) {
-      await redis.hset(lockoutKey(key), 'attempts', 0, 'locked_until', 0);
+      await redis.multi().hset(lockoutKey(key), 'attempts', 0, 'locked_until', 0).pexpire(lockoutKey(key), LOCKOUT_IDLE_MS).exec();
     },
 
     async sweep() {},

@@ -5,7 +5,8 @@ import { createTestDatabase, type TestDatabase } from '../../test/database.ts';
 import { dialects } from '../../test/harness.ts';
 import { createDatabaseThrottle } from './database-throttle.ts';
 import { createRedisThrottle } from './redis-throttle.ts';
-import { HARD_LOCK_UNTIL, lockDuration, type LockoutPolicy, type Throttle } from './throttle.ts';
+import { Redis } from 'ioredis';
+import { HARD_LOCK_UNTIL, LOCKOUT_IDLE_MS, lockDuration, type LockoutPolicy, type Throttle } from './throttle.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const policy: LockoutPolicy = { maxAttempts: 5, baseLockMs: 15 * MINUTE, maxLockMs: 24 * HOUR };
@@ -173,5 +174,63 @@ describe.each(backends)('throttle on $name', (backend) => {
     await throttle.unlock('d');
     expect(await throttle.lockedUntil('d')).toBeNull();
     expect((await throttle.acquire('d', policy)).ok).toBe(true);
+  });
+});
+
+describe.each(dialects)('lockout counts that go idle, database (%s)', (dialect) => {
+  it('the sweep deletes counts idle for 30 days whose lock is over (the next lock starts at 15 minutes again); a hard lock stays', async () => {
+    const db = await createTestDatabase(dialect);
+    try {
+      const clock = new ManualClock(Date.UTC(2026, 0, 1));
+      const throttle = createDatabaseThrottle(db.store.db, clock);
+      for (let i = 0; i < 5; i++) {
+        await throttle.acquire('idle', policy);
+        await throttle.fail('idle', policy);
+      }
+      await throttle.lock('hard', HARD_LOCK_UNTIL - clock.now());
+      clock.advance(LOCKOUT_IDLE_MS - MINUTE);
+      await throttle.sweep();
+      const keys = async () => (await db.store.db.selectFrom('lockouts').select('key').orderBy('key').execute()).map((r) => r.key);
+      expect(await keys()).toEqual(['hard', 'idle']);
+      clock.advance(2 * MINUTE);
+      await throttle.sweep();
+      expect(await keys()).toEqual(['hard']);
+      expect(await throttle.lockedUntil('hard')).toBe(HARD_LOCK_UNTIL);
+      for (let i = 0; i < 5; i++) {
+        await throttle.acquire('idle', policy);
+        await throttle.fail('idle', policy);
+      }
+      expect(await throttle.lockedUntil('idle')).toBe(clock.now() + 15 * MINUTE);
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
+describe('lockout counts that go idle, Redis', () => {
+  it('each write keeps a key 30 days past its lock; a hard lock has no expiry', async () => {
+    const prefix = `bastion-test:${randomBytes(6).toString('hex')}:`;
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const throttle = createRedisThrottle(REDIS_URL, clock, prefix);
+    const redis = new Redis(REDIS_URL);
+    try {
+      const codes: LockoutPolicy = { maxAttempts: 1, baseLockMs: HOUR, maxLockMs: HOUR, hardAfterLocks: 2 };
+      await throttle.acquire('k', codes);
+      const afterAcquire = await redis.pttl(`${prefix}lo:k`);
+      expect(afterAcquire).toBeGreaterThan(LOCKOUT_IDLE_MS - MINUTE);
+      expect(afterAcquire).toBeLessThanOrEqual(LOCKOUT_IDLE_MS);
+      expect(await throttle.fail('k', codes)).toMatchObject({ locked: true, hard: false });
+      expect(await redis.pttl(`${prefix}lo:k`)).toBeGreaterThan(LOCKOUT_IDLE_MS + HOUR - MINUTE);
+      clock.advance(HOUR);
+      await throttle.acquire('k', codes);
+      expect(await throttle.fail('k', codes)).toMatchObject({ locked: true, hard: true });
+      expect(await redis.pttl(`${prefix}lo:k`)).toBe(-1);
+      await throttle.lift('k');
+      expect(await redis.pttl(`${prefix}lo:k`)).toBeGreaterThan(0);
+    } finally {
+      await redis.del(`${prefix}lo:k`);
+      redis.disconnect();
+      await throttle.close();
+    }
   });
 });

@@ -19,6 +19,9 @@ export interface LockoutPolicy {
   hardAfterLocks?: number;
 }
 
+/** How long a lockout's counts are kept after its last change (and after its lock ended). */
+export const LOCKOUT_IDLE_MS = 30 * 24 * 3_600_000;
+
 /** The end of a hard lock: the last moment a Date can hold, so it never comes. */
 export const HARD_LOCK_UNTIL = 8_640_000_000_000_000;
 export const isHardLock = (until: number | null): boolean => until !== null && until >= HARD_LOCK_UNTIL;
@@ -44,7 +47,11 @@ export interface Throttle {
    * owner's other strong factor, after which the next lock is hard again).
    */
   lift(key: string): Promise<void>;
-  /** Deletes expired rate windows; a no-op where the backend expires keys itself. */
+  /**
+   * Deletes expired rate windows, and lockout counts idle for LOCKOUT_IDLE_MS whose lock (if any) is
+   * over, so addresses typed once do not stay for ever; a hard lock stays. A no-op where the backend
+   * expires keys itself (Redis: each write sets the expiry, a hard lock none).
+   */
   sweep(): Promise<void>;
   close(): Promise<void>;
 }

@@ -176,7 +176,8 @@ export async function confirmDevice(deps: Deps, input: ConfirmInput, client: Cli
   // row for good; account/locks.ts), so starting new sign-ins does not buy more guesses. The link keeps working.
   const user = await findUserById(deps.store.db, flow.user_id);
   if (!user) throw flowExpired();
-  await refuseIfLocked(deps, [passwordKey(user.email)]);
+  // A passkey sign-in (both factors in one) does not wait for the password lock.
+  await refuseIfLocked(deps, flow.passwordless === 1 ? [] : [passwordKey(user.email)]);
   await reserveFlowAttempt(deps.store.db, flow);
   const code = input.code;
   const signals = await riskSignals(deps, user.id, client);
@@ -184,7 +185,7 @@ export async function confirmDevice(deps: Deps, input: ConfirmInput, client: Cli
   return underLockout(deps, {
     key: deviceCodeKey(user.id),
     policy: CODE_LOCKOUT,
-    lock: { method: 'New-device confirmation code' },
+    lock: { method: 'New-device confirmation code', otherFactorLifts: false },
     user,
     client,
     check: async (tx) => (await consumeToken(deps, tx, { purpose: 'device_code', secret: code, boundTo: flowBinding(flow) })) !== null,

@@ -10,7 +10,10 @@ import { codeFor, enrolledUser, PASSWORD, signInWithEmailCode, uniqueEmail, veri
 import type { TestClient, TestResponse } from '../../../test/client.ts';
 import { confirmationMail, otherCode, signInPending } from '../../../test/devices.ts';
 import { dialects, type TestApp, testApps } from '../../../test/harness.ts';
-import { failInARow } from '../../../test/locks.ts';
+import { failInARow, failInARowUnder } from '../../../test/locks.ts';
+import { staffMember } from '../../../test/kyc.ts';
+import { openReset, verifiedUser } from '../../../test/two-factor-reset.ts';
+import { HARD_LOCK_UNTIL } from '../../throttle/throttle.ts';
 import { startLogin } from '../../../test/login.ts';
 import { mailsWithSubject } from '../../../test/mail.ts';
 import { addPasskey, passwordlessSignIn, passwordThenPasskey } from '../../../test/passkeys.ts';
@@ -18,7 +21,7 @@ import { auditOf, userRow } from '../../../test/queries.ts';
 import { register } from '../../../test/registration.ts';
 import { SoftAuthenticator } from '../../../test/soft-authenticator.ts';
 import { DAY } from '../../../test/time.ts';
-import { deviceCodeKey } from '../../account/locks.ts';
+import { deviceCodeKey, factorKey, REVIEWED_CODE_LOCKOUT } from '../../account/locks.ts';
 
 const HARD_SUBJECT = 'Bastion: Authenticator app: locked until it is lifted';
 
@@ -159,7 +162,20 @@ describe.each(dialects)('second-factor guessing caps on %s', (dialect) => {
     expect((await c.post('/api/auth/verify-email', { token: fresh.token })).status).toBe(200);
   });
 
-  it('a passkey signs in while the password is locked (both factors in one)', async () => {
+  it('a hard lock of the emailed code at sign-in does not shut the lost-2FA request, whose code counts on a lock of its own that is never hard', async () => {
+    const t = await app();
+    const staff = await staffMember(t, 'support');
+    const user = await verifiedUser(t, staff);
+    await failInARow(t, factorKey(user.id, 'email_code'), 100);
+    expect(await t.deps.throttle.lockedUntil(factorKey(user.id, 'email_code'))).toBe(HARD_LOCK_UNTIL);
+    // Ten wrong recovery codes in a row, a hundred times over: each lock ends by itself.
+    await failInARowUnder(t, factorKey(user.id, 'email_code:recovery'), 99, REVIEWED_CODE_LOCKOUT);
+    t.clock.advance(DAY);
+    const opened = await openReset(t, user);
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+  });
+
+  it('a passkey signs in while the password is locked (both factors in one), also from a new device', async () => {
     const t = await app();
     const user = await enrolledUser(t);
     const authenticator = new SoftAuthenticator();
@@ -168,5 +184,16 @@ describe.each(dialects)('second-factor guessing caps on %s', (dialect) => {
     expect((await t.client().post('/api/auth/login', { email: user.email, password: user.password })).body.error).toBe('account_locked');
     const res = await passwordlessSignIn(t.client(), authenticator);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
+    // A new device's confirmation code is not held up by the password lock either.
+    const strict = await app({ NEW_DEVICE_CONFIRMATION: 'always' });
+    const other = await enrolledUser(strict);
+    const key = new SoftAuthenticator();
+    expect((await addPasskey(other.client, key)).status).toBe(200);
+    for (let i = 0; i < 5; i++) await strict.client().post('/api/auth/login', { email: other.email, password: 'not-the-password-at-all' });
+    const browser = strict.client();
+    const pending = await passwordlessSignIn(browser, key);
+    expect(pending.body.next).toEqual(['confirm_device']);
+    const { code } = await confirmationMail(strict, other.email);
+    expect((await browser.post('/api/auth/login/confirm-device', { flow: pending.body.flow, code })).status).toBe(200);
   });
 });

@@ -69,8 +69,8 @@ export async function proveFirstFactor<T>(deps: Deps, input: FirstFactor<T>): Pr
   if (input.user) await carryOutDueResetOf(deps, input.user.id);
   // A locked account is refused before anything is checked, with its unlock time (and the refusal recorded).
   // Only this factor's lock: a passkey (both factors in one) still signs in while the password is locked.
-  const lock = lockOf(factorById(input.factor), input.user, input.email);
-  await refuseIfLocked(deps, [lock.key], () =>
+  const lock = lockOf(factorById(input.factor), input.user, input.email, purpose);
+  await refuseIfLocked(deps, lock ? [lock.key] : [], () =>
     inTransaction(deps.store.db, (tx) => recordRefusal(deps, tx, { factor: input.factor, user: input.user, client: input.client, reason: 'locked', result: 'locked', purpose })),
   );
   return proveFactor(deps, {

@@ -101,7 +101,7 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
         summary: 'Options to finish this flow with a passkey',
         description: "Pass `options` to navigator.credentials.get (e.g. @simplewebauthn/browser startAuthentication), then send the result to /api/auth/login/verify with method `passkey`.",
         body: flowBody,
-        response: { 200: secondFactorOptionsAnswer, 400: errorBody },
+        response: { 200: secondFactorOptionsAnswer, 400: errorBody, 403: errorBody, 429: errorBody },
       },
     },
     async (request) =>
@@ -153,7 +153,7 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
           'The link page sends `{token}` once its button is pressed (it shows /api/auth/login/confirm-device/preview first): ' +
           'in the same browser it completes the sign-in, elsewhere it answers `{status: "confirmed"}`.',
         body: confirmDeviceBody,
-        response: { 200: confirmDeviceAnswer, 400: errorBody, 401: errorBody },
+        response: { 200: confirmDeviceAnswer, 400: errorBody, 401: errorBody, 403: errorBody, 429: errorBody },
       },
     },
     async (request, reply) => {

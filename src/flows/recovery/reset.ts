@@ -28,6 +28,11 @@ import { enforceRateLimit } from '../../throttle/limits.ts';
 import { isStaffLocked, staffLockedError } from '../../account/staff-lock.ts';
 import { carryOutDueResetOf } from '../two-factor-reset/carry-out.ts';
 
+/**
+ * Reset emails: 20 an hour per client network, and 3 an hour per address *from each network*: a
+ * stranger who knows the address cannot use up its owner's reset emails (only their own network's
+ * share); what reaches one inbox is bounded by the networks asking, each within its own 20.
+ */
 const FORGOT_LIMITS = { perEmail: { limit: 3, windowMs: HOUR }, perIp: { limit: 20, windowMs: HOUR } };
 
 export const invalidLink = () => badRequest('invalid_token', 'This link is not valid: it has expired or was already used. Ask for a new one.');
@@ -44,7 +49,7 @@ export async function forgotPassword(deps: Deps, input: { email: string }, clien
   const email = normalizeEmail(input.email);
   const message = 'A reset email was requested recently. Check your inbox, or try again later.';
   await enforceRateLimit(deps.throttle, perIpKey('forgot-ip', client), FORGOT_LIMITS.perIp, message);
-  await enforceRateLimit(deps.throttle, `forgot-email:${email}`, FORGOT_LIMITS.perEmail, message);
+  await enforceRateLimit(deps.throttle, perIpKey(`forgot-email:${email}`, client), FORGOT_LIMITS.perEmail, message);
   // Known or not, the answer is the same and leaves now: the work for a known address must not show in its time.
   deps.later.run('password reset email', () =>
     inTransaction(deps.store.db, async (tx) => {

@@ -53,7 +53,7 @@ export async function recoveryRoutes(app: FastifyInstance, context: RouteContext
           'Ends every session. When the account has 2FA it needs a second factor: `code` (an authenticator code or a backup code), ' +
           'or `method: "passkey"` with `credential` (options from /api/auth/password/reset/passkey-options).',
         body: resetPasswordBody,
-        response: { 200: resetPasswordAnswer, 400: errorBody, 401: errorBody, 429: errorBody },
+        response: { 200: resetPasswordAnswer, 400: errorBody, 401: errorBody, 403: errorBody, 429: errorBody },
       },
     },
     async (request) => {

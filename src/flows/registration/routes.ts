@@ -61,7 +61,7 @@ export async function registrationRoutes(app: FastifyInstance, context: RouteCon
         tags,
         summary: 'Verify an email address with the link token or the 6-digit code',
         body: verifyEmailBody,
-        response: { 200: verifyEmailAnswer, 400: errorBody, 429: errorBody },
+        response: { 200: verifyEmailAnswer, 400: errorBody, 403: errorBody, 429: errorBody },
       },
     },
     async (request, reply) => {

@@ -22,9 +22,11 @@ import { enforcePasswordPolicy } from '../../factors/password/new-password.ts';
 import { endVerification, sendVerification } from './verification.ts';
 
 const HOUR_MS = 3_600_000;
-/** Verification emails: per address and per client IP. */
+/** Verification emails: per client network, and per address from each network (so a stranger cannot use up the owner's; see recovery/reset.ts). */
 export const RESEND_LIMITS = { perEmail: { limit: 3, windowMs: HOUR_MS }, perIp: { limit: 20, windowMs: HOUR_MS } };
 const REGISTER_PER_IP = { limit: 20, windowMs: HOUR_MS };
+/** Verification codes typed from one network, across addresses (each address has its code lock too). */
+const CODE_TRIES_PER_IP = { limit: 30, windowMs: HOUR_MS };
 
 export async function register(deps: Deps, input: { email: string; password: string }, client: ClientInfo): Promise<void> {
   const email = normalizeEmail(input.email);
@@ -95,12 +97,13 @@ export async function verifyEmail(
     verified = await inTransaction(db, (tx) => verify(tx, row));
   } else {
     const email = normalizeEmail(input.email);
+    await enforceRateLimit(deps.throttle, perIpKey('verify-code-ip', client), CODE_TRIES_PER_IP, 'Too many attempts from your network. Try again later.');
     const user = await findUserByEmail(db, email);
     let row: TokenRow | null = null;
     verified = await underLockout(deps, {
       key: verificationCodeKey(email),
       policy: CODE_LOCKOUT,
-      lock: { method: 'Email verification code' },
+      lock: { method: 'Email verification code', otherFactorLifts: false },
       user: undefined,
       client,
       check: async (tx) => (row = user ? await matchAccountCode(deps, tx, { purpose: 'email_verification_code', userId: user.id, code: input.code }) : null) !== null,
@@ -118,7 +121,7 @@ export async function verifyEmail(
 export async function resendVerification(deps: Deps, input: { email: string }, client: ClientInfo): Promise<void> {
   const email = normalizeEmail(input.email);
   await enforceRateLimit(deps.throttle, perIpKey('resend-ip', client), RESEND_LIMITS.perIp, 'Too many requests from your network. Try again later.');
-  await enforceRateLimit(deps.throttle, `resend-email:${email}`, RESEND_LIMITS.perEmail, 'A verification email was sent recently. Check your inbox and spam folder, or try again later.');
+  await enforceRateLimit(deps.throttle, perIpKey(`resend-email:${email}`, client), RESEND_LIMITS.perEmail, 'A verification email was sent recently. Check your inbox and spam folder, or try again later.');
   // Known or not, the answer is the same and leaves now: the work for an unverified account must not show in its time.
   deps.later.run('verification email', () =>
     inTransaction(deps.store.db, async (tx) => {

@@ -34,6 +34,7 @@ const CODE_LOCK_NAMES: Record<string, string> = {
   passkey: 'Passkeys',
   totp: 'Authenticator app',
   email_code: 'Emailed code',
+  'email_code:recovery': 'Emailed code (lost-2FA request)',
   backup_code: 'Backup codes',
   device_code: 'New-device code',
   email_verification_code: 'Email verification code',
