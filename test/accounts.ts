@@ -2,6 +2,7 @@
 import { expect } from 'vitest';
 import { decodeBase32, totp } from '../src/factors/totp/otp.ts';
 import type { TestClient } from './client.ts';
+import { DEVICE } from './cookies.ts';
 import type { TestApp } from './harness.ts';
 import { lastMail, sixDigits, SUBJECTS } from './mail.ts';
 
@@ -76,8 +77,20 @@ export async function signIn(t: TestApp, user: { email: string; password: string
   return client;
 }
 
-/** Signs in with an emailed code: a full session without a fresh step-up (policy "off"). */
-export async function signInWithEmailCode(t: TestApp, user: Enrolled, client = t.client()): Promise<TestClient> {
+/**
+ * Another browser of a device the account knows (it holds the device cookie of `user.client`, the
+ * browser that enrolled): the emailed code signs in only there.
+ */
+export function knownBrowser(t: TestApp, user: { client: TestClient }, options: { ip?: string; userAgent?: string; origin?: string } = {}): TestClient {
+  const client = t.client(options);
+  const device = user.client.cookies.get(DEVICE);
+  if (!device) throw new Error('the enrolling browser holds no device cookie');
+  client.cookies.set(DEVICE, device);
+  return client;
+}
+
+/** Signs in with an emailed code on a known device: a full session without a fresh step-up (policy "off"). */
+export async function signInWithEmailCode(t: TestApp, user: Enrolled, client = knownBrowser(t, user)): Promise<TestClient> {
   const login = await client.post('/api/auth/login', { email: user.email, password: user.password });
   expect(login.status).toBe(200);
   expect((await client.post('/api/auth/login/email-code', { flow: login.body.flow })).status).toBe(202);

@@ -1,6 +1,6 @@
 /** Journeys for passkey tests: an account whose only second factor is a passkey made by a software authenticator. */
 import { expect } from 'vitest';
-import { PASSWORD, registerVerified, uniqueEmail } from './accounts.ts';
+import { knownBrowser, PASSWORD, registerVerified, uniqueEmail } from './accounts.ts';
 import type { TestClient } from './client.ts';
 import { TEST_BASE_URL, type TestApp } from './harness.ts';
 import { SUBJECTS } from './mail.ts';
@@ -64,8 +64,8 @@ export async function stepUpWithPasskey(client: TestClient, authenticator: SoftA
 }
 
 /** A session that is not stepped up: signed in with an emailed code. */
-export async function emailCodeSession(t: TestApp, user: { email: string; password: string }): Promise<TestClient> {
-  const client = t.client();
+export async function emailCodeSession(t: TestApp, user: { email: string; password: string; client: TestClient }): Promise<TestClient> {
+  const client = knownBrowser(t, user);
   const login = await client.post('/api/auth/login', { email: user.email, password: user.password });
   expect((await client.post('/api/auth/login/email-code', { flow: login.body.flow })).status).toBe(202);
   const mail = (await t.mailTo(user.email)).filter((m) => m.subject === SUBJECTS.signInCode).at(-1)!;

@@ -30,6 +30,9 @@ export function factorById(id: FactorId): Factor {
 
 export const isStrong = (id: FactorId): boolean => factorById(id).strong;
 
+/** The methods a sign-in may use on this device: those for known devices only are left out on a new one. */
+export const onThisDevice = <T extends FactorId>(methods: readonly T[], knownDevice: boolean): T[] => methods.filter((m) => knownDevice || !factorById(m).knownDeviceOnly);
+
 const SECOND: readonly Factor[] = FACTORS.filter((f) => f.secondFactor);
 
 async function secondFactorStatus(db: Db | Tx, userId: string): Promise<{ factor: Factor; status: FactorStatus }[]> {

@@ -85,6 +85,12 @@ export interface Factor<Id extends string = string> {
    * escalates, or whoever learns its handle could keep the owner's passkey out for good.
    */
   guessable: boolean;
+  /**
+   * Completes a sign-in only on a device that signed in to the account before (the emailed code:
+   * from a new device its inbox is the one the new-device confirmation goes to, so password and
+   * inbox would be one factor's worth of proof; a passkey or the authenticator app is asked there).
+   */
+  knownDeviceOnly: boolean;
   purposes: ReadonlySet<Purpose>;
   status(db: Db | Tx, userId: string): Promise<FactorStatus>;
   /**

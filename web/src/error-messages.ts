@@ -99,6 +99,7 @@ const SERVER_MESSAGES: Record<ErrorCode, string | Describe> = {
       ? `Your account is locked until ${until.toLocaleString()} after too many failed attempts.`
       : 'Your account is locked after too many failed attempts. Try again later.';
   },
+  known_device_required: 'This device has not signed in to your account before, so an emailed code is not enough here. Use your passkey, your authenticator app or a backup code.',
   factor_locked:
     'This way of confirming it is you is locked after too many wrong attempts in a row. Use another of your methods (your passkey or authenticator app lifts the lock), or use “Lost your 2FA device?”.',
   too_many_requests: (e) =>

@@ -16,6 +16,7 @@ export const backupCodeFactor: Factor<'backup_code'> = {
   firstFactor: false,
   memorized: false,
   guessable: true,
+  knownDeviceOnly: false,
   purposes: new Set(['sign_in', 'password_reset']),
   async status(db, userId) {
     const count = await remainingBackupCodes(db, userId);

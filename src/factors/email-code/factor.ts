@@ -23,6 +23,7 @@ export const emailCodeFactor: Factor<'email_code'> = {
   firstFactor: false,
   memorized: false,
   guessable: true,
+  knownDeviceOnly: true,
   purposes: new Set(['sign_in', 'recovery']),
   /** Every account has its inbox; it is offered only to accounts that have two-factor authentication (registry.ts). */
   async status() {

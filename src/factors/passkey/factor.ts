@@ -45,6 +45,7 @@ export const passkeyFactor: Factor<'passkey'> = {
   firstFactor: true,
   memorized: false,
   guessable: false,
+  knownDeviceOnly: false,
   purposes: new Set(['sign_in', 'step_up', 'password_reset']),
   async status(db, userId) {
     const count = await countEnabledPasskeys(db, userId);

@@ -1,6 +1,6 @@
 /** Enrolling passkeys: the registration options (discoverable, user verification, no attestation, EdDSA/ES256/RS256, RP id from config), refusals (no user verification, not discoverable, another origin, a used or foreign challenge, an IP-address installation), the first passkey as the only second factor, and step-up before adding more. */
 import { describe, expect, it } from 'vitest';
-import { codeFor, enrolledUser, registerVerified } from '../../../test/accounts.ts';
+import { codeFor, enrolledUser, knownBrowser, registerVerified } from '../../../test/accounts.ts';
 import { dialects, testApps } from '../../../test/harness.ts';
 import { SUBJECTS, subjects } from '../../../test/mail.ts';
 import { auditOf, holdsOf, userRow } from '../../../test/queries.ts';
@@ -49,7 +49,7 @@ describe.each(dialects)('passkeys on %s', (dialect) => {
       expect(await holdsOf(t, row.id)).toHaveLength(0);
       expect(await t.db.store.db.selectFrom('known_devices').select('id').where('user_id', '=', row.id).execute()).toHaveLength(1);
       // The next sign-in offers the passkey first, and never the enrollment again.
-      const login = await t.client().post('/api/auth/login', { email: user.email, password: user.password });
+      const login = await knownBrowser(t, user).post('/api/auth/login', { email: user.email, password: user.password });
       expect(login.body.next).toEqual(['passkey', 'email_code', 'backup_code']);
     });
 

@@ -1,4 +1,5 @@
 /** The signature counter: a counter going backwards disables the passkey (a copy of it is in use); a stale response, a forged low counter or a provider that does not count does not. */
+import { knownBrowser } from '../../../test/accounts.ts';
 import { describe, expect, it } from 'vitest';
 import { dialects, testApps } from '../../../test/harness.ts';
 import { SUBJECTS } from '../../../test/mail.ts';
@@ -41,8 +42,10 @@ describe.each(dialects)('passkeys on %s', (dialect) => {
       credential.counter = 100;
       expect((await passwordlessSignIn(t.client(), user.authenticator)).status).toBe(401);
       // The account keeps its emailed code and backup codes, and is never offered a fresh enrollment.
-      const login = await t.client().post('/api/auth/login', { email: user.email, password: user.password });
+      const login = await knownBrowser(t, user).post('/api/auth/login', { email: user.email, password: user.password });
       expect(login.body.next).toEqual(['email_code', 'backup_code']);
+      // From a new device, only the backup codes are left.
+      expect((await t.client().post('/api/auth/login', { email: user.email, password: user.password })).body.next).toEqual(['backup_code']);
       // A sign-in made just now (password and emailed code) may add a new passkey; an older session may not.
       const fresh = await emailCodeSession(t, user);
       expect((await fresh.get('/api/me')).body.security.passkeys).toEqual({ count: 0 });

@@ -17,6 +17,7 @@ export const passwordFactor: Factor<'password'> = {
   firstFactor: true,
   memorized: true,
   guessable: true,
+  knownDeviceOnly: false,
   purposes: new Set(['sign_in', 'password_change', 'recovery']),
   async status() {
     return { enrolled: true, usable: true, count: 1 };

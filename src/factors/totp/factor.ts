@@ -17,6 +17,7 @@ export const totpFactor: Factor<'totp'> = {
   firstFactor: false,
   memorized: false,
   guessable: true,
+  knownDeviceOnly: false,
   purposes: new Set(['sign_in', 'step_up', 'password_reset']),
   async status(db, userId) {
     const usable = (await confirmedTotp(db, userId)) !== undefined;

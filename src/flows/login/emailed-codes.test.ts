@@ -1,6 +1,6 @@
 /** Emailed sign-in codes: 10 minutes, single-use, bound to their flow, replaced by a new send, 3 sends per 10 minutes. */
 import { describe, expect, it } from 'vitest';
-import { enrolledUser } from '../../../test/accounts.ts';
+import { enrolledUser, knownBrowser } from '../../../test/accounts.ts';
 import { dialects, testApps } from '../../../test/harness.ts';
 import { emailCode, startLogin } from '../../../test/login.ts';
 import { MINUTE } from '../../../test/time.ts';
@@ -12,7 +12,7 @@ describe.each(dialects)('sign-in on %s', (dialect) => {
     it('expire after 10 minutes', async () => {
       const t = await app();
       const user = await enrolledUser(t);
-      const client = t.client();
+      const client = knownBrowser(t, user);
       const flow = await startLogin(client, user);
       expect((await client.post('/api/auth/login/email-code', { flow })).status).toBe(202);
       const code = await emailCode(t, user.email);
@@ -34,14 +34,14 @@ describe.each(dialects)('sign-in on %s', (dialect) => {
     it('work until just before 10 minutes, and the whole flow ends at 10 minutes anyway', async () => {
       const t = await app();
       const user = await enrolledUser(t);
-      const client = t.client();
+      const client = knownBrowser(t, user);
       const flow = await startLogin(client, user);
       await client.post('/api/auth/login/email-code', { flow });
       const code = await emailCode(t, user.email);
       t.clock.advance(10 * MINUTE - 1000);
       expect((await client.post('/api/auth/login/verify', { flow, method: 'email_code', code })).status).toBe(200);
 
-      const late = t.client();
+      const late = knownBrowser(t, user);
       const flow2 = await startLogin(late, user);
       await late.post('/api/auth/login/email-code', { flow: flow2 });
       const code2 = await emailCode(t, user.email);
@@ -54,13 +54,13 @@ describe.each(dialects)('sign-in on %s', (dialect) => {
     it('are single-use and bound to their flow', async () => {
       const t = await app();
       const user = await enrolledUser(t);
-      const a = t.client();
+      const a = knownBrowser(t, user);
       const flowA = await startLogin(a, user);
       await a.post('/api/auth/login/email-code', { flow: flowA });
       const code = await emailCode(t, user.email);
 
       // Another flow (another browser) cannot use flow A's code.
-      const b = t.client();
+      const b = knownBrowser(t, user);
       const flowB = await startLogin(b, user);
       const elsewhere = await b.post('/api/auth/login/verify', { flow: flowB, method: 'email_code', code });
       expect(elsewhere.status).toBe(401);
@@ -79,7 +79,7 @@ describe.each(dialects)('sign-in on %s', (dialect) => {
     it('a new send replaces the old code', async () => {
       const t = await app();
       const user = await enrolledUser(t);
-      const client = t.client();
+      const client = knownBrowser(t, user);
       const flow = await startLogin(client, user);
       await client.post('/api/auth/login/email-code', { flow });
       const first = await emailCode(t, user.email);
@@ -95,7 +95,7 @@ describe.each(dialects)('sign-in on %s', (dialect) => {
     it('leave one live code per flow even when sends race', async () => {
       const t = await app();
       const user = await enrolledUser(t);
-      const client = t.client();
+      const client = knownBrowser(t, user);
       const flow = await startLogin(client, user);
       const sends = await Promise.all([1, 2, 3].map(() => client.post('/api/auth/login/email-code', { flow })));
       expect(sends.map((r) => r.status)).toEqual([202, 202, 202]);
@@ -106,7 +106,7 @@ describe.each(dialects)('sign-in on %s', (dialect) => {
     it('can be sent 3 times in 10 minutes; the 4th is 429', async () => {
       const t = await app();
       const user = await enrolledUser(t);
-      const client = t.client();
+      const client = knownBrowser(t, user);
       const flow = await startLogin(client, user);
       for (let i = 0; i < 3; i++) expect((await client.post('/api/auth/login/email-code', { flow })).status).toBe(202);
       t.clock.advance(2 * MINUTE);
@@ -116,7 +116,7 @@ describe.each(dialects)('sign-in on %s', (dialect) => {
       expect(Number(fourth.headers['retry-after'])).toBeGreaterThan(0);
       expect(fourth.body.retryAfter).toBe(Number(fourth.headers['retry-after']));
       // The limit is per user, not per flow.
-      const other = t.client();
+      const other = knownBrowser(t, user);
       const flow2 = await startLogin(other, user);
       expect((await other.post('/api/auth/login/email-code', { flow: flow2 })).status).toBe(429);
       expect((await t.mailTo(user.email)).filter((m) => m.subject === 'Bastion: Your sign-in code')).toHaveLength(3);

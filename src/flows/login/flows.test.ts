@@ -1,6 +1,6 @@
 /** Sign-in flows: they expire after 10 minutes, are bound to their browser, die after 5 wrong codes; 10 wrong codes of a method lock that method. */
 import { describe, expect, it } from 'vitest';
-import { codeFor, enrolledUser, signIn, signInWithEmailCode, wrongCode } from '../../../test/accounts.ts';
+import { codeFor, enrolledUser, knownBrowser, signIn, signInWithEmailCode, wrongCode } from '../../../test/accounts.ts';
 import { SESSION } from '../../../test/cookies.ts';
 import { dialects, testApps } from '../../../test/harness.ts';
 import { startLogin } from '../../../test/login.ts';
@@ -92,7 +92,7 @@ describe.each(dialects)('sign-in on %s', (dialect) => {
       const t = await app();
       const user = await enrolledUser(t);
       const statuses: number[] = [];
-      const client = t.client();
+      const client = knownBrowser(t, user);
       for (const count of [4, 4]) {
         const flow = await startLogin(client, user);
         for (let i = 0; i < count; i++) {

@@ -4,7 +4,7 @@
  * more than 5 password checks ever run between locks, however many requests arrive at once.
  */
 import { describe, expect, it } from 'vitest';
-import { codeFor, enrolledUser, registerVerified, uniqueEmail } from '../../../test/accounts.ts';
+import { codeFor, enrolledUser, knownBrowser, registerVerified, uniqueEmail } from '../../../test/accounts.ts';
 import { factorKey } from '../../account/locks.ts';
 import { startLogin } from '../../../test/login.ts';
 import type { TestResponse } from '../../../test/client.ts';
@@ -110,7 +110,7 @@ describe.each(dialects)('login lockout on %s', (dialect) => {
   it('sends no sign-in code for a flow whose account got locked meanwhile', async () => {
     const t = await app({ LOGIN_IP_LIMIT: '1000' });
     const user = await enrolledUser(t);
-    const browser = t.client();
+    const browser = knownBrowser(t, user);
     const started = await browser.post('/api/auth/login', { email: user.email, password: user.password });
     expect(started.status).toBe(200);
     for (let i = 0; i < 5; i++) await login(t, user.email, WRONG);

@@ -1,6 +1,6 @@
 /** Sign-in next steps: the second factors offered after the password, or enrollment in a restricted session for an account without one. */
 import { describe, expect, it } from 'vitest';
-import { codeFor, enrolledUser, registerVerified } from '../../../test/accounts.ts';
+import { codeFor, enrolledUser, knownBrowser, registerVerified } from '../../../test/accounts.ts';
 import { FLOW, SESSION } from '../../../test/cookies.ts';
 import { dialects, testApps } from '../../../test/harness.ts';
 import { startLogin } from '../../../test/login.ts';
@@ -9,10 +9,12 @@ describe.each(dialects)('sign-in on %s', (dialect) => {
   const app = testApps(dialect);
 
   describe('next steps', () => {
-    it('offers totp, email_code and backup_code to an enrolled user, and a flow cookie', async () => {
+    it('offers totp, email_code and backup_code to an enrolled user on a known device (no email_code on a new one), and a flow cookie', async () => {
       const t = await app();
       const user = await enrolledUser(t);
-      const client = t.client();
+      const fresh = await t.client().post('/api/auth/login', { email: user.email, password: user.password });
+      expect(fresh.body.next).toEqual(['totp', 'backup_code']);
+      const client = knownBrowser(t, user);
       const res = await client.post('/api/auth/login', { email: user.email, password: user.password });
       expect(res.status).toBe(200);
       expect(res.body.next).toEqual(['totp', 'email_code', 'backup_code']);
@@ -34,7 +36,7 @@ describe.each(dialects)('sign-in on %s', (dialect) => {
         const res = await client.post('/api/auth/login/verify', { flow, method: 'backup_code', code });
         expect(res.status, JSON.stringify(res.body)).toBe(200);
       }
-      const res = await t.client().post('/api/auth/login', { email: user.email, password: user.password });
+      const res = await knownBrowser(t, user).post('/api/auth/login', { email: user.email, password: user.password });
       expect(res.status).toBe(200);
       expect(res.body.next).toEqual(['totp', 'email_code']);
     });
@@ -96,7 +98,7 @@ describe.each(dialects)('sign-in on %s', (dialect) => {
       const other = t.client();
       t.clock.advance(30_000);
       const again = await other.post('/api/auth/login', { email, password });
-      expect(again.body.next).toEqual(['totp', 'email_code', 'backup_code']);
+      expect(again.body.next).toEqual(['totp', 'backup_code']); // a new device: no emailed code
       expect(other.cookies.has(SESSION)).toBe(false);
     });
 

@@ -15,7 +15,8 @@ import { self } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import type { Deps } from '../../deps.ts';
 import { forbidden } from '../../errors/app-error.ts';
-import { availableMethods, isStrong, type SecondFactorId } from '../../factors/registry.ts';
+import { availableMethods, isStrong, onThisDevice, type SecondFactorId } from '../../factors/registry.ts';
+import { knownDeviceRequired } from './second-factor.ts';
 import { inTransaction } from '../../store/database.ts';
 import { askForConfirmation, needsConfirmation } from './device-confirmation.ts';
 import { limitSignInsFromIp, provePassword, recordRefusal } from './first-factor.ts';
@@ -54,17 +55,22 @@ export async function passwordStep(
 
   // Unfreezing takes a strong factor: only a passkey or the authenticator app is offered. Without one, only
   // support can unlock the account (a password alone must never undo the owner's lock).
-  const methods = (await availableMethods(deps.store.db, user.id)).filter((m) => user.frozen_at === null || isStrong(m));
-  if (user.frozen_at !== null && methods.length === 0) {
+  const enrolled = (await availableMethods(deps.store.db, user.id)).filter((m) => user.frozen_at === null || isStrong(m));
+  if (user.frozen_at !== null && enrolled.length === 0) {
     await refuseFrozen();
     throw forbidden('account_frozen', 'You locked this account and it has no passkey or authenticator app to unlock it with. Contact support to unlock it.');
   }
+  // On a device new to the account the emailed code is not offered (second-factor.ts); an account
+  // left with nothing else is refused here, never sent to enroll a factor.
+  const knownDevice = await isKnownDevice(deps, user.id, input.deviceCookie);
+  const methods = onThisDevice(enrolled, knownDevice);
+  if (enrolled.length > 0 && methods.length === 0) throw knownDeviceRequired();
   const now = clock.now();
   const enroll = methods.length === 0;
   // An account without a second factor is claimed by whoever enrolls one first: from a browser the
   // account does not know (not the one that verified the email), the inbox must confirm it first.
   const signals = enroll ? await riskSignals(deps, user.id, client) : [];
-  const confirmFirst = enroll && needsConfirmation(config.newDeviceConfirmation, await isKnownDevice(deps, user.id, input.deviceCookie), signals, false);
+  const confirmFirst = enroll && needsConfirmation(config.newDeviceConfirmation, knownDevice, signals, false);
   return inTransaction(deps.store.db, async (tx) => {
     const { flowId, binding, flow } = await createFlow(tx, { userId: user.id, state: enroll ? 'enroll' : 'second_factor', now, client });
     await deps.audit.record(tx, { type: 'login.password_ok', ...self(user.id), client, data: { next: enroll ? 'enroll_2fa' : 'second_factor' } });

@@ -88,7 +88,11 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
       },
     },
     async (request, reply) => {
-      await prepareSecondFactor(deps, { flowId: request.body.flow, binding: request.cookies[flowCookie], method: 'email_code' }, clientOf(request));
+      await prepareSecondFactor(
+        deps,
+        { flowId: request.body.flow, binding: request.cookies[flowCookie], deviceCookie: request.cookies[cookies.name('device')], method: 'email_code' },
+        clientOf(request),
+      );
       return reply.status(202).send({ status: 'sent' as const });
     },
   );
@@ -105,7 +109,13 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
       },
     },
     async (request) =>
-      optionsReply((await prepareSecondFactor(deps, { flowId: request.body.flow, binding: request.cookies[flowCookie], method: 'passkey' }, clientOf(request))) as { challenge: string }),
+      optionsReply(
+        (await prepareSecondFactor(
+          deps,
+          { flowId: request.body.flow, binding: request.cookies[flowCookie], deviceCookie: request.cookies[cookies.name('device')], method: 'passkey' },
+          clientOf(request),
+        )) as { challenge: string },
+      ),
   );
 
   const signInReply = (reply: FastifyReply, result: SignedIn) => signedInReply(reply, context, result);

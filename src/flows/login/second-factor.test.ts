@@ -1,6 +1,6 @@
 /** The second factor at sign-in: TOTP (a strong session), an emailed code or a backup code (used once). */
 import { describe, expect, it } from 'vitest';
-import { codeFor, enrolledUser } from '../../../test/accounts.ts';
+import { codeFor, enrolledUser, knownBrowser } from '../../../test/accounts.ts';
 import { FLOW, SESSION } from '../../../test/cookies.ts';
 import { dialects, testApps } from '../../../test/harness.ts';
 import { emailCode, startLogin } from '../../../test/login.ts';
@@ -33,10 +33,25 @@ describe.each(dialects)('sign-in on %s', (dialect) => {
       expect(again.body.error).toBe('flow_expired');
     });
 
-    it('signs in with an emailed code (not a strong session)', async () => {
+    it('signs in with an emailed code on a known device only (not a strong session); a new device is asked for a passkey, the authenticator app or a backup code', async () => {
       const t = await app();
       const user = await enrolledUser(t);
-      const client = t.client();
+      // A new device, with the password: no code is sent, and none is taken.
+      const stranger = t.client();
+      const strange = await startLogin(stranger, user);
+      for (const refused of [
+        await stranger.post('/api/auth/login/email-code', { flow: strange }),
+        await stranger.post('/api/auth/login/verify', { flow: strange, method: 'email_code', code: '123456' }),
+      ]) {
+        expect(refused.status).toBe(403);
+        expect(refused.body.error).toBe('known_device_required');
+      }
+      expect((await t.mailTo(user.email)).filter((m) => m.subject === 'Bastion: Your sign-in code')).toHaveLength(0);
+      expect((await stranger.post('/api/auth/login/verify', { flow: strange, method: 'totp', code: codeFor(t, user.secret) })).status).toBe(200);
+      t.clock.advance(30_000);
+
+      // A device the account knows (the browser that enrolled).
+      const client = knownBrowser(t, user);
       const flow = await startLogin(client, user);
       const sent = await client.post('/api/auth/login/email-code', { flow });
       expect(sent.status).toBe(202);

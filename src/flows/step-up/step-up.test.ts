@@ -1,6 +1,6 @@
 /** Step-up: sensitive actions need a fresh strong factor (10 minutes); only TOTP steps up, once per code, and a step-up rotates the session token. */
 import { describe, expect, it } from 'vitest';
-import { codeFor, type Enrolled, enrolledUser, signIn, wrongCode } from '../../../test/accounts.ts';
+import { codeFor, type Enrolled, enrolledUser, knownBrowser, signIn, wrongCode } from '../../../test/accounts.ts';
 import type { TestClient } from '../../../test/client.ts';
 import { SESSION, withToken } from '../../../test/cookies.ts';
 import { dialects, type TestApp, testApps } from '../../../test/harness.ts';
@@ -8,7 +8,7 @@ import { MINUTE } from '../../../test/time.ts';
 
 /** Signs in with an emailed code: a full session without a fresh step-up. */
 async function signInWithEmailCode(t: TestApp, user: Enrolled): Promise<TestClient> {
-  const client = t.client();
+  const client = knownBrowser(t, user);
   const login = await client.post('/api/auth/login', { email: user.email, password: user.password });
   expect(login.status).toBe(200);
   expect((await client.post('/api/auth/login/email-code', { flow: login.body.flow })).status).toBe(202);
