@@ -204,7 +204,7 @@ export interface LoginActivityTable {
   latitude: number | null;
   longitude: number | null;
   method: string | null;
-  result: 'success' | 'wrong_password' | 'locked' | 'wrong_code' | 'device_pending' | 'frozen' | 'passkey_refused';
+  result: 'success' | 'wrong_password' | 'locked' | 'wrong_code' | 'device_pending' | 'frozen' | 'passkey_refused' | 'known_device_required';
   /** JSON array of the risk signals that fired. */
   risk_signals: string;
   /** What it was for: a sign-in, or a proof for something else (factors/types.ts Purpose). */

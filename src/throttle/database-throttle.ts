@@ -124,6 +124,9 @@ export function createDatabaseThrottle(db: Db, clock: Clock): Throttle {
         .deleteFrom('lockouts')
         .where('updated_at', '<', now - LOCKOUT_IDLE_MS)
         .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+        // A code lock's escalation stays (forgetting it would restart the count toward a hard lock);
+        // an address's password lock has no hard step, and there is one for every address typed.
+        .where((eb) => eb.or([eb('lock_count', '=', 0), eb('key', 'like', 'login:%')]))
         .execute();
     },
 

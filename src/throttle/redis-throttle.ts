@@ -19,15 +19,16 @@ if current == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
 return {current, previous}`;
 
-// Every write keeps the key LOCKOUT_IDLE_MS past its lock (or past now); a hard lock for ever.
+// Every write keeps the key LOCKOUT_IDLE_MS past its lock (or past now); for ever a hard lock, and
+// a count with locks behind it under a policy with a hard step (its escalation must not be forgotten).
 const KEEP = `
-local function keep(key, until_ms, now, idle, hard)
-  if until_ms >= hard then redis.call('PERSIST', key)
+local function keep(key, until_ms, now, idle, hard, for_good)
+  if for_good or until_ms >= hard then redis.call('PERSIST', key)
   else redis.call('PEXPIRE', key, math.max(until_ms - now, 0) + idle) end
 end
 `;
 
-// ARGV: now, maxAttempts, idle ms, hard lock end. Returns {1} when reserved, else {0, locked_until or 0}.
+// ARGV: now, maxAttempts, idle ms, hard lock end, 1 when the policy has a hard step. Returns {1} when reserved, else {0, locked_until or 0}.
 const ACQUIRE = KEEP + `
 local now = tonumber(ARGV[1])
 local attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0')
@@ -35,7 +36,8 @@ local locked_until = tonumber(redis.call('HGET', KEYS[1], 'locked_until') or '0'
 if locked_until > now then return {0, locked_until} end
 if attempts >= tonumber(ARGV[2]) then return {0, 0} end
 redis.call('HINCRBY', KEYS[1], 'attempts', 1)
-keep(KEYS[1], 0, now, tonumber(ARGV[3]), tonumber(ARGV[4]))
+local lock_count = tonumber(redis.call('HGET', KEYS[1], 'lock_count') or '0')
+keep(KEYS[1], 0, now, tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5] == '1' and lock_count > 0)
 return {1}`;
 
 // ARGV: now, maxAttempts, the hard step's lock_count (-1: none), the hard lock's end, idle ms, then
@@ -54,7 +56,7 @@ else
   until_ms = string.format('%d', now + tonumber(ARGV[math.min(lock_count + 6, #ARGV)]))
 end
 redis.call('HSET', KEYS[1], 'attempts', 0, 'lock_count', lock_count + 1, 'locked_until', until_ms)
-keep(KEYS[1], tonumber(until_ms), now, tonumber(ARGV[5]), tonumber(ARGV[4]))
+keep(KEYS[1], tonumber(until_ms), now, tonumber(ARGV[5]), tonumber(ARGV[4]), hard_from >= 0)
 return until_ms`;
 
 // ARGV: now, ms, idle ms, hard lock end. Extends (never shortens) a lock.
@@ -64,8 +66,22 @@ local until_ms = now + tonumber(ARGV[2])
 local locked_until = tonumber(redis.call('HGET', KEYS[1], 'locked_until') or '0')
 if locked_until > until_ms then until_ms = locked_until end
 redis.call('HSET', KEYS[1], 'attempts', 0, 'locked_until', until_ms)
-keep(KEYS[1], until_ms, now, tonumber(ARGV[3]), tonumber(ARGV[4]))
+keep(KEYS[1], until_ms, now, tonumber(ARGV[3]), tonumber(ARGV[4]), false)
 return until_ms`;
+
+// ARGV: now, idle ms, hard lock end. A success: the counts start over (a hard lock that came meanwhile stays).
+const SUCCEED = KEEP + `
+local locked_until = tonumber(redis.call('HGET', KEYS[1], 'locked_until') or '0')
+redis.call('HSET', KEYS[1], 'attempts', 0, 'lock_count', 0)
+keep(KEYS[1], locked_until, tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), false)
+return 1`;
+
+// ARGV: idle ms. Ends the lock, keeps its escalation (and so the key, while it has one).
+const LIFT = `
+redis.call('HSET', KEYS[1], 'attempts', 0, 'locked_until', 0)
+if tonumber(redis.call('HGET', KEYS[1], 'lock_count') or '0') > 0 then redis.call('PERSIST', KEYS[1])
+else redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return 1`;
 
 export function createRedisThrottle(url: string, clock: Clock, prefix = 'bastion:'): Throttle {
   const redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
@@ -88,7 +104,8 @@ export function createRedisThrottle(url: string, clock: Clock, prefix = 'bastion
 
     async acquire(key, policy) {
       const now = clock.now();
-      const [reserved, lockedUntil] = (await redis.eval(ACQUIRE, 1, lockoutKey(key), String(now), String(policy.maxAttempts), IDLE, HARD)) as [number, number?];
+      const hardStep = policy.hardAfterLocks === undefined ? '0' : '1';
+      const [reserved, lockedUntil] = (await redis.eval(ACQUIRE, 1, lockoutKey(key), String(now), String(policy.maxAttempts), IDLE, HARD, hardStep)) as [number, number?];
       if (reserved === 1) return { ok: true };
       const until = lockedUntil && lockedUntil > now ? lockedUntil : null;
       return { ok: false, lockedUntil: until, retryAfterMs: until ? until - now : 1000 };
@@ -106,7 +123,7 @@ export function createRedisThrottle(url: string, clock: Clock, prefix = 'bastion
     },
 
     async succeed(key) {
-      await redis.multi().hset(lockoutKey(key), 'attempts', 0, 'lock_count', 0).pexpire(lockoutKey(key), LOCKOUT_IDLE_MS).exec();
+      await redis.eval(SUCCEED, 1, lockoutKey(key), String(clock.now()), IDLE, HARD);
     },
 
     async lockedUntil(key) {
@@ -123,7 +140,7 @@ export function createRedisThrottle(url: string, clock: Clock, prefix = 'bastion
     },
 
     async lift(key) {
-      await redis.multi().hset(lockoutKey(key), 'attempts', 0, 'locked_until', 0).pexpire(lockoutKey(key), LOCKOUT_IDLE_MS).exec();
+      await redis.eval(LIFT, 1, lockoutKey(key), IDLE);
     },
 
     async sweep() {},

@@ -178,29 +178,37 @@ describe.each(backends)('throttle on $name', (backend) => {
 });
 
 describe.each(dialects)('lockout counts that go idle, database (%s)', (dialect) => {
-  it('the sweep deletes counts idle for 30 days whose lock is over (the next lock starts at 15 minutes again); a hard lock stays', async () => {
+  it("the sweep deletes an address's password counts idle for 30 days whose lock is over (the next lock starts at 15 minutes again); a code lock's escalation and a hard lock stay", async () => {
     const db = await createTestDatabase(dialect);
     try {
       const clock = new ManualClock(Date.UTC(2026, 0, 1));
       const throttle = createDatabaseThrottle(db.store.db, clock);
+      const codes: LockoutPolicy = { maxAttempts: 5, baseLockMs: 15 * MINUTE, maxLockMs: 24 * HOUR, hardAfterLocks: 10 };
       for (let i = 0; i < 5; i++) {
-        await throttle.acquire('idle', policy);
-        await throttle.fail('idle', policy);
+        await throttle.acquire('login:idle', policy);
+        await throttle.fail('login:idle', policy);
+        await throttle.acquire('mfa:u:totp', codes);
+        await throttle.fail('mfa:u:totp', codes);
       }
-      await throttle.lock('hard', HARD_LOCK_UNTIL - clock.now());
+      await throttle.acquire('login:tried-once', policy);
+      await throttle.fail('login:tried-once', policy);
+      await throttle.lock('mfa:u:email_code', HARD_LOCK_UNTIL - clock.now());
       clock.advance(LOCKOUT_IDLE_MS - MINUTE);
       await throttle.sweep();
       const keys = async () => (await db.store.db.selectFrom('lockouts').select('key').orderBy('key').execute()).map((r) => r.key);
-      expect(await keys()).toEqual(['hard', 'idle']);
+      expect(await keys()).toEqual(['login:idle', 'login:tried-once', 'mfa:u:email_code', 'mfa:u:totp']);
       clock.advance(2 * MINUTE);
       await throttle.sweep();
-      expect(await keys()).toEqual(['hard']);
-      expect(await throttle.lockedUntil('hard')).toBe(HARD_LOCK_UNTIL);
+      expect(await keys()).toEqual(['mfa:u:email_code', 'mfa:u:totp']);
+      expect(await throttle.lockedUntil('mfa:u:email_code')).toBe(HARD_LOCK_UNTIL);
       for (let i = 0; i < 5; i++) {
-        await throttle.acquire('idle', policy);
-        await throttle.fail('idle', policy);
+        await throttle.acquire('login:idle', policy);
+        await throttle.fail('login:idle', policy);
+        await throttle.acquire('mfa:u:totp', codes);
+        await throttle.fail('mfa:u:totp', codes);
       }
-      expect(await throttle.lockedUntil('idle')).toBe(clock.now() + 15 * MINUTE);
+      expect(await throttle.lockedUntil('login:idle')).toBe(clock.now() + 15 * MINUTE);
+      expect(await throttle.lockedUntil('mfa:u:totp')).toBe(clock.now() + 30 * MINUTE);
     } finally {
       await db.drop();
     }
@@ -208,27 +216,35 @@ describe.each(dialects)('lockout counts that go idle, database (%s)', (dialect) 
 });
 
 describe('lockout counts that go idle, Redis', () => {
-  it('each write keeps a key 30 days past its lock; a hard lock has no expiry', async () => {
+  it('each write keeps a key 30 days past its lock; a hard lock, and a code lock with locks behind it, have no expiry', async () => {
     const prefix = `bastion-test:${randomBytes(6).toString('hex')}:`;
     const clock = new ManualClock(Date.UTC(2026, 0, 1));
     const throttle = createRedisThrottle(REDIS_URL, clock, prefix);
     const redis = new Redis(REDIS_URL);
+    const ttl = (key: string) => redis.pttl(`${prefix}lo:${key}`);
     try {
-      const codes: LockoutPolicy = { maxAttempts: 1, baseLockMs: HOUR, maxLockMs: HOUR, hardAfterLocks: 2 };
-      await throttle.acquire('k', codes);
-      const afterAcquire = await redis.pttl(`${prefix}lo:k`);
-      expect(afterAcquire).toBeGreaterThan(LOCKOUT_IDLE_MS - MINUTE);
-      expect(afterAcquire).toBeLessThanOrEqual(LOCKOUT_IDLE_MS);
-      expect(await throttle.fail('k', codes)).toMatchObject({ locked: true, hard: false });
-      expect(await redis.pttl(`${prefix}lo:k`)).toBeGreaterThan(LOCKOUT_IDLE_MS + HOUR - MINUTE);
+      const passwords: LockoutPolicy = { maxAttempts: 1, baseLockMs: HOUR, maxLockMs: HOUR };
+      const codes: LockoutPolicy = { ...passwords, hardAfterLocks: 2 };
+      await throttle.acquire('p', passwords);
+      expect(await ttl('p')).toBeGreaterThan(LOCKOUT_IDLE_MS - MINUTE);
+      expect(await ttl('p')).toBeLessThanOrEqual(LOCKOUT_IDLE_MS);
+      expect(await throttle.fail('p', passwords)).toMatchObject({ locked: true, hard: false });
+      expect(await ttl('p')).toBeGreaterThan(LOCKOUT_IDLE_MS + HOUR - MINUTE);
+
+      await throttle.acquire('c', codes);
+      expect(await ttl('c')).toBeGreaterThan(LOCKOUT_IDLE_MS - MINUTE);
+      expect(await throttle.fail('c', codes)).toMatchObject({ locked: true, hard: false });
+      expect(await ttl('c')).toBe(-1);
       clock.advance(HOUR);
-      await throttle.acquire('k', codes);
-      expect(await throttle.fail('k', codes)).toMatchObject({ locked: true, hard: true });
-      expect(await redis.pttl(`${prefix}lo:k`)).toBe(-1);
-      await throttle.lift('k');
-      expect(await redis.pttl(`${prefix}lo:k`)).toBeGreaterThan(0);
+      await throttle.acquire('c', codes);
+      expect(await throttle.fail('c', codes)).toMatchObject({ locked: true, hard: true });
+      expect(await ttl('c')).toBe(-1);
+      await throttle.lift('c');
+      expect(await ttl('c')).toBe(-1); // its escalation is kept
+      await throttle.succeed('c');
+      expect(await ttl('c')).toBeGreaterThan(0);
     } finally {
-      await redis.del(`${prefix}lo:k`);
+      await redis.del(`${prefix}lo:p`, `${prefix}lo:c`);
       redis.disconnect();
       await throttle.close();
     }

@@ -49,8 +49,9 @@ export interface Throttle {
   lift(key: string): Promise<void>;
   /**
    * Deletes expired rate windows, and lockout counts idle for LOCKOUT_IDLE_MS whose lock (if any) is
-   * over, so addresses typed once do not stay for ever; a hard lock stays. A no-op where the backend
-   * expires keys itself (Redis: each write sets the expiry, a hard lock none).
+   * over, so addresses typed once do not stay for ever. Kept: a hard lock, and a code lock's
+   * escalation (under a policy with a hard step, forgetting it would restart the count toward the
+   * hard lock). A no-op where the backend expires keys itself (Redis: each write sets the expiry).
    */
   sweep(): Promise<void>;
   close(): Promise<void>;

@@ -64,7 +64,10 @@ export async function passwordStep(
   // left with nothing else is refused here, never sent to enroll a factor.
   const knownDevice = await isKnownDevice(deps, user.id, input.deviceCookie);
   const methods = onThisDevice(enrolled, knownDevice);
-  if (enrolled.length > 0 && methods.length === 0) throw knownDeviceRequired();
+  if (enrolled.length > 0 && methods.length === 0) {
+    await inTransaction(deps.store.db, (tx) => recordRefusal(deps, tx, { factor: 'password', user, client, reason: 'known_device_required', result: 'known_device_required' }));
+    throw knownDeviceRequired();
+  }
   const now = clock.now();
   const enroll = methods.length === 0;
   // An account without a second factor is claimed by whoever enrolls one first: from a browser the

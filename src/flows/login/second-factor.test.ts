@@ -1,6 +1,8 @@
 /** The second factor at sign-in: TOTP (a strong session), an emailed code or a backup code (used once). */
 import { describe, expect, it } from 'vitest';
 import { codeFor, enrolledUser, knownBrowser } from '../../../test/accounts.ts';
+import { passkeyUser } from '../../../test/passkeys.ts';
+import { userRow } from '../../../test/queries.ts';
 import { FLOW, SESSION } from '../../../test/cookies.ts';
 import { dialects, testApps } from '../../../test/harness.ts';
 import { emailCode, startLogin } from '../../../test/login.ts';
@@ -63,6 +65,21 @@ describe.each(dialects)('sign-in on %s', (dialect) => {
       expect(me.body.session).toMatchObject({ restricted: false, authMethod: 'password+email_code', stepUpFresh: false });
       expect(JSON.parse((await auditEvents(t, 'login.succeeded')).at(-1)!.data)).toMatchObject({ method: 'email_code' });
       expect(await auditEvents(t, 'mfa.email_code_sent')).toHaveLength(1);
+    });
+
+    it('refuses (and records) a new device when the emailed code is all the account has left; a known device still signs in with it', async () => {
+      const t = await app();
+      const user = await passkeyUser(t);
+      const { id } = await userRow(t, user.email);
+      await t.db.store.db.updateTable('passkeys').set({ disabled_at: t.clock.now() }).where('user_id', '=', id).execute();
+      await t.db.store.db.updateTable('backup_codes').set({ used_at: t.clock.now() }).where('user_id', '=', id).execute();
+      const refused = await t.client().post('/api/auth/login', { email: user.email, password: user.password });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toBe('known_device_required');
+      const rows = await t.db.store.db.selectFrom('login_activity').select('result').where('user_id', '=', id).where('result', '=', 'known_device_required').execute();
+      expect(rows).toHaveLength(1);
+      const known = await knownBrowser(t, user).post('/api/auth/login', { email: user.email, password: user.password });
+      expect(known.body.next).toEqual(['email_code']);
     });
 
     it('signs in with a backup code once: the owner is told, 9 remain, and the same code fails next time', async () => {

@@ -6,7 +6,8 @@
  * (device-confirmation.ts). A frozen account is unlocked only with a strong factor.
  */
 import { isKnownDevice } from '../../account/devices.ts';
-import { factorKey, passwordKey, refuseIfLocked } from '../../account/locks.ts';
+import { passwordKey, refuseIfLocked } from '../../account/locks.ts';
+import { lockOf } from '../../factors/locks.ts';
 import { riskSignals } from '../../account/risk.ts';
 import { findUserById, type User } from '../../account/users.ts';
 import { ANONYMOUS } from '../../audit/audit.ts';
@@ -14,7 +15,7 @@ import type { ClientInfo } from '../../client/client-info.ts';
 import type { Deps } from '../../deps.ts';
 import { forbidden } from '../../errors/app-error.ts';
 import { beginProof, prepareFactor } from '../../factors/prove.ts';
-import { isStrong, onThisDevice, type SecondFactorId } from '../../factors/registry.ts';
+import { factorById, isStrong, onThisDevice, type SecondFactorId } from '../../factors/registry.ts';
 import type { Ceremony, FactorAnswer } from '../../factors/types.ts';
 import type { SignedIn } from './complete.ts';
 import { confirmOrComplete, type ConfirmationAsked } from './device-confirmation.ts';
@@ -23,7 +24,10 @@ import { carryOutDueResetOf } from '../two-factor-reset/carry-out.ts';
 
 const ceremony = (flow: LoginFlow): Ceremony => ({ purpose: 'sign_in', boundTo: flowBinding(flow), role: 'second' });
 /** The locks that stop this step: the password's (it locked meanwhile), and the chosen method's own (another method may still be used). */
-const stepLocks = (user: User, method: SecondFactorId) => [passwordKey(user.email), factorKey(user.id, method)];
+function stepLocks(user: User, method: SecondFactorId): string[] {
+  const own = lockOf(factorById(method), user, undefined, 'sign_in');
+  return [passwordKey(user.email), ...(own ? [own.key] : [])];
+}
 /** 403 known_device_required: the emailed code (a method for known devices only) from a device new to the account. */
 export const knownDeviceRequired = () =>
   forbidden('known_device_required', 'This device has not signed in to your account before: use your passkey, your authenticator app or a backup code.');

@@ -65,5 +65,16 @@ describe.each(dialects)('password recovery and unlock on %s', (dialect) => {
       expectCheckEmail(await forgot(app.client({ ip: stranger }), email));
       await expect.poll(() => count(app, email, RESET_SUBJECT)).toBe(5);
     });
+
+    it('caps the emails to one inbox at 10 an hour from all networks together, so asking from many networks floods nothing', async () => {
+      const app = await start();
+      const { email } = await registerVerified(app);
+      for (let i = 0; i < 10; i++) expectCheckEmail(await forgot(app.client({ ip: `198.51.100.${100 + i}` }), email));
+      expectRateLimited(await forgot(app.client({ ip: '198.51.100.120' }), email));
+      await expect.poll(() => count(app, email, RESET_SUBJECT)).toBe(10);
+      // Only the newest link works: whoever asked, it is in the owner's inbox.
+      const live = await db(app).selectFrom('one_time_tokens').select('id').where('purpose', '=', 'password_reset').where('user_id', '=', (await userRow(app, email)).id).execute();
+      expect(live).toHaveLength(1);
+    });
   });
 });

@@ -29,11 +29,12 @@ import { isStaffLocked, staffLockedError } from '../../account/staff-lock.ts';
 import { carryOutDueResetOf } from '../two-factor-reset/carry-out.ts';
 
 /**
- * Reset emails: 20 an hour per client network, and 3 an hour per address *from each network*: a
- * stranger who knows the address cannot use up its owner's reset emails (only their own network's
- * share); what reaches one inbox is bounded by the networks asking, each within its own 20.
+ * Reset emails: 20 an hour per client network, 3 an hour per address *from each network* (a
+ * stranger on one network cannot use up its owner's), and 10 an hour per address from all networks
+ * together (no inbox is flooded; filling it takes four networks asking all the time). Each email
+ * replaces the link before it, so whoever asks, the newest link is in the owner's inbox.
  */
-const FORGOT_LIMITS = { perEmail: { limit: 3, windowMs: HOUR }, perIp: { limit: 20, windowMs: HOUR } };
+const FORGOT_LIMITS = { perEmail: { limit: 3, windowMs: HOUR }, perIp: { limit: 20, windowMs: HOUR }, perInbox: { limit: 10, windowMs: HOUR } };
 
 export const invalidLink = () => badRequest('invalid_token', 'This link is not valid: it has expired or was already used. Ask for a new one.');
 
@@ -50,6 +51,7 @@ export async function forgotPassword(deps: Deps, input: { email: string }, clien
   const message = 'A reset email was requested recently. Check your inbox, or try again later.';
   await enforceRateLimit(deps.throttle, perIpKey('forgot-ip', client), FORGOT_LIMITS.perIp, message);
   await enforceRateLimit(deps.throttle, perIpKey(`forgot-email:${email}`, client), FORGOT_LIMITS.perEmail, message);
+  await enforceRateLimit(deps.throttle, `forgot-inbox:${email}`, FORGOT_LIMITS.perInbox, message);
   // Known or not, the answer is the same and leaves now: the work for a known address must not show in its time.
   deps.later.run('password reset email', () =>
     inTransaction(deps.store.db, async (tx) => {

@@ -22,8 +22,8 @@ import { enforcePasswordPolicy } from '../../factors/password/new-password.ts';
 import { endVerification, sendVerification } from './verification.ts';
 
 const HOUR_MS = 3_600_000;
-/** Verification emails: per client network, and per address from each network (so a stranger cannot use up the owner's; see recovery/reset.ts). */
-export const RESEND_LIMITS = { perEmail: { limit: 3, windowMs: HOUR_MS }, perIp: { limit: 20, windowMs: HOUR_MS } };
+/** Verification emails: per client network, per address from each network, and per address in all (see recovery/reset.ts). */
+export const RESEND_LIMITS = { perEmail: { limit: 3, windowMs: HOUR_MS }, perIp: { limit: 20, windowMs: HOUR_MS }, perInbox: { limit: 10, windowMs: HOUR_MS } };
 const REGISTER_PER_IP = { limit: 20, windowMs: HOUR_MS };
 /** Verification codes typed from one network, across addresses (each address has its code lock too). */
 const CODE_TRIES_PER_IP = { limit: 30, windowMs: HOUR_MS };
@@ -121,7 +121,9 @@ export async function verifyEmail(
 export async function resendVerification(deps: Deps, input: { email: string }, client: ClientInfo): Promise<void> {
   const email = normalizeEmail(input.email);
   await enforceRateLimit(deps.throttle, perIpKey('resend-ip', client), RESEND_LIMITS.perIp, 'Too many requests from your network. Try again later.');
-  await enforceRateLimit(deps.throttle, perIpKey(`resend-email:${email}`, client), RESEND_LIMITS.perEmail, 'A verification email was sent recently. Check your inbox and spam folder, or try again later.');
+  const recently = 'A verification email was sent recently. Check your inbox and spam folder, or try again later.';
+  await enforceRateLimit(deps.throttle, perIpKey(`resend-email:${email}`, client), RESEND_LIMITS.perEmail, recently);
+  await enforceRateLimit(deps.throttle, `resend-inbox:${email}`, RESEND_LIMITS.perInbox, recently);
   // Known or not, the answer is the same and leaves now: the work for an unverified account must not show in its time.
   deps.later.run('verification email', () =>
     inTransaction(deps.store.db, async (tx) => {

@@ -38,6 +38,7 @@ export const RESULT_WORDS: Record<string, string> = {
   locked: 'Refused: account was locked',
   device_pending: 'Stopped until the device is confirmed by email',
   frozen: 'Refused: you had locked the account',
+  known_device_required: 'Refused: a new device needs your passkey, authenticator app or a backup code',
 };
 
 /** What an attempt was for, when not a sign-in. */
