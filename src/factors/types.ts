@@ -26,9 +26,10 @@ export interface Ceremony {
   /** What the answer belongs to: "flow:<id hash>", "session:<id>", "reset:<token id>", "browser:<cookie hash>". */
   boundTo: string;
   /**
-   * `first`: it names and proves the account on its own (the password, or a passkey alone): wrong answers
-   * count toward the address's password lock and are refused like a wrong password. `second`: after
-   * the account is known; wrong answers count toward the account's code lock.
+   * `first`: it names and proves the account on its own (the password, or a passkey alone): refused
+   * like a wrong password. `second`: after the account is known, refused with the factor's own answer.
+   * Either way a wrong answer counts toward the factor's lock (factors/locks.ts: the address's
+   * password lock for a typed password, the factor's own lock on the account otherwise).
    */
   role: 'first' | 'second';
 }

@@ -1,7 +1,7 @@
 /**
  * Opening a lost-2FA reset request (from the login page, no session): the user proves what they
  * still can — the password (the address's lock, refused like a wrong password, unknown addresses
- * alike) and a code from the account's inbox (the account's code lock) — and sends a new selfie
+ * alike) and a code from the account's inbox (a lock of its own, never hard: factors/locks.ts) — and sends a new selfie
  * holding their ID document; an account whose identity is not verified sends the whole KYC set
  * with it (the selfie serves both). One open request per account, at most 3 in 30 days. Opening
  * writes to every address on file with a cancel link; nothing about the account changes until a
