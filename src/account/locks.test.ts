@@ -13,9 +13,7 @@ describe.each(dialects)('underLockout on %s', (dialect) => {
     const t = await app();
     const attempt = (check: boolean, refuse: boolean) =>
       underLockout(t.deps, {
-        key: 'test:reservation',
-        policy: CODE_LOCKOUT,
-        lock: { method: 'Authenticator app', otherFactorLifts: true },
+        lock: { key: 'test:reservation', policy: CODE_LOCKOUT, kind: { method: 'Authenticator app', otherFactorLifts: true } },
         user: undefined,
         client: CLIENT,
         check: async () => check,

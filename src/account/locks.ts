@@ -58,9 +58,15 @@ export function lockedError(until: number, now: number): AppError {
   return error;
 }
 
-/** Throws the locked answer when no attempt could be reserved (locked, or every attempt in flight). */
+/**
+ * Throws when no attempt could be reserved: the locked answer, or, when every place is taken by
+ * checks still in flight, an answer that says so (nothing failed: a correct password is never told
+ * "too many failed attempts").
+ */
 export function assertReserved(reserved: AcquireResult, now: number): void {
-  if (!reserved.ok) throw lockedError(reserved.lockedUntil ?? now + reserved.retryAfterMs, now);
+  if (reserved.ok) return;
+  if (reserved.lockedUntil !== null) throw lockedError(reserved.lockedUntil, now);
+  throw tooManyRequests('attempt_in_progress', 'Other attempts with these details are still being checked. Try again in a moment.', reserved.retryAfterMs);
 }
 
 /** The latest end of the locks on these keys, or null when none is on. */
@@ -118,13 +124,18 @@ export async function clearLocks(deps: Deps, keys: readonly string[]): Promise<v
   for (const key of keys) await deps.throttle.unlock(key);
 }
 
-/** One attempt at a secret under a lock: what to check, and what follows either way. */
-export interface LockedAttempt<T> {
-  /** The lock's key and policy: the password lock of an address, or a code lock of an account; null: none (an answer that cannot be guessed). */
-  key: string | null;
+/** A lock an attempt counts toward: the password lock of an address, or a code lock of an account. */
+export interface AttemptLock {
+  key: string;
   policy: LockoutPolicy;
   /** Which lock email a lock sends (a password lock carries an unlock link, a code lock none). */
-  lock: LockKind;
+  kind: LockKind;
+}
+
+/** One attempt at a secret under a lock: what to check, and what follows either way. */
+export interface LockedAttempt<T> {
+  /** The lock it counts toward; null: none (an answer that cannot be guessed). */
+  lock: AttemptLock | null;
   /** The account the attempt is on; undefined for an address without one (only the address lock counts). */
   user: User | undefined;
   client: ClientInfo;
@@ -149,31 +160,43 @@ export interface LockedAttempt<T> {
  */
 export async function underLockout<T>(deps: Deps, attempt: LockedAttempt<T>): Promise<T> {
   const { throttle, clock } = deps;
-  const { key } = attempt;
-  if (key !== null) assertReserved(await throttle.acquire(key, attempt.policy), clock.now());
-  const matched = attempt.before ? await attempt.before() : true;
-  let answered = false;
-  const result = matched
-    ? await inTransaction(deps.store.db, async (tx) => {
-        if (!(await attempt.check(tx))) return { ok: false as const };
-        answered = true;
-        return { ok: true as const, value: await attempt.onSuccess(tx) };
-      }).catch(async (error: unknown) => {
-        // The answer was right but what it was for was refused (a lock that committed meanwhile):
-        // the reserved attempt is given back, or such refusals would fill the lock without a failure.
-        if (answered && key !== null) await throttle.succeed(key);
-        throw error;
-      })
-    : { ok: false as const };
-  if (result.ok) {
-    if (key !== null) await throttle.succeed(key);
-    return result.value;
+  const { lock } = attempt;
+  if (lock) assertReserved(await throttle.acquire(lock.key, lock.policy), clock.now());
+  let settled = false;
+  const settle = async (how: 'succeed' | 'release') => {
+    settled = true;
+    if (lock) await throttle[how](lock.key);
+  };
+  try {
+    const matched = attempt.before ? await attempt.before() : true;
+    let answered = false;
+    const result = matched
+      ? await inTransaction(deps.store.db, async (tx) => {
+          if (!(await attempt.check(tx))) return { ok: false as const };
+          answered = true;
+          return { ok: true as const, value: await attempt.onSuccess(tx) };
+        }).catch(async (error: unknown) => {
+          // The answer was right but what it was for was refused (a lock that committed meanwhile):
+          // the reserved attempt is given back, or such refusals would fill the lock without a failure.
+          if (answered) await settle('succeed');
+          throw error;
+        })
+      : { ok: false as const };
+    if (result.ok) {
+      await settle('succeed');
+      return result.value;
+    }
+    settled = true;
+    const failed = lock ? await throttle.fail(lock.key, lock.policy) : ({ locked: false } as const);
+    await inTransaction(deps.store.db, async (tx) => {
+      await attempt.onFailure(tx);
+      if (failed.locked && attempt.user) await notifyLocked(deps, tx, attempt.user, failed.lockedUntil, lock!.kind, attempt.client);
+    });
+    if (failed.locked && attempt.answerLock) throw lockedError(failed.lockedUntil, clock.now());
+    throw attempt.refusal();
+  } finally {
+    // A check that broke off (an error before any answer): the attempt is neither a failure nor a
+    // success, and is given back at once rather than at its lease's end.
+    if (!settled) await settle('release');
   }
-  const failed = key !== null ? await throttle.fail(key, attempt.policy) : ({ locked: false } as const);
-  await inTransaction(deps.store.db, async (tx) => {
-    await attempt.onFailure(tx);
-    if (failed.locked && attempt.user) await notifyLocked(deps, tx, attempt.user, failed.lockedUntil, attempt.lock, attempt.client);
-  });
-  if (failed.locked && attempt.answerLock) throw lockedError(failed.lockedUntil, clock.now());
-  throw attempt.refusal();
 }

@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   invalid_credentials: 'Wrong email or password, unknown email, or a refused passkey (all alike).',
   email_not_verified: 'The email address is not verified yet.',
   account_locked: 'Too many failed attempts; lockedUntil says when it lifts.',
+  attempt_in_progress: 'Other attempts with these details are still being checked (429, Retry-After): not a failure, try again in a moment.',
   known_device_required: 'The method (the emailed code) signs in only on a device that signed in before; a passkey, the authenticator app or a backup code is asked here (403).',
   factor_locked: 'A method is locked for good after too many wrong attempts in a row (403): another strong factor, a 2FA reset or support lifts it.',
   too_many_requests: 'A rate limit; retryAfter says when to try again.',

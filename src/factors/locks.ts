@@ -14,25 +14,18 @@
  *   passed a second factor already; their links keep working, and support or a 2FA reset lifts them.
  * - Support and a carried-out 2FA reset remove the locks with their counts.
  */
-import { clearLocks, CODE_LOCKOUT, deviceCodeKey, factorKey, passwordKey, PASSWORD_LOCKOUT, REVIEWED_CODE_LOCKOUT, verificationCodeKey, type LockKind } from '../account/locks.ts';
+import { clearLocks, CODE_LOCKOUT, deviceCodeKey, factorKey, passwordKey, PASSWORD_LOCKOUT, REVIEWED_CODE_LOCKOUT, verificationCodeKey, type AttemptLock } from '../account/locks.ts';
 import type { User } from '../account/users.ts';
 import type { Deps } from '../deps.ts';
-import type { LockoutPolicy } from '../throttle/index.ts';
 import { isHardLock } from '../throttle/throttle.ts';
 import { FACTORS } from './registry.ts';
 import type { Factor, Purpose } from './types.ts';
-
-export interface FactorLock {
-  key: string;
-  policy: LockoutPolicy;
-  kind: LockKind;
-}
 
 /** The key of a factor's lock when proved to open a lost-2FA request. */
 const recoveryKey = (userId: string, factorId: string) => factorKey(userId, `${factorId}:recovery`);
 
 /** The lock an answer counts toward (see above), or null for an answer that cannot be guessed. */
-export function lockOf(factor: Factor, user: User | undefined, email: string | undefined, purpose: Purpose): FactorLock | null {
+export function lockOf(factor: Factor, user: User | undefined, email: string | undefined, purpose: Purpose): AttemptLock | null {
   if (factor.memorized) return { key: passwordKey(email ?? user!.email), policy: PASSWORD_LOCKOUT, kind: 'password' };
   if (!factor.guessable) return null;
   if (!user) throw new Error(`${factor.id} is checked against a known account`);

@@ -12,7 +12,7 @@
  * - a strong factor's success lifts the hard locks of the account's other factors.
  */
 import { recordAttempt } from '../account/activity.ts';
-import { CODE_LOCKOUT, underLockout } from '../account/locks.ts';
+import { underLockout } from '../account/locks.ts';
 import type { User } from '../account/users.ts';
 import type { Actor } from '../audit/audit.ts';
 import type { ClientInfo } from '../client/client-info.ts';
@@ -85,10 +85,7 @@ export async function beginProof(deps: Deps, request: ProofRequest): Promise<Pen
   return {
     run: async (handlers) => {
       const value = await underLockout(deps, {
-        // Without a lock (a passkey) the policy and kind are never used.
-        key: lock?.key ?? null,
-        policy: lock?.policy ?? CODE_LOCKOUT,
-        lock: lock?.kind ?? 'password',
+        lock,
         user,
         client,
         ...(verifier.before ? { before: verifier.before } : {}),

@@ -22,6 +22,7 @@ import * as m009 from './migrations/009_withdrawal_addresses.ts';
 import * as m010 from './migrations/010_withdrawals.ts';
 import * as m011 from './migrations/011_activity_purpose.ts';
 import * as m012 from './migrations/012_lockouts_idle.ts';
+import * as m013 from './migrations/013_lockout_reservations.ts';
 
 interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -41,6 +42,7 @@ const migrations: [string, Migration][] = [
   ['010_withdrawals', m010],
   ['011_activity_purpose', m011],
   ['012_lockouts_idle', m012],
+  ['013_lockout_reservations', m013],
 ];
 
 /** Any constant number: the key of the PostgreSQL advisory lock that serialises migrators. */

@@ -67,6 +67,10 @@ export interface LockoutsTable {
   lock_count: number;
   locked_until: number | null;
   updated_at: number;
+  /** Attempts reserved and still being checked (not failures), until in_flight_until. */
+  in_flight: Generated<number>;
+  /** When the current group of reservations lapses: RESERVATION_LEASE_MS after its first. */
+  in_flight_until: number | null;
 }
 
 export interface Database extends AccountTables {

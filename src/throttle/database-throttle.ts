@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../store/database.ts';
-import { HARD_LOCK_UNTIL, isHardLock, LOCKOUT_IDLE_MS, lockDuration, retryAfter, slidingEstimate, type LockoutPolicy, type Throttle } from './throttle.ts';
+import { HARD_LOCK_UNTIL, isHardLock, LOCKOUT_IDLE_MS, lockDuration, RESERVATION_LEASE_MS, retryAfter, slidingEstimate, type FailResult, type LockoutPolicy, type Throttle } from './throttle.ts';
 
 /**
  * SQL for the end of the lock given the row's lock_count: HARD_LOCK_UNTIL from the policy's hard
@@ -14,6 +14,11 @@ function lockEndSql(policy: LockoutPolicy, now: number) {
   const capped = sql`cast(${now + policy.maxLockMs} as bigint)`;
   return cases.length === 0 ? sql<number>`${capped}` : sql<number>`(case ${sql.join(cases, sql` `)} else ${capped} end)`;
 }
+
+/** The reservations still in flight: none once their lease has lapsed. */
+const liveInFlight = (now: number) => sql<number>`(case when in_flight_until > cast(${now} as bigint) then in_flight else 0 end)`;
+/** One reservation fewer (a check that ended). */
+const oneLessInFlight = sql<number>`(case when in_flight > 0 then in_flight - 1 else 0 end)`;
 
 export function createDatabaseThrottle(db: Db, clock: Clock): Throttle {
   const ensureRow = (key: string, now: number) =>
@@ -50,41 +55,62 @@ export function createDatabaseThrottle(db: Db, clock: Clock): Throttle {
       await ensureRow(key, now);
       const reserved = await db
         .updateTable('lockouts')
-        .set((eb) => ({ attempts: eb('attempts', '+', 1), updated_at: now }))
+        .set({
+          in_flight: sql<number>`${liveInFlight(now)} + 1`,
+          // A group of reservations lapses a lease after its first (a new group starts when none is live).
+          in_flight_until: sql<number>`(case when ${liveInFlight(now)} > 0 then in_flight_until else cast(${now + RESERVATION_LEASE_MS} as bigint) end)`,
+          updated_at: now,
+        })
         .where('key', '=', key)
-        .where('attempts', '<', policy.maxAttempts)
+        .where(sql<boolean>`attempts + ${liveInFlight(now)} < ${policy.maxAttempts}`)
         .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-        .returning('attempts')
+        .returning('in_flight')
         .executeTakeFirst();
       if (reserved) return { ok: true };
       const row = await db.selectFrom('lockouts').select('locked_until').where('key', '=', key).executeTakeFirst();
       const lockedUntil = row?.locked_until != null && row.locked_until > now ? row.locked_until : null;
-      // No lock yet but every attempt is reserved by requests still in flight: try again shortly.
+      // No lock, but every place is taken by checks still in flight: try again shortly.
       return { ok: false, lockedUntil, retryAfterMs: lockedUntil ? lockedUntil - now : 1000 };
     },
 
     async fail(key, policy) {
       const now = clock.now();
-      const locked = await db
-        .updateTable('lockouts')
-        .set({
-          locked_until: lockEndSql(policy, now),
-          lock_count: sql<number>`lock_count + 1`,
-          attempts: 0,
-          updated_at: now,
-        })
-        .where('key', '=', key)
-        .where('attempts', '>=', policy.maxAttempts)
-        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-        .returning('locked_until')
-        .executeTakeFirst();
-      if (locked?.locked_until == null) return { locked: false };
-      const lockedUntil = Number(locked.locked_until);
-      return { locked: true, lockedUntil, hard: isHardLock(lockedUntil) };
+      const notLocked = sql<boolean>`(locked_until is null or locked_until <= cast(${now} as bigint))`;
+      // Either this failure is the one that locks, or it is counted (not while a lock is on: a check
+      // that ran out as the lock began adds nothing). Each update is atomic; when a concurrent failure
+      // changed the row between the two, the first applies on the next round.
+      for (;;) {
+        const locked = await db
+          .updateTable('lockouts')
+          .set({ locked_until: lockEndSql(policy, now), lock_count: sql<number>`lock_count + 1`, attempts: 0, in_flight: oneLessInFlight, updated_at: now })
+          .where('key', '=', key)
+          .where('attempts', '>=', policy.maxAttempts - 1)
+          .where(notLocked)
+          .returning('locked_until')
+          .executeTakeFirst();
+        if (locked?.locked_until != null) {
+          const lockedUntil = Number(locked.locked_until);
+          return { locked: true, lockedUntil, hard: isHardLock(lockedUntil) } satisfies FailResult;
+        }
+        const counted = await db
+          .updateTable('lockouts')
+          .set({ attempts: sql<number>`(case when locked_until > cast(${now} as bigint) then attempts else attempts + 1 end)`, in_flight: oneLessInFlight, updated_at: now })
+          .where('key', '=', key)
+          .where(sql<boolean>`(attempts < ${policy.maxAttempts - 1} or not ${notLocked})`)
+          .returning('key')
+          .executeTakeFirst();
+        if (counted) return { locked: false };
+        // Neither: the row is gone (unlocked meanwhile) or changed between the two updates.
+        if (!(await db.selectFrom('lockouts').select('key').where('key', '=', key).executeTakeFirst())) return { locked: false };
+      }
     },
 
     async succeed(key) {
-      await db.updateTable('lockouts').set({ attempts: 0, lock_count: 0, updated_at: clock.now() }).where('key', '=', key).execute();
+      await db.updateTable('lockouts').set({ attempts: 0, lock_count: 0, in_flight: oneLessInFlight, updated_at: clock.now() }).where('key', '=', key).execute();
+    },
+
+    async release(key) {
+      await db.updateTable('lockouts').set({ in_flight: oneLessInFlight, updated_at: clock.now() }).where('key', '=', key).execute();
     },
 
     async lockedUntil(key) {

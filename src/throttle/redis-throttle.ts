@@ -4,14 +4,15 @@
  * so behaviour is identical to the database backend and testable without sleeping.
  *
  * Keys: `bastion:rw:<key>:<windowStart>` (rate windows, expiring) and `bastion:lo:<key>` (a hash
- * with attempts, lock_count, locked_until).
+ * with attempts, lock_count, locked_until, and the reservations in flight: in_flight, in_flight_until).
  */
 import { Redis } from 'ioredis';
 import type { Clock } from '../clock.ts';
-import { HARD_LOCK_UNTIL, isHardLock, LOCKOUT_IDLE_MS, lockDuration, retryAfter, slidingEstimate, type Throttle } from './throttle.ts';
+import { HARD_LOCK_UNTIL, isHardLock, LOCKOUT_IDLE_MS, lockDuration, RESERVATION_LEASE_MS, retryAfter, slidingEstimate, type Throttle } from './throttle.ts';
 
 const IDLE = String(LOCKOUT_IDLE_MS);
 const HARD = String(HARD_LOCK_UNTIL);
+const LEASE = String(RESERVATION_LEASE_MS);
 
 const HIT = `
 local current = redis.call('INCR', KEYS[1])
@@ -28,27 +29,48 @@ local function keep(key, until_ms, now, idle, hard, for_good)
 end
 `;
 
-// ARGV: now, maxAttempts, idle ms, hard lock end, 1 when the policy has a hard step. Returns {1} when reserved, else {0, locked_until or 0}.
-const ACQUIRE = KEEP + `
+// The reservations still in flight (none once their lease has lapsed), and one fewer.
+const IN_FLIGHT = `
+local function live_in_flight(key, now)
+  if tonumber(redis.call('HGET', key, 'in_flight_until') or '0') <= now then return 0 end
+  return tonumber(redis.call('HGET', key, 'in_flight') or '0')
+end
+local function one_less(key)
+  return math.max(tonumber(redis.call('HGET', key, 'in_flight') or '0') - 1, 0)
+end
+`;
+
+// ARGV: now, maxAttempts, idle ms, hard lock end, 1 when the policy has a hard step, lease ms.
+// Returns {1} when reserved, else {0, locked_until or 0}.
+const ACQUIRE = KEEP + IN_FLIGHT + `
 local now = tonumber(ARGV[1])
 local attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0')
 local locked_until = tonumber(redis.call('HGET', KEYS[1], 'locked_until') or '0')
 if locked_until > now then return {0, locked_until} end
-if attempts >= tonumber(ARGV[2]) then return {0, 0} end
-redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+local in_flight = live_in_flight(KEYS[1], now)
+if attempts + in_flight >= tonumber(ARGV[2]) then return {0, 0} end
+if in_flight == 0 then redis.call('HSET', KEYS[1], 'in_flight_until', now + tonumber(ARGV[6])) end
+redis.call('HSET', KEYS[1], 'in_flight', in_flight + 1)
 local lock_count = tonumber(redis.call('HGET', KEYS[1], 'lock_count') or '0')
 keep(KEYS[1], 0, now, tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5] == '1' and lock_count > 0)
 return {1}`;
 
 // ARGV: now, maxAttempts, the hard step's lock_count (-1: none), the hard lock's end, idle ms, then
 // lock durations by lock_count (the last one repeats). Returns locked_until (as a string) or 0.
-const FAIL = KEEP + `
+// Under a lock a failure is not counted (a check that ran out as the lock began adds nothing).
+const FAIL = KEEP + IN_FLIGHT + `
 local now = tonumber(ARGV[1])
 local attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0')
 local locked_until = tonumber(redis.call('HGET', KEYS[1], 'locked_until') or '0')
-if attempts < tonumber(ARGV[2]) or locked_until > now then return 0 end
 local lock_count = tonumber(redis.call('HGET', KEYS[1], 'lock_count') or '0')
 local hard_from = tonumber(ARGV[3])
+redis.call('HSET', KEYS[1], 'in_flight', one_less(KEYS[1]))
+if locked_until > now then return 0 end
+if attempts + 1 < tonumber(ARGV[2]) then
+  redis.call('HSET', KEYS[1], 'attempts', attempts + 1)
+  keep(KEYS[1], 0, now, tonumber(ARGV[5]), tonumber(ARGV[4]), hard_from >= 0 and lock_count > 0)
+  return 0
+end
 local until_ms
 if hard_from >= 0 and lock_count >= hard_from then
   until_ms = ARGV[4]
@@ -70,10 +92,15 @@ keep(KEYS[1], until_ms, now, tonumber(ARGV[3]), tonumber(ARGV[4]), false)
 return until_ms`;
 
 // ARGV: now, idle ms, hard lock end. A success: the counts start over (a hard lock that came meanwhile stays).
-const SUCCEED = KEEP + `
+const SUCCEED = KEEP + IN_FLIGHT + `
 local locked_until = tonumber(redis.call('HGET', KEYS[1], 'locked_until') or '0')
-redis.call('HSET', KEYS[1], 'attempts', 0, 'lock_count', 0)
+redis.call('HSET', KEYS[1], 'attempts', 0, 'lock_count', 0, 'in_flight', one_less(KEYS[1]))
 keep(KEYS[1], locked_until, tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), false)
+return 1`;
+
+// Gives a reservation back (a key that is gone stays gone).
+const RELEASE = IN_FLIGHT + `
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'in_flight', one_less(KEYS[1])) end
 return 1`;
 
 // ARGV: idle ms. Ends the lock, keeps its escalation (and so the key, while it has one).
@@ -105,7 +132,7 @@ export function createRedisThrottle(url: string, clock: Clock, prefix = 'bastion
     async acquire(key, policy) {
       const now = clock.now();
       const hardStep = policy.hardAfterLocks === undefined ? '0' : '1';
-      const [reserved, lockedUntil] = (await redis.eval(ACQUIRE, 1, lockoutKey(key), String(now), String(policy.maxAttempts), IDLE, HARD, hardStep)) as [number, number?];
+      const [reserved, lockedUntil] = (await redis.eval(ACQUIRE, 1, lockoutKey(key), String(now), String(policy.maxAttempts), IDLE, HARD, hardStep, LEASE)) as [number, number?];
       if (reserved === 1) return { ok: true };
       const until = lockedUntil && lockedUntil > now ? lockedUntil : null;
       return { ok: false, lockedUntil: until, retryAfterMs: until ? until - now : 1000 };
@@ -124,6 +151,10 @@ export function createRedisThrottle(url: string, clock: Clock, prefix = 'bastion
 
     async succeed(key) {
       await redis.eval(SUCCEED, 1, lockoutKey(key), String(clock.now()), IDLE, HARD);
+    },
+
+    async release(key) {
+      await redis.eval(RELEASE, 1, lockoutKey(key));
     },
 
     async lockedUntil(key) {

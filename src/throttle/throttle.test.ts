@@ -6,7 +6,7 @@ import { dialects } from '../../test/harness.ts';
 import { createDatabaseThrottle } from './database-throttle.ts';
 import { createRedisThrottle } from './redis-throttle.ts';
 import { Redis } from 'ioredis';
-import { HARD_LOCK_UNTIL, LOCKOUT_IDLE_MS, lockDuration, type LockoutPolicy, type Throttle } from './throttle.ts';
+import { HARD_LOCK_UNTIL, LOCKOUT_IDLE_MS, lockDuration, RESERVATION_LEASE_MS, type LockoutPolicy, type Throttle } from './throttle.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const policy: LockoutPolicy = { maxAttempts: 5, baseLockMs: 15 * MINUTE, maxLockMs: 24 * HOUR };
@@ -114,6 +114,39 @@ describe.each(backends)('throttle on $name', (backend) => {
     expect(results.filter((r) => r.ok)).toHaveLength(5);
     const fails = await Promise.all(Array.from({ length: 5 }, () => throttle.fail('c', policy)));
     expect(fails.filter((f) => f.locked)).toHaveLength(1);
+  });
+
+  it('a reservation is not a failure: places held by checks in flight lapse after the lease, and release gives one back', async () => {
+    const { clock, throttle } = await make();
+    for (let i = 0; i < 5; i++) expect(await throttle.acquire('r', policy)).toEqual({ ok: true });
+    expect(await throttle.acquire('r', policy)).toMatchObject({ ok: false, lockedUntil: null });
+    await throttle.release('r');
+    expect(await throttle.acquire('r', policy)).toEqual({ ok: true });
+    // The five never answer (their process died): a lease later their places are free, and uncounted.
+    clock.advance(RESERVATION_LEASE_MS - 1);
+    expect(await throttle.acquire('r', policy)).toMatchObject({ ok: false, lockedUntil: null });
+    clock.advance(1);
+    for (let i = 0; i < 4; i++) {
+      expect(await throttle.acquire('r', policy)).toEqual({ ok: true });
+      expect(await throttle.fail('r', policy)).toEqual({ locked: false });
+    }
+    // Four failures and four places in flight: the fifth place is the last, and its failure locks.
+    expect(await throttle.acquire('r', policy)).toEqual({ ok: true });
+    expect(await throttle.acquire('r', policy)).toMatchObject({ ok: false, lockedUntil: null });
+    expect(await throttle.fail('r', policy)).toMatchObject({ locked: true, lockedUntil: clock.now() + 15 * MINUTE });
+  });
+
+  it('failures that end while a lock is on add nothing to the next count', async () => {
+    const { clock, throttle } = await make();
+    for (let i = 0; i < 5; i++) expect(await throttle.acquire('l', policy)).toEqual({ ok: true });
+    for (let i = 0; i < 4; i++) await throttle.fail('l', policy);
+    await throttle.lock('l', 15 * MINUTE);
+    await throttle.fail('l', policy);
+    clock.advance(15 * MINUTE);
+    for (let i = 0; i < 4; i++) {
+      expect(await throttle.acquire('l', policy)).toEqual({ ok: true });
+      expect(await throttle.fail('l', policy)).toEqual({ locked: false });
+    }
   });
 
   it('lift ends the lock but keeps its escalation: the next lock is twice as long', async () => {

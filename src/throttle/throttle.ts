@@ -5,8 +5,12 @@
  * Two tools:
  * - a sliding-window rate limit (`hit`): at most `limit` events per `windowMs`, estimated from the
  *   current and previous fixed windows (the previous one weighted by how much of it still overlaps);
- * - a lockout (`acquire` → `fail`/`succeed`): an attempt is reserved *before* the secret is checked,
- *   so no more than `maxAttempts` checks ever run between locks, however many arrive at once. The
+ * - a lockout (`acquire` → `fail`/`succeed`/`release`): an attempt is reserved *before* the secret is
+ *   checked, so no more than `maxAttempts` checks ever run between locks, however many arrive at
+ *   once (failures so far and checks in flight together). A reservation is not a failure: it has a
+ *   count of its own, which lapses RESERVATION_LEASE_MS after the first reservation of the group
+ *   still in flight, so an attempt whose request died (a killed process) holds its place for at
+ *   most that long and never counts toward a lock. The
  *   lock doubles with each further lock up to `maxLockMs`; a success resets the counts. With
  *   `hardAfterLocks`, that lock in a row (no success between) is a hard lock: it does not end by
  *   itself (HARD_LOCK_UNTIL) and only `lift` or `unlock` ends it.
@@ -19,6 +23,13 @@ export interface LockoutPolicy {
   hardAfterLocks?: number;
 }
 
+/**
+ * How long reservations in flight hold their places (from the first of them while any is in
+ * flight). A check takes milliseconds to a second; one still running after this has its place
+ * taken, which lets at most one group of extra checks run, never an uncounted failure.
+ */
+export const RESERVATION_LEASE_MS = 60_000;
+
 /** How long a lockout's counts are kept after its last change (and after its lock ended). */
 export const LOCKOUT_IDLE_MS = 30 * 24 * 3_600_000;
 
@@ -27,6 +38,7 @@ export const HARD_LOCK_UNTIL = 8_640_000_000_000_000;
 export const isHardLock = (until: number | null): boolean => until !== null && until >= HARD_LOCK_UNTIL;
 
 export type RateResult = { allowed: true } | { allowed: false; retryAfterMs: number };
+/** Refused: locked (lockedUntil), or every place taken by checks still in flight (lockedUntil null). */
 export type AcquireResult = { ok: true } | { ok: false; retryAfterMs: number; lockedUntil: number | null };
 export type FailResult = { locked: false } | { locked: true; lockedUntil: number; hard: boolean };
 
@@ -35,6 +47,8 @@ export interface Throttle {
   acquire(key: string, policy: LockoutPolicy): Promise<AcquireResult>;
   fail(key: string, policy: LockoutPolicy): Promise<FailResult>;
   succeed(key: string): Promise<void>;
+  /** Gives a reserved attempt back without counting it (the check broke off before any answer). */
+  release(key: string): Promise<void>;
   /** The time the key's lock ends, or null when it is not locked. */
   lockedUntil(key: string): Promise<number | null>;
   /** Locks the key now, for `ms` (e.g. on too many wrong codes elsewhere). */

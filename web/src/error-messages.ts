@@ -93,6 +93,7 @@ const SERVER_MESSAGES: Record<ErrorCode, string | Describe> = {
   weak_password: (e) => e.message || 'Choose a stronger password.',
   invalid_credentials: 'The email or password is not right.',
   email_not_verified: 'Verify your email address before you sign in. We can send you a new verification email.',
+  attempt_in_progress: 'Other attempts with these details are still being checked. Try again in a moment.',
   account_locked: (e) => {
     const until = typeof e.body.lockedUntil === 'string' ? new Date(e.body.lockedUntil) : null;
     return until && !Number.isNaN(until.getTime())

@@ -183,9 +183,7 @@ export async function confirmDevice(deps: Deps, input: ConfirmInput, client: Cli
   const signals = await riskSignals(deps, user.id, client);
   const knownDevice = await isKnownDevice(deps, user.id, input.deviceCookie);
   return underLockout(deps, {
-    key: deviceCodeKey(user.id),
-    policy: CODE_LOCKOUT,
-    lock: { method: 'New-device confirmation code', otherFactorLifts: false },
+    lock: { key: deviceCodeKey(user.id), policy: CODE_LOCKOUT, kind: { method: 'New-device confirmation code', otherFactorLifts: false } },
     user,
     client,
     check: async (tx) => (await consumeToken(deps, tx, { purpose: 'device_code', secret: code, boundTo: flowBinding(flow) })) !== null,

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { codeFor, enrolledUser, knownBrowser, registerVerified, uniqueEmail } from '../../../test/accounts.ts';
-import { factorKey } from '../../account/locks.ts';
+import { factorKey, PASSWORD_LOCKOUT, passwordKey } from '../../account/locks.ts';
+import { RESERVATION_LEASE_MS } from '../../throttle/throttle.ts';
 import { startLogin } from '../../../test/login.ts';
 import type { TestResponse } from '../../../test/client.ts';
 import { dialects, type TestApp, testApps } from '../../../test/harness.ts';
@@ -225,8 +226,9 @@ describe.each(dialects)('login lockout on %s', (dialect) => {
     const statuses = answers.map((r) => r.status);
     expect(statuses.filter((s) => s === 401)).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(45);
+    // Refused while five checks were in flight (not as failures), or after the lock.
     for (const r of answers.filter((a) => a.status === 429)) {
-      expect(r.body.error).toBe('account_locked');
+      expect(['attempt_in_progress', 'account_locked']).toContain(r.body.error);
       expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
     }
 
@@ -246,5 +248,21 @@ describe.each(dialects)('login lockout on %s', (dialect) => {
     expect(after.body.error).toBe('account_locked');
     t.clock.advance(15 * MINUTE);
     expect((await client.post('/api/auth/login', { email, password })).status).toBe(200);
+  });
+
+  it('a correct password refused only because other checks are in flight is told so, never "failed attempts"; a reservation whose request died lapses', async () => {
+    const t = await app({ LOGIN_IP_LIMIT: '1000' });
+    const { email, password } = await registerVerified(t);
+    const key = passwordKey(email);
+    // Five checks reserved by a process that died before answering.
+    for (let i = 0; i < PASSWORD_LOCKOUT.maxAttempts; i++) expect((await t.deps.throttle.acquire(key, PASSWORD_LOCKOUT)).ok).toBe(true);
+    const busy = await t.client().post('/api/auth/login', { email, password });
+    expect(busy).toMatchObject({ status: 429, body: { error: 'attempt_in_progress' } });
+    expect(await auditOf(t, 'account.locked')).toHaveLength(0);
+    // A minute later their places lapse; none of them counted as a failure: four wrong passwords do not lock.
+    t.clock.advance(RESERVATION_LEASE_MS);
+    for (let i = 0; i < PASSWORD_LOCKOUT.maxAttempts - 1; i++) expect((await login(t, email, WRONG)).status).toBe(401);
+    expect((await t.client().post('/api/auth/login', { email, password })).status).toBe(200);
+    expect(await auditOf(t, 'account.locked')).toHaveLength(0);
   });
 });

@@ -101,9 +101,7 @@ export async function verifyEmail(
     const user = await findUserByEmail(db, email);
     let row: TokenRow | null = null;
     verified = await underLockout(deps, {
-      key: verificationCodeKey(email),
-      policy: CODE_LOCKOUT,
-      lock: { method: 'Email verification code', otherFactorLifts: false },
+      lock: { key: verificationCodeKey(email), policy: CODE_LOCKOUT, kind: { method: 'Email verification code', otherFactorLifts: false } },
       user: undefined,
       client,
       check: async (tx) => (row = user ? await matchAccountCode(deps, tx, { purpose: 'email_verification_code', userId: user.id, code: input.code }) : null) !== null,
