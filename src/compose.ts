@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { antiPhishingLookup } from './account/anti-phishing.ts';
 import { createAudit } from './audit/audit.ts';
+import { auditKeys } from './audit/chain-keys.ts';
 import { locate } from './client/location.ts';
 import { describeDevice } from './client/user-agent.ts';
 import { createLater } from './later.ts';
@@ -42,7 +43,7 @@ export function createDeps(options: DepsOptions): Deps {
     log,
     later: createLater(log),
     mail: createMail({ clock, keyring, appName: config.appName, baseUrl: config.baseUrl, antiPhishingCode: options.antiPhishingCode ?? antiPhishingLookup(keyring) }),
-    audit: createAudit(clock),
+    audit: createAudit({ clock, store, keys: auditKeys(config.auditKey), log }),
     throttle: createThrottle({ redisUrl: config.redisUrl, db: store.db, clock }),
     passwords: options.overrides?.passwords ?? argon2idHasher,
     locate: options.overrides?.locate ?? locate,

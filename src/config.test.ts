@@ -32,6 +32,10 @@ describe('config', () => {
     const upgraded = load({ DATA_DIR: old });
     expect(upgraded.sessionSecret).toBe('s'.repeat(43));
     expect(load({ DATA_DIR: old }).codePepper).toBe(upgraded.codePepper);
+    // So is the audit chain's key.
+    expect(config.auditKey).toHaveLength(43);
+    expect(again.auditKey).toBe(config.auditKey);
+    expect(load({ DATA_DIR: old }).auditKey).toBe(upgraded.auditKey);
   });
 
   it('PORT and BASE_URL override the defaults', () => {
@@ -76,6 +80,7 @@ describe('config', () => {
     expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/SESSION_SECRET: required when NODE_ENV=production/);
     expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/ENCRYPTION_KEYS: required/);
     expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/CODE_PEPPER: required/);
+    expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/AUDIT_KEY: required/);
     expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/SMTP_URL: required/);
     expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/DEPOSIT_XPUB_BTC: required/);
     const ok = load({
@@ -84,6 +89,7 @@ describe('config', () => {
       DATABASE_URL: 'postgres://db/bastion',
       SESSION_SECRET: 'x'.repeat(40),
       CODE_PEPPER: 'p'.repeat(40),
+      AUDIT_KEY: 'a'.repeat(40),
       ENCRYPTION_KEYS: `k2:${Buffer.alloc(32, 1).toString('base64')},k1:${Buffer.alloc(32, 2).toString('base64')}`,
       SMTP_URL: 'smtp://mail:25',
       BASE_URL: 'https://id.example.com',
@@ -104,6 +110,7 @@ describe('config', () => {
       DATABASE_URL: 'postgres://db/bastion',
       SESSION_SECRET: 'x'.repeat(40),
       CODE_PEPPER: 'p'.repeat(40),
+      AUDIT_KEY: 'a'.repeat(40),
       ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 2).toString('base64')}`,
       SMTP_URL: 'smtp://mail:25',
       BASE_URL: 'http://id.example.com',

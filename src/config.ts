@@ -64,6 +64,8 @@ const settings = z.object({
   SESSION_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters' }),
   // The pepper of emailed and backup codes' HMACs: a secret of its own, so the session secret alone cannot test guesses.
   CODE_PEPPER: optionalText.refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters' }),
+  // The audit chain's key (audit/chain-keys.ts): kept out of the database, so rows cannot be rewritten and re-chained there.
+  AUDIT_KEY: optionalText.refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters' }),
   ENCRYPTION_KEYS: optionalText,
   SMTP_URL: optionalText.refine((v) => v === undefined || /^smtps?:\/\//.test(v), { message: 'must start with smtp:// or smtps://' }),
   MAIL_FROM: z.string().default('Bastion <no-reply@localhost>'),
@@ -176,6 +178,8 @@ export interface Config {
   sessionSecret: string;
   /** The pepper of emailed and backup codes' HMACs (CODE_PEPPER). */
   codePepper: string;
+  /** The audit chain's HMAC and checkpoint-signing keys derive from it (AUDIT_KEY). */
+  auditKey: string;
   /** Key id → 32-byte AES key; the first entry encrypts, all decrypt. */
   encryptionKeys: { id: string; key: Buffer }[];
   smtpUrl: string | undefined;
@@ -376,7 +380,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
   const production = s.NODE_ENV === 'production';
   const dataDir = resolve(s.DATA_DIR);
   if (production) {
-    const missing = ['DATABASE_URL', 'SESSION_SECRET', 'CODE_PEPPER', 'ENCRYPTION_KEYS', 'SMTP_URL', 'BASE_URL', 'DEPOSIT_XPUB_BTC', 'DEPOSIT_XPUB_EVM'].filter(
+    const missing = ['DATABASE_URL', 'SESSION_SECRET', 'CODE_PEPPER', 'AUDIT_KEY', 'ENCRYPTION_KEYS', 'SMTP_URL', 'BASE_URL', 'DEPOSIT_XPUB_BTC', 'DEPOSIT_XPUB_EVM'].filter(
       (name) => !s[name as keyof Settings],
     );
     if (missing.length > 0) {
@@ -392,12 +396,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
   }
   let sessionSecret = s.SESSION_SECRET;
   let codePepper = s.CODE_PEPPER;
+  let auditKey = s.AUDIT_KEY;
   let keyringText = s.ENCRYPTION_KEYS;
   let generatedSecretsFile: string | undefined;
-  if (!sessionSecret || !keyringText || !codePepper) {
+  if (!sessionSecret || !keyringText || !codePepper || !auditKey) {
     const stored = loadOrCreateSecrets(dataDir);
     sessionSecret ??= stored.sessionSecret;
     codePepper ??= stored.codePepper;
+    auditKey ??= stored.auditKey;
     keyringText ??= stored.encryptionKeys;
     generatedSecretsFile = stored.file;
   }
@@ -412,6 +418,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     databaseUrl: s.DATABASE_URL ?? `sqlite:${resolve(dataDir, 'bastion.db')}`,
     sessionSecret,
     codePepper,
+    auditKey,
     encryptionKeys: parseKeyring(keyringText),
     smtpUrl: s.SMTP_URL,
     mailFrom: s.MAIL_FROM,

@@ -7,7 +7,10 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { FeatureRoutes } from './http/route-context.ts';
 import { loadConfig } from './config.ts';
-import { inTransaction } from './store/database.ts';
+import { bySystem } from './audit/audit.ts';
+import { auditKeys } from './audit/chain-keys.ts';
+import { verifyChain } from './audit/verify.ts';
+import { inTransaction, openStore } from './store/database.ts';
 import { createMailWorker } from './mail/worker.ts';
 import { startServer } from './server.ts';
 import { createTestApp } from '../test/harness.ts';
@@ -53,6 +56,32 @@ describe('a whole node', () => {
       expect(await page.text()).toContain('Your sign-in code');
     } finally {
       await server.stop();
+    }
+  });
+
+  it('seals audit events into the chain within about a second on its own, logging a signed checkpoint, and seals the rest as it stops', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bastion-node-'));
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const config = loadConfig({ DATA_DIR: dir, PORT: String(await freePort()), HOST: '127.0.0.1' }, { loadDotEnv: false });
+    const server = await startServer(config, log);
+    const chained = async () => (await server.deps.store.db.selectFrom('audit_chain').select('seq').execute()).length;
+    try {
+      await inTransaction(server.deps.store.db, (tx) => server.deps.audit.record(tx, { type: 'node.test', ...bySystem(null) }));
+      const started = Date.now();
+      while ((await chained()) === 0 && Date.now() - started < 5000) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await chained()).toBe(1);
+      const checkpoints = lines.map((l) => JSON.parse(l) as { auditCheckpoint?: string }).filter((l) => l.auditCheckpoint);
+      expect(checkpoints[0]?.auditCheckpoint).toMatch(/^bcp1\.1\./);
+      await inTransaction(server.deps.store.db, (tx) => server.deps.audit.record(tx, { type: 'node.last', ...bySystem(null) }));
+    } finally {
+      await server.stop();
+    }
+    const store = openStore(config.databaseUrl);
+    try {
+      expect(await verifyChain(store.db, auditKeys(config.auditKey))).toEqual({ intact: true, rows: 2, pending: 0 });
+    } finally {
+      await store.close();
     }
   });
 

@@ -10,6 +10,7 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createDeps } from './compose.ts';
 import type { Deps } from './deps.ts';
+import { SEAL_INTERVAL_MS } from './audit/seal.ts';
 import { pruneActivity } from './account/activity.ts';
 import { pruneTokens } from './account/tokens.ts';
 import { sweepKycRetention } from './flows/kyc/erasure.ts';
@@ -79,6 +80,19 @@ export async function startServer(config: Config, log: Logger, options: { clock?
   }, 60_000);
   due.unref();
 
+  // Every half second, events waiting are sealed into the audit chain (audit/seal.ts): on one node
+  // at a time, whichever takes the turn; a round still running skips the next.
+  let sealing: Promise<unknown> | null = null;
+  const seal = () =>
+    (sealing ??= deps.audit
+      .seal()
+      .catch((err: unknown) => log.warn({ err }, 'sealing audit events failed'))
+      .finally(() => {
+        sealing = null;
+      }));
+  const sealer = setInterval(() => void seal(), SEAL_INTERVAL_MS);
+  sealer.unref();
+
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = config.baseUrl;
@@ -97,8 +111,11 @@ export async function startServer(config: Config, log: Logger, options: { clock?
       (stopping ??= (async () => {
         clearInterval(sweeper);
         clearInterval(due);
+        clearInterval(sealer);
         await app.close();
         await deps.later.idle();
+        await sealing;
+        await seal();
         await worker.stop();
         transport.close();
         await deps.throttle.close();

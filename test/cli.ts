@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, expect } from 'vitest';
 import { openStore, type Store } from '../src/store/database.ts';
-import { TEST_CODE_PEPPER, TEST_DEPOSIT_KEYS, TEST_KEY, TEST_SESSION_SECRET, type TestApp } from './harness.ts';
+import { TEST_AUDIT_KEY, TEST_CODE_PEPPER, TEST_DEPOSIT_KEYS, TEST_KEY, TEST_SESSION_SECRET, type TestApp } from './harness.ts';
 
 const run = promisify(execFile);
 
@@ -53,6 +53,7 @@ export function sharedEnv(t: TestApp, dataDir: string, extra: Record<string, str
     DATABASE_URL: urlFor(t.db.url, t.db.schema),
     SESSION_SECRET: TEST_SESSION_SECRET,
     CODE_PEPPER: TEST_CODE_PEPPER,
+    AUDIT_KEY: TEST_AUDIT_KEY,
     ENCRYPTION_KEYS: TEST_KEY,
     LOG_LEVEL: 'silent',
     NEW_DEVICE_CONFIRMATION: 'off',

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { openStore, type Dialect, type Store } from '../src/store/database.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
@@ -17,8 +18,8 @@ export interface TestDatabase {
   url: string;
   schema: string | undefined;
   store: Store;
-  /** Opens another connection to the same database (e.g. a second server node). */
-  reopen(): Store;
+  /** Opens another connection to the same database (e.g. a second server node); PostgreSQL: a pool of poolSize (5). */
+  reopen(poolSize?: number): Store;
   drop(): Promise<void>;
 }
 
@@ -52,7 +53,7 @@ export async function createTestDatabase(dialect: Dialect, options: { migrate?: 
     url,
     schema,
     store,
-    reopen: () => openStore(url, { schema, poolSize: 5 }),
+    reopen: (poolSize = 5) => openStore(url, { schema, poolSize }),
     drop: async () => {
       await store.close();
       const client = new pg.Client({ connectionString: url });
@@ -62,3 +63,28 @@ export async function createTestDatabase(dialect: Dialect, options: { migrate?: 
     },
   };
 }
+
+/** What whoever owns the database can do: switch the append-only triggers off, change rows, switch them on. */
+export async function asDatabaseOwner(store: Store, work: () => Promise<unknown>): Promise<void> {
+  const tables = ['audit_events', 'audit_chain'];
+  if (store.dialect === 'postgres') {
+    for (const t of tables) await sql.raw(`alter table ${t} disable trigger user`).execute(store.db);
+    try {
+      await work();
+    } finally {
+      for (const t of tables) await sql.raw(`alter table ${t} enable trigger user`).execute(store.db);
+    }
+    return;
+  }
+  for (const t of tables) for (const a of ['update', 'delete']) await sql.raw(`drop trigger ${t}_no_${a}`).execute(store.db);
+  try {
+    await work();
+  } finally {
+    for (const t of tables) {
+      for (const a of ['update', 'delete']) {
+        await sql.raw(`create trigger ${t}_no_${a} before ${a} on ${t} begin select raise(abort, '${t} is append-only'); end`).execute(store.db);
+      }
+    }
+  }
+}
+

@@ -35,6 +35,7 @@ export const TEST_DEPOSIT_KEYS = {
 };
 export const TEST_SESSION_SECRET = 'test-session-secret-that-is-long-enough-000';
 export const TEST_CODE_PEPPER = 'test-code-pepper-of-its-own-long-enough-0000';
+export const TEST_AUDIT_KEY = 'test-audit-chain-key-of-its-own-long-enough-00';
 export const TEST_KEY = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
 
 export interface TestAppOptions {
@@ -77,6 +78,7 @@ export async function createTestApp(dialect: Dialect, options: TestAppOptions = 
       DATABASE_URL: db.url,
       SESSION_SECRET: TEST_SESSION_SECRET,
       CODE_PEPPER: TEST_CODE_PEPPER,
+      AUDIT_KEY: TEST_AUDIT_KEY,
       ENCRYPTION_KEYS: TEST_KEY,
       SMTP_URL: smtp.url,
       LOG_LEVEL: options.logStream ? 'info' : 'silent',

@@ -15,6 +15,6 @@ export async function failInARowUnder(t: TestApp, key: string, count: number, po
     if (until !== null) t.clock.advance(until - t.clock.now());
     const reserved = await t.deps.throttle.acquire(key, policy);
     if (!reserved.ok) throw new Error(`no attempt reserved on ${key}`);
-    await t.deps.throttle.fail(key, policy);
+    await t.deps.throttle.fail(key, policy, reserved.lease);
   }
 }

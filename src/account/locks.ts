@@ -152,27 +152,47 @@ export interface LockedAttempt<T> {
   answerLock: boolean;
 }
 
+/** A check answered after its reservation's lease lapsed: its answer is withheld (throttle/throttle.ts). */
+const lateAnswer = () => tooManyRequests('attempt_in_progress', 'Other attempts with these details are still being checked. Try again in a moment.', 1000);
+
 /**
  * Reserves an attempt *before* the secret is checked, so no burst of parallel requests checks more
  * than the policy allows; then checks it and, in the same transaction, applies the success. What
  * `check` writes commits either way (a used-up challenge, a passkey disabled as a copy). A failure
  * that reaches the limit locks, emails the owner and answers 429 account_locked.
+ *
+ * A check that ends after its reservation's lease lapsed (the place it held may be another
+ * check's by then) is not told either way: a right answer is not applied, a wrong one is counted,
+ * and both answer 429 attempt_in_progress, so checks beyond the limit tell a guesser nothing.
+ * Once the answer is known to be wrong it counts, even if recording it then fails.
  */
 export async function underLockout<T>(deps: Deps, attempt: LockedAttempt<T>): Promise<T> {
   const { throttle, clock } = deps;
   const { lock } = attempt;
-  if (lock) assertReserved(await throttle.acquire(lock.key, lock.policy), clock.now());
+  let lease = 0;
+  if (lock) {
+    const reserved = await throttle.acquire(lock.key, lock.policy);
+    assertReserved(reserved, clock.now());
+    if (reserved.ok) lease = reserved.lease;
+  }
+  const late = () => lock !== null && clock.now() >= lease;
   let settled = false;
+  let wrong = false;
   const settle = async (how: 'succeed' | 'release') => {
     settled = true;
-    if (lock) await throttle[how](lock.key);
+    if (lock) await throttle[how](lock.key, lease);
   };
   try {
     const matched = attempt.before ? await attempt.before() : true;
+    wrong = !matched;
     let answered = false;
     const result = matched
       ? await inTransaction(deps.store.db, async (tx) => {
-          if (!(await attempt.check(tx))) return { ok: false as const };
+          if (!(await attempt.check(tx))) {
+            wrong = true;
+            return { ok: false as const };
+          }
+          if (late()) return { ok: false as const, late: true };
           answered = true;
           return { ok: true as const, value: await attempt.onSuccess(tx) };
         }).catch(async (error: unknown) => {
@@ -186,17 +206,26 @@ export async function underLockout<T>(deps: Deps, attempt: LockedAttempt<T>): Pr
       await settle('succeed');
       return result.value;
     }
+    if (!wrong) {
+      await settle('release');
+      throw lateAnswer();
+    }
     settled = true;
-    const failed = lock ? await throttle.fail(lock.key, lock.policy) : ({ locked: false } as const);
+    const failed = lock ? await throttle.fail(lock.key, lock.policy, lease) : ({ locked: false } as const);
     await inTransaction(deps.store.db, async (tx) => {
       await attempt.onFailure(tx);
       if (failed.locked && attempt.user) await notifyLocked(deps, tx, attempt.user, failed.lockedUntil, lock!.kind, attempt.client);
     });
+    if (late()) throw lateAnswer();
     if (failed.locked && attempt.answerLock) throw lockedError(failed.lockedUntil, clock.now());
     throw attempt.refusal();
   } finally {
-    // A check that broke off (an error before any answer): the attempt is neither a failure nor a
-    // success, and is given back at once rather than at its lease's end.
-    if (!settled) await settle('release');
+    if (!settled) {
+      settled = true;
+      // A wrong answer whose transaction then failed still counts (its error tells "not right" too);
+      // a check that broke off before any answer is given back at once rather than at its lease's end.
+      if (wrong && lock) await throttle.fail(lock.key, lock.policy, lease).catch((err: unknown) => deps.log.error({ err, key: lock.key }, 'a failed attempt could not be counted'));
+      else await settle('release');
+    }
   }
 }

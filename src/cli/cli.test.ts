@@ -5,11 +5,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.ts';
 import { bySystem, createAudit } from '../audit/audit.ts';
+import pino from 'pino';
+import { auditKeys } from '../audit/chain-keys.ts';
+import { loadConfig } from '../config.ts';
 import { inTransaction, openStore } from '../store/database.ts';
+import { asDatabaseOwner } from '../../test/database.ts';
 import { bastion, cliInstallation } from '../../test/cli.ts';
 
 describe('bastion CLI', () => {
-  it('migrates a new database, then verifies its audit chain (exit 0) and finds a changed row (exit 1)', async () => {
+  it('migrates a new database, seals and verifies its audit chain (exit 0), finds a changed event (exit 1) and, against a checkpoint, a removed tail', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bastion-cli-'));
     const env = { DATA_DIR: dir, DATABASE_URL: `sqlite:${join(dir, 'cli.db')}`, LOG_LEVEL: 'silent' };
     const migrated = await bastion(['migrate'], env);
@@ -18,17 +22,37 @@ describe('bastion CLI', () => {
     expect((await bastion(['migrate'], env)).stdout).toMatch(/up to date/);
 
     const store = openStore(env.DATABASE_URL);
-    const audit = createAudit(new ManualClock());
+    // The installation's own key (generated into DATA_DIR in development), as a server would use it.
+    const audit = createAudit({ clock: new ManualClock(), store, keys: auditKeys(loadConfig(env, { loadDotEnv: false }).auditKey), log: pino({ level: 'silent' }) });
     for (let i = 0; i < 3; i++) await inTransaction(store.db, (tx) => audit.record(tx, { type: 'cli.test', ...bySystem(null), data: { i } }));
-    const intact = await bastion(['audit', 'verify'], env);
+    const waiting = await bastion(['audit', 'verify'], env);
+    expect(waiting.code, waiting.stderr + waiting.stdout).toBe(0);
+    expect(waiting.stdout).toContain('audit chain intact: 0 event(s) verified (give --checkpoint from the log to catch a removed tail); 3 event(s) waiting to be sealed');
+    const sealed = await bastion(['audit', 'seal'], env);
+    expect(sealed.code, sealed.stderr).toBe(0);
+    const checkpoint = sealed.stdout.trim();
+    expect(checkpoint).toMatch(/^bcp1\.3\./);
+    expect((await bastion(['audit', 'seal'], env)).stdout).toBe('nothing was waiting to be sealed\n');
+    const intact = await bastion(['audit', 'verify', '--checkpoint', checkpoint], env);
     expect(intact.code, intact.stderr + intact.stdout).toBe(0);
-    expect(intact.stdout).toContain('audit chain intact: 3 event(s) verified');
+    expect(intact.stdout).toBe('audit chain intact: 3 event(s) verified, reaching 1 checkpoint(s)\n');
+    expect((await bastion(['audit', 'verify', '--checkpoint', 'bcp1.3.nonsense'], env)).code).toBe(2);
 
-    await store.db.updateTable('audit_events').set({ type: 'tampered' }).where('seq', '=', 2).execute();
+    // The last event and its entry removed by whoever owns the database: intact on its own, caught against the checkpoint.
+    await asDatabaseOwner(store, async () => {
+      await store.db.deleteFrom('audit_chain').where('position', '=', 3).execute();
+      await store.db.deleteFrom('audit_events').where('seq', '=', 3).execute();
+    });
+    expect((await bastion(['audit', 'verify'], env)).code).toBe(0);
+    const cut = await bastion(['audit', 'verify', '--checkpoint', checkpoint], env);
+    expect(cut.code).toBe(1);
+    expect(cut.stdout).toContain('entries were removed from its tail');
+
+    await asDatabaseOwner(store, () => store.db.updateTable('audit_events').set({ type: 'tampered' }).where('seq', '=', 2).execute());
     await store.close();
     const broken = await bastion(['audit', 'verify'], env);
     expect(broken.code).toBe(1);
-    expect(broken.stdout).toContain('BROKEN at row 2');
+    expect(broken.stdout).toContain('BROKEN at event 2');
   }, 120_000);
 
   it('grants, lists and revokes staff roles: the owner is emailed through the outbox, the system is the actor', async () => {

@@ -9,6 +9,7 @@ import { createDeps } from '../compose.ts';
 import { loadConfig } from '../config.ts';
 import { openStore } from '../store/database.ts';
 import { migrateToLatest } from '../store/migrate.ts';
+import { auditKeys } from '../audit/chain-keys.ts';
 import { auditVerify } from './audit-verify.ts';
 import type { WithDeps } from './run.ts';
 import { staffCommand } from './staff-command.ts';
@@ -55,9 +56,18 @@ export function buildProgram(io: WalletCommandIo): Command {
   const audit = program.command('audit').description('security event log');
   audit
     .command('verify')
-    .description('verify the audit hash chain; exit code 1 names the first changed or removed row')
+    .description('verify the keyed audit chain; exit code 1 names the first changed or removed event, or a checkpoint the chain no longer reaches')
+    .option('--checkpoint <checkpoint...>', 'signed checkpoint(s) from the log (auditCheckpoint field): the chain must reach each')
+    .action(async (options: { checkpoint?: string[] }) => {
+      const keys = auditKeys(loadConfig(io.env).auditKey);
+      process.exitCode = await withStore((store) => auditVerify(store.db, keys, options.checkpoint ?? [], (line) => io.stdout(`${line}\n`)));
+    });
+  audit
+    .command('seal')
+    .description('seal the events waiting into the chain now (servers do it every half second) and print the signed checkpoint of its head')
     .action(async () => {
-      process.exitCode = await withStore((store) => auditVerify(store.db, (line) => io.stdout(`${line}\n`)));
+      const checkpoint = await withDeps((deps) => deps.audit.seal());
+      io.stdout(checkpoint ? `${checkpoint}\n` : 'nothing was waiting to be sealed\n');
     });
 
   for (const command of staffCommand(withDeps, io.stdout)) program.addCommand(command);

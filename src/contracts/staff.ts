@@ -161,7 +161,7 @@ export const auditQuery = z.strictObject({
 });
 export const auditPageBody = z.object({ events: z.array(auditEventShape), nextCursor: z.string().nullable() });
 export type AuditPageBody = z.infer<typeof auditPageBody>;
-export const auditVerifyBody = z.object({ intact: z.boolean(), rows: z.number().int(), firstBadSeq: z.number().int().nullable(), reason: z.string().nullable() });
+export const auditVerifyBody = z.object({ intact: z.boolean(), rows: z.number().int(), pending: z.number().int(), firstBadSeq: z.number().int().nullable(), reason: z.string().nullable() });
 export type AuditVerifyBody = z.infer<typeof auditVerifyBody>;
 
 export const OUTBOX_STATUSES = ['pending', 'sent', 'failed'] as const;

@@ -23,6 +23,7 @@ import * as m010 from './migrations/010_withdrawals.ts';
 import * as m011 from './migrations/011_activity_purpose.ts';
 import * as m012 from './migrations/012_lockouts_idle.ts';
 import * as m013 from './migrations/013_lockout_reservations.ts';
+import * as m014 from './migrations/014_audit_chain.ts';
 
 interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -43,6 +44,7 @@ const migrations: [string, Migration][] = [
   ['011_activity_purpose', m011],
   ['012_lockouts_idle', m012],
   ['013_lockout_reservations', m013],
+  ['014_audit_chain', m014],
 ];
 
 /** Any constant number: the key of the PostgreSQL advisory lock that serialises migrators. */
@@ -53,8 +55,11 @@ async function applied(db: Kysely<any>): Promise<Set<string>> {
   return new Set(rows.map((r) => r.name as string));
 }
 
-/** Applies every pending migration; throws with the failing migration's name. Returns what it applied. */
-export async function migrateToLatest(store: Store): Promise<string[]> {
+/**
+ * Applies every pending migration (or those up to and including `until`: tests of an upgrade);
+ * throws with the failing migration's name. Returns what it applied.
+ */
+export async function migrateToLatest(store: Store, options: { until?: string } = {}): Promise<string[]> {
   return store.db.transaction().execute(async (tx: Tx) => {
     // The lock comes first: even "create table if not exists" races with itself on PostgreSQL.
     if (store.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${LOCK_KEY})`.execute(tx);
@@ -67,7 +72,10 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
     const done = await applied(tx as unknown as Kysely<any>);
     const ran: string[] = [];
     for (const [name, migration] of migrations) {
-      if (done.has(name)) continue;
+      if (done.has(name)) {
+        if (name === options.until) break;
+        continue;
+      }
       try {
         await migration.up(tx as unknown as Kysely<any>);
       } catch (error) {
@@ -75,6 +83,7 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
       }
       await (tx as unknown as Kysely<any>).insertInto('schema_migrations').values({ name, applied_at: new Date().toISOString() }).execute();
       ran.push(name);
+      if (name === options.until) break;
     }
     return ran;
   });

@@ -31,7 +31,8 @@ export interface DevMailTable {
 }
 
 export interface AuditEventsTable {
-  seq: number;
+  /** Numbered by the database in the writer's transaction (no lock shared by writers). */
+  seq: Generated<number>;
   at: number;
   type: string;
   /** The subject: whose account the event concerns. */
@@ -44,13 +45,18 @@ export interface AuditEventsTable {
   actor_kind: 'user' | 'staff' | 'system' | 'anonymous' | null;
   /** The acting user's or staff member's id. */
   actor_id: string | null;
-  prev_hash: string;
-  hash: string;
 }
 
-export interface AuditHeadTable {
-  id: number;
+/** Events not yet sealed into the chain (audit/seal.ts empties it). */
+export interface AuditPendingTable {
   seq: number;
+}
+
+/** The keyed hash chain over the events, in the order they were sealed. Append-only. */
+export interface AuditChainTable {
+  position: number;
+  seq: number;
+  /** HMAC-SHA256 (AUDIT_KEY) over the previous entry's hash and this event's content. */
   hash: string;
 }
 
@@ -77,7 +83,8 @@ export interface Database extends AccountTables {
   outbox: OutboxTable;
   dev_mail: DevMailTable;
   audit_events: AuditEventsTable;
-  audit_head: AuditHeadTable;
+  audit_pending: AuditPendingTable;
+  audit_chain: AuditChainTable;
   rate_windows: RateWindowsTable;
   lockouts: LockoutsTable;
 }

@@ -17,8 +17,14 @@ function lockEndSql(policy: LockoutPolicy, now: number) {
 
 /** The reservations still in flight: none once their lease has lapsed. */
 const liveInFlight = (now: number) => sql<number>`(case when in_flight_until > cast(${now} as bigint) then in_flight else 0 end)`;
-/** One reservation fewer (a check that ended). */
-const oneLessInFlight = sql<number>`(case when in_flight > 0 then in_flight - 1 else 0 end)`;
+/**
+ * One reservation fewer (a check of the group `lease` that ended). A check whose group lapsed gives
+ * back nothing: its place went with the group, and the count belongs to a later group now.
+ */
+const oneLessInFlight = (lease: number) =>
+  sql<number>`(case when in_flight_until = cast(${lease} as bigint) and in_flight > 0 then in_flight - 1 else in_flight end)`;
+/** The failures so far, at most one short of the limit with no lock on (rows a reservation of the old scheme left at the limit). */
+const attemptsBelow = (policy: LockoutPolicy) => sql<number>`(case when attempts >= ${policy.maxAttempts} then ${policy.maxAttempts - 1} else attempts end)`;
 
 export function createDatabaseThrottle(db: Db, clock: Clock): Throttle {
   const ensureRow = (key: string, now: number) =>
@@ -56,25 +62,28 @@ export function createDatabaseThrottle(db: Db, clock: Clock): Throttle {
       const reserved = await db
         .updateTable('lockouts')
         .set({
+          attempts: attemptsBelow(policy),
           in_flight: sql<number>`${liveInFlight(now)} + 1`,
           // A group of reservations lapses a lease after its first (a new group starts when none is live).
           in_flight_until: sql<number>`(case when ${liveInFlight(now)} > 0 then in_flight_until else cast(${now + RESERVATION_LEASE_MS} as bigint) end)`,
           updated_at: now,
         })
         .where('key', '=', key)
-        .where(sql<boolean>`attempts + ${liveInFlight(now)} < ${policy.maxAttempts}`)
+        .where(sql<boolean>`${attemptsBelow(policy)} + ${liveInFlight(now)} < ${policy.maxAttempts}`)
         .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-        .returning('in_flight')
+        .returning('in_flight_until')
         .executeTakeFirst();
-      if (reserved) return { ok: true };
+      if (reserved) return { ok: true, lease: Number(reserved.in_flight_until) };
       const row = await db.selectFrom('lockouts').select('locked_until').where('key', '=', key).executeTakeFirst();
       const lockedUntil = row?.locked_until != null && row.locked_until > now ? row.locked_until : null;
       // No lock, but every place is taken by checks still in flight: try again shortly.
       return { ok: false, lockedUntil, retryAfterMs: lockedUntil ? lockedUntil - now : 1000 };
     },
 
-    async fail(key, policy) {
+    async fail(key, policy, lease) {
       const now = clock.now();
+      // Counted even when the row went meanwhile (an unlock): as on Redis, a failure is never lost.
+      await ensureRow(key, now);
       const notLocked = sql<boolean>`(locked_until is null or locked_until <= cast(${now} as bigint))`;
       // Either this failure is the one that locks, or it is counted (not while a lock is on: a check
       // that ran out as the lock began adds nothing). Each update is atomic; when a concurrent failure
@@ -82,7 +91,7 @@ export function createDatabaseThrottle(db: Db, clock: Clock): Throttle {
       for (;;) {
         const locked = await db
           .updateTable('lockouts')
-          .set({ locked_until: lockEndSql(policy, now), lock_count: sql<number>`lock_count + 1`, attempts: 0, in_flight: oneLessInFlight, updated_at: now })
+          .set({ locked_until: lockEndSql(policy, now), lock_count: sql<number>`lock_count + 1`, attempts: 0, in_flight: oneLessInFlight(lease), updated_at: now })
           .where('key', '=', key)
           .where('attempts', '>=', policy.maxAttempts - 1)
           .where(notLocked)
@@ -94,23 +103,23 @@ export function createDatabaseThrottle(db: Db, clock: Clock): Throttle {
         }
         const counted = await db
           .updateTable('lockouts')
-          .set({ attempts: sql<number>`(case when locked_until > cast(${now} as bigint) then attempts else attempts + 1 end)`, in_flight: oneLessInFlight, updated_at: now })
+          .set({ attempts: sql<number>`(case when locked_until > cast(${now} as bigint) then attempts else attempts + 1 end)`, in_flight: oneLessInFlight(lease), updated_at: now })
           .where('key', '=', key)
           .where(sql<boolean>`(attempts < ${policy.maxAttempts - 1} or not ${notLocked})`)
           .returning('key')
           .executeTakeFirst();
         if (counted) return { locked: false };
-        // Neither: the row is gone (unlocked meanwhile) or changed between the two updates.
-        if (!(await db.selectFrom('lockouts').select('key').where('key', '=', key).executeTakeFirst())) return { locked: false };
+        // Neither: the row changed between the two updates (or went: it is made again).
+        await ensureRow(key, now);
       }
     },
 
-    async succeed(key) {
-      await db.updateTable('lockouts').set({ attempts: 0, lock_count: 0, in_flight: oneLessInFlight, updated_at: clock.now() }).where('key', '=', key).execute();
+    async succeed(key, lease) {
+      await db.updateTable('lockouts').set({ attempts: 0, lock_count: 0, in_flight: oneLessInFlight(lease), updated_at: clock.now() }).where('key', '=', key).execute();
     },
 
-    async release(key) {
-      await db.updateTable('lockouts').set({ in_flight: oneLessInFlight, updated_at: clock.now() }).where('key', '=', key).execute();
+    async release(key, lease) {
+      await db.updateTable('lockouts').set({ in_flight: oneLessInFlight(lease), updated_at: clock.now() }).where('key', '=', key).execute();
     },
 
     async lockedUntil(key) {

@@ -29,34 +29,39 @@ local function keep(key, until_ms, now, idle, hard, for_good)
 end
 `;
 
-// The reservations still in flight (none once their lease has lapsed), and one fewer.
+// The reservations still in flight (none once their lease has lapsed), and one fewer when a check
+// of the group \`lease\` ends (one whose group lapsed gives back nothing: the count is a later group's).
 const IN_FLIGHT = `
 local function live_in_flight(key, now)
   if tonumber(redis.call('HGET', key, 'in_flight_until') or '0') <= now then return 0 end
   return tonumber(redis.call('HGET', key, 'in_flight') or '0')
 end
-local function one_less(key)
-  return math.max(tonumber(redis.call('HGET', key, 'in_flight') or '0') - 1, 0)
+local function one_less(key, lease)
+  local in_flight = tonumber(redis.call('HGET', key, 'in_flight') or '0')
+  if tonumber(redis.call('HGET', key, 'in_flight_until') or '0') ~= tonumber(lease) then return in_flight end
+  return math.max(in_flight - 1, 0)
 end
 `;
 
 // ARGV: now, maxAttempts, idle ms, hard lock end, 1 when the policy has a hard step, lease ms.
-// Returns {1} when reserved, else {0, locked_until or 0}.
+// Returns {1, the group's lease end} when reserved, else {0, locked_until or 0}.
 const ACQUIRE = KEEP + IN_FLIGHT + `
 local now = tonumber(ARGV[1])
 local attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0')
 local locked_until = tonumber(redis.call('HGET', KEYS[1], 'locked_until') or '0')
 if locked_until > now then return {0, locked_until} end
+-- A count left at the limit with no lock (a reservation of the old scheme) is one short of it.
+if attempts >= tonumber(ARGV[2]) then attempts = tonumber(ARGV[2]) - 1 end
 local in_flight = live_in_flight(KEYS[1], now)
 if attempts + in_flight >= tonumber(ARGV[2]) then return {0, 0} end
 if in_flight == 0 then redis.call('HSET', KEYS[1], 'in_flight_until', now + tonumber(ARGV[6])) end
-redis.call('HSET', KEYS[1], 'in_flight', in_flight + 1)
+redis.call('HSET', KEYS[1], 'in_flight', in_flight + 1, 'attempts', attempts)
 local lock_count = tonumber(redis.call('HGET', KEYS[1], 'lock_count') or '0')
 keep(KEYS[1], 0, now, tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5] == '1' and lock_count > 0)
-return {1}`;
+return {1, tonumber(redis.call('HGET', KEYS[1], 'in_flight_until'))}`;
 
-// ARGV: now, maxAttempts, the hard step's lock_count (-1: none), the hard lock's end, idle ms, then
-// lock durations by lock_count (the last one repeats). Returns locked_until (as a string) or 0.
+// ARGV: now, maxAttempts, the hard step's lock_count (-1: none), the hard lock's end, idle ms, the
+// group's lease, then lock durations by lock_count (the last one repeats). Returns locked_until (as a string) or 0.
 // Under a lock a failure is not counted (a check that ran out as the lock began adds nothing).
 const FAIL = KEEP + IN_FLIGHT + `
 local now = tonumber(ARGV[1])
@@ -64,7 +69,7 @@ local attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0')
 local locked_until = tonumber(redis.call('HGET', KEYS[1], 'locked_until') or '0')
 local lock_count = tonumber(redis.call('HGET', KEYS[1], 'lock_count') or '0')
 local hard_from = tonumber(ARGV[3])
-redis.call('HSET', KEYS[1], 'in_flight', one_less(KEYS[1]))
+redis.call('HSET', KEYS[1], 'in_flight', one_less(KEYS[1], ARGV[6]))
 if locked_until > now then return 0 end
 if attempts + 1 < tonumber(ARGV[2]) then
   redis.call('HSET', KEYS[1], 'attempts', attempts + 1)
@@ -75,7 +80,7 @@ local until_ms
 if hard_from >= 0 and lock_count >= hard_from then
   until_ms = ARGV[4]
 else
-  until_ms = string.format('%d', now + tonumber(ARGV[math.min(lock_count + 6, #ARGV)]))
+  until_ms = string.format('%d', now + tonumber(ARGV[math.min(lock_count + 7, #ARGV)]))
 end
 redis.call('HSET', KEYS[1], 'attempts', 0, 'lock_count', lock_count + 1, 'locked_until', until_ms)
 keep(KEYS[1], tonumber(until_ms), now, tonumber(ARGV[5]), tonumber(ARGV[4]), hard_from >= 0)
@@ -91,16 +96,16 @@ redis.call('HSET', KEYS[1], 'attempts', 0, 'locked_until', until_ms)
 keep(KEYS[1], until_ms, now, tonumber(ARGV[3]), tonumber(ARGV[4]), false)
 return until_ms`;
 
-// ARGV: now, idle ms, hard lock end. A success: the counts start over (a hard lock that came meanwhile stays).
+// ARGV: now, idle ms, hard lock end, the group's lease. A success: the counts start over (a hard lock that came meanwhile stays).
 const SUCCEED = KEEP + IN_FLIGHT + `
 local locked_until = tonumber(redis.call('HGET', KEYS[1], 'locked_until') or '0')
-redis.call('HSET', KEYS[1], 'attempts', 0, 'lock_count', 0, 'in_flight', one_less(KEYS[1]))
+redis.call('HSET', KEYS[1], 'attempts', 0, 'lock_count', 0, 'in_flight', one_less(KEYS[1], ARGV[4]))
 keep(KEYS[1], locked_until, tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), false)
 return 1`;
 
-// Gives a reservation back (a key that is gone stays gone).
+// ARGV: the group's lease. Gives a reservation back (a key that is gone stays gone).
 const RELEASE = IN_FLIGHT + `
-if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'in_flight', one_less(KEYS[1])) end
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'in_flight', one_less(KEYS[1], ARGV[1])) end
 return 1`;
 
 // ARGV: idle ms. Ends the lock, keeps its escalation (and so the key, while it has one).
@@ -132,29 +137,30 @@ export function createRedisThrottle(url: string, clock: Clock, prefix = 'bastion
     async acquire(key, policy) {
       const now = clock.now();
       const hardStep = policy.hardAfterLocks === undefined ? '0' : '1';
-      const [reserved, lockedUntil] = (await redis.eval(ACQUIRE, 1, lockoutKey(key), String(now), String(policy.maxAttempts), IDLE, HARD, hardStep, LEASE)) as [number, number?];
-      if (reserved === 1) return { ok: true };
+      const [reserved, value] = (await redis.eval(ACQUIRE, 1, lockoutKey(key), String(now), String(policy.maxAttempts), IDLE, HARD, hardStep, LEASE)) as [number, number?];
+      if (reserved === 1) return { ok: true, lease: Number(value) };
+      const lockedUntil = value;
       const until = lockedUntil && lockedUntil > now ? lockedUntil : null;
       return { ok: false, lockedUntil: until, retryAfterMs: until ? until - now : 1000 };
     },
 
-    async fail(key, policy) {
+    async fail(key, policy, lease) {
       const durations: string[] = [];
       for (let n = 0; n < 31; n++) {
         durations.push(String(lockDuration(policy, n)));
         if (lockDuration(policy, n) >= policy.maxLockMs) break;
       }
       const hardFrom = policy.hardAfterLocks === undefined ? -1 : policy.hardAfterLocks - 1;
-      const until = Number(await redis.eval(FAIL, 1, lockoutKey(key), String(clock.now()), String(policy.maxAttempts), String(hardFrom), HARD, IDLE, ...durations));
+      const until = Number(await redis.eval(FAIL, 1, lockoutKey(key), String(clock.now()), String(policy.maxAttempts), String(hardFrom), HARD, IDLE, String(lease), ...durations));
       return until > 0 ? { locked: true, lockedUntil: until, hard: isHardLock(until) } : { locked: false };
     },
 
-    async succeed(key) {
-      await redis.eval(SUCCEED, 1, lockoutKey(key), String(clock.now()), IDLE, HARD);
+    async succeed(key, lease) {
+      await redis.eval(SUCCEED, 1, lockoutKey(key), String(clock.now()), IDLE, HARD, String(lease));
     },
 
-    async release(key) {
-      await redis.eval(RELEASE, 1, lockoutKey(key));
+    async release(key, lease) {
+      await redis.eval(RELEASE, 1, lockoutKey(key), String(lease));
     },
 
     async lockedUntil(key) {

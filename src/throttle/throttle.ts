@@ -10,7 +10,10 @@
  *   once (failures so far and checks in flight together). A reservation is not a failure: it has a
  *   count of its own, which lapses RESERVATION_LEASE_MS after the first reservation of the group
  *   still in flight, so an attempt whose request died (a killed process) holds its place for at
- *   most that long and never counts toward a lock. The
+ *   most that long and never counts toward a lock. Each reservation names its group (`lease`, the
+ *   group's end); a check that ends after its group lapsed gives back no place (it went with the
+ *   group), and its answer is not told (account/locks.ts): a check that outlived its lease is
+ *   worth nothing to whoever guesses. The
  *   lock doubles with each further lock up to `maxLockMs`; a success resets the counts. With
  *   `hardAfterLocks`, that lock in a row (no success between) is a hard lock: it does not end by
  *   itself (HARD_LOCK_UNTIL) and only `lift` or `unlock` ends it.
@@ -25,8 +28,8 @@ export interface LockoutPolicy {
 
 /**
  * How long reservations in flight hold their places (from the first of them while any is in
- * flight). A check takes milliseconds to a second; one still running after this has its place
- * taken, which lets at most one group of extra checks run, never an uncounted failure.
+ * flight). A check takes milliseconds to a second; one still running after this loses its place,
+ * and its answer is withheld (a wrong one still counts).
  */
 export const RESERVATION_LEASE_MS = 60_000;
 
@@ -39,16 +42,18 @@ export const isHardLock = (until: number | null): boolean => until !== null && u
 
 export type RateResult = { allowed: true } | { allowed: false; retryAfterMs: number };
 /** Refused: locked (lockedUntil), or every place taken by checks still in flight (lockedUntil null). */
-export type AcquireResult = { ok: true } | { ok: false; retryAfterMs: number; lockedUntil: number | null };
+/** Reserved: `lease` names the reservation's group (the moment it lapses), for fail, succeed or release. */
+export type AcquireResult = { ok: true; lease: number } | { ok: false; retryAfterMs: number; lockedUntil: number | null };
 export type FailResult = { locked: false } | { locked: true; lockedUntil: number; hard: boolean };
 
 export interface Throttle {
   hit(key: string, limit: number, windowMs: number): Promise<RateResult>;
   acquire(key: string, policy: LockoutPolicy): Promise<AcquireResult>;
-  fail(key: string, policy: LockoutPolicy): Promise<FailResult>;
-  succeed(key: string): Promise<void>;
+  /** A failure, counted; the reservation of group `lease` ends (0: there was none). */
+  fail(key: string, policy: LockoutPolicy, lease: number): Promise<FailResult>;
+  succeed(key: string, lease: number): Promise<void>;
   /** Gives a reserved attempt back without counting it (the check broke off before any answer). */
-  release(key: string): Promise<void>;
+  release(key: string, lease: number): Promise<void>;
   /** The time the key's lock ends, or null when it is not locked. */
   lockedUntil(key: string): Promise<number | null>;
   /** Locks the key now, for `ms` (e.g. on too many wrong codes elsewhere). */

@@ -2,17 +2,19 @@
  * The audit log for staff: every event, filtered by actor, subject, type and time, newest first with
  * a cursor; and verifying the hash chain from the console (which is itself recorded).
  */
-import { recordAlone, verifyChain, type Actor } from '../../audit/audit.ts';
+import { recordAlone, type Actor } from '../../audit/audit.ts';
+import { verifyChain } from '../../audit/verify.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import type { AuditEventView, AuditVerifyBody } from '../../contracts/staff.ts';
 import type { Deps } from '../../deps.ts';
 import { decodeCursor, pageOf } from '../../store/cursor.ts';
 import { startsWith } from '../../store/like.ts';
+import type { Selectable } from 'kysely';
 import type { AuditEventsTable } from '../../store/schema.ts';
 
 const PAGE = 100;
 
-export function auditView(row: AuditEventsTable): AuditEventView {
+export function auditView(row: Selectable<AuditEventsTable>): AuditEventView {
   let data: Record<string, unknown> = {};
   try {
     data = JSON.parse(row.data) as Record<string, unknown>;
@@ -54,12 +56,16 @@ export async function listAudit(deps: Deps, filter: AuditFilter): Promise<{ even
   return { events: page.map(auditView), nextCursor };
 }
 
-/** Walks the whole chain; the check and its outcome are recorded with the staff member as actor. */
+/**
+ * Seals what is waiting, then walks the whole chain, so the answer covers every event up to now; the
+ * check and its outcome are recorded with the staff member as actor.
+ */
 export async function verifyAuditChain(deps: Deps, actor: Actor, client: ClientInfo): Promise<AuditVerifyBody> {
-  const report = await verifyChain(deps.store.db);
+  await deps.audit.seal();
+  const report = await verifyChain(deps.store.db, deps.audit.keys);
   const body: AuditVerifyBody = report.intact
-    ? { intact: true, rows: report.rows, firstBadSeq: null, reason: null }
-    : { intact: false, rows: report.rows, firstBadSeq: report.firstBadSeq, reason: report.reason };
+    ? { intact: true, rows: report.rows, pending: report.pending, firstBadSeq: null, reason: null }
+    : { intact: false, rows: report.rows, pending: report.pending, firstBadSeq: report.firstBadSeq, reason: report.reason };
   await recordAlone(deps.store.db, deps.audit, { type: 'staff.audit_verified', actor, subject: null, client, data: { ...body } });
   return body;
 }
