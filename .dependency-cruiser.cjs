@@ -6,7 +6,7 @@
  * entry: main.ts, server.ts, app.ts, compose.ts, cli/. HTTP routes: http/ and every routes.ts
  * (a flow's or a factor's endpoints). Flows: flows/ (what a person does). Factors: factors/ (each
  * sign-in method behind one interface). Account: account/ (users, sessions, devices, locks, tokens,
- * the security-change table). Infrastructure knows no rules: store/ crypto/ mail/ audit/ throttle/ documents/ ledger/
+ * the security-change table). Infrastructure knows no rules: store/ crypto/ mail/ audit/ throttle/ documents/ ledger/ metrics/
  * client/ errors/ contracts/ and config.ts, clock.ts, deps.ts. The wallet is pure and imports no
  * server code; the web app talks HTTP only and imports the server's contracts for their types.
  * Tests (*.test.ts, test/, e2e/) may import any layer.
@@ -16,7 +16,7 @@ const ENTRY = '^src/((main|server|app|compose)\\.ts$|cli/)';
 const FLOWS = '^src/flows/';
 const FACTORS = '^src/factors/';
 const ACCOUNT = '^src/account/';
-const INFRA = '^src/((store|crypto|mail|audit|throttle|client|errors|contracts|documents|ledger)/|(config|clock|deps|later)\\.ts$)';
+const INFRA = '^src/((store|crypto|mail|audit|throttle|client|errors|contracts|documents|ledger|metrics)/|(config|clock|deps|later)\\.ts$)';
 const TESTS = '(\\.test\\.ts$|^test/|^e2e/)';
 
 const upward = (name, from, fromNot, to, comment) => ({

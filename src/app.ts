@@ -13,6 +13,7 @@ import type { FeatureRoutes, RouteContext } from './http/route-context.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
 import { appInfoRoutes } from './http/app-info.ts';
 import { healthRoutes } from './http/health.ts';
+import { metricsRoute } from './http/metrics-route.ts';
 import { logRequest } from './http/logging.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerSecurity } from './http/security.ts';
@@ -91,6 +92,8 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
   });
   app.addHook('onResponse', async (request, reply) => {
     logRequest(request, reply);
+    // By the route's pattern (/api/staff/users/:id), or one series for whatever matched no route.
+    deps.metrics.requestDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     // Work left for after an answer (later.ts) starts once one is out.
     deps.later.answered();
   });
@@ -102,6 +105,7 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
   await registerSecurity(app, { https: secure, trustedOrigins: config.trustedOrigins, cookieNames: cookies.all, connectOrigins: config.walletRpcOrigins });
   await registerOpenApi(app, { title: config.appName, baseUrl: config.baseUrl, docsPage: config.apiDocs });
   await healthRoutes(app, deps.store);
+  metricsRoute(app, deps);
   await appInfoRoutes(app, { name: config.appName, devInbox: options.devInbox, walletRpcOrigins: config.walletRpcOrigins,
     passkeys: config.webauthn.rpId !== null,
     freezeCooldownMs: config.freezeCooldownMs,

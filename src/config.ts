@@ -100,6 +100,9 @@ const settings = z.object({
   ALLOW_INSECURE_BASE_URL: flag(false),
   // The Swagger UI at /api/docs: on by default except in production (/api/openapi.json is always served).
   API_DOCS: z.enum(['on', 'off']).optional(),
+  // GET /metrics: off unless one of these is set (a bearer token on the main port, or a port of its own).
+  METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters' }),
+  METRICS_PORT: z.coerce.number({ message: 'must be a number' }).int().min(1).max(65535).optional(),
   // A request whose headers and body have not all arrived by then is answered 408 and closed.
   REQUEST_TIMEOUT: duration('10m').refine((ms) => ms >= 1000, { message: 'must be at least 1s' }),
   TRADE_FEE_BPS: z.coerce.number().int().min(0).max(1000).default(50),
@@ -194,6 +197,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** Serve the Swagger UI at /api/docs (API_DOCS; off in production unless asked for). */
   apiDocs: boolean;
+  /** GET /metrics: with `token`, on the main port behind `Authorization: Bearer <token>`; with `port`, on a listener of its own (HOST). */
+  metrics: { token: string | undefined; port: number | undefined };
   appName: string;
   session: { idleTimeoutMs: number; absoluteLifetimeMs: number; stepUpMaxAgeMs: number };
   passwordRequireComposition: boolean;
@@ -429,6 +434,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     bodyLimit: s.BODY_LIMIT,
     requestTimeoutMs: s.REQUEST_TIMEOUT,
     apiDocs: (s.API_DOCS ?? (production ? 'off' : 'on')) === 'on',
+    metrics: { token: s.METRICS_TOKEN, port: s.METRICS_PORT },
     appName: s.APP_NAME,
     session: {
       idleTimeoutMs: s.SESSION_IDLE_TIMEOUT,

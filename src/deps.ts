@@ -17,6 +17,7 @@ import type { Mail } from './mail/outbox.ts';
 import type { Store } from './store/database.ts';
 import type { Throttle } from './throttle/index.ts';
 import type { Later } from './later.ts';
+import type { Metrics } from './metrics/metrics.ts';
 
 export interface Deps {
   config: Config;
@@ -31,6 +32,8 @@ export interface Deps {
   log: Logger;
   /** Work started after the answer is sent (later.ts): what must not show in an answer's time. */
   later: Later;
+  /** Counters and histograms for GET /metrics (metrics/metrics.ts). */
+  metrics: Metrics;
   passwords: PasswordHasher;
   /** Approximate location of an IP address (offline dataset). */
   locate(ip: string): Location;

@@ -85,6 +85,26 @@ describe('a whole node', () => {
     }
   });
 
+  it('serves the metrics on a port of their own with METRICS_PORT, and nothing else there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bastion-node-'));
+    const metricsPort = await freePort();
+    const config = loadConfig({ DATA_DIR: dir, PORT: String(await freePort()), HOST: '127.0.0.1', METRICS_PORT: String(metricsPort) }, { loadDotEnv: false });
+    const server = await startServer(config, silent);
+    try {
+      await fetch(`http://127.0.0.1:${new URL(server.url).port}/healthz`);
+      const answer = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+      expect(answer.status).toBe(200);
+      const text = await answer.text();
+      expect(text).toContain('bastion_http_request_duration_seconds_count{method="GET",route="/healthz",status="200"} 1');
+      expect(text).toContain('nodejs_eventloop_lag_seconds');
+      expect((await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status).toBe(404);
+      // Without a token, the main port serves no metrics.
+      expect(await (await fetch(`http://127.0.0.1:${new URL(server.url).port}/metrics`)).text()).not.toContain('# HELP');
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('serves HTTPS with TLS=self-signed, with HSTS', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bastion-tls-'));
     const port = await freePort();

@@ -19,6 +19,7 @@ import { expireDueWithdrawals } from './flows/custody/withdrawal-expiry.ts';
 import { fillDevelopmentPrices } from './flows/custody/dev-prices.ts';
 import { warmStrengthPool } from './factors/password/strength-pool.ts';
 import { pruneIdempotencyKeys } from './http/idempotency.ts';
+import { startMetricsListener } from './http/metrics-route.ts';
 import { loadTls } from './http/tls.ts';
 import { devInboxTransport, smtpTransport, type Transport } from './mail/transport.ts';
 import { createMailWorker, type MailWorker } from './mail/worker.ts';
@@ -48,7 +49,7 @@ export async function startServer(config: Config, log: Logger, options: { clock?
   const transport: Transport = config.smtpUrl
     ? smtpTransport(config.smtpUrl)
     : devInboxTransport(store.db, deps.clock, log, `${config.baseUrl}/dev/mail`);
-  const worker = createMailWorker({ db: store.db, clock: deps.clock, keyring: deps.keyring, transport, from: config.mailFrom, log });
+  const worker = createMailWorker({ db: store.db, clock: deps.clock, keyring: deps.keyring, transport, from: config.mailFrom, log, metrics: deps.metrics });
 
   const app = await buildApp(deps, { https: loadTls(config), devInbox });
   // The strength meter's workers start with the node, not on the first sign-up page's keystroke.
@@ -93,6 +94,9 @@ export async function startServer(config: Config, log: Logger, options: { clock?
   const sealer = setInterval(() => void seal(), SEAL_INTERVAL_MS);
   sealer.unref();
 
+  const metricsListener = config.metrics.port === undefined ? null : await startMetricsListener(deps.metrics.registry, config.host, config.metrics.port);
+  if (metricsListener) log.info(`Metrics are served at http://${config.host}:${config.metrics.port}/metrics`);
+
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = config.baseUrl;
@@ -112,6 +116,7 @@ export async function startServer(config: Config, log: Logger, options: { clock?
         clearInterval(sweeper);
         clearInterval(due);
         clearInterval(sealer);
+        metricsListener?.close();
         await app.close();
         await deps.later.idle();
         await sealing;

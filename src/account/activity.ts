@@ -21,6 +21,7 @@ export async function recordAttempt(
   db: Db | Tx,
   input: { userId: string; client: ClientInfo; result: ActivityResult; method?: string | null; signals?: string[]; purpose?: ActivityPurpose },
 ): Promise<void> {
+  deps.metrics.attempts.inc({ purpose: input.purpose ?? 'sign_in', result: input.result, method: input.method ?? 'password' });
   const where = deps.locate(input.client.ip);
   await db
     .insertInto('login_activity')

@@ -212,6 +212,7 @@ export async function underLockout<T>(deps: Deps, attempt: LockedAttempt<T>): Pr
     }
     settled = true;
     const failed = lock ? await throttle.fail(lock.key, lock.policy, lease) : ({ locked: false } as const);
+    if (failed.locked) deps.metrics.lockouts.inc({ lock: lock!.key.split(':')[0] ?? 'other', hard: String(failed.hard) });
     await inTransaction(deps.store.db, async (tx) => {
       await attempt.onFailure(tx);
       if (failed.locked && attempt.user) await notifyLocked(deps, tx, attempt.user, failed.lockedUntil, lock!.kind, attempt.client);

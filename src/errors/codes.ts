@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   not_found: 'No such route, session or device.',
   internal_error: 'Something unexpected failed; nothing secret is in the answer.',
   not_ready: 'The database is unreachable or migrations are pending (/readyz).',
+  metrics_token_required: 'GET /metrics needs Authorization: Bearer METRICS_TOKEN (401).',
   strength_unavailable: 'The password strength meter is busy (503); try again shortly.',
   request_timeout: 'The request did not arrive whole within REQUEST_TIMEOUT (408).',
   headers_too_large: 'The request headers are larger than the server takes (431).',

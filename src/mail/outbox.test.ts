@@ -84,7 +84,7 @@ describe.each(dialects)('mail outbox on %s', (dialect) => {
     }
   });
 
-  it('gives up after MAX_ATTEMPTS and records the failure', async () => {
+  it('gives up after MAX_ATTEMPTS and records the failure (and the metrics count each failed try and the one for good)', async () => {
     t = await createTestApp(dialect);
     const { deps, clock } = t;
     const worker = createMailWorker({
@@ -94,6 +94,7 @@ describe.each(dialects)('mail outbox on %s', (dialect) => {
       transport: { description: 'broken', deliver: async () => Promise.reject(new Error('mailbox unavailable')), close: () => undefined },
       from: 'x@localhost',
       log: pino({ level: 'silent' }),
+      metrics: deps.metrics,
     });
     await inTransaction(deps.store.db, (tx) => deps.mail.send(tx, 'login_code', 'eve@example.com', { code: '000000', minutes: 10 }));
     for (let i = 0; i < MAX_ATTEMPTS; i++) {
@@ -103,6 +104,10 @@ describe.each(dialects)('mail outbox on %s', (dialect) => {
     const row = await deps.store.db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS, last_error: 'mailbox unavailable' });
     expect(row.body_sealed).not.toBeNull(); // kept sealed, so staff can retry it
+    const text = await deps.metrics.registry.metrics();
+    expect(text).toContain(`bastion_mail_delivery_failures_total{final="false"} ${MAX_ATTEMPTS - 1}`);
+    expect(text).toContain('bastion_mail_delivery_failures_total{final="true"} 1');
+    expect(text).toContain('bastion_outbox_failed 1');
   });
 
   it('two workers (two nodes) never send the same message twice', async () => {

@@ -5,6 +5,7 @@
  * failed, its last error kept (and its sealed body, so staff can retry it from the console). An SMTP outage delays mail but loses none.
  */
 import { setTimeout as delay } from 'node:timers/promises';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Keyring } from '../crypto/encryption.ts';
@@ -28,8 +29,8 @@ export interface MailWorker {
   stop(): Promise<void>;
 }
 
-export function createMailWorker(deps: { db: Db; clock: Clock; keyring: Keyring; transport: Transport; from: string; log: Logger }): MailWorker {
-  const { db, clock, keyring, transport, log } = deps;
+export function createMailWorker(deps: { db: Db; clock: Clock; keyring: Keyring; transport: Transport; from: string; log: Logger; metrics?: Pick<Metrics, 'mailFailures'> }): MailWorker {
+  const { db, clock, keyring, transport, log, metrics } = deps;
   let loop: Promise<void> | undefined;
   let abort: AbortController | undefined;
   let passInFlight: Promise<void> | undefined;
@@ -69,6 +70,7 @@ export function createMailWorker(deps: { db: Db; clock: Clock; keyring: Keyring;
         })
         .where('id', '=', id)
         .execute();
+      metrics?.mailFailures.inc({ final: String(failed) });
       log.warn({ mailId: id, attempts, failed, err: message }, failed ? 'mail delivery failed for good' : 'mail delivery failed; will retry');
       return false;
     }

@@ -86,6 +86,7 @@ const SERVER_MESSAGES: Record<ErrorCode, string | Describe> = {
   not_found: 'That was not found.',
   internal_error: 'Something went wrong on our side. Please try again in a moment.',
   not_ready: 'Bastion is starting up or under maintenance. Please try again in a moment.',
+  metrics_token_required: 'The metrics need their access token.',
   csrf_rejected: 'This request was blocked because it did not come from the Bastion site. Reload the page and try again.',
   not_authenticated: 'Your session has ended. Please sign in again.',
   enroll_2fa_required: 'Set up two-factor authentication before you continue.',

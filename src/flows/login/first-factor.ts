@@ -42,6 +42,8 @@ export async function recordRefusal(
   const purpose = input.purpose && input.purpose !== 'sign_in' ? { purpose: input.purpose } : {};
   await deps.audit.record(tx, { type: 'login.failed', ...anonymous(input.user?.id ?? null), client: input.client, data: { reason: input.reason, ...(method ? { method } : {}), ...purpose } });
   if (input.user) await recordAttempt(deps, tx, { userId: input.user.id, client: input.client, result: input.result, method, purpose: input.purpose ?? 'sign_in' });
+  // An address without an account has no login activity, but an attack on many addresses shows here.
+  else deps.metrics.attempts.inc({ purpose: input.purpose ?? 'sign_in', result: input.result, method: method ?? 'password' });
 }
 
 export interface FirstFactor<T> {
