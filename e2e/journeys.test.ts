@@ -212,12 +212,14 @@ describe('account journeys in Chromium', () => {
     await page.keyboard.type(PASSWORD);
     await tab(page, { tag: 'button', name: 'Show' });
     await tab(page, { tag: 'input', type: 'checkbox', name: 'I agree to the terms of service' });
+    await tab(page, { tag: 'a', name: 'terms of service' });
     await tab(page, { tag: 'button', type: 'submit', name: 'Create account' });
     await expect.poll(() => page.getByTestId('strength').getAttribute('data-ok')).toBe('true');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/agree to the terms/i);
     await expect.poll(() => focused(page)).toMatchObject({ tag: 'input', type: 'checkbox', name: 'I agree to the terms of service' });
     await page.keyboard.press('Space');
+    await tab(page, { tag: 'a', name: 'terms of service' });
     await tab(page, { tag: 'button', type: 'submit', name: 'Create account' });
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/check-email/);
@@ -225,7 +227,7 @@ describe('account journeys in Chromium', () => {
 
     // A fresh verified account, made through the API from the page.
     const address = email('keyboard');
-    const registered = await page.request.post('/api/auth/register', { data: { email: address, password: PASSWORD } });
+    const registered = await page.request.post('/api/auth/register', { data: { email: address, password: PASSWORD, acceptTerms: true } });
     expect(registered.status()).toBe(202);
     await verifyByLink(page, suite.node, address);
 

@@ -113,6 +113,7 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
     faucet: config.env === 'development',
     twoFactorResetDelayMs: config.twoFactorReset.delayMs,
     twoFactorResetHoldMs: config.twoFactorReset.withdrawalHoldMs,
+    terms: config.terms,
   });
   if (options.devInbox) await devInboxRoutes(app, deps.store.db);
 

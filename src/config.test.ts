@@ -38,6 +38,14 @@ describe('config', () => {
     expect(load({ DATA_DIR: old }).auditKey).toBe(upgraded.auditKey);
   });
 
+  it('the terms of service: the built-in placeholder page and version 1 by default; TERMS_URL and TERMS_VERSION checked', () => {
+    const config = load({ DATA_DIR: tmp(), PORT: '4100' });
+    expect(config.terms).toEqual({ url: 'http://localhost:4100/terms', version: '1', placeholder: true });
+    expect(load({ DATA_DIR: tmp(), TERMS_URL: 'https://example.com/tos', TERMS_VERSION: '2026-12-01' }).terms).toEqual({ url: 'https://example.com/tos', version: '2026-12-01', placeholder: false });
+    expect(() => load({ DATA_DIR: tmp(), TERMS_URL: 'terms.html' })).toThrow(/TERMS_URL: must be an absolute URL/);
+    expect(() => load({ DATA_DIR: tmp(), TERMS_VERSION: 'version two' })).toThrow(/TERMS_VERSION: must be 1 to 32 letters/);
+  });
+
   it('PORT and BASE_URL override the defaults', () => {
     const config = load({ DATA_DIR: tmp(), PORT: '4100' });
     expect(config.baseUrl).toBe('http://localhost:4100');
@@ -81,6 +89,7 @@ describe('config', () => {
     expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/ENCRYPTION_KEYS: required/);
     expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/CODE_PEPPER: required/);
     expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/AUDIT_KEY: required/);
+    expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/TERMS_URL: required/);
     expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/SMTP_URL: required/);
     expect(() => load({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/DEPOSIT_XPUB_BTC: required/);
     const ok = load({
@@ -90,6 +99,7 @@ describe('config', () => {
       SESSION_SECRET: 'x'.repeat(40),
       CODE_PEPPER: 'p'.repeat(40),
       AUDIT_KEY: 'a'.repeat(40),
+      TERMS_URL: 'https://example.com/terms',
       ENCRYPTION_KEYS: `k2:${Buffer.alloc(32, 1).toString('base64')},k1:${Buffer.alloc(32, 2).toString('base64')}`,
       SMTP_URL: 'smtp://mail:25',
       BASE_URL: 'https://id.example.com',
@@ -111,6 +121,7 @@ describe('config', () => {
       SESSION_SECRET: 'x'.repeat(40),
       CODE_PEPPER: 'p'.repeat(40),
       AUDIT_KEY: 'a'.repeat(40),
+      TERMS_URL: 'https://example.com/terms',
       ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 2).toString('base64')}`,
       SMTP_URL: 'smtp://mail:25',
       BASE_URL: 'http://id.example.com',

@@ -78,6 +78,9 @@ const settings = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT: positiveInt(64 * 1024),
   APP_NAME: z.string().min(1).default('Bastion'),
+  // The terms of service: where they are (the sign-up page links there) and which version is current.
+  TERMS_URL: optionalText.pipe(z.url({ message: 'must be an absolute URL such as https://example.com/terms' }).optional()),
+  TERMS_VERSION: z.string().trim().regex(/^[A-Za-z0-9._-]{1,32}$/, { message: 'must be 1 to 32 letters, digits, dots, dashes or underscores' }).default('1'),
   SESSION_IDLE_TIMEOUT: duration('1h'),
   SESSION_ABSOLUTE_LIFETIME: duration('24h'),
   STEP_UP_MAX_AGE: duration('10m'),
@@ -200,6 +203,8 @@ export interface Config {
   /** GET /metrics: with `token`, on the main port behind `Authorization: Bearer <token>`; with `port`, on a listener of its own (HOST). */
   metrics: { token: string | undefined; port: number | undefined };
   appName: string;
+  /** The terms of service (TERMS_URL, in development the built-in placeholder at /terms) and their current version (TERMS_VERSION). */
+  terms: { url: string; version: string; placeholder: boolean };
   session: { idleTimeoutMs: number; absoluteLifetimeMs: number; stepUpMaxAgeMs: number };
   passwordRequireComposition: boolean;
   loginIpLimit: { limit: number; windowMs: number };
@@ -385,7 +390,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
   const production = s.NODE_ENV === 'production';
   const dataDir = resolve(s.DATA_DIR);
   if (production) {
-    const missing = ['DATABASE_URL', 'SESSION_SECRET', 'CODE_PEPPER', 'AUDIT_KEY', 'ENCRYPTION_KEYS', 'SMTP_URL', 'BASE_URL', 'DEPOSIT_XPUB_BTC', 'DEPOSIT_XPUB_EVM'].filter(
+    const missing = ['DATABASE_URL', 'SESSION_SECRET', 'CODE_PEPPER', 'AUDIT_KEY', 'ENCRYPTION_KEYS', 'SMTP_URL', 'BASE_URL', 'TERMS_URL', 'DEPOSIT_XPUB_BTC', 'DEPOSIT_XPUB_EVM'].filter(
       (name) => !s[name as keyof Settings],
     );
     if (missing.length > 0) {
@@ -436,6 +441,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     apiDocs: (s.API_DOCS ?? (production ? 'off' : 'on')) === 'on',
     metrics: { token: s.METRICS_TOKEN, port: s.METRICS_PORT },
     appName: s.APP_NAME,
+    terms: { url: s.TERMS_URL ?? `${baseUrl}/terms`, version: s.TERMS_VERSION, placeholder: s.TERMS_URL === undefined },
     session: {
       idleTimeoutMs: s.SESSION_IDLE_TIMEOUT,
       absoluteLifetimeMs: s.SESSION_ABSOLUTE_LIFETIME,

@@ -24,7 +24,7 @@ export async function verificationFrom(t: TestApp, email: string): Promise<{ tok
 
 /** Signs up and verifies by the emailed link in `c` (which becomes a known device of the account). */
 export async function registerVerified(t: TestApp, email = uniqueEmail(), password = PASSWORD, c: TestClient = t.client()): Promise<{ email: string; password: string }> {
-  expect((await c.post('/api/auth/register', { email, password })).status).toBe(202);
+  expect((await c.post('/api/auth/register', { email, password, acceptTerms: true })).status).toBe(202);
   const { token } = await verificationFrom(t, email);
   expect((await c.post('/api/auth/verify-email', { token })).status).toBe(200);
   return { email, password };

@@ -41,7 +41,7 @@ export async function verifications(app: TestApp) {
 /** How many verification mails `email` has received. */
 export const verifyMails = async (app: TestApp, email: string) => (await subjects(app, email)).filter((s) => s === VERIFY_SUBJECT).length;
 
-export const register = (c: TestClient, email: string, password = PASSWORD) => c.post('/api/auth/register', { email, password });
+export const register = (c: TestClient, email: string, password = PASSWORD) => c.post('/api/auth/register', { email, password, acceptTerms: true });
 
 export const expectInvalidVerification = (res: TestResponse) => {
   expect(res.status, JSON.stringify(res.body)).toBe(400);

@@ -14,5 +14,7 @@ export const appInfo = z.object({
   /** Development only: the dashboard offers test money (POST /api/dev/faucet). */
   faucet: z.boolean(),
   twoFactorResetHoldMs: z.number().int().describe('TWO_FA_RESET_WITHDRAWAL_HOLD: how long withdrawals wait after a lost-2FA reset'),
+  /** The terms of service every account accepts: where they are (placeholder: the built-in page at /terms, for development) and the current version. */
+  terms: z.object({ url: z.string(), version: z.string(), placeholder: z.boolean() }),
 });
 export type AppInfo = z.infer<typeof appInfo>;

@@ -20,8 +20,16 @@ export const meBody = z.object({
   /** The staff role, when the account has one (the console is at /staff). */
   staffRole: z.enum(STAFF_ROLES).nullable(),
   session: z.object({ id: z.string(), restricted: z.boolean(), authMethod: z.string(), stepUpFresh: z.boolean(), expiresAt: z.string() }),
+  /** The terms of service: the version accepted and when, the current one, and whether it must be accepted before anything else. */
+  terms: z.object({ acceptedVersion: z.string().nullable(), acceptedAt: z.string().nullable(), currentVersion: z.string(), url: z.string(), mustAccept: z.boolean() }),
 });
 export type Me = z.infer<typeof meBody>;
+
+/** POST /api/me/terms: the version accepted must be the current one. */
+export const acceptTermsBody = z.strictObject({ version: z.string().min(1).max(32) });
+export type AcceptTermsBody = z.infer<typeof acceptTermsBody>;
+export const acceptTermsAnswer = statusBody('terms_accepted');
+export type AcceptTermsAnswer = z.infer<typeof acceptTermsAnswer>;
 
 /** POST /api/me/password: ends every other session and emails the owner. */
 export const changePasswordBody = z.strictObject({ currentPassword: passwordField, newPassword: passwordField });

@@ -3,7 +3,12 @@ import { z } from 'zod';
 import { codeField, emailField, newEmailField, passwordField, statusBody, tokenField } from './common.ts';
 
 /** POST /api/auth/register: always 202 check_email, whether or not the address is taken. */
-export const registerBody = z.strictObject({ email: newEmailField, password: passwordField });
+export const registerBody = z.strictObject({
+  email: newEmailField,
+  password: passwordField,
+  /** Must be true: the user accepts the current terms of service (GET /api/app-info `terms`). */
+  acceptTerms: z.boolean().optional().describe('true: the user accepts the current terms of service; anything else is refused (terms_not_accepted)'),
+});
 export type RegisterBody = z.infer<typeof registerBody>;
 export const registerAnswer = statusBody('check_email');
 export type RegisterAnswer = z.infer<typeof registerAnswer>;

@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   reauthentication_required: 'Only a fresh sign-in may add a factor to an account without a strong one.',
   // Sign-up and sign-in
   weak_password: 'The password breaks a rule of the policy (the rule is named).',
+  terms_not_accepted: 'The current terms of service must be accepted first: acceptTerms at sign-up, POST /api/me/terms once signed in (403 on other routes until then).',
+  terms_version_outdated: 'The version accepted is not the current one (409): accept the version GET /api/me names.',
   invalid_credentials: 'Wrong email or password, unknown email, or a refused passkey (all alike).',
   email_not_verified: 'The email address is not verified yet.',
   account_locked: 'Too many failed attempts; lockedUntil says when it lifts.',

@@ -1,7 +1,10 @@
 /**
  * The session guard every authenticated route uses: a live session from the cookie, or 401. A
  * restricted session (an account that has not enrolled its mandatory second factor yet) passes
- * only where `allowRestricted` is set. Step-up is the one guard in factors/step-up-guard.ts.
+ * only where `allowRestricted` is set. An account that has not accepted the current terms of
+ * service (TERMS_VERSION changed since) passes only where `beforeTerms` is set: the account, the
+ * acceptance and signing out; everything else answers 403 terms_not_accepted until it accepts.
+ * Step-up is the one guard in factors/step-up-guard.ts.
  * Also here: setting and clearing the session cookie.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -18,7 +21,7 @@ export interface Authenticated {
   user: User;
 }
 
-export async function authenticate(request: FastifyRequest, context: RouteContext, options: { allowRestricted?: boolean } = {}): Promise<Authenticated> {
+export async function authenticate(request: FastifyRequest, context: RouteContext, options: { allowRestricted?: boolean; beforeTerms?: boolean } = {}): Promise<Authenticated> {
   const token = request.cookies[context.cookies.name('session')];
   const session = token ? await findLiveSession(context.deps, token) : undefined;
   const user = session ? await findUserById(context.deps.store.db, session.user_id) : undefined;
@@ -26,6 +29,9 @@ export async function authenticate(request: FastifyRequest, context: RouteContex
   if (!session || !user || user.frozen_at !== null || isStaffLocked(user)) throw unauthorized('not_authenticated', 'Sign in to continue.');
   if (session.restricted && !options.allowRestricted) {
     throw forbidden('enroll_2fa_required', 'Set up two-factor authentication to continue: it is required for every account.');
+  }
+  if (user.terms_version !== context.deps.config.terms.version && !options.beforeTerms) {
+    throw forbidden('terms_not_accepted', 'The terms of service have changed: accept them to continue (POST /api/me/terms).');
   }
   return { session, user };
 }

@@ -117,7 +117,7 @@ describe.each(dialects)('HTTP shared plugins on %s', (dialect) => {
     t = await createTestApp(dialect, { env: { WALLET_RPC_ORIGINS: 'https://evm.cronos.org' } });
     const withRpc = await t.client().get('/healthz');
     expect(String(withRpc.headers['content-security-policy'])).toContain("connect-src 'self' https://evm.cronos.org;");
-    expect((await t.client().get('/api/app-info')).body).toEqual({ name: 'Bastion', devInbox: null, walletRpcOrigins: ['https://evm.cronos.org'], passkeys: true, freezeCooldownMs: 86_400_000, withdrawalHoldMs: 86_400_000, faucet: false, twoFactorResetDelayMs: 172_800_000, twoFactorResetHoldMs: 172_800_000 });
+    expect((await t.client().get('/api/app-info')).body).toEqual({ name: 'Bastion', devInbox: null, walletRpcOrigins: ['https://evm.cronos.org'], passkeys: true, freezeCooldownMs: 86_400_000, withdrawalHoldMs: 86_400_000, faucet: false, twoFactorResetDelayMs: 172_800_000, twoFactorResetHoldMs: 172_800_000, terms: { url: 'http://localhost:3000/terms', version: '1', placeholder: true } });
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 

@@ -24,6 +24,7 @@ import * as m011 from './migrations/011_activity_purpose.ts';
 import * as m012 from './migrations/012_lockouts_idle.ts';
 import * as m013 from './migrations/013_lockout_reservations.ts';
 import * as m014 from './migrations/014_audit_chain.ts';
+import * as m015 from './migrations/015_terms_acceptance.ts';
 
 interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -45,6 +46,7 @@ const migrations: [string, Migration][] = [
   ['012_lockouts_idle', m012],
   ['013_lockout_reservations', m013],
   ['014_audit_chain', m014],
+  ['015_terms_acceptance', m015],
 ];
 
 /** Any constant number: the key of the PostgreSQL advisory lock that serialises migrators. */

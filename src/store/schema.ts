@@ -112,6 +112,9 @@ export interface UsersTable {
   staff_locked_at: number | null;
   staff_lock_reason: string | null;
   staff_locked_by: string | null;
+  /** The terms of service accepted (TERMS_VERSION) and when; null: none yet (accounts from before they were recorded). */
+  terms_version: string | null;
+  terms_accepted_at: number | null;
   created_at: number;
   updated_at: number;
 }

@@ -1,6 +1,7 @@
 /** The route table: one page per path, everything inside the shared layout. */
 import type { ComponentType } from 'react';
 import { Layout } from './components/Layout.tsx';
+import { AcceptTermsPage } from './pages/AcceptTerms.tsx';
 import { AccountLockedPage } from './pages/AccountLocked.tsx';
 import { CancelEmailChangePage } from './pages/CancelEmailChange.tsx';
 import { CheckEmailPage } from './pages/CheckEmail.tsx';
@@ -27,6 +28,7 @@ import { StaffOutboxPage } from './pages/staff/Outbox.tsx';
 import { StaffResetQueuePage } from './pages/staff/ResetQueue.tsx';
 import { StaffResetRequestPage } from './pages/staff/ResetRequest.tsx';
 import { StaffUserPage } from './pages/staff/UserProfile.tsx';
+import { TermsPage } from './pages/Terms.tsx';
 import { TwoFactorResetPage } from './pages/TwoFactorReset.tsx';
 import { TwoFactorResetCancelPage } from './pages/TwoFactorResetCancel.tsx';
 import { TwoFactorResetStatusPage } from './pages/TwoFactorResetStatus.tsx';
@@ -43,6 +45,8 @@ export const ROUTES: Record<string, ComponentType> = {
   '/verify-email': VerifyEmailPage,
   '/login': LoginPage,
   '/enroll-2fa': Enroll2faPage,
+  '/terms': TermsPage,
+  '/accept-terms': AcceptTermsPage,
   '/forgot-password': ForgotPasswordPage,
   '/reset-password': ResetPasswordPage,
   '/unlock': UnlockPage,

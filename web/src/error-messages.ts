@@ -85,6 +85,8 @@ const SERVER_MESSAGES: Record<ErrorCode, string | Describe> = {
   unsupported_media_type: 'The app sent a request in a format the server does not accept. Reload the page and try again.',
   not_found: 'That was not found.',
   internal_error: 'Something went wrong on our side. Please try again in a moment.',
+  terms_not_accepted: 'Please accept the Terms of Service to continue.',
+  terms_version_outdated: 'The Terms of Service changed meanwhile. Please read and accept the current version.',
   not_ready: 'Bastion is starting up or under maintenance. Please try again in a moment.',
   metrics_token_required: 'The metrics need their access token.',
   csrf_rejected: 'This request was blocked because it did not come from the Bastion site. Reload the page and try again.',

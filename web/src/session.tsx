@@ -56,7 +56,8 @@ interface SignedIn {
 
 /**
  * For pages that need a full session: loads GET /api/me on arrival, sends visitors without a
- * session to /login and restricted sessions to /enroll-2fa.
+ * session to /login, accounts that must accept new terms of service to /accept-terms, and
+ * restricted sessions to /enroll-2fa.
  */
 export function useSignedIn(): SignedIn {
   const { me, refresh } = useSession();
@@ -69,6 +70,7 @@ export function useSignedIn(): SignedIn {
       (answer) => {
         if (!current) return;
         if (!answer) navigate('/login', { replace: true });
+        else if (answer.terms.mustAccept) navigate('/accept-terms', { replace: true });
         else if (answer.session.restricted) navigate('/enroll-2fa', { replace: true });
         else setError('');
       },
@@ -82,5 +84,5 @@ export function useSignedIn(): SignedIn {
   }, [refresh, attempt]);
 
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
-  return { me: me && !me.session.restricted ? me : null, error, reload };
+  return { me: me && !me.session.restricted && !me.terms.mustAccept ? me : null, error, reload };
 }

@@ -47,8 +47,8 @@ describe.each(dialects)('sign-in on %s', (dialect) => {
       const free = uniqueEmail('unverified');
       const client = t.client();
       // An enumerator signs up with a free address, then signs in with the password just chosen.
-      expect((await client.post('/api/auth/register', { email: free, password: PASSWORD })).status).toBe(202);
-      expect((await client.post('/api/auth/register', { email: taken.email, password: PASSWORD })).status).toBe(202);
+      expect((await client.post('/api/auth/register', { email: free, password: PASSWORD, acceptTerms: true })).status).toBe(202);
+      expect((await client.post('/api/auth/register', { email: taken.email, password: PASSWORD, acceptTerms: true })).status).toBe(202);
       const unverified = await client.post('/api/auth/login', { email: free, password: PASSWORD });
       const wrong = await client.post('/api/auth/login', { email: taken.email, password: PASSWORD.replace('91', '19') });
       expect(unverified.status).toBe(401);

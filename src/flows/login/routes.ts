@@ -253,7 +253,7 @@ export async function loginRoutes(app: FastifyInstance, context: RouteContext): 
     '/api/auth/logout',
     { schema: { tags, summary: 'End this session on the server', security: [{ session: [] }], response: { 200: signOutAnswer, 401: errorBody } } },
     async (request, reply) => {
-      const { user, session } = await authenticate(request, context, { allowRestricted: true });
+      const { user, session } = await authenticate(request, context, { allowRestricted: true, beforeTerms: true });
       await signOut(deps, user, session, clientOf(request));
       clearSessionCookie(reply, context);
       return { status: 'signed_out' as const };

@@ -28,7 +28,7 @@ describe.each(dialects)('login timing on %s', (dialect) => {
     const { email } = await registerVerified(t);
     const unverified = uniqueEmail('not-verified-yet');
     const client = t.client();
-    expect((await client.post('/api/auth/register', { email: unverified, password: PASSWORD })).status).toBe(202);
+    expect((await client.post('/api/auth/register', { email: unverified, password: PASSWORD, acceptTerms: true })).status).toBe(202);
     const tries: Record<Kind, { email: string; password: string }> = {
       known: { email, password: 'not-the-password-123' },
       unknown: { email: 'nobody-here@example.com', password: 'not-the-password-123' },

@@ -28,10 +28,12 @@ const REGISTER_PER_IP = { limit: 20, windowMs: HOUR_MS };
 /** Verification codes typed from one network, across addresses (each address has its code lock too). */
 const CODE_TRIES_PER_IP = { limit: 30, windowMs: HOUR_MS };
 
-export async function register(deps: Deps, input: { email: string; password: string }, client: ClientInfo): Promise<void> {
+export async function register(deps: Deps, input: { email: string; password: string; acceptTerms?: boolean | undefined }, client: ClientInfo): Promise<void> {
   const email = normalizeEmail(input.email);
   // The network's limit first: nothing of the password is worked on for a request beyond it.
   await enforceRateLimit(deps.throttle, perIpKey('register-ip', client), REGISTER_PER_IP, 'Too many sign-ups from your network. Try again later.');
+  // Before anything about the address: the answer is the same whether it is taken or not.
+  if (input.acceptTerms !== true) throw badRequest('terms_not_accepted', 'Accept the terms of service to create an account (acceptTerms: true).');
   const password = enforcePasswordPolicy(deps, input.password, email);
   const passwordHash = await deps.passwords.hash(password);
   const now = deps.clock.now();
@@ -50,10 +52,10 @@ export async function register(deps: Deps, input: { email: string; password: str
   if ((await findUserByEmail(deps.store.db, email)) || (await reservedFor(deps.store.db, email, now))) return notifyExisting();
   try {
     await inTransaction(deps.store.db, async (tx) => {
-      const user = { id: randomUUID(), email, password_hash: passwordHash, email_verified_at: null, password_changed_at: null, kyc_level: 0, kyc_status: 'none' as const, anti_phishing_sealed: null, frozen_at: null, webauthn_user_id: null, staff_role: null, staff_locked_at: null, staff_lock_reason: null, staff_locked_by: null, created_at: now, updated_at: now };
+      const user = { id: randomUUID(), email, password_hash: passwordHash, email_verified_at: null, password_changed_at: null, kyc_level: 0, kyc_status: 'none' as const, anti_phishing_sealed: null, frozen_at: null, webauthn_user_id: null, staff_role: null, staff_locked_at: null, staff_lock_reason: null, staff_locked_by: null, terms_version: deps.config.terms.version, terms_accepted_at: now, created_at: now, updated_at: now };
       await tx.insertInto('users').values(user).execute();
       await sendVerification(deps, tx, user);
-      await deps.audit.record(tx, { type: 'account.registered', ...self(user.id), client });
+      await deps.audit.record(tx, { type: 'account.registered', ...self(user.id), client, data: { termsVersion: user.terms_version } });
     });
   } catch (error) {
     // Two sign-ups with one address at once: the unique index lets one win; the other is "existing".

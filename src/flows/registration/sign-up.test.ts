@@ -39,7 +39,7 @@ describe.each(dialects)('registration and email verification on %s', (dialect) =
       const [before] = await users(app);
       const [verificationBefore] = await verifications(app);
 
-      const again = await app.client({ ip: '198.51.100.3' }).post('/api/auth/register', { email: ' Ann@Example.COM ', password: 'another-strong-passphrase-42' });
+      const again = await app.client({ ip: '198.51.100.3' }).post('/api/auth/register', { email: ' Ann@Example.COM ', password: 'another-strong-passphrase-42', acceptTerms: true });
       expectCheckEmail(again);
 
       expect(await subjects(app, 'ann@example.com')).toEqual([VERIFY_SUBJECT, SIGNUP_ATTEMPT_SUBJECT]);
@@ -87,7 +87,7 @@ describe.each(dialects)('registration and email verification on %s', (dialect) =
         ['my-address-is-dave@example.com', 'Dave@Example.com', 'resembles_email'],
       ];
       for (const [password, email, rule] of cases) {
-        const res = await c.post('/api/auth/register', { email, password });
+        const res = await c.post('/api/auth/register', { email, password, acceptTerms: true });
         expect(res.status, `${password}: ${JSON.stringify(res.body)}`).toBe(400);
         expect(res.body.error).toBe('weak_password');
         expect(res.body.rule, password).toBe(rule);
@@ -100,8 +100,8 @@ describe.each(dialects)('registration and email verification on %s', (dialect) =
       await app.worker.drain();
       expect(app.smtp.messages).toEqual([]);
       // The limits are exact: 8 and 128 characters are accepted.
-      expectCheckEmail(await c.post('/api/auth/register', { email: 'len8@example.com', password: 'kT9#vQ2x' }));
-      expectCheckEmail(await c.post('/api/auth/register', { email: 'len128@example.com', password: 'Zq7!mW3#pL9$xR2@'.repeat(8) }));
+      expectCheckEmail(await c.post('/api/auth/register', { email: 'len8@example.com', password: 'kT9#vQ2x', acceptTerms: true }));
+      expectCheckEmail(await c.post('/api/auth/register', { email: 'len128@example.com', password: 'Zq7!mW3#pL9$xR2@'.repeat(8), acceptTerms: true }));
     });
 
     it('asks for composition only when PASSWORD_REQUIRE_COMPOSITION=true', async () => {
@@ -111,7 +111,7 @@ describe.each(dialects)('registration and email verification on %s', (dialect) =
       const strict = await start({ env: { PASSWORD_REQUIRE_COMPOSITION: 'true' } });
       const c = strict.client();
       for (const password of ['violet-harbor-compass-91', 'VIOLET-HARBOR-COMPASS-91', 'Violet-Harbor-Compass', 'VioletHarborCompass91']) {
-        const res = await c.post('/api/auth/register', { email: 'plain@example.com', password });
+        const res = await c.post('/api/auth/register', { email: 'plain@example.com', password, acceptTerms: true });
         expect(res.status, password).toBe(400);
         expect(res.body).toMatchObject({ error: 'weak_password', rule: 'composition' });
         expect(res.body).not.toHaveProperty('score');

@@ -115,7 +115,7 @@ describe.each(dialects)('security center on %s', (dialect) => {
 
       // Someone else's mail does not show it.
       const other = uniqueEmail();
-      expect((await t.client().post('/api/auth/register', { email: other, password: PASSWORD })).status).toBe(202);
+      expect((await t.client().post('/api/auth/register', { email: other, password: PASSWORD, acceptTerms: true })).status).toBe(202);
       const theirs = (await t.mailTo(other)).at(-1)!;
       expect(firstLine(theirs)).toContain(HINT);
       expect(theirs.text).not.toContain(code);

@@ -124,7 +124,7 @@ describe.each(dialects)('changing the email address on %s', (dialect) => {
     await user.client.post('/api/me/email/confirm', { code: sixDigits(await lastMail(t, first, SUBJECTS.confirmNewEmail)) });
     const ownersLink = cancelToken((await lastMail(t, original, SUBJECTS.emailChanged)).text);
     // Someone signs up with the address the account gave up: answered as usual, but no account is made.
-    expect((await t.client().post('/api/auth/register', { email: original, password: 'squatter-lantern-meadow-19' })).status).toBe(202);
+    expect((await t.client().post('/api/auth/register', { email: original, password: 'squatter-lantern-meadow-19', acceptTerms: true })).status).toBe(202);
     expect(await t.db.store.db.selectFrom('users').select('id').where('email', '=', original).execute()).toEqual([]);
     // The new address asks for yet another change and uses that request's own cancel link: it only locks.
     t.clock.advance(MINUTE);

@@ -29,5 +29,12 @@ export async function describeMe(deps: Deps, user: User, session: Session): Prom
       stepUpFresh: isStepUpFresh(session, deps.clock.now(), deps.config.session.stepUpMaxAgeMs),
       expiresAt: new Date(Math.min(session.expires_at, session.last_active_at + deps.config.session.idleTimeoutMs)).toISOString(),
     },
+    terms: {
+      acceptedVersion: user.terms_version,
+      acceptedAt: isoTime(user.terms_accepted_at),
+      currentVersion: deps.config.terms.version,
+      url: deps.config.terms.url,
+      mustAccept: user.terms_version !== deps.config.terms.version,
+    },
   };
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { errorBody } from '../../contracts/common.ts';
 import { cancelEmailChangeBody, changeEmailAnswer, changeEmailBody, confirmEmailBody, emailChangeCancelledAnswer, emailChangedAnswer } from '../../contracts/email-change.ts';
-import { changePasswordAnswer, changePasswordBody, meBody } from '../../contracts/me.ts';
+import { acceptTermsAnswer, acceptTermsBody, changePasswordAnswer, changePasswordBody, meBody } from '../../contracts/me.ts';
 import { antiPhishingBody, antiPhishingRemovedAnswer, antiPhishingSetAnswer } from '../../contracts/security-center.ts';
 import { requireStepUp } from '../../factors/step-up-guard.ts';
 import { authenticate, clearSessionCookie } from '../../http/guards.ts';
@@ -13,6 +13,7 @@ import { setAntiPhishingCode } from './anti-phishing.ts';
 import { cancelEmailChange, confirmEmailChange, requestEmailChange } from './email-change.ts';
 import { describeMe } from './me.ts';
 import { changePassword } from './password-change.ts';
+import { acceptTerms } from './terms.ts';
 
 const security = [{ session: [] }];
 
@@ -24,8 +25,27 @@ export async function settingsRoutes(app: FastifyInstance, context: RouteContext
     '/api/me',
     { schema: { tags: ['Account'], summary: 'The signed-in user and their security status', security, response: { 200: meBody, 401: errorBody } } },
     async (request) => {
-      const { user, session } = await authenticate(request, context, { allowRestricted: true });
+      const { user, session } = await authenticate(request, context, { allowRestricted: true, beforeTerms: true });
       return describeMe(deps, user, session);
+    },
+  );
+
+  r.post(
+    '/api/me/terms',
+    {
+      schema: {
+        tags: ['Account'],
+        summary: 'Accept the current terms of service',
+        description: 'Asked of an account whose accepted version is not TERMS_VERSION (GET /api/me `terms.mustAccept`); until then other routes answer 403 terms_not_accepted.',
+        security,
+        body: acceptTermsBody,
+        response: { 200: acceptTermsAnswer, 400: errorBody, 401: errorBody, 403: errorBody, 409: errorBody },
+      },
+    },
+    async (request) => {
+      const { user } = await authenticate(request, context, { allowRestricted: true, beforeTerms: true });
+      await acceptTerms(deps, user, request.body.version, clientOf(request));
+      return { status: 'terms_accepted' as const };
     },
   );
 

@@ -2,6 +2,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { RegisterBody } from '../../../src/contracts/registration.ts';
 import { isApiError, post } from '../api.ts';
+import { useAppInfo } from '../app-info.ts';
 import { errorMessage } from '../errors.ts';
 import { Checkbox, PasswordField, SubmitButton, TextField } from '../components/Fields.tsx';
 import { ErrorMessage } from '../components/Messages.tsx';
@@ -14,11 +15,13 @@ type Field = 'email' | 'password' | 'terms';
 /** The field a server error is about, when it is about one (the server names it first). */
 function fieldOf(failure: unknown): Field | undefined {
   if (isApiError(failure, 'weak_password')) return 'password';
+  if (isApiError(failure, 'terms_not_accepted')) return 'terms';
   if (isApiError(failure, 'invalid_request')) return /^password\b/.test(failure.message) ? 'password' : 'email';
   return undefined;
 }
 
 export function RegisterPage() {
+  const info = useAppInfo();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [terms, setTerms] = useState(false);
@@ -52,7 +55,7 @@ export function RegisterPage() {
     if (!terms) return fail('Please agree to the terms of service to create an account.', 'terms');
     setBusy(true);
     try {
-      await post('/api/auth/register', { email: address, password } satisfies RegisterBody);
+      await post('/api/auth/register', { email: address, password, acceptTerms: true } satisfies RegisterBody);
       navigate(`/check-email?email=${encodeURIComponent(address)}`);
     } catch (failure) {
       fail(errorMessage(failure), fieldOf(failure));
@@ -85,7 +88,14 @@ export function RegisterPage() {
           errorId={errorFor('password')}
         />
         <Checkbox
-          label="I agree to the terms of service"
+          label={
+            <>
+              I agree to the{' '}
+              <a href={info?.terms.url ?? '/terms'} target="_blank" rel="noopener noreferrer">
+                terms of service
+              </a>
+            </>
+          }
           checked={terms}
           onCheckedChange={setTerms}
           inputRef={inputs.terms}
