@@ -67,14 +67,17 @@ export interface FirstFactor<T> {
 /** Proves the first factor of a sign-in: refused when locked, counted toward the address's lock, recorded either way. */
 export async function proveFirstFactor<T>(deps: Deps, input: FirstFactor<T>): Promise<T> {
   const purpose = input.purpose ?? 'sign_in';
-  // A lost-2FA reset whose wait is over is carried out first: a factor due to go never signs in.
-  if (input.user) await carryOutDueResetOf(deps, input.user.id);
-  // A locked account is refused before anything is checked, with its unlock time (and the refusal recorded).
+  // A locked account is refused before anything is checked, with its unlock time; the refusal is
+  // recorded after the answer, so a locked account is answered in the time a locked unknown address is.
   // Only this factor's lock: a passkey (both factors in one) still signs in while the password is locked.
   const lock = lockOf(factorById(input.factor), input.user, input.email, purpose);
-  await refuseIfLocked(deps, lock ? [lock.key] : [], () =>
-    inTransaction(deps.store.db, (tx) => recordRefusal(deps, tx, { factor: input.factor, user: input.user, client: input.client, reason: 'locked', result: 'locked', purpose })),
+  await refuseIfLocked(deps, lock ? [lock.key] : [], async () =>
+    deps.later.run('locked sign-in refusal', () =>
+      inTransaction(deps.store.db, (tx) => recordRefusal(deps, tx, { factor: input.factor, user: input.user, client: input.client, reason: 'locked', result: 'locked', purpose })),
+    ),
   );
+  // A lost-2FA reset whose wait is over is carried out next: a factor due to go never signs in.
+  if (input.user) await carryOutDueResetOf(deps, input.user.id);
   return proveFactor(deps, {
     factor: input.factor,
     ceremony: { purpose, boundTo: input.boundTo, role: 'first' },

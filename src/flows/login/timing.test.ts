@@ -4,7 +4,8 @@
  * yet (what a sign-up with a free address followed by a sign-in would try) take the same time and get
  * the same answer: unknown and unverified addresses run a dummy argon2id verification with the same
  * parameters. Measured over 200 interleaved rounds of one try of each: the median of the rounds'
- * differences against the median time (test/timing.ts).
+ * differences against the median time (test/timing.ts). A locked account and a locked unknown
+ * address are refused alike too, before any password work.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { passwordKey } from '../../account/locks.ts';
@@ -62,5 +63,32 @@ describe.each(dialects)('login timing on %s', (dialect) => {
       const { ratio, seen } = pairedDifference({ name: 'known', times: times.known }, { name: kind, times: times[kind] });
       expect(ratio, seen).toBeLessThan(0.1);
     }
+  }, 180_000);
+
+  it('answers a locked account (even its right password) and a locked unknown address alike: the same 429, the median difference of pairs within 10% of the median time', async () => {
+    t = await createTestApp(dialect, { env: { LOGIN_IP_LIMIT: '100000' } });
+    const { email, password } = await registerVerified(t);
+    const unknown = 'nobody-locked@example.com';
+    for (const address of [email, unknown]) await t.deps.throttle.lock(passwordKey(address), 60 * 60_000);
+    const client = t.client();
+    const times = { known: [] as number[], unknown: [] as number[] };
+    const answers = new Set<string>();
+    const attempt = async (kind: 'known' | 'unknown') => {
+      const start = process.hrtime.bigint();
+      const res = await client.post('/api/auth/login', kind === 'known' ? { email, password } : { email: unknown, password });
+      times[kind].push(Number(process.hrtime.bigint() - start) / 1e6);
+      answers.add(`${res.status} ${res.headers['retry-after']} ${JSON.stringify(res.body)}`);
+    };
+    await attempt('known');
+    await attempt('unknown');
+    times.known.length = 0;
+    times.unknown.length = 0;
+    for (let i = 0; i < TRIES; i++) {
+      for (const kind of i % 2 === 0 ? (['known', 'unknown'] as const) : (['unknown', 'known'] as const)) await attempt(kind);
+    }
+    expect([...answers]).toHaveLength(1);
+    expect([...answers][0]).toMatch(/^429 3600 .*"account_locked"/);
+    const { ratio, seen } = pairedDifference({ name: 'known', times: times.known }, { name: 'unknown', times: times.unknown });
+    expect(ratio, seen).toBeLessThan(0.1);
   }, 180_000);
 });
