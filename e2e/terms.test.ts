@@ -1,11 +1,12 @@
 /**
  * The terms of service in real Chromium: the sign-up page links them (the built-in placeholder in
  * development) and will not send without the box ticked; an account whose accepted version is not
- * the current one is asked after its next sign-in, before the dashboard.
+ * the current one is asked after its next sign-in, before the dashboard (and before enrolling a
+ * second factor, for an account that has none yet).
  */
 import { describe, expect, it } from 'vitest';
 import { capture } from './support/browser.ts';
-import { createEnrolledAccount, nextTotp, signInPassword } from './support/pages.ts';
+import { createEnrolledAccount, nextTotp, registerAndVerify, signInPassword } from './support/pages.ts';
 import { e2eSuite } from './support/suite.ts';
 
 const PASSWORD = 'amber-lantern-voyage-47';
@@ -68,5 +69,21 @@ describe('terms of service in Chromium', () => {
     await page.waitForURL(/\/login/);
     await signInWithTotp();
     await page.waitForURL(/\/dashboard/);
+  });
+
+  it('an account without its second factor yet accepts the new terms first, then sets up two-factor authentication', async () => {
+    const { page } = await suite.newBrowser();
+    const address = suite.email('terms-before-2fa');
+    await registerAndVerify(page, suite.node, address, PASSWORD);
+    await suite.node.server.deps.store.db.updateTable('users').set({ terms_version: null, terms_accepted_at: null }).where('email', '=', address).execute();
+    await signInPassword(page, address, PASSWORD);
+    await page.waitForURL(/\/accept-terms/);
+    // The enrolment waits for the terms too.
+    await page.goto('/enroll-2fa');
+    await page.waitForURL(/\/accept-terms/);
+    await page.getByLabel('I agree to the terms of service').check();
+    await page.getByRole('button', { name: 'Accept and continue' }).click();
+    await page.waitForURL(/\/enroll-2fa/);
+    await expect.poll(() => page.getByTestId('totp-secret').textContent()).toMatch(/^[A-Z2-7 ]{32,}$/);
   });
 });

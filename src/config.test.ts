@@ -43,6 +43,9 @@ describe('config', () => {
     expect(config.terms).toEqual({ url: 'http://localhost:4100/terms', version: '1', placeholder: true });
     expect(load({ DATA_DIR: tmp(), TERMS_URL: 'https://example.com/tos', TERMS_VERSION: '2026-12-01' }).terms).toEqual({ url: 'https://example.com/tos', version: '2026-12-01', placeholder: false });
     expect(() => load({ DATA_DIR: tmp(), TERMS_URL: 'terms.html' })).toThrow(/TERMS_URL: must be an absolute URL/);
+    expect(() => load({ DATA_DIR: tmp(), TERMS_URL: 'javascript:alert(1)' })).toThrow(/TERMS_URL: must be an absolute URL .*http: or https: only/);
+    expect(load({ DATA_DIR: tmp(), TERMS_URL: 'http://localhost:8080/tos' }).terms.url).toBe('http://localhost:8080/tos');
+    expect(() => load({ DATA_DIR: tmp(), TERMS_VERSION: '' })).toThrow(/TERMS_VERSION: must be 1 to 32 letters/);
     expect(() => load({ DATA_DIR: tmp(), TERMS_VERSION: 'version two' })).toThrow(/TERMS_VERSION: must be 1 to 32 letters/);
   });
 
@@ -131,6 +134,7 @@ describe('config', () => {
     expect(() => load(production)).toThrow(/BASE_URL: must be https:\/\/ in production .*ALLOW_INSECURE_BASE_URL=true/);
     expect(() => load({ ...production, BASE_URL: 'HTTP://id.example.com' })).toThrow(/BASE_URL: must be https:\/\//);
     expect(load({ ...production, ALLOW_INSECURE_BASE_URL: 'true' }).baseUrl).toBe('http://id.example.com');
+    expect(() => load({ ...production, BASE_URL: 'https://id.example.com', TERMS_URL: 'http://example.com/terms' })).toThrow(/TERMS_URL: must be https:\/\/ in production/);
     expect(load({ ...production, BASE_URL: 'https://id.example.com', API_DOCS: 'on' }).apiDocs).toBe(true);
     expect(() => load({ ...production, BASE_URL: 'https://id.example.com', API_DOCS: 'yes' })).toThrow(/API_DOCS/);
   });

@@ -79,7 +79,7 @@ const settings = z.object({
   BODY_LIMIT: positiveInt(64 * 1024),
   APP_NAME: z.string().min(1).default('Bastion'),
   // The terms of service: where they are (the sign-up page links there) and which version is current.
-  TERMS_URL: optionalText.pipe(z.url({ message: 'must be an absolute URL such as https://example.com/terms' }).optional()),
+  TERMS_URL: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be an absolute URL such as https://example.com/terms (http: or https: only)' }).optional()),
   TERMS_VERSION: z.string().trim().regex(/^[A-Za-z0-9._-]{1,32}$/, { message: 'must be 1 to 32 letters, digits, dots, dashes or underscores' }).default('1'),
   SESSION_IDLE_TIMEOUT: duration('1h'),
   SESSION_ABSOLUTE_LIFETIME: duration('24h'),
@@ -402,6 +402,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
       throw new ConfigError(
         'Invalid configuration:\n  BASE_URL: must be https:// in production (behind a TLS-terminating proxy the public URL is https anyway); set ALLOW_INSECURE_BASE_URL=true only for a closed test network',
       );
+    }
+    // The sign-up page links it: in production the real terms, over https like everything users open.
+    if (s.TERMS_URL && new URL(s.TERMS_URL).protocol !== 'https:') {
+      throw new ConfigError('Invalid configuration:\n  TERMS_URL: must be https:// in production (the page users read the terms of service on)');
     }
   }
   let sessionSecret = s.SESSION_SECRET;

@@ -4,6 +4,9 @@
  * only where `allowRestricted` is set. An account that has not accepted the current terms of
  * service (TERMS_VERSION changed since) passes only where `beforeTerms` is set: the account, the
  * acceptance and signing out; everything else answers 403 terms_not_accepted until it accepts.
+ * A guard rather than one more sign-in step: it holds every way into a session (password and
+ * factor, passkey, device confirmation) and sessions already open when TERMS_VERSION changes, with
+ * one check; and it only ever speaks to a session, so the password alone learns nothing of it.
  * Step-up is the one guard in factors/step-up-guard.ts.
  * Also here: setting and clearing the session cookie.
  */

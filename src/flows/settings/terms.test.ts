@@ -1,6 +1,6 @@
 /** The terms of service: accepted at sign-up, recorded with its version and time; a newer version is accepted at the next sign-in before anything else. */
 import { describe, expect, it } from 'vitest';
-import { enrolledUser, PASSWORD, signIn, uniqueEmail } from '../../../test/accounts.ts';
+import { enrolledUser, PASSWORD, registerVerified, signIn, uniqueEmail } from '../../../test/accounts.ts';
 import { dialects, testApps } from '../../../test/harness.ts';
 import { auditOf, db, userRow } from '../../../test/queries.ts';
 
@@ -11,6 +11,7 @@ describe.each(dialects)('terms of service on %s', (dialect) => {
     const t = await app({ TERMS_VERSION: '2026-12' });
     const taken = await enrolledUser(t);
     const email = uniqueEmail('terms');
+    const takensMail = (await t.mailTo(taken.email)).length;
     for (const body of [{ email, password: PASSWORD }, { email, password: PASSWORD, acceptTerms: false }, { email: taken.email, password: PASSWORD }]) {
       const refused = await t.client().post('/api/auth/register', body);
       expect(refused.status).toBe(400);
@@ -18,6 +19,7 @@ describe.each(dialects)('terms of service on %s', (dialect) => {
     }
     expect(await db(t).selectFrom('users').select('email').where('email', '=', email).execute()).toEqual([]);
     expect(await t.mailTo(email)).toEqual([]);
+    expect(await t.mailTo(taken.email)).toHaveLength(takensMail);
     expect((await t.client().post('/api/auth/register', { email, password: PASSWORD, acceptTerms: 'yes' })).status).toBe(400);
 
     expect((await t.client().post('/api/auth/register', { email, password: PASSWORD, acceptTerms: true })).status).toBe(202);
@@ -26,6 +28,11 @@ describe.each(dialects)('terms of service on %s', (dialect) => {
     const registered = (await auditOf(t, 'account.registered')).find((e) => e.user_id === row.id);
     expect(JSON.parse(registered!.data)).toEqual({ termsVersion: '2026-12' });
     expect((await t.client().get('/api/app-info')).body.terms).toEqual({ url: 'http://localhost:3000/terms', version: '2026-12', placeholder: true });
+    // Both in the OpenAPI document.
+    const { paths } = (await t.client().get('/api/openapi.json')).body;
+    expect(paths['/api/auth/register'].post.requestBody.content['application/json'].schema.properties.acceptTerms.type).toBe('boolean');
+    expect(paths['/api/me/terms'].post.requestBody.content['application/json'].schema.required).toEqual(['version']);
+    expect(Object.keys(paths['/api/me/terms'].post.responses)).toEqual(['200', '400', '401', '403', '409']);
   });
 
   it('an account that accepted an older version (or none) is asked at its next sign-in before anything else; accepting the current version lets it in, once', async () => {
@@ -66,5 +73,41 @@ describe.each(dialects)('terms of service on %s', (dialect) => {
     const pending = await signIn(t, user);
     expect((await pending.post('/api/auth/logout')).status).toBe(200);
     expect((await t.client().post('/api/me/terms', { version: '1' })).status).toBe(401);
+  });
+
+  it('when TERMS_VERSION changes, open sessions are held too; the password alone learns nothing of it; an account without its second factor accepts before it enrols; acceptances at once are recorded once', async () => {
+    const t = await app({ TERMS_VERSION: '2026-06' });
+    const user = await enrolledUser(t);
+    const open = await signIn(t, user);
+    const fresh = await registerVerified(t);
+    // The operator publishes new terms (a restart with a new TERMS_VERSION).
+    t.deps.config.terms.version = '2026-12';
+    expect((await t.client().get('/api/app-info')).body.terms.version).toBe('2026-12');
+    expect((await open.get('/api/me/activity')).body.error).toBe('terms_not_accepted');
+
+    // The password of an account with a second factor: the usual answer, and no session to ask anything with.
+    const c = t.client();
+    const login = await c.post('/api/auth/login', { email: user.email, password: user.password });
+    expect(login.status).toBe(200);
+    expect(JSON.stringify(login.body)).not.toMatch(/terms/i);
+    expect((await c.get('/api/me')).status).toBe(401);
+    expect((await c.post('/api/me/terms', { version: '2026-12' })).status).toBe(401);
+
+    // No second factor yet: the restricted session accepts the terms first, then enrols.
+    const r = t.client();
+    expect((await r.post('/api/auth/login', fresh)).body.next).toEqual(['enroll_2fa']);
+    expect((await r.post('/api/me/2fa/totp/setup')).body.error).toBe('terms_not_accepted');
+    expect((await r.get('/api/me')).body).toMatchObject({ session: { restricted: true }, terms: { acceptedVersion: '2026-06', currentVersion: '2026-12', mustAccept: true } });
+    expect((await r.post('/api/me/terms', { version: '2026-06' })).body.error).toBe('terms_version_outdated');
+    expect((await r.post('/api/me/terms', { version: '2026-12' })).status).toBe(200);
+    expect((await r.post('/api/me/2fa/totp/setup')).status).toBe(200);
+    expect((await r.get('/api/me/activity')).body.error).toBe('enroll_2fa_required');
+
+    // Two tabs accept at once: both answered, one change, one audit event.
+    const { id } = await userRow(t, user.email);
+    const both = await Promise.all([open.post('/api/me/terms', { version: '2026-12' }), open.post('/api/me/terms', { version: '2026-12' })]);
+    expect(both.map((res) => res.status)).toEqual([200, 200]);
+    expect((await auditOf(t, 'terms.accepted')).filter((e) => e.user_id === id).map((e) => JSON.parse(e.data))).toEqual([{ version: '2026-12', previous: '2026-06' }]);
+    expect((await open.get('/api/me/activity')).status).toBe(200);
   });
 });

@@ -2,6 +2,8 @@
  * Accepting the terms of service once signed in: asked when TERMS_VERSION changed since the
  * account last accepted (the session guard refuses everything else meanwhile: http/guards.ts).
  * The version accepted must be the current one, so nobody accepts terms they were not shown.
+ * Recorded once: the row changes only if it still names another version, and only that change is
+ * audited (two tabs accepting at once leave one terms.accepted).
  */
 import { self } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
@@ -16,7 +18,13 @@ export async function acceptTerms(deps: Deps, user: User, version: string, clien
   if (user.terms_version === current) return;
   await inTransaction(deps.store.db, async (tx) => {
     const now = deps.clock.now();
-    await tx.updateTable('users').set({ terms_version: current, terms_accepted_at: now, updated_at: now }).where('id', '=', user.id).execute();
+    const changed = await tx
+      .updateTable('users')
+      .set({ terms_version: current, terms_accepted_at: now, updated_at: now })
+      .where('id', '=', user.id)
+      .where((eb) => eb.or([eb('terms_version', 'is', null), eb('terms_version', '!=', current)]))
+      .executeTakeFirst();
+    if (Number(changed.numUpdatedRows) !== 1) return;
     await deps.audit.record(tx, { type: 'terms.accepted', ...self(user.id), client, data: { version: current, previous: user.terms_version } });
   });
 }

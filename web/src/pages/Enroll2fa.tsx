@@ -44,6 +44,11 @@ export function Enroll2faPage() {
       navigate('/login', { replace: true });
       return;
     }
+    // The terms of service changed since the account accepted them: that comes first.
+    if (isApiError(failure, 'terms_not_accepted')) {
+      navigate('/accept-terms', { replace: true });
+      return;
+    }
     setState({ kind: 'failed', message: errorMessage(failure) });
   }, []);
   const stepUp = useStepUp(onError);
@@ -51,6 +56,10 @@ export function Enroll2faPage() {
   const describeFailure = useCallback((failure: unknown) => {
     if (isApiError(failure, 'not_authenticated')) {
       navigate('/login', { replace: true });
+      return '';
+    }
+    if (isApiError(failure, 'terms_not_accepted')) {
+      navigate('/accept-terms', { replace: true });
       return '';
     }
     return errorMessage(failure);

@@ -61,8 +61,9 @@ export function LoginPage() {
   const afterStart = async (answer: PasswordStepAnswer) => {
     setFlow(answer.flow);
     if (answer.next.includes('enroll_2fa')) {
-      await refresh().catch(() => null);
-      navigate('/enroll-2fa');
+      // New terms of service come before anything else, the enrolment too.
+      const me = await refresh().catch(() => null);
+      navigate(me?.terms.mustAccept ? '/accept-terms' : '/enroll-2fa');
       return;
     }
     if (answer.next.includes('confirm_device')) {

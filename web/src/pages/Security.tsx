@@ -70,6 +70,10 @@ export function SecurityPage() {
         navigate('/enroll-2fa', { replace: true });
         return;
       }
+      if (isApiError(failure, 'terms_not_accepted')) {
+        navigate('/accept-terms', { replace: true });
+        return;
+      }
       const message =
         section === 'password' && isApiError(failure, 'invalid_credentials') ? 'Your current password is not right.' : errorMessage(failure);
       setErrors((all) => ({ ...all, [section]: message }));

@@ -22,6 +22,10 @@ export function useFailureHandler(): (failure: unknown) => string {
         navigate('/enroll-2fa', { replace: true });
         return '';
       }
+      if (isApiError(failure, 'terms_not_accepted')) {
+        navigate('/accept-terms', { replace: true });
+        return '';
+      }
       return errorMessage(failure);
     },
     [clear],
