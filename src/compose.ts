@@ -17,7 +17,7 @@ import { argon2idHasher } from './crypto/password.ts';
 import { createFileVault } from './documents/vault.ts';
 import type { Deps } from './deps.ts';
 import { createMail, type AntiPhishingLookup } from './mail/outbox.ts';
-import { createMetrics } from './metrics/metrics.ts';
+import { countedHasher, createMetrics } from './metrics/metrics.ts';
 import type { Store } from './store/database.ts';
 import { createThrottle } from './throttle/index.ts';
 
@@ -35,6 +35,7 @@ export function createDeps(options: DepsOptions): Deps {
   const { config, store, log } = options;
   const clock = options.clock ?? systemClock;
   const keyring = createKeyring(config.encryptionKeys);
+  const metrics = createMetrics({ db: store.db, clock, processMetrics: config.metrics.token !== undefined || config.metrics.port !== undefined });
   return {
     config,
     clock,
@@ -43,11 +44,11 @@ export function createDeps(options: DepsOptions): Deps {
     vault: createFileVault(config.kyc.storageDir, keyring),
     log,
     later: createLater(log),
-    metrics: createMetrics({ db: store.db, clock, processMetrics: config.metrics.token !== undefined || config.metrics.port !== undefined }),
+    metrics,
     mail: createMail({ clock, keyring, appName: config.appName, baseUrl: config.baseUrl, antiPhishingCode: options.antiPhishingCode ?? antiPhishingLookup(keyring) }),
     audit: createAudit({ clock, store, keys: auditKeys(config.auditKey), log }),
     throttle: createThrottle({ redisUrl: config.redisUrl, db: store.db, clock }),
-    passwords: options.overrides?.passwords ?? argon2idHasher,
+    passwords: countedHasher(options.overrides?.passwords ?? argon2idHasher, metrics),
     locate: options.overrides?.locate ?? locate,
     describeDevice: options.overrides?.describeDevice ?? describeDevice,
   };

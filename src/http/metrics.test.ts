@@ -39,7 +39,9 @@ describe.each(dialects)('metrics on %s', (dialect) => {
 
     const user = await enrolledUser(t);
     const success = 'bastion_sign_in_attempts_total{purpose="sign_in",result="success",method="totp"}';
-    const before = valueOf(await scrape(), success) ?? 0;
+    const first = await scrape();
+    const before = valueOf(first, success) ?? 0;
+    const hashes = (text: string, op: string) => valueOf(text, `bastion_password_hashes_total{op="${op}"}`) ?? 0;
     await signIn(t, user);
     for (let i = 0; i < 5; i++) await t.client().post('/api/auth/login', { email: user.email, password: 'wrong password 1234' });
     await t.client().post('/api/auth/login', { email: 'nobody@example.com', password: 'wrong password 1234' });
@@ -48,6 +50,10 @@ describe.each(dialects)('metrics on %s', (dialect) => {
     expect(valueOf(text, success)).toBe(before + 1);
     expect(valueOf(text, 'bastion_sign_in_attempts_total{purpose="sign_in",result="wrong_password",method="password"}')).toBeGreaterThanOrEqual(5);
     expect(valueOf(text, 'bastion_lockouts_total{lock="login",hard="false"}')).toBe(1);
+    // What the attempts cost: one hash for the right password, one for each wrong one, a stand-in for the unknown address.
+    expect(hashes(text, 'verify') - hashes(first, 'verify')).toBe(6);
+    expect(hashes(text, 'dummy') - hashes(first, 'dummy')).toBe(1);
+    expect(hashes(text, 'hash') - hashes(first, 'hash')).toBe(0);
     expect(text).toMatch(/bastion_http_request_duration_seconds_count\{method="POST",route="\/api\/auth\/login",status="401"\} \d+/);
     expect(text).toContain('bastion_outbox_pending 0');
     expect(text).toContain('nodejs_eventloop_lag_seconds');

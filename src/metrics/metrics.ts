@@ -6,6 +6,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Clock } from '../clock.ts';
+import type { PasswordHasher } from '../crypto/password.ts';
 import type { Db } from '../store/database.ts';
 
 export interface Metrics {
@@ -18,6 +19,8 @@ export interface Metrics {
   lockouts: Counter<'lock' | 'hard'>;
   /** Delivery attempts of the outbox that failed, and whether that was the last try. */
   mailFailures: Counter<'final'>;
+  /** Password hashes computed (argon2id), by why: a new password, a check, or an unknown account's stand-in. What an attack costs in CPU. */
+  passwordHashes: Counter<'op'>;
 }
 
 export function createMetrics(options: { db: Db; clock: Clock; processMetrics: boolean }): Metrics {
@@ -72,5 +75,29 @@ export function createMetrics(options: { db: Db; clock: Clock; processMetrics: b
     }),
     lockouts: new Counter({ name: 'bastion_lockouts_total', help: 'Locks begun after failed attempts', labelNames: ['lock', 'hard'], registers: [registry] }),
     mailFailures: new Counter({ name: 'bastion_mail_delivery_failures_total', help: 'Failed delivery attempts of the outbox', labelNames: ['final'], registers: [registry] }),
+    passwordHashes: new Counter({
+      name: 'bastion_password_hashes_total',
+      help: 'Password hashes computed, by operation (hash: a new password; verify: a check; dummy: the stand-in for an unknown account)',
+      labelNames: ['op'],
+      registers: [registry],
+    }),
+  };
+}
+
+/** The hasher, counting each hash it computes into bastion_password_hashes_total. */
+export function countedHasher(hasher: PasswordHasher, metrics: Pick<Metrics, 'passwordHashes'>): PasswordHasher {
+  return {
+    hash: (password) => {
+      metrics.passwordHashes.inc({ op: 'hash' });
+      return hasher.hash(password);
+    },
+    verify: (storedHash, password) => {
+      metrics.passwordHashes.inc({ op: 'verify' });
+      return hasher.verify(storedHash, password);
+    },
+    dummyVerify: (password) => {
+      metrics.passwordHashes.inc({ op: 'dummy' });
+      return hasher.dummyVerify(password);
+    },
   };
 }
