@@ -156,6 +156,14 @@ describe('config', () => {
     expect(() => load({ DATA_DIR: tmp(), REQUEST_TIMEOUT: '120' })).toThrow(/REQUEST_TIMEOUT/);
   });
 
+  it('the maintenance sweep runs every 10 minutes unless SWEEP_INTERVAL says otherwise, a duration', () => {
+    expect(load({ DATA_DIR: tmp() }).sweepIntervalMs).toBe(10 * 60_000);
+    expect(load({ DATA_DIR: tmp(), SWEEP_INTERVAL: '30s' }).sweepIntervalMs).toBe(30_000);
+    expect(load({ DATA_DIR: tmp(), SWEEP_INTERVAL: '250' }).sweepIntervalMs).toBe(250);
+    expect(() => load({ DATA_DIR: tmp(), SWEEP_INTERVAL: 'hourly' })).toThrow(/SWEEP_INTERVAL: "hourly" is not a duration/);
+    expect(() => load({ DATA_DIR: tmp(), SWEEP_INTERVAL: '0' })).toThrow(/SWEEP_INTERVAL/);
+  });
+
   it('parses durations', () => {
     expect(parseDuration('90s')).toBe(90_000);
     expect(parseDuration('10m')).toBe(600_000);

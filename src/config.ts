@@ -88,6 +88,8 @@ const settings = z.object({
   LOGIN_IP_LIMIT: positiveInt(100),
   LOGIN_IP_WINDOW: duration('15m'),
   MAIL_POLL_INTERVAL: duration('1s'),
+  // The maintenance sweep (server.ts): one node at a time, whichever takes the turn.
+  SWEEP_INTERVAL: duration('10m'),
   NEW_DEVICE_CONFIRMATION: z.enum(['always', 'risky', 'off'], { message: 'must be always, risky or off' }).default('always'),
   ACTIVITY_RETENTION: duration('365d'),
   FREEZE_COOLDOWN: duration('24h'),
@@ -209,6 +211,8 @@ export interface Config {
   passwordRequireComposition: boolean;
   loginIpLimit: { limit: number; windowMs: number };
   mailPollIntervalMs: number;
+  /** How often a node offers to run the maintenance sweep (one node at a time runs it). */
+  sweepIntervalMs: number;
   /** When a sign-in must be confirmed from the inbox: every new device, only risky sign-ins, or never. */
   newDeviceConfirmation: 'always' | 'risky' | 'off';
   activityRetentionMs: number;
@@ -454,6 +458,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     passwordRequireComposition: s.PASSWORD_REQUIRE_COMPOSITION,
     loginIpLimit: { limit: s.LOGIN_IP_LIMIT, windowMs: s.LOGIN_IP_WINDOW },
     mailPollIntervalMs: s.MAIL_POLL_INTERVAL,
+    sweepIntervalMs: s.SWEEP_INTERVAL,
     newDeviceConfirmation: s.NEW_DEVICE_CONFIRMATION,
     activityRetentionMs: s.ACTIVITY_RETENTION,
     freezeCooldownMs: s.FREEZE_COOLDOWN,

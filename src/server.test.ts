@@ -12,7 +12,7 @@ import { auditKeys } from './audit/chain-keys.ts';
 import { verifyChain } from './audit/verify.ts';
 import { inTransaction, openStore } from './store/database.ts';
 import { createMailWorker } from './mail/worker.ts';
-import { startServer } from './server.ts';
+import { startServer, sweepOnce } from './server.ts';
 import { createTestApp } from '../test/harness.ts';
 
 const silent = pino({ level: 'silent' });
@@ -102,6 +102,19 @@ describe('a whole node', () => {
       expect(await (await fetch(`http://127.0.0.1:${new URL(server.url).port}/metrics`)).text()).not.toContain('# HELP');
     } finally {
       await server.stop();
+    }
+  });
+
+  it('a maintenance sweep logs one line with its start, its end and what it removed (on SQLite there is no other node to wait for)', async () => {
+    const lines: string[] = [];
+    const t = await createTestApp('sqlite', { logStream: { write: (line: string) => void lines.push(line) } });
+    try {
+      expect(await sweepOnce(t.deps)).toBe(true);
+      const logged = lines.map((l) => JSON.parse(l) as { msg: string; sweep?: unknown }).filter((l) => l.msg === 'maintenance sweep done');
+      const now = t.clock.now();
+      expect(logged.map((l) => l.sweep)).toEqual([{ startedAt: now, endedAt: now, activity: 0, tokens: 0, idempotencyAnswers: 0, kycErased: 0 }]);
+    } finally {
+      await t.close();
     }
   });
 

@@ -1,9 +1,11 @@
 /**
- * Starts a whole Bastion node: database (migrated), services, HTTP server and the mail worker;
- * `stop()` shuts it down gracefully (stop accepting, finish requests in flight, let the worker
+ * Starts a whole Bastion node: database (migrated), services, HTTP server, the mail worker and the
+ * timed work (the maintenance sweep, what is due, the audit sealer); `stop()` shuts it down
+ * gracefully (stop accepting, finish requests in flight and a sweep under way, let the worker
  * finish the message it is sending, close the database).
  */
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { buildApp } from './app.ts';
 import type { Clock } from './clock.ts';
@@ -23,7 +25,7 @@ import { startMetricsListener } from './http/metrics-route.ts';
 import { loadTls } from './http/tls.ts';
 import { devInboxTransport, smtpTransport, type Transport } from './mail/transport.ts';
 import { createMailWorker, type MailWorker } from './mail/worker.ts';
-import { openStore } from './store/database.ts';
+import { inTransaction, openStore } from './store/database.ts';
 import { migrateToLatest } from './store/migrate.ts';
 
 export interface RunningServer {
@@ -56,18 +58,16 @@ export async function startServer(config: Config, log: Logger, options: { clock?
   warmStrengthPool();
   await app.listen({ host: config.host, port: config.port });
   worker.start(config.mailPollIntervalMs);
-  const sweep = async () => {
-    await deps.throttle.sweep();
-    const pruned = await pruneActivity(deps);
-    if (pruned > 0) log.info({ pruned }, 'pruned login activity past its retention');
-    const expired = await pruneTokens(deps);
-    if (expired > 0) log.info({ expired }, 'pruned expired single-use tokens');
-    const answers = await pruneIdempotencyKeys(deps);
-    if (answers > 0) log.info({ answers }, 'pruned idempotency answers older than a day');
-    const erased = await sweepKycRetention(deps);
-    if (erased > 0) log.info({ erased }, 'erased identity documents past their retention');
-  };
-  const sweeper = setInterval(() => void sweep().catch((err: unknown) => log.warn({ err }, 'maintenance sweep failed')), 10 * 60_000);
+  // The maintenance sweep, every SWEEP_INTERVAL: on one node at a time (sweepOnce); a round still
+  // running here skips the next.
+  let sweeping: Promise<unknown> | null = null;
+  const sweeper = setInterval(() => {
+    sweeping ??= sweepOnce(deps)
+      .catch((err: unknown) => log.warn({ err }, 'maintenance sweep failed'))
+      .finally(() => {
+        sweeping = null;
+      });
+  }, config.sweepIntervalMs);
   sweeper.unref();
   // Every minute, what is due: approved lost-2FA resets whose wait is over (a sign-in carries out its
   // own account's at once), and withdrawals whose emailed link ran out (their funds return).
@@ -119,6 +119,7 @@ export async function startServer(config: Config, log: Logger, options: { clock?
         metricsListener?.close();
         await app.close();
         await deps.later.idle();
+        await sweeping;
         await sealing;
         await seal();
         await worker.stop();
@@ -127,4 +128,41 @@ export async function startServer(config: Config, log: Logger, options: { clock?
         await store.close();
       })()),
   };
+}
+
+/** Any constant: the key of the PostgreSQL advisory lock the nodes' maintenance sweeps take turns on. */
+export const SWEEP_LOCK_KEY = 0x7377_6570;
+
+/**
+ * The maintenance sweep: lapsed throttle counters, login activity past its retention, expired
+ * single-use tokens, old idempotency answers, identity documents past their retention. One node at
+ * a time: on PostgreSQL whoever takes the advisory lock, held (in a transaction of its own) for the
+ * whole run, so the others skip their turn, and a node that dies mid-run lets go of it with its
+ * connection; on SQLite there is one node. Each run logs one line (`sweep`: its start and end, and
+ * what it removed). Resolves false when another node had the turn.
+ */
+export async function sweepOnce(deps: Deps): Promise<boolean> {
+  const { log, clock } = deps;
+  const run = async () => {
+    const startedAt = clock.now();
+    await deps.throttle.sweep();
+    const activity = await pruneActivity(deps);
+    const tokens = await pruneTokens(deps);
+    const idempotencyAnswers = await pruneIdempotencyKeys(deps);
+    const kycErased = await sweepKycRetention(deps);
+    log.info({ sweep: { startedAt, endedAt: clock.now(), activity, tokens, idempotencyAnswers, kycErased } }, 'maintenance sweep done');
+  };
+  if (deps.store.dialect !== 'postgres') {
+    await run();
+    return true;
+  }
+  return inTransaction(deps.store.db, async (tx) => {
+    const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${SWEEP_LOCK_KEY}) as locked`.execute(tx);
+    if (!rows[0]?.locked) {
+      log.debug('maintenance sweep skipped: another node is sweeping');
+      return false;
+    }
+    await run();
+    return true;
+  });
 }

@@ -6,13 +6,9 @@
  * - `bastion ledger check`: the ledger's invariants, exit 1 naming the first violation.
  */
 import { Command } from 'commander';
-import { SYSTEM } from '../audit/audit.ts';
-import { creditDeposit } from '../flows/custody/deposits.ts';
-import { formatDecimal } from '../ledger/amounts.ts';
-import { checkLedger } from '../ledger/check.ts';
-import { PRICE_DECIMALS, setPrice } from '../ledger/prices.ts';
-import { inTransaction } from '../store/database.ts';
 import { run, type WithDeps } from './run.ts';
+
+// The rules are loaded when a command runs, so `bastion --help` loads none of them.
 
 
 export function custodyCommands(withDeps: WithDeps, out: (s: string) => void): Command[] {
@@ -24,6 +20,12 @@ export function custodyCommands(withDeps: WithDeps, out: (s: string) => void): C
     .argument('<usd>', 'USD per whole unit, e.g. 97000.12')
     .action((symbol: string, usd: string) =>
       run(withDeps, out, async (deps) => {
+        const [{ SYSTEM }, { formatDecimal }, { PRICE_DECIMALS, setPrice }, { inTransaction }] = await Promise.all([
+          import('../audit/audit.ts'),
+          import('../ledger/amounts.ts'),
+          import('../ledger/prices.ts'),
+          import('../store/database.ts'),
+        ]);
         const asset = deps.config.custody.assets.find((a) => a.symbol === symbol.toUpperCase());
         if (!asset) {
           out(`${symbol} is not an asset of this platform (${deps.config.custody.assets.map((a) => a.symbol).join(', ')})\n`);
@@ -68,6 +70,7 @@ export function custodyCommands(withDeps: WithDeps, out: (s: string) => void): C
           out('--output must be the output’s index, 0 or more\n');
           return 1;
         }
+        const { creditDeposit } = await import('../flows/custody/deposits.ts');
         const result = await creditDeposit(deps, { ...o, output: Number(o.output) });
         out(result.credited ? `credited ${o.amount} ${o.asset.toUpperCase()} to ${o.email} (entry ${result.entryId})\n` : `already credited (entry ${result.entryId}): nothing changed\n`);
         return 0;
@@ -80,6 +83,7 @@ export function custodyCommands(withDeps: WithDeps, out: (s: string) => void): C
     .description('prove the ledger’s invariants; exit 1 names the first violation')
     .action(() =>
       run(withDeps, out, async (deps) => {
+        const { checkLedger } = await import('../ledger/check.ts');
         const report = await checkLedger(deps.store.db, deps.store.dialect);
         if (!report.ok) {
           out(`ledger check FAILED: ${report.violation}\n`);

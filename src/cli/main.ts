@@ -1,5 +1,4 @@
 import { CommanderError } from 'commander';
-import { ConfigError } from '../config.ts';
 import { buildProgram } from './program.ts';
 
 const io = {
@@ -14,7 +13,7 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode;
-  } else if (error instanceof ConfigError) {
+  } else if (error instanceof (await import('../config.ts')).ConfigError) {
     process.stderr.write(`${error.message}\n`);
     process.exitCode = 1;
   } else {

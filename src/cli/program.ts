@@ -3,14 +3,9 @@
  * the KYC retention sweep) and the
  * DeFi wallet. Reads the same configuration as the server (environment and .env).
  */
+import { createRequire } from 'node:module';
 import { Command } from 'commander';
-import pino from 'pino';
-import { createDeps } from '../compose.ts';
-import { loadConfig } from '../config.ts';
-import { openStore } from '../store/database.ts';
-import { migrateToLatest } from '../store/migrate.ts';
-import { auditKeys } from '../audit/chain-keys.ts';
-import { auditVerify } from './audit-verify.ts';
+import type { Store } from '../store/database.ts';
 import type { WithDeps } from './run.ts';
 import { staffCommand } from './staff-command.ts';
 import { custodyCommands } from './custody-command.ts';
@@ -18,13 +13,19 @@ import { withdrawalCommand } from './withdrawal-command.ts';
 import { keysCommand } from './keys-command.ts';
 import { walletCommand, type WalletCommandIo } from './wallet-command.ts';
 
+// The package's version (package.json sits two folders up, from src/cli as from build/cli).
+const { version: VERSION } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
 export function buildProgram(io: WalletCommandIo): Command {
-  const program = new Command('bastion').description('Bastion account-access platform').exitOverride();
+  const program = new Command('bastion').description('Bastion account-access platform').version(VERSION, '-V, --version', 'print the version').exitOverride();
   program.configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
-  const withStore = async <T>(work: (store: ReturnType<typeof openStore>) => Promise<T>): Promise<T> => {
-    const config = loadConfig(io.env);
-    const store = openStore(config.databaseUrl);
+  // What a command works with is loaded when it runs (the configuration, the database, the rules),
+  // so `bastion --help` and `--version` answer at once.
+  const config = async () => (await import('../config.ts')).loadConfig(io.env);
+  const withStore = async <T>(work: (store: Store) => Promise<T>): Promise<T> => {
+    const [settings, { openStore }] = await Promise.all([config(), import('../store/database.ts')]);
+    const store = openStore(settings.databaseUrl);
     try {
       return await work(store);
     } finally {
@@ -34,9 +35,9 @@ export function buildProgram(io: WalletCommandIo): Command {
 
   // Commands that apply rules (mail through the outbox, audit events) get the server's own services.
   const withDeps: WithDeps = async (work) => {
-    const config = loadConfig(io.env);
-    const store = openStore(config.databaseUrl);
-    const deps = createDeps({ config, store, log: pino({ level: 'silent' }) });
+    const [settings, { openStore }, { createDeps }, { default: pino }] = await Promise.all([config(), import('../store/database.ts'), import('../compose.ts'), import('pino')]);
+    const store = openStore(settings.databaseUrl);
+    const deps = createDeps({ config: settings, store, log: pino({ level: 'silent' }) });
     try {
       return await work(deps);
     } finally {
@@ -49,6 +50,7 @@ export function buildProgram(io: WalletCommandIo): Command {
     .command('migrate')
     .description('apply pending database migrations')
     .action(async () => {
+      const { migrateToLatest } = await import('../store/migrate.ts');
       const applied = await withStore((store) => migrateToLatest(store));
       io.stdout(applied.length ? `applied: ${applied.join(', ')}\n` : 'database schema is up to date\n');
     });
@@ -59,7 +61,8 @@ export function buildProgram(io: WalletCommandIo): Command {
     .description('verify the keyed audit chain; exit code 1 names the first changed or removed event, or a checkpoint the chain no longer reaches')
     .option('--checkpoint <checkpoint...>', 'signed checkpoint(s) from the log (auditCheckpoint field): the chain must reach each')
     .action(async (options: { checkpoint?: string[] }) => {
-      const keys = auditKeys(loadConfig(io.env).auditKey);
+      const [{ auditKeys }, { auditVerify }, settings] = await Promise.all([import('../audit/chain-keys.ts'), import('./audit-verify.ts'), config()]);
+      const keys = auditKeys(settings.auditKey);
       process.exitCode = await withStore((store) => auditVerify(store.db, keys, options.checkpoint ?? [], (line) => io.stdout(`${line}\n`)));
     });
   audit

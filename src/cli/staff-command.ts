@@ -6,16 +6,17 @@
  * every ten minutes).
  */
 import { Command, Option } from 'commander';
-import { findUserByEmail } from '../account/users.ts';
-import { SYSTEM } from '../audit/audit.ts';
 import { STAFF_ROLES, type StaffRole } from '../contracts/staff.ts';
 import type { Deps } from '../deps.ts';
-import { sweepKycRetention } from '../flows/kyc/erasure.ts';
-import { setStaffRole } from '../flows/staff/account-actions.ts';
-import { listStaff } from '../flows/staff/users.ts';
 import type { WithDeps } from './run.ts';
 
+// The rules are loaded when a command runs, so `bastion --help` loads none of them.
 async function changeRole(deps: Deps, email: string, role: StaffRole | null, reason: string, out: (s: string) => void): Promise<number> {
+  const [{ findUserByEmail }, { setStaffRole }, { SYSTEM }] = await Promise.all([
+    import('../account/users.ts'),
+    import('../flows/staff/account-actions.ts'),
+    import('../audit/audit.ts'),
+  ]);
   const user = await findUserByEmail(deps.store.db, email);
   if (!user) {
     out(`no account has the email ${email}\n`);
@@ -49,6 +50,7 @@ export function staffCommand(withDeps: WithDeps, out: (s: string) => void): Comm
     .command('list')
     .description('every staff member and role')
     .action(async () => {
+      const { listStaff } = await import('../flows/staff/users.ts');
       const rows = await withDeps(listStaff);
       out(rows.length ? rows.map((r) => `${r.staff_role}\t${r.email}\n`).join('') : 'no staff\n');
     });
@@ -58,6 +60,7 @@ export function staffCommand(withDeps: WithDeps, out: (s: string) => void): Comm
     .command('sweep')
     .description('erase identity documents past KYC_RETENTION / KYC_REJECTED_RETENTION now')
     .action(async () => {
+      const { sweepKycRetention } = await import('../flows/kyc/erasure.ts');
       const erased = await withDeps((deps) => sweepKycRetention(deps));
       out(`erased the documents of ${erased} case(s)\n`);
     });

@@ -7,11 +7,14 @@
  * Each step is recorded; the owner is emailed when it goes out, completes or fails.
  */
 import { Command } from 'commander';
-import { amountText } from '../account/open-withdrawals.ts';
 import { WITHDRAWAL_STATUSES } from '../contracts/withdrawals.ts';
-import { broadcastWithdrawal, completeWithdrawal, failWithdrawal, takeWithdrawals } from '../flows/custody/withdrawal-operator.ts';
+import type { Deps } from '../deps.ts';
 import type { WithdrawalsTable } from '../store/schema.ts';
 import { run, type WithDeps } from './run.ts';
+
+// The rules are loaded when a command runs, so `bastion --help` loads none of them.
+const operator = () => import('../flows/custody/withdrawal-operator.ts');
+const amountOf = async (deps: Deps, row: Pick<WithdrawalsTable, 'asset' | 'amount'>) => (await import('../account/open-withdrawals.ts')).amountText(deps, row.asset, row.amount);
 
 export function withdrawalCommand(withDeps: WithDeps, out: (s: string) => void): Command {
   const withdrawal = new Command('withdrawal').description('withdrawals: send the queued ones, record the outcome');
@@ -28,6 +31,7 @@ export function withdrawalCommand(withDeps: WithDeps, out: (s: string) => void):
           return 1;
         }
         const rows = await deps.store.db.selectFrom('withdrawals').selectAll().where('status', '=', status).orderBy('created_at').limit(1000).execute();
+        const { amountText } = await import('../account/open-withdrawals.ts');
         out(rows.length ? rows.map((r) => `${r.id}\t${amountText(deps, r.asset, r.amount)} ${r.asset}\t${r.network}\t${r.address}\t${new Date(r.created_at).toISOString()}${r.txid ? `\t${r.txid}` : ''}\n`).join('') : `no ${status} withdrawals\n`);
         return 0;
       }),
@@ -38,8 +42,8 @@ export function withdrawalCommand(withDeps: WithDeps, out: (s: string) => void):
     .option('--id <id>', 'one withdrawal (default: every queued one)')
     .action((o: { id?: string }) =>
       run(withDeps, out, async (deps) => {
-        const { taken, held } = await takeWithdrawals(deps, o.id);
-        for (const row of taken) out(`taken\t${row.id}\t${amountText(deps, row.asset, row.amount)} ${row.asset}\t${row.network}\t${row.address}\n`);
+        const { taken, held } = await (await operator()).takeWithdrawals(deps, o.id);
+        for (const row of taken) out(`taken\t${row.id}\t${await amountOf(deps, row)} ${row.asset}\t${row.network}\t${row.address}\n`);
         for (const { row, reason } of held) out(`held\t${row.id}\t${reason}\n`);
         if (taken.length === 0 && held.length === 0) out('no queued withdrawals\n');
         return 0;
@@ -52,8 +56,8 @@ export function withdrawalCommand(withDeps: WithDeps, out: (s: string) => void):
     .requiredOption('--txid <id>', 'the network transaction id')
     .action((o: { id: string; txid: string }) =>
       run(withDeps, out, async (deps) => {
-        const row = await broadcastWithdrawal(deps, o.id, o.txid);
-        out(`${said(row, amountText(deps, row.asset, row.amount))}: txid ${row.txid}\n`);
+        const row = await (await operator()).broadcastWithdrawal(deps, o.id, o.txid);
+        out(`${said(row, await amountOf(deps, row))}: txid ${row.txid}\n`);
         return 0;
       }),
     );
@@ -63,8 +67,8 @@ export function withdrawalCommand(withDeps: WithDeps, out: (s: string) => void):
     .requiredOption('--id <id>', 'the withdrawal')
     .action((o: { id: string }) =>
       run(withDeps, out, async (deps) => {
-        const row = await completeWithdrawal(deps, o.id);
-        out(`${said(row, amountText(deps, row.asset, row.amount))}\n`);
+        const row = await (await operator()).completeWithdrawal(deps, o.id);
+        out(`${said(row, await amountOf(deps, row))}\n`);
         return 0;
       }),
     );
@@ -77,8 +81,8 @@ export function withdrawalCommand(withDeps: WithDeps, out: (s: string) => void):
     .action((o: { id: string; reason: string; dropped?: boolean }) =>
       run(withDeps, out, async (deps) => {
         const reason = o.reason.trim().slice(0, 200) || 'it could not be sent on the network';
-        const row = await failWithdrawal(deps, o.id, reason, { dropped: o.dropped === true });
-        out(`${said(row, amountText(deps, row.asset, row.amount))}: the funds are back in the available balance\n`);
+        const row = await (await operator()).failWithdrawal(deps, o.id, reason, { dropped: o.dropped === true });
+        out(`${said(row, await amountOf(deps, row))}: the funds are back in the available balance\n`);
         return 0;
       }),
     );

@@ -10,7 +10,8 @@ import { Worker } from 'node:worker_threads';
 import { AppError } from '../../errors/app-error.ts';
 import type { PasswordScore } from './policy.ts';
 
-const WORKER = new URL('./strength-worker.ts', import.meta.url);
+// The worker next to this module: strength-worker.ts in the source, strength-worker.js once compiled (npm run build).
+const WORKER = new URL(import.meta.url.endsWith('.ts') ? './strength-worker.ts' : './strength-worker.js', import.meta.url);
 const SIZE = Math.max(1, Math.min(2, availableParallelism() - 1));
 const MAX_WAITING = 32;
 const TIME_LIMIT_MS = 5000;

@@ -7,7 +7,7 @@
  * status and level stay: the decision was made and is on record in the audit chain.
  */
 import { sendAlert } from '../../account/alerts.ts';
-import { findUserById } from '../../account/users.ts';
+import { findUserById, lockUser } from '../../account/users.ts';
 import { actorId, SYSTEM, type Actor } from '../../audit/audit.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import type { Deps } from '../../deps.ts';
@@ -52,7 +52,7 @@ export async function eraseApplicant(deps: Deps, actor: Actor, userId: string, r
   return names.length;
 }
 
-/** Erases every case past its retention; returns how many cases went. */
+/** Erases every case past its retention; returns how many cases this call erased. */
 export async function sweepKycRetention(deps: Deps): Promise<number> {
   const now = deps.clock.now();
   const { verifiedRetentionMs, rejectedRetentionMs } = deps.config.kyc;
@@ -69,10 +69,19 @@ export async function sweepKycRetention(deps: Deps): Promise<number> {
     .execute();
   const byUser = new Map<string, KycCase[]>();
   for (const c of due) byUser.set(c.user_id, [...(byUser.get(c.user_id) ?? []), c]);
+  let erased = 0;
   for (const [userId, cases] of byUser) {
-    const names = await inTransaction(deps.store.db, (tx) => eraseCases(deps, tx, userId, cases, SYSTEM, 'retention', null));
-    await removeFiles(deps, names);
+    // Another sweep at the same time (another node's, or `bastion kyc sweep`) may have erased them
+    // since: under the account's lock, only the cases still there, so each is erased, mailed and
+    // audited once.
+    const done = await inTransaction(deps.store.db, async (tx) => {
+      await lockUser(tx, deps.store.dialect, userId);
+      const still = await tx.selectFrom('kyc_cases').selectAll().where('id', 'in', cases.map((c) => c.id)).where('erased_at', 'is', null).execute();
+      return { count: still.length, names: still.length ? await eraseCases(deps, tx, userId, still, SYSTEM, 'retention', null) : [] };
+    });
+    erased += done.count;
+    await removeFiles(deps, done.names);
   }
   await removeFiles(deps, await inTransaction(deps.store.db, (tx) => shredExpiredSelfies(deps, tx)));
-  return due.length;
+  return erased;
 }

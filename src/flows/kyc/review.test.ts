@@ -181,4 +181,15 @@ describe.each(dialects)('identity verification: review on %s', (dialect) => {
     expect(await sweepKycRetention(t.deps)).toBe(1);
     expect((await userRow(t, verified.user.email)).kyc_status).toBe('verified');
   });
+
+  it('two sweeps at once (two nodes, or a node and `bastion kyc sweep`) erase a case once: one email, one audit event', async () => {
+    const t = await app();
+    const staff = await staffMember(t, 'support');
+    const rejected = await submitted(t, staff);
+    await decide(staff, rejected.caseId, { decision: 'reject', reason: 'Not a real document.' });
+    t.clock.advance(90 * DAY);
+    expect(await Promise.all([sweepKycRetention(t.deps), sweepKycRetention(t.deps)])).toEqual(expect.arrayContaining([0, 1]));
+    expect(await auditOf(t, 'kyc.documents_erased')).toHaveLength(1);
+    expect((await t.mailTo(rejected.user.email)).filter((m) => m.subject === 'Bastion: Your identity documents were erased')).toHaveLength(1);
+  });
 });

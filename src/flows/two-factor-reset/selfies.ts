@@ -45,7 +45,15 @@ export async function shredExpiredSelfies(deps: Deps, tx: Tx): Promise<string[]>
     .limit(1000)
     .execute();
   if (rows.length === 0) return [];
-  await tx.updateTable('two_factor_resets').set({ selfie_key_sealed: null }).where('id', 'in', rows.map((r) => r.id)).execute();
-  for (const r of rows) await deps.audit.record(tx, { type: 'mfa_reset.selfie_erased', ...bySystem(r.user_id), client: null, data: { requestId: r.id, reason: 'retention' } });
-  return rows.map((r) => r.selfie_storage_name);
+  // Only the ones still sealed when updated: a sweep running at the same time (another node's, or
+  // `bastion kyc sweep`) that shredded one first records it, and this one does not again.
+  const shredded = await tx
+    .updateTable('two_factor_resets')
+    .set({ selfie_key_sealed: null })
+    .where('id', 'in', rows.map((r) => r.id))
+    .where('selfie_key_sealed', 'is not', null)
+    .returning(['id', 'user_id', 'selfie_storage_name'])
+    .execute();
+  for (const r of shredded) await deps.audit.record(tx, { type: 'mfa_reset.selfie_erased', ...bySystem(r.user_id), client: null, data: { requestId: r.id, reason: 'retention' } });
+  return shredded.map((r) => r.selfie_storage_name);
 }
