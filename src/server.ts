@@ -5,7 +5,6 @@
  * finish the message it is sending, close the database).
  */
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { buildApp } from './app.ts';
 import type { Clock } from './clock.ts';
@@ -27,6 +26,7 @@ import { devInboxTransport, smtpTransport, type Transport } from './mail/transpo
 import { createMailWorker, type MailWorker } from './mail/worker.ts';
 import { inTransaction, openStore } from './store/database.ts';
 import { migrateToLatest } from './store/migrate.ts';
+import { takeTurn } from './store/turns.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -157,8 +157,7 @@ export async function sweepOnce(deps: Deps): Promise<boolean> {
     return true;
   }
   return inTransaction(deps.store.db, async (tx) => {
-    const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${SWEEP_LOCK_KEY}) as locked`.execute(tx);
-    if (!rows[0]?.locked) {
+    if (!(await takeTurn(tx, deps.store.dialect, SWEEP_LOCK_KEY))) {
       log.debug('maintenance sweep skipped: another node is sweeping');
       return false;
     }

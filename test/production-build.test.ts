@@ -5,11 +5,10 @@
  * node must start and serve the API, the web app, mail and the strength meter's worker with no tsx,
  * Vite or TypeScript installed; the CLI runs the compiled code too.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_AUDIT_KEY, TEST_CODE_PEPPER, TEST_DEPOSIT_KEYS, TEST_KEY, TEST_SESSION_SECRET } from './harness.ts';
 import { freePort } from './ports.ts';

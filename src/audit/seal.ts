@@ -9,7 +9,7 @@
  * The chain's order is the order events were sealed in. On PostgreSQL an event can commit after a
  * later-numbered one was sealed; it is sealed in the next round, so seq and position may differ.
  */
-import { sql } from 'kysely';
+import { takeTurn } from '../store/turns.ts';
 import type { Logger } from 'pino';
 import type { Store } from '../store/database.ts';
 import { inTransaction } from '../store/database.ts';
@@ -25,10 +25,7 @@ const BATCH = 1000;
 /** Seals one batch; the new head, or null when nothing was waiting (or another node was sealing). */
 async function sealBatch(store: Store, keys: AuditKeys): Promise<{ head: Checkpoint; sealed: number } | null> {
   return inTransaction(store.db, async (tx) => {
-    if (store.dialect === 'postgres') {
-      const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${SEAL_LOCK_KEY}) as locked`.execute(tx);
-      if (!rows[0]?.locked) return null;
-    }
+    if (!(await takeTurn(tx, store.dialect, SEAL_LOCK_KEY))) return null;
     // A waiting seq already in the chain (written there by hand) would stop every later seal.
     await tx.deleteFrom('audit_pending').where('seq', 'in', (eb) => eb.selectFrom('audit_chain').select('seq').where('audit_chain.seq', '=', eb.ref('audit_pending.seq'))).execute();
     const waiting = await tx
