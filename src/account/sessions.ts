@@ -9,7 +9,9 @@ import type { Deps } from '../deps.ts';
 import { hashToken, randomToken } from '../crypto/tokens.ts';
 import type { ClientInfo } from '../client/client-info.ts';
 import type { Db, Tx } from '../store/database.ts';
+import { precompile } from '../store/precompiled.ts';
 import type { SessionsTable } from '../store/schema.ts';
+import type { User } from './users.ts';
 
 export type Session = SessionsTable;
 
@@ -47,17 +49,61 @@ export async function createSession(
   return { session, token };
 }
 
-/** The live session for a cookie token, or undefined (unknown, revoked, idle too long or too old). */
-export async function findLiveSession(deps: Deps, token: string): Promise<Session | undefined> {
+/** Every column of a session (checked against the table's type), read under a prefix beside its user's. */
+const SESSION_COLUMNS = Object.keys({
+  id: true,
+  token_hash: true,
+  user_id: true,
+  restricted: true,
+  auth_method: true,
+  step_up_at: true,
+  created_at: true,
+  last_active_at: true,
+  expires_at: true,
+  revoked_at: true,
+  ip: true,
+  user_agent: true,
+} satisfies Record<keyof Session, true>) as (keyof Session)[];
+const PREFIX = 'session__';
+
+/** The session by its token's hash with its account's row, its own columns under PREFIX: asked by every authenticated request, so compiled once. */
+const sessionWithUser = precompile(1, (db, tokenHash: string) =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .selectAll('users')
+    .select((eb) => SESSION_COLUMNS.map((column) => eb.ref(`sessions.${column}`).as(`${PREFIX}${column}`)))
+    .where('sessions.token_hash', '=', tokenHash)
+    .limit(1),
+);
+
+/** Whether a session found is live now (not revoked, idle too long or too old); touches it at most once a minute. */
+async function liveNow(deps: Deps, session: Session): Promise<boolean> {
   const now = deps.clock.now();
-  const session = await deps.store.db.selectFrom('sessions').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
-  if (!session || session.revoked_at !== null) return undefined;
-  if (now >= session.expires_at || now - session.last_active_at >= deps.config.session.idleTimeoutMs) return undefined;
+  if (session.revoked_at !== null) return false;
+  if (now >= session.expires_at || now - session.last_active_at >= deps.config.session.idleTimeoutMs) return false;
   if (now - session.last_active_at >= TOUCH_EVERY_MS) {
     await deps.store.db.updateTable('sessions').set({ last_active_at: now }).where('id', '=', session.id).execute();
     session.last_active_at = now;
   }
-  return session;
+  return true;
+}
+
+/**
+ * The live session for a cookie token and its account, read in one query (what every authenticated
+ * request asks first), or undefined (unknown, revoked, idle too long or too old). Read from the
+ * database on every request, so a revocation on any node is seen at the next one.
+ */
+export async function findLiveSessionWithUser(deps: Deps, token: string): Promise<{ session: Session; user: User } | undefined> {
+  const row = (await sessionWithUser(deps.store.db, hashToken(token)))[0] as Record<string, unknown> | undefined;
+  if (!row) return undefined;
+  const session: Record<string, unknown> = {};
+  const user: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (key.startsWith(PREFIX)) session[key.slice(PREFIX.length)] = value;
+    else user[key] = value;
+  }
+  return (await liveNow(deps, session as unknown as Session)) ? { session: session as unknown as Session, user: user as unknown as User } : undefined;
 }
 
 /** Issues a new token for a session whose privilege changed; the old token stops working at once. */

@@ -11,6 +11,7 @@ import { staffCommand } from './staff-command.ts';
 import { custodyCommands } from './custody-command.ts';
 import { withdrawalCommand } from './withdrawal-command.ts';
 import { keysCommand } from './keys-command.ts';
+import { seedCommand } from './seed-command.ts';
 import { walletCommand, type WalletCommandIo } from './wallet-command.ts';
 
 // The package's version (package.json sits two folders up, from src/cli as from build/cli).
@@ -78,5 +79,6 @@ export function buildProgram(io: WalletCommandIo): Command {
   program.addCommand(withdrawalCommand(withDeps, io.stdout));
   program.addCommand(keysCommand(withDeps, io.stdout));
   program.addCommand(walletCommand(io));
+  program.addCommand(seedCommand(withDeps, io));
   return program;
 }

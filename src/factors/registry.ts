@@ -56,9 +56,19 @@ export async function hasStrongFactor(db: Db | Tx, userId: string): Promise<bool
  * the enroll-anything path of a new account.
  */
 export async function availableMethods(db: Db | Tx, userId: string): Promise<SecondFactorId[]> {
-  const all = await secondFactorStatus(db, userId);
+  return methodsOf(await secondFactorStatus(db, userId));
+}
+
+function methodsOf(all: { factor: Factor; status: FactorStatus }[]): SecondFactorId[] {
   if (!all.some((s) => s.factor.strong && s.status.enrolled)) return [];
   return all.filter((s) => s.status.usable).map((s) => s.factor.id as SecondFactorId);
+}
+
+/** What the account's security summary shows, each factor asked once: the methods (as availableMethods) and how many of each it has (enabled passkeys, unused backup codes). */
+export async function secondFactorOverview(db: Db | Tx, userId: string): Promise<{ methods: SecondFactorId[]; count: (id: SecondFactorId) => number }> {
+  const all = await secondFactorStatus(db, userId);
+  const counts = new Map(all.map((s) => [s.factor.id, s.status.count]));
+  return { methods: methodsOf(all), count: (id) => counts.get(id) ?? 0 };
 }
 
 /** Each second factor's name and how many the account has (what support may see: never a secret). */
@@ -77,9 +87,4 @@ export async function removeSecondFactors(tx: Tx, userId: string): Promise<Parti
     if (factor.removeAll) removed[factor.id as SecondFactorId] = await factor.removeAll(tx, userId);
   }
   return removed;
-}
-
-/** How many of a factor the account has (enabled passkeys, unused backup codes). */
-export async function factorCount(db: Db | Tx, userId: string, id: FactorId): Promise<number> {
-  return (await factorById(id).status(db, userId)).count;
 }

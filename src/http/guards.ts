@@ -12,9 +12,9 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DEVICE_COOKIE_MS } from '../account/devices.ts';
-import { findLiveSession, type Session } from '../account/sessions.ts';
+import { findLiveSessionWithUser, type Session } from '../account/sessions.ts';
 import { isStaffLocked } from '../account/staff-lock.ts';
-import { findUserById, type User } from '../account/users.ts';
+import type { User } from '../account/users.ts';
 import { forbidden, unauthorized } from '../errors/app-error.ts';
 import type { FactorAdded } from '../factors/enrollment.ts';
 import type { RouteContext } from './route-context.ts';
@@ -26,8 +26,9 @@ export interface Authenticated {
 
 export async function authenticate(request: FastifyRequest, context: RouteContext, options: { allowRestricted?: boolean; beforeTerms?: boolean } = {}): Promise<Authenticated> {
   const token = request.cookies[context.cookies.name('session')];
-  const session = token ? await findLiveSession(context.deps, token) : undefined;
-  const user = session ? await findUserById(context.deps.store.db, session.user_id) : undefined;
+  const found = token ? await findLiveSessionWithUser(context.deps, token) : undefined;
+  const session = found?.session;
+  const user = found?.user;
   // A frozen or staff-locked account has no sessions (both end them); this also covers one created in a race.
   if (!session || !user || user.frozen_at !== null || isStaffLocked(user)) throw unauthorized('not_authenticated', 'Sign in to continue.');
   if (session.restricted && !options.allowRestricted) {

@@ -43,6 +43,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
 
 /** The single access-log line written when a response completes. */
 export function logRequest(request: FastifyRequest, reply: FastifyReply): void {
+  // Below LOG_LEVEL=info the line is never written: nothing of it is worked out either.
+  if (!(request.log as Logger).isLevelEnabled('info')) return;
   request.log.info(
     {
       method: request.method,

@@ -4,8 +4,9 @@
  * (BASE_URL's, plus TRUSTED_ORIGINS). Browsers always send Origin on cross-origin POSTs, so checking
  * it (falling back to Referer) is enough; cookies are SameSite=Lax as a second line.
  */
-import helmet from '@fastify/helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
 import { forbidden } from '../errors/app-error.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -31,8 +32,12 @@ function requestOrigin(request: FastifyRequest): string | null {
   }
 }
 
-export async function registerSecurity(app: FastifyInstance, options: SecurityOptions): Promise<void> {
-  await app.register(helmet, {
+/**
+ * Helmet's headers, worked out once: none of ours depends on the request (no nonces), and the
+ * Fastify plugin would build Helmet's middleware again for every request.
+ */
+export function securityHeaders(options: Pick<SecurityOptions, 'https' | 'connectOrigins'>): Record<string, string> {
+  const config: HelmetOptions = {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -54,6 +59,27 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
     referrerPolicy: { policy: 'no-referrer' },
     crossOriginEmbedderPolicy: false,
     xFrameOptions: { action: 'deny' },
+  };
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader(name: string, value: unknown) {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader(name: string) {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  helmet(config)({} as IncomingMessage, response as unknown as ServerResponse, (error?: unknown) => {
+    if (error) throw error;
+  });
+  return headers;
+}
+
+export async function registerSecurity(app: FastifyInstance, options: SecurityOptions): Promise<void> {
+  const headers = securityHeaders(options);
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
   });
 
   const trusted = new Set(options.trustedOrigins);

@@ -11,6 +11,8 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
+import { cachingStatements } from './statement-cache.ts';
+import { literalLimits } from './literal-limits.ts';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -49,7 +51,9 @@ export function openStore(url: string, options: OpenOptions = {}): Store {
     database.pragma('foreign_keys = ON');
     database.pragma('synchronous = NORMAL');
     return {
-      db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+      // Prepared statements are reused by their SQL text (statement-cache.ts), not compiled per query;
+      // limits are written into that text, or SQLite would prepare the statement again (literal-limits.ts).
+      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(database) }), plugins: [literalLimits] }),
       dialect: 'sqlite',
       description: `SQLite ${file === ':memory:' ? '(in memory)' : resolve(file)}`,
       close: async () => {

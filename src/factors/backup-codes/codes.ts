@@ -5,6 +5,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { hashCode } from '../../crypto/tokens.ts';
 import type { Db, Tx } from '../../store/database.ts';
+import { precompile } from '../../store/precompiled.ts';
 
 export const BACKUP_CODE_COUNT = 10;
 const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
@@ -54,12 +55,11 @@ export async function consumeBackupCode(tx: Tx, peppers: string[], userId: strin
   return used !== undefined;
 }
 
+/** Asked by every account summary (GET /api/me): compiled once. */
+const countUnused = precompile(1, (db, userId: string) =>
+  db.selectFrom('backup_codes').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('used_at', 'is', null),
+);
+
 export async function remainingBackupCodes(db: Db | Tx, userId: string): Promise<number> {
-  const row = await db
-    .selectFrom('backup_codes')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('user_id', '=', userId)
-    .where('used_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return Number((await countUnused(db, userId))[0]?.n ?? 0);
 }

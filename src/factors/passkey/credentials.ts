@@ -1,6 +1,7 @@
 /** Stored passkeys: the public key, counter and metadata of each WebAuthn credential of an account. */
 import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../../store/database.ts';
+import { precompile } from '../../store/precompiled.ts';
 import type { PasskeysTable } from '../../store/schema.ts';
 import { authenticatorName } from './authenticators.ts';
 import { isoTime } from '../../clock.ts';
@@ -26,20 +27,19 @@ export function enabledPasskeys(db: Db | Tx, userId: string): Promise<Passkey[]>
   return db.selectFrom('passkeys').selectAll().where('user_id', '=', userId).where('disabled_at', 'is', null).orderBy('created_at', 'asc').execute();
 }
 
-/** Whether the account has any passkey, enabled or not. */
-export async function hasAnyPasskey(db: Db | Tx, userId: string): Promise<boolean> {
-  return (await db.selectFrom('passkeys').select('id').where('user_id', '=', userId).executeTakeFirst()) !== undefined;
+/** How many passkeys the account has, and how many of them are enabled (may sign in), in one query. */
+export async function countPasskeys(db: Db | Tx, userId: string): Promise<{ all: number; enabled: number }> {
+  const row = (await counts(db, userId))[0];
+  return { all: Number(row?.all ?? 0), enabled: Number(row?.enabled ?? 0) };
 }
 
-export async function countEnabledPasskeys(db: Db | Tx, userId: string): Promise<number> {
-  const row = await db
+/** Asked by every account summary (GET /api/me): compiled once. */
+const counts = precompile(1, (db, userId: string) =>
+  db
     .selectFrom('passkeys')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('user_id', '=', userId)
-    .where('disabled_at', 'is', null)
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
-}
+    .select((eb) => [eb.fn.countAll<number>().as('all'), eb.fn.count<number>(eb.case().when('disabled_at', 'is', null).then(1).end()).as('enabled')])
+    .where('user_id', '=', userId),
+);
 
 /** Stores a newly registered credential. */
 export function insertPasskey(tx: Tx, input: { userId: string; credential: NewCredential; name: string; now: number }): Promise<Passkey> {

@@ -4,6 +4,7 @@
  */
 import type { Keyring } from '../../crypto/encryption.ts';
 import type { Db, Tx } from '../../store/database.ts';
+import { precompile } from '../../store/precompiled.ts';
 import type { TotpCredentialsTable } from '../../store/schema.ts';
 import { verifyTotp } from './otp.ts';
 
@@ -11,8 +12,11 @@ export type TotpCredential = TotpCredentialsTable;
 
 export const secretContext = (userId: string) => `totp:${userId}`;
 
-export function confirmedTotp(db: Db | Tx, userId: string): Promise<TotpCredential | undefined> {
-  return db.selectFrom('totp_credentials').selectAll().where('user_id', '=', userId).where('confirmed_at', 'is not', null).executeTakeFirst();
+/** Asked by every sign-in and account summary: compiled once. */
+const confirmed = precompile(1, (db, userId: string) => db.selectFrom('totp_credentials').selectAll().where('user_id', '=', userId).where('confirmed_at', 'is not', null).limit(1));
+
+export async function confirmedTotp(db: Db | Tx, userId: string): Promise<TotpCredential | undefined> {
+  return (await confirmed(db, userId))[0];
 }
 
 export function pendingTotp(db: Db | Tx, userId: string): Promise<TotpCredential | undefined> {

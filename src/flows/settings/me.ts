@@ -4,22 +4,22 @@ import type { User } from '../../account/users.ts';
 import { toPublicUser } from '../../contracts/common.ts';
 import type { Me } from '../../contracts/me.ts';
 import type { Deps } from '../../deps.ts';
-import { availableMethods, factorCount } from '../../factors/registry.ts';
+import { secondFactorOverview } from '../../factors/registry.ts';
 import { isStepUpFresh } from '../../factors/step-up-guard.ts';
 import { isoTime } from '../../clock.ts';
 
 export async function describeMe(deps: Deps, user: User, session: Session): Promise<Me> {
-  const methods = await availableMethods(deps.store.db, user.id);
+  const { methods, count } = await secondFactorOverview(deps.store.db, user.id);
   return {
     user: toPublicUser(user),
     security: {
       emailVerified: user.email_verified_at !== null,
-      twoFactor: { enabled: methods.length > 0, methods, backupCodesRemaining: await factorCount(deps.store.db, user.id, 'backup_code') },
+      twoFactor: { enabled: methods.length > 0, methods, backupCodesRemaining: count('backup_code') },
       antiPhishingCodeSet: user.anti_phishing_sealed !== null,
       kycLevel: user.kyc_level,
       kycStatus: user.kyc_status,
       passwordChangedAt: isoTime(user.password_changed_at),
-      passkeys: { count: await factorCount(deps.store.db, user.id, 'passkey') },
+      passkeys: { count: count('passkey') },
     },
     staffRole: user.staff_role,
     session: {
