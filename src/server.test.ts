@@ -72,7 +72,7 @@ describe('a whole node', () => {
       while ((await chained()) === 0 && Date.now() - started < 5000) await new Promise((resolve) => setTimeout(resolve, 50));
       expect(await chained()).toBe(1);
       const checkpoints = lines.map((l) => JSON.parse(l) as { auditCheckpoint?: string }).filter((l) => l.auditCheckpoint);
-      expect(checkpoints[0]?.auditCheckpoint).toMatch(/^bcp1\.1\./);
+      expect(checkpoints[0]?.auditCheckpoint).toMatch(/^bcp2\.1\./);
       await inTransaction(server.deps.store.db, (tx) => server.deps.audit.record(tx, { type: 'node.last', ...bySystem(null) }));
     } finally {
       await server.stop();

@@ -1,8 +1,9 @@
 /**
- * Security events: `record(tx, event)` appends to an append-only table in the caller's transaction.
- * A sealer (seal.ts) then chains them with a key kept out of the database and logs a signed
- * checkpoint (checkpoint.ts); `verifyChain` (verify.ts) reports an event changed or removed, and,
- * held to a checkpoint, a tail removed.
+ * Security events: `record(tx, event)` appends to an append-only table in the caller's transaction,
+ * with a MAC (a key kept out of the database) beside its place in the sealer's queue. A sealer
+ * (seal.ts) then chains them with another such key and logs a signed checkpoint (checkpoint.ts);
+ * `verifyChain` (verify.ts) reports an event changed, removed or added by hand, and, held to a
+ * checkpoint, a tail removed.
  *
  * Every event says who acted (the actor: the account's user, a staff member, the system, or someone
  * who has not proved who they are) apart from whose account it concerns (the subject, `user_id`).
@@ -13,7 +14,8 @@ import type { ClientInfo } from '../client/client-info.ts';
 import type { Clock } from '../clock.ts';
 import { inTransaction, type Db, type Store, type Tx } from '../store/database.ts';
 import type { AuditKeys } from './chain-keys.ts';
-import { sealPending } from './seal.ts';
+import { eventMac } from './chain.ts';
+import { createSealer } from './seal.ts';
 
 /** Who did it. `anonymous`: a request that has not proved whose it is (a wrong password, a reset request). */
 export type Actor = { kind: 'user'; id: string } | { kind: 'staff'; id: string } | { kind: 'system' } | { kind: 'anonymous' };
@@ -50,7 +52,7 @@ export const bySystem = (subject: string | null) => ({ actor: SYSTEM, subject })
 export interface Audit {
   /** Appends the event in the caller's transaction; it waits there for the sealer (seal.ts). */
   record(tx: Tx, event: AuditEvent): Promise<void>;
-  /** Seals every event waiting into the chain; the latest signed checkpoint, or null when none was waiting. */
+  /** Seals every event waiting into the chain; the latest signed checkpoint, or null when none was waiting. Throws SealRefused (seal.ts) when the chain does not extend the last checkpoint. */
   seal(): Promise<string | null>;
   readonly keys: AuditKeys;
 }
@@ -60,25 +62,28 @@ export function createAudit(options: { clock: Clock; store: Store; keys: AuditKe
   return {
     keys,
     async record(tx, event) {
+      // As the database gives them back, so the MAC over them holds (data is JSON: escaped already).
+      const row = {
+        at: clock.now(),
+        type: wellFormed(event.type),
+        user_id: wellFormed(event.subject),
+        ip: wellFormed(event.client?.ip ?? null),
+        user_agent: event.client?.userAgent ? wellFormed(event.client.userAgent.slice(0, 512)) : null,
+        data: JSON.stringify(event.data ?? {}),
+        actor_kind: event.actor.kind,
+        actor_id: wellFormed(actorId(event.actor)),
+      };
       // No shared row is touched: writers on every node append side by side.
-      const { seq } = await tx
-        .insertInto('audit_events')
-        .values({
-          at: clock.now(),
-          type: event.type,
-          user_id: event.subject,
-          ip: event.client?.ip ?? null,
-          user_agent: event.client?.userAgent ? event.client.userAgent.slice(0, 512) : null,
-          data: JSON.stringify(event.data ?? {}),
-          actor_kind: event.actor.kind,
-          actor_id: actorId(event.actor),
-        })
-        .returning('seq')
-        .executeTakeFirstOrThrow();
-      await tx.insertInto('audit_pending').values({ seq: Number(seq) }).execute();
+      const { seq } = await tx.insertInto('audit_events').values(row).returning('seq').executeTakeFirstOrThrow();
+      await tx.insertInto('audit_pending').values({ seq: Number(seq), mac: eventMac(keys.event, { ...row, seq }) }).execute();
     },
-    seal: () => sealPending(store, keys, log),
+    seal: createSealer(store, keys, log),
   };
+}
+
+/** Text as the database gives it back: UTF-8, a lone surrogate turned U+FFFD. */
+function wellFormed<T extends string | null>(text: T): T {
+  return (text === null ? null : Buffer.from(text, 'utf8').toString('utf8')) as T;
 }
 
 /** Records an event that changes nothing else (a read: staff looking at an account or a document) in a transaction of its own. */

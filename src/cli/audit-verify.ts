@@ -1,10 +1,12 @@
 /**
  * `bastion audit verify [--checkpoint <cp>…]`: walks the keyed audit chain; exit 0 when intact, 1 at
- * the first bad entry or when it does not reach a checkpoint given (kept from the log: removing the
- * chain's tail is caught only against one), 2 when a checkpoint is not one of this installation's.
+ * the first bad entry, an event added by hand, a bad row in the sealer's queue, checkpoints that
+ * disagree or when it does not reach a checkpoint given (kept from the log: removing the chain's
+ * tail with the checkpoints stored on it is caught only against one), 2 when a checkpoint is not
+ * one of this installation's.
  */
 import type { AuditKeys } from '../audit/chain-keys.ts';
-import { readCheckpoint, type Checkpoint } from '../audit/checkpoint.ts';
+import { checkpointPublicKey, readCheckpoint, type Checkpoint } from '../audit/checkpoint.ts';
 import { verifyChain } from '../audit/verify.ts';
 import type { Db } from '../store/database.ts';
 
@@ -22,10 +24,16 @@ export async function auditVerify(db: Db, keys: AuditKeys, checkpointTexts: stri
   const waiting = report.pending > 0 ? `; ${report.pending} event(s) waiting to be sealed` : '';
   if (report.intact) {
     const held = checkpoints.length > 0 ? `, reaching ${checkpoints.length} checkpoint(s)` : ' (give --checkpoint from the log to catch a removed tail)';
-    out(`audit chain intact: ${report.rows} event(s) verified${held}${waiting}`);
+    const unchecked = report.unverified ? `; ${report.unverified} of them sealed without a MAC check (they waited from before migration 016)` : '';
+    out(`audit chain intact: ${report.rows} event(s) verified${held}${unchecked}${waiting}`);
     return 0;
   }
   const where = report.firstBadSeq === null ? '' : ` at event ${report.firstBadSeq}`;
   out(`audit chain BROKEN${where}: ${report.reason} (${report.rows} event(s) verified before it)${waiting}`);
   return 1;
+}
+
+/** `bastion audit public-key`: the key that checks checkpoints (Ed25519, base64url), to publish beside the logs. */
+export function auditPublicKey(keys: AuditKeys, out: (line: string) => void): void {
+  out(`ed25519:${checkpointPublicKey(keys)}`);
 }

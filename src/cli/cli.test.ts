@@ -7,6 +7,8 @@ import { ManualClock } from '../clock.ts';
 import { bySystem, createAudit } from '../audit/audit.ts';
 import pino from 'pino';
 import { auditKeys } from '../audit/chain-keys.ts';
+import { readCheckpoint } from '../audit/checkpoint.ts';
+import { base64urlnopad } from '@scure/base';
 import { loadConfig } from '../config.ts';
 import { inTransaction, openStore } from '../store/database.ts';
 import { asDatabaseOwner } from '../../test/database.ts';
@@ -31,7 +33,13 @@ describe('bastion CLI', () => {
     const sealed = await bastion(['audit', 'seal'], env);
     expect(sealed.code, sealed.stderr).toBe(0);
     const checkpoint = sealed.stdout.trim();
-    expect(checkpoint).toMatch(/^bcp1\.3\./);
+    expect(checkpoint).toMatch(/^bcp2\.3\./);
+    // The published key alone checks the checkpoint: it is what the log's readers are given.
+    const published = await bastion(['audit', 'public-key'], env);
+    expect(published.code, published.stderr).toBe(0);
+    const publicKey = base64urlnopad.decode(/^ed25519:([A-Za-z0-9_-]{43})\n$/.exec(published.stdout)![1]!);
+    expect(readCheckpoint({ publicKey }, checkpoint)).toMatchObject({ ok: true, checkpoint: { position: 3 } });
+    expect(readCheckpoint({ publicKey: new Uint8Array(32).fill(1) }, checkpoint).ok).toBe(false);
     expect((await bastion(['audit', 'seal'], env)).stdout).toBe('nothing was waiting to be sealed\n');
     const intact = await bastion(['audit', 'verify', '--checkpoint', checkpoint], env);
     expect(intact.code, intact.stderr + intact.stdout).toBe(0);

@@ -67,6 +67,13 @@ export function buildProgram(io: WalletCommandIo): Command {
       process.exitCode = await withStore((store) => auditVerify(store.db, keys, options.checkpoint ?? [], (line) => io.stdout(`${line}\n`)));
     });
   audit
+    .command('public-key')
+    .description('print the key that checks the signed checkpoints (Ed25519), to publish beside the logs')
+    .action(async () => {
+      const [{ auditKeys }, { auditPublicKey }, settings] = await Promise.all([import('../audit/chain-keys.ts'), import('./audit-verify.ts'), config()]);
+      auditPublicKey(auditKeys(settings.auditKey), (line) => io.stdout(`${line}\n`));
+    });
+  audit
     .command('seal')
     .description('seal the events waiting into the chain now (servers do it every half second) and print the signed checkpoint of its head')
     .action(async () => {

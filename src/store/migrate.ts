@@ -25,6 +25,7 @@ import * as m012 from './migrations/012_lockouts_idle.ts';
 import * as m013 from './migrations/013_lockout_reservations.ts';
 import * as m014 from './migrations/014_audit_chain.ts';
 import * as m015 from './migrations/015_terms_acceptance.ts';
+import * as m016 from './migrations/016_audit_hardening.ts';
 
 interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -47,6 +48,7 @@ const migrations: [string, Migration][] = [
   ['013_lockout_reservations', m013],
   ['014_audit_chain', m014],
   ['015_terms_acceptance', m015],
+  ['016_audit_hardening', m016],
 ];
 
 /** Any constant number: the key of the PostgreSQL advisory lock that serialises migrators. */
@@ -62,6 +64,8 @@ async function applied(db: Kysely<any>): Promise<Set<string>> {
  * throws with the failing migration's name. Returns what it applied.
  */
 export async function migrateToLatest(store: Store, options: { until?: string } = {}): Promise<string[]> {
+  // A current schema needs no DDL: a node whose role does not own the tables (README) starts too.
+  if (options.until === undefined && (await pendingMigrations(store)).length === 0) return [];
   return store.db.transaction().execute(async (tx: Tx) => {
     // The lock comes first: even "create table if not exists" races with itself on PostgreSQL.
     if (store.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${LOCK_KEY})`.execute(tx);

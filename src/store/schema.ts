@@ -49,15 +49,29 @@ export interface AuditEventsTable {
 
 /** Events not yet sealed into the chain (audit/seal.ts empties it). */
 export interface AuditPendingTable {
+  /** The event's seq (a foreign key to audit_events). */
   seq: number;
+  /** The event's MAC (audit/chain.ts eventMac), written by record(); null only on rows from before migration 016. */
+  mac: string | null;
 }
+
+/**
+ * The sealer's verdict on an event it could not vouch for: `no_mac`, waiting from before events had
+ * MACs (migration 016), sealed unchecked; `bad_mac`, its MAC is wrong (added by hand: forged);
+ * `missing`, removed while it waited.
+ */
+export type AuditFlag = 'no_mac' | 'bad_mac' | 'missing';
 
 /** The keyed hash chain over the events, in the order they were sealed. Append-only. */
 export interface AuditChainTable {
   position: number;
   seq: number;
-  /** HMAC-SHA256 (AUDIT_KEY) over the previous entry's hash and this event's content. */
+  /** HMAC-SHA256 (AUDIT_KEY) over the previous entry's hash and this event's content (and its flag). */
   hash: string;
+  /** Null for an event the sealer vouched for (its MAC was right, or sealed before MACs). */
+  flag: AuditFlag | null;
+  /** The signed checkpoint of the batch this entry ends (audit/checkpoint.ts); null on the others. */
+  checkpoint: string | null;
 }
 
 export interface RateWindowsTable {

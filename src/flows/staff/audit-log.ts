@@ -4,6 +4,7 @@
  */
 import { recordAlone, type Actor } from '../../audit/audit.ts';
 import { verifyChain } from '../../audit/verify.ts';
+import { SealRefused } from '../../audit/seal.ts';
 import type { ClientInfo } from '../../client/client-info.ts';
 import type { AuditEventView, AuditVerifyBody } from '../../contracts/staff.ts';
 import type { Deps } from '../../deps.ts';
@@ -58,14 +59,24 @@ export async function listAudit(deps: Deps, filter: AuditFilter): Promise<{ even
 
 /**
  * Seals what is waiting, then walks the whole chain, so the answer covers every event up to now; the
- * check and its outcome are recorded with the staff member as actor.
+ * check and its outcome are recorded with the staff member as actor. A sealer that refuses to sign
+ * (the chain's tail was cut or rewritten under it) makes the answer "not intact" with its reason,
+ * even where the entries left verify.
  */
 export async function verifyAuditChain(deps: Deps, actor: Actor, client: ClientInfo): Promise<AuditVerifyBody> {
-  await deps.audit.seal();
+  const refused = await deps.audit.seal().then(
+    () => null,
+    (error: unknown) => {
+      if (error instanceof SealRefused) return error.message;
+      throw error;
+    },
+  );
   const report = await verifyChain(deps.store.db, deps.audit.keys);
-  const body: AuditVerifyBody = report.intact
-    ? { intact: true, rows: report.rows, pending: report.pending, firstBadSeq: null, reason: null }
-    : { intact: false, rows: report.rows, pending: report.pending, firstBadSeq: report.firstBadSeq, reason: report.reason };
+  const body: AuditVerifyBody = !report.intact
+    ? { intact: false, rows: report.rows, pending: report.pending, firstBadSeq: report.firstBadSeq, reason: report.reason }
+    : refused !== null
+      ? { intact: false, rows: report.rows, pending: report.pending, firstBadSeq: null, reason: refused }
+      : { intact: true, rows: report.rows, pending: report.pending, firstBadSeq: null, reason: null };
   await recordAlone(deps.store.db, deps.audit, { type: 'staff.audit_verified', actor, subject: null, client, data: { ...body } });
   return body;
 }

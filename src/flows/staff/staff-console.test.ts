@@ -203,6 +203,24 @@ describe.each(dialects)('staff console API on %s', (dialect) => {
     expect((await verifyChain(t.deps.store.db, t.deps.audit.keys)).intact).toBe(false);
   });
 
+  it("says the log is not intact, with the sealer's reason, when the sealer refuses a cut tail", async () => {
+    const t = await app();
+    const support = await staffMember(t, 'support');
+    expect((await support.session.post('/api/staff/audit/verify', {})).body).toMatchObject({ intact: true });
+    // Someone with the tables' owner's rights removes the newest chain entries and their events.
+    await asDatabaseOwner(t.deps.store, async () => {
+      const last = Number((await db(t).selectFrom('audit_chain').select((eb) => eb.fn.max('position').as('p')).executeTakeFirstOrThrow()).p);
+      const gone = await db(t).selectFrom('audit_chain').select('seq').where('position', '>=', last - 1).execute();
+      await db(t).deleteFrom('audit_chain').where('position', '>=', last - 1).execute();
+      await db(t).deleteFrom('audit_events').where('seq', 'in', gone.map((g) => Number(g.seq))).execute();
+    });
+    const refused = await support.session.post('/api/staff/audit/verify', {});
+    expect(refused.status).toBe(200);
+    expect(refused.body).toMatchObject({ intact: false, firstBadSeq: null, reason: expect.stringMatching(/^not sealing: .*removed from its tail/) });
+    // The check itself is still recorded: it waits to be sealed.
+    expect((await auditOf(t, 'staff.audit_verified')).at(-1)).toMatchObject({ actor_id: support.id });
+  });
+
   it('lists the outbox with delivery status and retries a failed message once', async () => {
     const t = await app();
     const support = await staffMember(t, 'support');

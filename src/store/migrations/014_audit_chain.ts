@@ -9,8 +9,11 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
  *   event's seq and an HMAC (with AUDIT_KEY, which is not in the database) over the previous
  *   entry's and the event's content; each seal logs a signed checkpoint.
  * - Rows of `audit_events` and `audit_chain` can be added, never changed or removed: triggers
- *   refuse UPDATE, DELETE (and TRUNCATE on PostgreSQL) whoever asks, and PUBLIC holds no such grant.
- * The events of the old unkeyed chain become pending: the first seal puts them into the keyed chain.
+ *   refuse UPDATE, DELETE (and TRUNCATE on PostgreSQL) to every role but the tables' owner (who can
+ *   switch them off: the servers must not run as the owner), and PUBLIC holds no such grant.
+ *   (On SQLite an INSERT OR REPLACE got past them until migration 016.)
+ * The events of the old unkeyed chain become pending as they are, their old hashes unchecked: the
+ * first seal puts them into the keyed chain.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
