@@ -30,6 +30,7 @@ import { kycRoutes } from './flows/kyc/routes.ts';
 import { staffRoutes } from './flows/staff/routes.ts';
 import { twoFactorResetRoutes } from './flows/two-factor-reset/routes.ts';
 import { custodyRoutes } from './flows/custody/routes.ts';
+import { registerOidc } from './flows/oidc/routes.ts';
 
 export interface AppOptions {
   /** HTTPS server options (key, cert) when Bastion terminates TLS itself. */
@@ -102,6 +103,8 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
 
   const cookies = createCookies(secure);
   await app.register(cookie, { secret: config.sessionSecret });
+  // The OpenID Connect provider answers its own paths before the shared plugins (flows/oidc/mount.ts).
+  const oidcRoutes = await registerOidc(app, { deps, cookies });
   await registerSecurity(app, { https: secure, trustedOrigins: config.trustedOrigins, cookieNames: cookies.all, connectOrigins: config.walletRpcOrigins });
   await registerOpenApi(app, { title: config.appName, baseUrl: config.baseUrl, docsPage: config.apiDocs });
   await healthRoutes(app, deps.store);
@@ -118,6 +121,6 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
   if (options.devInbox) await devInboxRoutes(app, deps.store.db);
 
   const context: RouteContext = { deps, cookies };
-  for (const feature of [...features, ...(options.extraRoutes ?? [])]) await app.register(async (scope) => feature(scope, context));
+  for (const feature of [...features, oidcRoutes, ...(options.extraRoutes ?? [])]) await app.register(async (scope) => feature(scope, context));
   return app;
 }

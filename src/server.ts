@@ -17,6 +17,7 @@ import { pruneTokens } from './account/tokens.ts';
 import { sweepKycRetention } from './flows/kyc/erasure.ts';
 import { carryOutDueResets } from './flows/two-factor-reset/carry-out.ts';
 import { expireDueWithdrawals } from './flows/custody/withdrawal-expiry.ts';
+import { pruneOidcPayloads } from './flows/oidc/adapter.ts';
 import { fillDevelopmentPrices } from './flows/custody/dev-prices.ts';
 import { warmStrengthPool } from './factors/password/strength-pool.ts';
 import { pruneIdempotencyKeys } from './http/idempotency.ts';
@@ -135,7 +136,8 @@ export const SWEEP_LOCK_KEY = 0x7377_6570;
 
 /**
  * The maintenance sweep: lapsed throttle counters, login activity past its retention, expired
- * single-use tokens, old idempotency answers, identity documents past their retention. One node at
+ * single-use tokens, old idempotency answers, identity documents past their retention, the OpenID
+ * Connect provider's expired records. One node at
  * a time: on PostgreSQL whoever takes the advisory lock, held (in a transaction of its own) for the
  * whole run, so the others skip their turn, and a node that dies mid-run lets go of it with its
  * connection; on SQLite there is one node. Each run logs one line (`sweep`: its start and end, and
@@ -150,7 +152,8 @@ export async function sweepOnce(deps: Deps): Promise<boolean> {
     const tokens = await pruneTokens(deps);
     const idempotencyAnswers = await pruneIdempotencyKeys(deps);
     const kycErased = await sweepKycRetention(deps);
-    log.info({ sweep: { startedAt, endedAt: clock.now(), activity, tokens, idempotencyAnswers, kycErased } }, 'maintenance sweep done');
+    const oidcRecords = await pruneOidcPayloads(deps.store.db, clock.now());
+    log.info({ sweep: { startedAt, endedAt: clock.now(), activity, tokens, idempotencyAnswers, kycErased, oidcRecords } }, 'maintenance sweep done');
   };
   if (deps.store.dialect !== 'postgres') {
     await run();

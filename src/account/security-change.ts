@@ -6,6 +6,9 @@
  * Binance 48 hours after a 2FA reset), which alert the owner gets (always with the one-click lock
  * link, alerts.ts) and which audit event is recorded, with its actor and subject. A change that ends
  * every session or holds withdrawals also stops those not yet taken to be sent (open-withdrawals.ts).
+ * The app sessions signed in through Bastion end with the Bastion sessions they ride on, each app
+ * told by back-channel logout; a change that ends every session also revokes the apps' grants and
+ * tokens (app-sessions.ts).
  *
  * A new kind of change is one row here (and its alert template in mail/templates.ts).
  */
@@ -17,6 +20,7 @@ import type { Deps } from '../deps.ts';
 import type { TemplateData } from '../mail/templates.ts';
 import type { Tx } from '../store/database.ts';
 import { sendAlert, type AlertData, type AlertTemplate } from './alerts.ts';
+import { endAllAppAccess, endAppSessionsOf } from './app-sessions.ts';
 import { holdWithdrawals } from './holds.ts';
 import { stopOpenWithdrawals } from './open-withdrawals.ts';
 import { endSignIns, revokeAllSessions } from './sessions.ts';
@@ -110,6 +114,10 @@ export async function securityChanged<K extends SecurityChangeKind>(deps: Deps, 
   const now = deps.clock.now();
   const userId = change.subject.id;
   if (effects.sessions !== 'none') await revokeAllSessions(tx, userId, now, effects.sessions === 'others' ? change.keepSessionId : undefined);
+  // The apps' sessions end with the Bastion sessions they ride on (OpenID Connect, app-sessions.ts);
+  // ending every session also revokes every grant and token.
+  const appsSignedOut =
+    effects.sessions === 'all' ? await endAllAppAccess(tx, userId, now) : effects.sessions === 'others' ? await endAppSessionsOf(tx, userId, { allBut: change.keepSessionId }, now) : 0;
   if (effects.endSignIns) await endSignIns(tx, userId);
   const holdMs = change.firstFactor ? 0 : effects.holdMs(deps.config);
   // A change that ends every session or holds withdrawals may answer a takeover: the withdrawals not
@@ -122,7 +130,8 @@ export async function securityChanged<K extends SecurityChangeKind>(deps: Deps, 
   } else if (effects.alert !== null) {
     await sendAlert(deps, tx, change.subject, effects.alert, { ...change.alert, at: now } as AlertData<typeof effects.alert>);
   }
-  const data = effects.auditHold ? { ...change.data, withdrawalsHeldUntil: heldUntil } : change.data;
+  const held = effects.auditHold ? { ...change.data, withdrawalsHeldUntil: heldUntil } : change.data;
+  const data = appsSignedOut > 0 ? { ...held, appsSignedOut } : held;
   await deps.audit.record(tx, { type: effects.audit, actor: change.actor, subject: userId, client: change.client, ...(data ? { data } : {}) });
   return { heldUntil };
 }

@@ -26,6 +26,7 @@ describe.each(dialects)('bastion keys rotate on %s', (dialect) => {
       ...(await db(t).selectFrom('kyc_cases').select('details_sealed as v').where('details_sealed', 'is not', null).execute()),
       ...(await db(t).selectFrom('kyc_files').select('key_sealed as v').where('key_sealed', 'is not', null).execute()),
       ...(await db(t).selectFrom('outbox').select('body_sealed as v').where('body_sealed', 'is not', null).execute()),
+      ...(await db(t).selectFrom('oidc_signing_keys').select('private_jwk_sealed as v').execute()),
     ].map((r) => r.v!);
     const before = await sealedValues();
     expect(before.length).toBeGreaterThanOrEqual(6);

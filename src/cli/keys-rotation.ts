@@ -1,5 +1,5 @@
 /**
- * Re-encrypting every sealed value under the newest key of ENCRYPTION_KEYS (`bastion keys rotate`,
+ * Re-encrypting every sealed value (the OpenID Connect signing keys too) under the newest key of ENCRYPTION_KEYS (`bastion keys rotate`,
  * keys-command.ts): each value is opened under its own context and written back only if it is still
  * the value read (a row changed meanwhile is left to the next run); running it again changes nothing.
  */
@@ -9,6 +9,7 @@ import type { Deps } from '../deps.ts';
 import { keyContext } from '../documents/vault.ts';
 import { secretContext } from '../factors/totp/credentials.ts';
 import { detailsContext } from '../flows/kyc/cases.ts';
+import { signingKeyContext } from '../flows/oidc/signing-keys.ts';
 import { bodyContext } from '../mail/outbox.ts';
 import { inTransaction } from '../store/database.ts';
 import type { Database } from '../store/schema.ts';
@@ -29,6 +30,7 @@ const SEALED: SealedColumn[] = [
   { table: 'kyc_files', column: 'key_sealed', keys: ['id'], context: (r) => keyContext(r.id!) },
   { table: 'two_factor_resets', column: 'selfie_key_sealed', keys: ['id', 'selfie_file_id'], context: (r) => keyContext(r.selfie_file_id!) },
   { table: 'outbox', column: 'body_sealed', keys: ['id'], context: (r) => bodyContext(r.id!) },
+  { table: 'oidc_signing_keys', column: 'private_jwk_sealed', keys: ['kid'], context: (r) => signingKeyContext(r.kid!) },
 ];
 
 const PAGE = 500;

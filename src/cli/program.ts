@@ -11,6 +11,7 @@ import { staffCommand } from './staff-command.ts';
 import { custodyCommands } from './custody-command.ts';
 import { withdrawalCommand } from './withdrawal-command.ts';
 import { keysCommand } from './keys-command.ts';
+import { oidcCommand } from './oidc-command.ts';
 import { seedCommand } from './seed-command.ts';
 import { walletCommand, type WalletCommandIo } from './wallet-command.ts';
 
@@ -85,6 +86,7 @@ export function buildProgram(io: WalletCommandIo): Command {
   for (const command of custodyCommands(withDeps, io.stdout)) program.addCommand(command);
   program.addCommand(withdrawalCommand(withDeps, io.stdout));
   program.addCommand(keysCommand(withDeps, io.stdout));
+  program.addCommand(oidcCommand(withDeps, io.stdout));
   program.addCommand(walletCommand(io));
   program.addCommand(seedCommand(withDeps, io));
   return program;

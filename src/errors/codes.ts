@@ -104,6 +104,10 @@ export const ERROR_CODES = {
   address_not_usable: 'The address-book entry is not usable yet: its link was not confirmed, or its delay runs until `usableFrom` (409).',
   withdrawal_not_cancellable: 'The withdrawal was broadcast or has ended already (409).',
   withdrawal_state: 'The operator step does not fit the withdrawal’s status (queued → broadcast → completed).',
+  // Bastion as an OpenID Connect provider (flows/oidc/)
+  invalid_client_metadata: 'An app (OIDC client) cannot be registered as given; the message names what is wrong.',
+  oidc_interaction_expired: 'The app sign-in request is over (expired, finished, or from another browser): start again from the app.',
+  oidc_client_not_found: 'No connected app with this id, or it was revoked already (404).',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

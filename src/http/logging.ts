@@ -20,8 +20,8 @@ export const REDACT_PATHS = [
   'headers.authorization',
 ];
 
-/** Secrets, and a staff search (an email or an identity-document number: personal data). */
-const SECRET_QUERY = /([?&](?:token|code|secret|password|otp|query)=)[^&#]*/gi;
+/** Secrets (OpenID Connect tokens and hints too), and a staff search (an email or an identity-document number: personal data). */
+const SECRET_QUERY = /([?&](?:token|code|secret|password|otp|query|id_token_hint|login_hint|code_verifier|client_secret|refresh_token|access_token|logout_token)=)[^&#]*/gi;
 
 /** The path and query of a URL with secret parameters replaced. */
 export function scrubUrl(url: string): string {

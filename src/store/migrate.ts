@@ -26,6 +26,7 @@ import * as m013 from './migrations/013_lockout_reservations.ts';
 import * as m014 from './migrations/014_audit_chain.ts';
 import * as m015 from './migrations/015_terms_acceptance.ts';
 import * as m016 from './migrations/016_audit_hardening.ts';
+import * as m017 from './migrations/017_oidc.ts';
 
 interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -49,6 +50,7 @@ const migrations: [string, Migration][] = [
   ['014_audit_chain', m014],
   ['015_terms_acceptance', m015],
   ['016_audit_hardening', m016],
+  ['017_oidc', m017],
 ];
 
 /** Any constant number: the key of the PostgreSQL advisory lock that serialises migrators. */

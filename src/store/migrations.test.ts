@@ -37,7 +37,7 @@ describe.each(dialects)('migrations on %s', (dialect) => {
       const others = [db.reopen(), db.reopen()];
       try {
         const results = await Promise.all([migrateToLatest(db.store), ...others.map((s) => migrateToLatest(s))]);
-        expect(results.flat().sort()).toEqual(['001_foundation', '002_accounts', '003_security_center', '004_passkeys', '005_actors_and_tokens', '006_kyc_and_staff', '007_two_factor_resets', '008_ledger', '009_withdrawal_addresses', '010_withdrawals', '011_activity_purpose', '012_lockouts_idle', '013_lockout_reservations', '014_audit_chain', '015_terms_acceptance', '016_audit_hardening']);
+        expect(results.flat().sort()).toEqual(['001_foundation', '002_accounts', '003_security_center', '004_passkeys', '005_actors_and_tokens', '006_kyc_and_staff', '007_two_factor_resets', '008_ledger', '009_withdrawal_addresses', '010_withdrawals', '011_activity_purpose', '012_lockouts_idle', '013_lockout_reservations', '014_audit_chain', '015_terms_acceptance', '016_audit_hardening', '017_oidc']);
         expect(await pendingMigrations(db.store)).toEqual([]);
       } finally {
         for (const s of others) await s.close();

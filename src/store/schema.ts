@@ -93,7 +93,7 @@ export interface LockoutsTable {
   in_flight_until: number | null;
 }
 
-export interface Database extends AccountTables {
+export interface Database extends AccountTables, OidcTables {
   outbox: OutboxTable;
   dev_mail: DevMailTable;
   audit_events: AuditEventsTable;
@@ -529,4 +529,75 @@ export interface AccountTables {
   totp_credentials: TotpCredentialsTable;
   backup_codes: BackupCodesTable;
   one_time_tokens: OneTimeTokensTable;
+}
+
+/** Bastion as an OpenID Connect provider (migration 017, flows/oidc/). */
+export interface OidcClientsTable {
+  id: string;
+  name: string;
+  /** SHA-256 hex of a confidential client's secret; null for a public client (PKCE, no secret). */
+  secret_hash: string | null;
+  /** JSON arrays of exact URIs. */
+  redirect_uris: string;
+  post_logout_redirect_uris: string;
+  backchannel_logout_uri: string | null;
+  /** JSON array: authorization_code, refresh_token, client_credentials. */
+  grant_types: string;
+  /** 1: a first-party app, which skips the consent screen. */
+  first_party: number;
+  created_at: number;
+}
+
+export interface OidcPayloadsTable {
+  model: string;
+  id: string;
+  /** The provider's JSON payload. */
+  payload: string;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  account_id: string | null;
+  client_id: string | null;
+  /** Milliseconds on the provider's clock; null: no expiry. */
+  expires_at: number | null;
+  consumed_at: number | null;
+}
+
+export interface OidcSigningKeysTable {
+  kid: string;
+  alg: 'ES256' | 'RS256';
+  /** The private JWK, sealed with the keyring (context oidc_signing_key:<kid>). */
+  private_jwk_sealed: string;
+  created_at: number;
+  retired_at: number | null;
+}
+
+/** A back-channel logout notice to send (or sent) to an app. */
+export interface OidcLogoutsTable {
+  id: string;
+  client_id: string;
+  /** The `sub` of the logout token. */
+  account_id: string;
+  sid: string;
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+  sent_at: number | null;
+  last_error: string | null;
+}
+
+/** The Bastion session a provider session (by its uid) rides on. */
+export interface OidcSessionLinksTable {
+  uid: string;
+  account_id: string;
+  bastion_session_id: string;
+  created_at: number;
+}
+
+export interface OidcTables {
+  oidc_logouts: OidcLogoutsTable;
+  oidc_session_links: OidcSessionLinksTable;
+  oidc_clients: OidcClientsTable;
+  oidc_payloads: OidcPayloadsTable;
+  oidc_signing_keys: OidcSigningKeysTable;
 }

@@ -17,6 +17,7 @@ import { LockAccountPage } from './pages/LockAccount.tsx';
 import { LockedPage } from './pages/Locked.tsx';
 import { LoginPage } from './pages/Login.tsx';
 import { NotFoundPage } from './pages/NotFound.tsx';
+import { OidcInteractionPage } from './pages/OidcInteraction.tsx';
 import { RegisterPage } from './pages/Register.tsx';
 import { ResetPasswordPage } from './pages/ResetPassword.tsx';
 import { SecurityPage } from './pages/Security.tsx';
@@ -79,7 +80,8 @@ export const ROUTES: Record<string, ComponentType> = {
 export function App() {
   const { pathname } = useLocation();
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
-  const Route = ROUTES[path] ?? NotFoundPage;
+  // Signing in to another app (OpenID Connect): one page for every interaction id.
+  const Route = ROUTES[path] ?? (path.startsWith('/oidc/interaction/') ? OidcInteractionPage : NotFoundPage);
   return (
     <SessionProvider>
       <Layout>

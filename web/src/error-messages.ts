@@ -192,6 +192,9 @@ const SERVER_MESSAGES: Record<ErrorCode, string | Describe> = {
   passkeys_unavailable: 'Passkeys are not available on this site (it is not served securely on a domain name). Choose another way.',
   reauthentication_required: 'For your safety, sign out and sign in again before adding a passkey or an authenticator app.',
   password_required: 'You locked this account. To unlock it, sign in with your email and password, then your passkey or authenticator app.',
+  invalid_client_metadata: 'This app could not be registered as given.',
+  oidc_interaction_expired: 'This sign-in request has expired. Go back to the app and sign in again.',
+  oidc_client_not_found: 'That app is not connected to your account any more.',
 };
 
 /** The codes the web app raises itself. */

@@ -12,6 +12,7 @@ import { Fact, TimeFact } from '../components/security/Fact.tsx';
 import { PreviewedLinkActionPage } from '../components/security/PreviewedLinkPage.tsx';
 import { useLinkAction } from '../components/security/useLinkAction.ts';
 import { navigate } from '../router.tsx';
+import { afterSignIn } from '../return-to.ts';
 import { useSession } from '../session.tsx';
 import '../components/security/security.css';
 
@@ -24,7 +25,7 @@ export function ConfirmDevicePage() {
     if ('user' in answer) {
       // This is the browser that was signing in: it is signed in now.
       await refresh().catch(() => null);
-      navigate('/dashboard', { replace: true });
+      navigate(afterSignIn(), { replace: true });
     }
   }, 'This confirmation link is incomplete. Open the link from the email again.');
 

@@ -9,6 +9,7 @@ import type { NextStep, PasskeySignInAnswer, PasswordStepAnswer } from '../../..
 import { SuccessMessage } from '../components/Messages.tsx';
 import { Page } from '../components/Page.tsx';
 import { navigate, useLocation } from '../router.tsx';
+import { afterSignIn } from '../return-to.ts';
 import { useSession } from '../session.tsx';
 import { DeviceStep } from './login/DeviceStep.tsx';
 import { PasswordStep } from './login/PasswordStep.tsx';
@@ -80,7 +81,7 @@ export function LoginPage() {
       setStep('device');
       return;
     }
-    navigate('/dashboard');
+    navigate(afterSignIn());
   };
 
   return (

@@ -16,6 +16,7 @@ import { Page } from '../components/Page.tsx';
 import { useStepUp } from '../components/StepUp.tsx';
 import { StrengthMeter } from '../components/StrengthMeter.tsx';
 import { AntiPhishing } from '../components/security/AntiPhishing.tsx';
+import { ConnectedApps } from '../components/security/ConnectedApps.tsx';
 import { Devices } from '../components/security/Devices.tsx';
 import { EmailAddress } from '../components/security/EmailAddress.tsx';
 import { LockAccount } from '../components/security/LockAccount.tsx';
@@ -259,6 +260,7 @@ export function SecurityPage() {
         <AntiPhishing isSet={me.security.antiPhishingCodeSet} onChanged={onChanged} />
         <Devices refreshKey={changes} onChanged={onChanged} />
         <Sessions refreshKey={changes} onChanged={onChanged} />
+        <ConnectedApps refreshKey={changes} onChanged={onChanged} />
         <LoginActivity refreshKey={changes} />
         <SecurityHistory refreshKey={changes} />
         <LockAccount />

@@ -6,44 +6,26 @@ import { LoadState } from './LoadState.tsx';
 import { useState } from 'react';
 import { del } from '../../api.ts';
 import { ErrorMessage, SuccessMessage } from '../Messages.tsx';
-import { useFocusRequest } from './focus.ts';
 import type { DeviceInfo, DeviceList } from '../../../../src/contracts/security-center.ts';
-import { useFailureHandler, useSecurityData } from './useSecurityData.ts';
+import { useListAction } from './useListAction.ts';
+import { useSecurityData } from './useSecurityData.ts';
 import { When } from './When.tsx';
 import { Fact } from './Fact.tsx';
 
 export function Devices({ refreshKey, onChanged }: { refreshKey: number; onChanged: () => void }) {
-  const describe = useFailureHandler();
   const { data, error, reload } = useSecurityData<DeviceList>('/api/me/devices', refreshKey);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [actionError, setActionError] = useState('');
-  const [done, setDone] = useState('');
+  const { busy, actionError, done, heading, act } = useListAction(onChanged);
   /** Devices forgotten here, hidden at once (the list then loads again). */
   const [forgotten, setForgotten] = useState<ReadonlySet<string>>(new Set());
-  const [heading, focusHeading] = useFocusRequest<HTMLHeadingElement>();
 
-  const forget = async (device: DeviceInfo) => {
-    if (busy) return;
-    setBusy(device.id);
-    setActionError('');
-    setDone('');
-    try {
+  const forget = (device: DeviceInfo) =>
+    act(device.id, async () => {
       await del(`/api/me/devices/${encodeURIComponent(device.id)}`);
       setForgotten((all) => new Set([...all, device.id]));
-      setDone(
-        device.current
-          ? 'This device is forgotten. The next time you sign in here, we will ask you to confirm it by email.'
-          : `${device.device} is forgotten. Its next sign-in will need confirming by email.`,
-      );
-      onChanged();
-      // The button pressed is gone with its device: carry on from the heading.
-      focusHeading();
-    } catch (failure) {
-      setActionError(describe(failure));
-    } finally {
-      setBusy(null);
-    }
-  };
+      return device.current
+        ? 'This device is forgotten. The next time you sign in here, we will ask you to confirm it by email.'
+        : `${device.device} is forgotten. Its next sign-in will need confirming by email.`;
+    });
 
   const devices = (data?.devices ?? []).filter((d) => !forgotten.has(d.id));
 

@@ -3,38 +3,17 @@ import { LoadState } from './LoadState.tsx';
 import { useState } from 'react';
 import { del, post } from '../../api.ts';
 import { ErrorMessage, SuccessMessage } from '../Messages.tsx';
-import { useFocusRequest } from './focus.ts';
 import type { RevokeOthersAnswer, SessionInfo, SessionList } from '../../../../src/contracts/security-center.ts';
-import { useFailureHandler, useSecurityData } from './useSecurityData.ts';
+import { useListAction } from './useListAction.ts';
+import { useSecurityData } from './useSecurityData.ts';
 import { When } from './When.tsx';
 import { Fact } from './Fact.tsx';
 
 export function Sessions({ refreshKey, onChanged }: { refreshKey: number; onChanged: () => void }) {
-  const describe = useFailureHandler();
   const { data, error, reload } = useSecurityData<SessionList>('/api/me/sessions', refreshKey);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [actionError, setActionError] = useState('');
-  const [done, setDone] = useState('');
+  const { busy, actionError, done, heading, act } = useListAction(onChanged);
   /** Sessions ended here, hidden at once (the list then loads again). */
   const [ended, setEnded] = useState<ReadonlySet<string>>(new Set());
-  const [heading, focusHeading] = useFocusRequest<HTMLHeadingElement>();
-
-  const act = async (id: string, action: () => Promise<string>) => {
-    if (busy) return;
-    setBusy(id);
-    setActionError('');
-    setDone('');
-    try {
-      setDone(await action());
-      onChanged();
-      // The button pressed is gone with its session: carry on from the heading.
-      focusHeading();
-    } catch (failure) {
-      setActionError(describe(failure));
-    } finally {
-      setBusy(null);
-    }
-  };
 
   const end = (session: SessionInfo) =>
     act(session.id, async () => {

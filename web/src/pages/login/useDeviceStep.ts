@@ -9,6 +9,7 @@ import type { ConfirmDeviceAnswer, ConfirmDeviceBody } from '../../../../src/con
 import { isApiError, post } from '../../api.ts';
 import { errorMessage, lockedPagePath } from '../../errors.ts';
 import { navigate } from '../../router.tsx';
+import { afterSignIn } from '../../return-to.ts';
 import { useSession } from '../../session.tsx';
 import { useStepError } from './useStepError.ts';
 
@@ -36,7 +37,7 @@ export function useDeviceStep({ flow, backToStart }: Options) {
    * opened there, or the code entered), and then this tab goes on too; otherwise back to step 1.
    */
   const afterFlowEnded = async (message: string) => {
-    if (await refresh().catch(() => null)) navigate('/dashboard');
+    if (await refresh().catch(() => null)) navigate(afterSignIn());
     else leave.current(message);
   };
 
@@ -51,7 +52,7 @@ export function useDeviceStep({ flow, backToStart }: Options) {
           if (!active) return;
           if ('user' in answer) {
             active = false;
-            navigate('/dashboard');
+            navigate(afterSignIn());
             return;
           }
         } catch (failure) {
@@ -84,7 +85,7 @@ export function useDeviceStep({ flow, backToStart }: Options) {
     confirming.current = true;
     try {
       await post<ConfirmDeviceAnswer>('/api/auth/login/confirm-device', { flow, code: entered } satisfies ConfirmDeviceBody);
-      navigate('/dashboard');
+      navigate(afterSignIn());
     } catch (failure) {
       if (isApiError(failure, 'account_locked')) navigate(lockedPagePath(failure));
       else if (isApiError(failure, 'flow_expired')) await afterFlowEnded(errorMessage(failure));

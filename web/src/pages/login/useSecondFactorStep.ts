@@ -11,6 +11,7 @@ import { useFactor } from '../../components/factors/useFactor.ts';
 import { errorMessage, lockedPagePath } from '../../errors.ts';
 import { isPasskeyAborted, type Sent } from '../../passkeys.ts';
 import { navigate } from '../../router.tsx';
+import { afterSignIn } from '../../return-to.ts';
 import { useStepError } from './useStepError.ts';
 
 /** The factors that can unlock an account its owner locked. */
@@ -75,7 +76,7 @@ export function useSecondFactorStep({ email, flow, next, onDeviceToConfirm, back
         onDeviceToConfirm();
         return;
       }
-      navigate('/dashboard');
+      navigate(afterSignIn());
     } catch (failure) {
       if (isPasskeyAborted(failure)) return;
       if (isApiError(failure, 'account_locked')) navigate(lockedPagePath(failure));

@@ -1,0 +1,67 @@
+/**
+ * The apps an account signed in to through Bastion (OpenID Connect), as the account's security sees
+ * them: a change that ends every Bastion session (a freeze, support's lock, a password or 2FA reset)
+ * ends every app session too, revokes every grant with its refresh and access tokens, and tells each
+ * app that had a session (OpenID Connect Back-Channel Logout 1.0) through a notice written in the
+ * same transaction and sent by the provider (flows/oidc/backchannel.ts). Ending one Bastion session
+ * (signing out, ending it from the security center, a change that ends the others) ends the app
+ * sessions that ride on it the same way, keeping what the user allowed.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db, Tx } from '../store/database.ts';
+
+
+interface SessionPayload {
+  accountId?: string;
+  authorizations?: Record<string, { sid?: string }>;
+}
+
+/** Queues a logout notice for each app with a back-channel logout URI that has a session among these. */
+async function queueLogouts(tx: Db | Tx, sessions: { payload: string }[], now: number): Promise<number> {
+  const notices: { clientId: string; accountId: string; sid: string }[] = [];
+  for (const row of sessions) {
+    const payload = JSON.parse(row.payload) as SessionPayload;
+    for (const [clientId, { sid }] of Object.entries(payload.authorizations ?? {})) if (payload.accountId && sid) notices.push({ clientId, accountId: payload.accountId, sid });
+  }
+  if (notices.length === 0) return 0;
+  const listening = new Set(
+    (await tx.selectFrom('oidc_clients').select('id').where('id', 'in', [...new Set(notices.map((n) => n.clientId))]).where('backchannel_logout_uri', 'is not', null).execute()).map((c) => c.id),
+  );
+  const rows = notices
+    .filter((n) => listening.has(n.clientId))
+    .map((n) => ({ id: randomUUID(), client_id: n.clientId, account_id: n.accountId, sid: n.sid, attempts: 0, next_attempt_at: now, created_at: now, sent_at: null, last_error: null }));
+  if (rows.length > 0) await tx.insertInto('oidc_logouts').values(rows).execute();
+  return rows.length;
+}
+
+/** Ends every app session of the account and revokes every grant and token; returns how many apps are told. */
+export async function endAllAppAccess(tx: Tx, userId: string, now: number): Promise<number> {
+  const sessions = await tx.selectFrom('oidc_payloads').select('payload').where('model', '=', 'Session').where('account_id', '=', userId).execute();
+  const told = await queueLogouts(tx, sessions, now);
+  await tx.deleteFrom('oidc_payloads').where('account_id', '=', userId).execute();
+  await tx.deleteFrom('oidc_session_links').where('account_id', '=', userId).execute();
+  return told;
+}
+
+/** Records that the provider session `uid` (a browser's sign-in to apps) rides on this Bastion session. */
+export async function linkAppSession(db: Db, link: { uid: string; accountId: string; bastionSessionId: string }, now: number): Promise<void> {
+  const row = { uid: link.uid, account_id: link.accountId, bastion_session_id: link.bastionSessionId, created_at: now };
+  await db.insertInto('oidc_session_links').values(row).onConflict((oc) => oc.column('uid').doUpdateSet({ account_id: row.account_id, bastion_session_id: row.bastion_session_id, created_at: now })).execute();
+}
+
+/**
+ * Ends the app sessions that ride on some of the account's Bastion sessions (those ended: by id, or
+ * every one but `allBut`), keeping grants; returns how many apps are told.
+ */
+export async function endAppSessionsOf(tx: Tx, userId: string, which: { sessionIds: string[] } | { allBut: string | undefined }, now: number): Promise<number> {
+  let links = tx.selectFrom('oidc_session_links').select('uid').where('account_id', '=', userId);
+  if ('sessionIds' in which) links = links.where('bastion_session_id', 'in', which.sessionIds.length > 0 ? which.sessionIds : ['']);
+  else if (which.allBut !== undefined) links = links.where('bastion_session_id', '!=', which.allBut);
+  const uids = (await links.execute()).map((l) => l.uid);
+  if (uids.length === 0) return 0;
+  const sessions = tx.selectFrom('oidc_payloads').where('model', '=', 'Session').where('account_id', '=', userId).where('uid', 'in', uids);
+  const told = await queueLogouts(tx, await sessions.select('payload').execute(), now);
+  await tx.deleteFrom('oidc_payloads').where('model', '=', 'Session').where('account_id', '=', userId).where('uid', 'in', uids).execute();
+  await tx.deleteFrom('oidc_session_links').where('uid', 'in', uids).execute();
+  return told;
+}

@@ -1,0 +1,120 @@
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import * as oidc from 'openid-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { enrolledUser, signIn } from '../../../test/accounts.ts';
+import { dialects } from '../../../test/harness.ts';
+import { authorizeAs, backchannelReceiver, Browser, codeFlowStart, listeningApp, relyingParty, type OidcTestApp } from '../../../test/oidc.ts';
+import { securityChanged } from '../../account/security-change.ts';
+import { inTransaction } from '../../store/database.ts';
+
+describe.each(dialects)('app sessions end with Bastion’s on %s', (dialect) => {
+  let t: OidcTestApp | undefined;
+  let receiver: Awaited<ReturnType<typeof backchannelReceiver>> | undefined;
+  afterEach(async () => {
+    await t?.close();
+    await receiver?.close();
+    t = undefined;
+  });
+
+  async function signedInApp() {
+    t = await listeningApp(dialect);
+    receiver = await backchannelReceiver();
+    const user = await enrolledUser(t);
+    const rp = await relyingParty(t, { backchannelLogoutUri: receiver.uri });
+    const start = await codeFlowStart(rp.config, { scope: 'openid email offline_access', prompt: 'consent' });
+    const browser = new Browser(t.url).adopt(user.client);
+    const back = await authorizeAs(browser, start.url);
+    const tokens = await oidc.authorizationCodeGrant(rp.config, back, { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce, idTokenExpected: true });
+    return { user, rp, tokens, browser };
+  }
+
+  /** The logout token received, its signature checked against the provider's JWKS. */
+  async function verifiedLogoutToken(clientId: string) {
+    // The node sends due notices every second; the test does not wait for it.
+    for (let i = 0; i < 50 && receiver!.tokens.length === 0; i++) await t!.app.oidc.sendLogouts();
+    expect(receiver!.tokens, JSON.stringify(await t!.deps.store.db.selectFrom('oidc_logouts').selectAll().execute())).toHaveLength(1);
+    const jwks = createRemoteJWKSet(new URL(`${t!.issuer}/jwks`));
+    const { payload, protectedHeader } = await jwtVerify(receiver!.tokens[0]!, jwks, { issuer: t!.issuer, audience: clientId });
+    expect(protectedHeader.alg).toBe('ES256');
+    return payload;
+  }
+
+  it('freezing the account revokes grants and refresh tokens and sends a signed back-channel logout token', async () => {
+    const { rp, tokens, browser } = await signedInApp();
+    expect((await browser.json('/api/me/lock', { method: 'POST' })).status).toBe(200);
+    const payload = await verifiedLogoutToken(rp.clientId);
+    expect(payload.sub).toBe(tokens.claims()!.sub);
+    expect(payload.sid).toBe(tokens.claims()!.sid);
+    expect(payload.events).toEqual({ 'http://schemas.openid.net/event/backchannel-logout': {} });
+    expect(payload.nonce).toBeUndefined();
+    await expect(oidc.refreshTokenGrant(rp.config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect((await oidc.tokenIntrospection(rp.config, tokens.access_token)).active).toBe(false);
+    const left = await t!.deps.store.db.selectFrom('oidc_payloads').select('model').where('account_id', '=', tokens.claims()!.sub).execute();
+    expect(left).toEqual([]);
+    const frozen = await t!.deps.store.db.selectFrom('audit_events').select('data').where('type', '=', 'account.frozen').executeTakeFirstOrThrow();
+    expect(JSON.parse(frozen.data)).toMatchObject({ appsSignedOut: 1 });
+    // Sent once: nothing more is due.
+    expect(await t!.app.oidc.sendLogouts()).toBe(0);
+  });
+
+  const ALERTS = { account_locked_by_staff: { reason: 'a test' }, password_reset: { resetUrl: 'http://localhost/forgot-password' }, two_factor_reset: { heldUntil: Date.now() } };
+  it.each(Object.keys(ALERTS) as (keyof typeof ALERTS)[])('%s ends the app sessions and grants the same way', async (kind) => {
+    const { user, rp, tokens } = await signedInApp();
+    const subject = { id: tokens.claims()!.sub, email: user.email };
+    await inTransaction(t!.deps.store.db, (tx) => securityChanged(t!.deps, tx, { kind, subject, actor: { kind: 'system' }, client: null, alert: ALERTS[kind] as never }));
+    expect((await verifiedLogoutToken(rp.clientId)).sub).toBe(subject.id);
+    await expect(oidc.refreshTokenGrant(rp.config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('a change that ends the other sessions keeps the apps of this one, and ends those of the others', async () => {
+    const { user, rp, tokens } = await signedInApp();
+    const subject = { id: tokens.claims()!.sub, email: user.email };
+    const [browserSession] = await t!.deps.store.db.selectFrom('sessions').select('id').where('user_id', '=', subject.id).where('revoked_at', 'is', null).execute();
+    const change = (keepSessionId: string | undefined) =>
+      inTransaction(t!.deps.store.db, (tx) => securityChanged(t!.deps, tx, { kind: 'password_changed', subject, actor: { kind: 'user', id: subject.id }, client: null, keepSessionId, alert: { resetUrl: 'http://localhost/forgot-password' } }));
+    await change(browserSession!.id);
+    expect(await t!.app.oidc.sendLogouts()).toBe(0);
+    expect((await oidc.refreshTokenGrant(rp.config, tokens.refresh_token!)).access_token).toBeTruthy();
+    // Changed from another session: the browser's session ends, and its app session with it.
+    await change('another-session');
+    expect((await verifiedLogoutToken(rp.clientId)).sid).toBe(tokens.claims()!.sid);
+  });
+
+  it('ending a session from the security center signs its browser out of its apps', async () => {
+    const { user, rp, tokens, browser } = await signedInApp();
+    const other = await signIn(t!, user);
+    const sessions = await other.get('/api/me/sessions');
+    const target = sessions.body.sessions.find((s: { current: boolean }) => !s.current);
+    expect((await other.delete(`/api/me/sessions/${target.id}`)).status).toBe(200);
+    expect((await verifiedLogoutToken(rp.clientId)).sid).toBe(tokens.claims()!.sid);
+    expect((await browser.json('/api/me')).status).toBe(401);
+  });
+
+  it('signing out of Bastion signs this browser out of its apps (back-channel), keeping what was allowed', async () => {
+    const { rp, tokens, browser } = await signedInApp();
+    expect((await browser.json('/api/auth/logout', { method: 'POST' })).status).toBe(200);
+    expect((await verifiedLogoutToken(rp.clientId)).sid).toBe(tokens.claims()!.sid);
+    const grants = await t!.deps.store.db.selectFrom('oidc_payloads').select('id').where('model', '=', 'Grant').execute();
+    expect(grants).toHaveLength(1);
+    // The refresh token asked for offline_access: it outlives the sign-in, as the app was allowed.
+    expect((await oidc.refreshTokenGrant(rp.config, tokens.refresh_token!)).access_token).toBeTruthy();
+  });
+
+  it('RP-initiated logout: "sign me out" ends the provider session and the Bastion session of this browser', async () => {
+    const { user, rp, tokens, browser } = await signedInApp();
+    const end = oidc.buildEndSessionUrl(rp.config, { id_token_hint: tokens.id_token! });
+    const page = await browser.request(end.href);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const action = /action="([^"]+)"/.exec(html)![1]!;
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
+    const done = await browser.request(action, { method: 'POST', form: { xsrf, logout: 'yes' } });
+    expect(done.status).toBe(303);
+    // The browser's cookie is cleared at once; the session itself ends on the server a moment later.
+    expect((await browser.json('/api/me')).status).toBe(401);
+    for (let i = 0; i < 100 && (await user.client.get('/api/me')).status === 200; i++) await new Promise((r) => setTimeout(r, 20));
+    expect((await user.client.get('/api/me')).status).toBe(401);
+    // The app was told over the back channel by the provider itself.
+    expect(receiver!.tokens).toHaveLength(1);
+  });
+});
