@@ -11,7 +11,7 @@ import { createExampleApp } from '../examples/oidc-relying-party/app.ts';
 import { addClient } from '../src/flows/oidc/clients.ts';
 import { freePort } from '../test/ports.ts';
 import { capture } from './support/browser.ts';
-import { createEnrolledAccount, nextTotp } from './support/pages.ts';
+import { createEnrolledAccount, nextTotp, registerAndVerify } from './support/pages.ts';
 import { e2eSuite } from './support/suite.ts';
 
 const PASSWORD = 'amber-lantern-voyage-47';
@@ -78,6 +78,29 @@ describe('an app signs in through Bastion (OpenID Connect) in Chromium', () => {
     await expect.poll(() => page.getByText('You are not signed in.').count()).toBe(1);
     await expect.poll(async () => (await page.request.get(`${suite.node.url}/api/me`)).status()).toBe(401);
     expect(example.sessionCount()).toBe(0);
+  });
+
+  it('a new account that starts at the app enrols its authenticator on the way and lands back in the app', async () => {
+    const { page } = await suite.newBrowser();
+    const address = suite.email('rp-new');
+    await registerAndVerify(page, suite.node, address, PASSWORD);
+    await page.goto(example.url);
+    await page.getByRole('link', { name: 'Sign in with Bastion' }).click();
+    await page.waitForURL(/\/login$/);
+    await page.getByLabel('Email').fill(address);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    // The second factor is mandatory: enrolled first, then back to the app's request.
+    await page.waitForURL(/\/enroll-2fa/);
+    const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
+    await page.getByLabel('Code from your authenticator app').fill(nextTotp(suite.node, secret));
+    await page.getByRole('button', { name: 'Enable two-factor authentication' }).click();
+    await page.getByRole('button', { name: 'I have saved my backup codes' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Allow Example app?');
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL(`${example.url}/`);
+    await expect.poll(() => page.getByTestId('email').textContent()).toBe(address);
+    expect(await page.locator('[data-claim="amr"]').textContent()).toBe('["pwd","otp","mfa"]');
   });
 
   it('revokes a connected app from the security center', async () => {

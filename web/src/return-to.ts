@@ -1,6 +1,7 @@
 /**
  * Where a finished sign-in goes: the dashboard, or back to the app sign-in (an OpenID Connect
- * interaction page) that sent the user to sign in first. Only this app's own interaction paths are
+ * interaction page) that sent the user to sign in first, also when the sign-in went through new
+ * terms of service or a first second factor on the way. Only this app's own interaction paths are
  * kept (never an address from outside), in this tab's session storage.
  */
 const KEY = 'bastion.returnTo';

@@ -6,6 +6,7 @@ import { errorMessage } from '../errors.ts';
 import { Checkbox, SubmitButton } from '../components/Fields.tsx';
 import { ErrorMessage } from '../components/Messages.tsx';
 import { Page } from '../components/Page.tsx';
+import { afterSignIn } from '../return-to.ts';
 import { navigate } from '../router.tsx';
 import { useSession } from '../session.tsx';
 
@@ -19,7 +20,7 @@ export function AcceptTermsPage() {
     refresh().then(
       (answer) => {
         if (!answer) navigate('/login', { replace: true });
-        else if (!answer.terms.mustAccept) navigate(answer.session.restricted ? '/enroll-2fa' : '/dashboard', { replace: true });
+        else if (!answer.terms.mustAccept) navigate(answer.session.restricted ? '/enroll-2fa' : afterSignIn(), { replace: true });
       },
       (failure: unknown) => setError(errorMessage(failure)),
     );
@@ -34,7 +35,7 @@ export function AcceptTermsPage() {
     try {
       await post('/api/me/terms', { version: me.terms.currentVersion } satisfies AcceptTermsBody);
       const answer = await refresh();
-      navigate(answer?.session.restricted ? '/enroll-2fa' : '/dashboard', { replace: true });
+      navigate(answer?.session.restricted ? '/enroll-2fa' : afterSignIn(), { replace: true });
     } catch (failure) {
       setError(errorMessage(failure));
       setBusy(false);

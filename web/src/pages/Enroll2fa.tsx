@@ -17,6 +17,7 @@ import { Page } from '../components/Page.tsx';
 import { useStepUp } from '../components/StepUp.tsx';
 import { useOnce } from '../hooks.ts';
 import { passkeysSupported } from '../passkeys.ts';
+import { afterSignIn } from '../return-to.ts';
 import { Link, navigate } from '../router.tsx';
 import { useSession } from '../session.tsx';
 
@@ -154,7 +155,7 @@ export function Enroll2faPage() {
         <>
           <SuccessMessage>Two-factor authentication is on{state.passkey ? ', with your passkey' : ''}.</SuccessMessage>
           <BackupCodes codes={state.codes} {...(me ? { email: me.user.email } : {})} />
-          <button type="button" className="button-block" onClick={() => navigate('/dashboard')}>
+          <button type="button" className="button-block" onClick={() => navigate(afterSignIn())}>
             I have saved my backup codes
           </button>
         </>
