@@ -51,9 +51,18 @@ export async function linkAppSession(db: Db, link: { uid: string; accountId: str
 
 /**
  * Ends the app sessions that ride on some of the account's Bastion sessions (those ended: by id, or
- * every one but `allBut`), keeping grants; returns how many apps are told.
+ * every one but `allBut`), keeping grants; returns how many apps are told. With `revokeTokens` (a
+ * session ended for the account's safety: from the security center, or by a password or email
+ * change) the tokens issued through those app sessions go too, refresh tokens for offline_access
+ * among them: a stolen session's sign-in to an app must not outlive it. A plain sign-out keeps them.
  */
-export async function endAppSessionsOf(tx: Tx, userId: string, which: { sessionIds: string[] } | { allBut: string | undefined }, now: number): Promise<number> {
+export async function endAppSessionsOf(
+  tx: Tx,
+  userId: string,
+  which: { sessionIds: string[] } | { allBut: string | undefined },
+  now: number,
+  options: { revokeTokens: boolean },
+): Promise<number> {
   let links = tx.selectFrom('oidc_session_links').select('uid').where('account_id', '=', userId);
   if ('sessionIds' in which) links = links.where('bastion_session_id', 'in', which.sessionIds.length > 0 ? which.sessionIds : ['']);
   else if (which.allBut !== undefined) links = links.where('bastion_session_id', '!=', which.allBut);
@@ -62,6 +71,7 @@ export async function endAppSessionsOf(tx: Tx, userId: string, which: { sessionI
   const sessions = tx.selectFrom('oidc_payloads').where('model', '=', 'Session').where('account_id', '=', userId).where('uid', 'in', uids);
   const told = await queueLogouts(tx, await sessions.select('payload').execute(), now);
   await tx.deleteFrom('oidc_payloads').where('model', '=', 'Session').where('account_id', '=', userId).where('uid', 'in', uids).execute();
+  if (options.revokeTokens) await tx.deleteFrom('oidc_payloads').where('account_id', '=', userId).where('session_uid', 'in', uids).execute();
   await tx.deleteFrom('oidc_session_links').where('uid', 'in', uids).execute();
   return told;
 }

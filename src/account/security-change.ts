@@ -117,7 +117,7 @@ export async function securityChanged<K extends SecurityChangeKind>(deps: Deps, 
   // The apps' sessions end with the Bastion sessions they ride on (OpenID Connect, app-sessions.ts);
   // ending every session also revokes every grant and token.
   const appsSignedOut =
-    effects.sessions === 'all' ? await endAllAppAccess(tx, userId, now) : effects.sessions === 'others' ? await endAppSessionsOf(tx, userId, { allBut: change.keepSessionId }, now) : 0;
+    effects.sessions === 'all' ? await endAllAppAccess(tx, userId, now) : effects.sessions === 'others' ? await endAppSessionsOf(tx, userId, { allBut: change.keepSessionId }, now, { revokeTokens: true }) : 0;
   if (effects.endSignIns) await endSignIns(tx, userId);
   const holdMs = change.firstFactor ? 0 : effects.holdMs(deps.config);
   // A change that ends every session or holds withdrawals may answer a takeover: the withdrawals not

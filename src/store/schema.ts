@@ -561,6 +561,8 @@ export interface OidcPayloadsTable {
   /** Milliseconds on the provider's clock; null: no expiry. */
   expires_at: number | null;
   consumed_at: number | null;
+  /** The provider session (its uid) a token was issued through. */
+  session_uid: string | null;
 }
 
 export interface OidcSigningKeysTable {

@@ -14,7 +14,7 @@ import { inTransaction } from '../../store/database.ts';
 export async function signOut(deps: Deps, user: User, session: Session, client: ClientInfo): Promise<void> {
   await inTransaction(deps.store.db, async (tx) => {
     await revokeSession(tx, session.id, deps.clock.now());
-    await endAppSessionsOf(tx, user.id, { sessionIds: [session.id] }, deps.clock.now());
+    await endAppSessionsOf(tx, user.id, { sessionIds: [session.id] }, deps.clock.now(), { revokeTokens: false });
     await deps.audit.record(tx, { type: 'session.logout', ...self(user.id), client, data: { sessionId: session.id } });
   });
 }

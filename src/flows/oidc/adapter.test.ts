@@ -22,7 +22,7 @@ describe.each(dialects)("the provider's storage on %s", (dialect) => {
     await tokens.upsert('r2', { grantId: 'g2', accountId: 'a1', clientId: 'app' }, 3600);
     await adapter('Session').upsert('s1', { uid: 'u1', accountId: 'a1' }, 3600);
     await adapter('DeviceCode').upsert('d1', { userCode: 'ABCD-EFGH' }, 3600);
-    expect(await codes.find('c1')).toEqual({ grantId: 'g0', accountId: 'a1', clientId: 'app' });
+    expect(await codes.find('c1')).toEqual({ jti: 'c1', grantId: 'g0', accountId: 'a1', clientId: 'app' });
     expect(await adapter('Session').findByUid('u1')).toMatchObject({ accountId: 'a1' });
     expect(await adapter('DeviceCode').findByUserCode('ABCD-EFGH')).toBeTruthy();
     // Models are apart: the same id in another model is another record.
@@ -47,6 +47,16 @@ describe.each(dialects)("the provider's storage on %s", (dialect) => {
     const left = await db.store.db.selectFrom('oidc_payloads').select(['model', 'id']).orderBy('model').execute();
     expect(left).toEqual([{ model: 'DeviceCode', id: 'd1' }, { model: 'Session', id: 's1' }]);
     await expect(adapter('Client').upsert('x', {}, 0)).rejects.toThrow(/bastion oidc clients add/);
+
+    // A token is kept as its hash, its payload without its own value: a copy of the table holds none.
+    await tokens.upsert('secret-refresh-token-value', { jti: 'secret-refresh-token-value', grantId: 'g3', accountId: 'a1', clientId: 'app' }, 3600);
+    const stored = await db.store.db.selectFrom('oidc_payloads').select(['id', 'payload']).where('model', '=', 'RefreshToken').executeTakeFirstOrThrow();
+    expect(JSON.stringify(stored)).not.toContain('secret-refresh-token-value');
+    expect(await tokens.find('secret-refresh-token-value')).toMatchObject({ jti: 'secret-refresh-token-value', grantId: 'g3' });
+    await tokens.consume('secret-refresh-token-value');
+    expect((await tokens.find('secret-refresh-token-value'))?.consumed).toBeTruthy();
+    await tokens.destroy('secret-refresh-token-value');
+    expect(await tokens.find('secret-refresh-token-value')).toBeUndefined();
     expect(await adapter('Client').find('nope')).toBeUndefined();
   });
 });

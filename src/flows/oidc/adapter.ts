@@ -5,25 +5,43 @@
  * the apps on theirs); an expired row reads as absent and the maintenance sweep removes it. Clients
  * are not stored here but read from oidc_clients (clients.ts).
  */
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { DAY } from '../../clock.ts';
+import { hashToken } from '../../crypto/tokens.ts';
 import type { Db } from '../../store/database.ts';
 import { clientMetadata, findClientRow } from './clients.ts';
 
 /** The provider's clock (oidc-provider reads Date.now() itself): expiry here must agree with it. */
 const providerNow = () => Date.now();
 
+/**
+ * Models whose id is itself a credential (an access or refresh token, a code, a pushed request's
+ * uri), always found by it: kept as its SHA-256, as Bastion keeps its own tokens, and their payload
+ * without the copy of the id (jti) the provider puts in it. A copy of the database holds no usable
+ * token. Sessions and interactions are found by other keys too and ride on a live Bastion session.
+ */
+const BEARER_MODELS = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'ClientCredentials', 'PushedAuthorizationRequest', 'RegistrationAccessToken', 'InitialAccessToken']);
+
 class PayloadAdapter implements Adapter {
+  private readonly bearer: boolean;
   constructor(
     private readonly db: Db,
     private readonly model: string,
-  ) {}
+  ) {
+    this.bearer = BEARER_MODELS.has(model);
+  }
+
+  /** The row's id: the token's hash for a credential. */
+  private key(id: string): string {
+    return this.bearer ? hashToken(id) : id;
+  }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+    const { jti: _jti, ...withoutId } = payload;
     const row = {
       model: this.model,
-      id,
-      payload: JSON.stringify(payload),
+      id: this.key(id),
+      payload: JSON.stringify(this.bearer ? withoutId : payload),
       grant_id: payload.grantId ?? null,
       user_code: payload.userCode ?? null,
       uid: payload.uid ?? null,
@@ -31,15 +49,18 @@ class PayloadAdapter implements Adapter {
       client_id: payload.clientId ?? null,
       expires_at: expiresIn ? providerNow() + expiresIn * 1000 : null,
       consumed_at: null,
+      session_uid: payload.sessionUid ?? null,
     };
     const { model: _model, id: _id, ...changes } = row;
     await this.db.insertInto('oidc_payloads').values(row).onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(changes)).execute();
   }
 
   private async findWhere(column: 'id' | 'uid' | 'user_code', value: string): Promise<AdapterPayload | undefined> {
-    const row = await this.db.selectFrom('oidc_payloads').select(['payload', 'expires_at', 'consumed_at']).where('model', '=', this.model).where(column, '=', value).executeTakeFirst();
+    const lookup = column === 'id' ? this.key(value) : value;
+    const row = await this.db.selectFrom('oidc_payloads').select(['payload', 'expires_at', 'consumed_at']).where('model', '=', this.model).where(column, '=', lookup).executeTakeFirst();
     if (!row || (row.expires_at !== null && Number(row.expires_at) <= providerNow())) return undefined;
-    const payload = JSON.parse(row.payload) as AdapterPayload;
+    const stored = JSON.parse(row.payload) as AdapterPayload;
+    const payload = this.bearer && column === 'id' ? { ...stored, jti: value } : stored;
     return row.consumed_at === null ? payload : { ...payload, consumed: Math.floor(Number(row.consumed_at) / 1000) };
   }
 
@@ -53,12 +74,28 @@ class PayloadAdapter implements Adapter {
     return this.findWhere('user_code', userCode);
   }
 
+  /**
+   * Spends a code or refresh token once: of two requests presenting it at the same time, one consumes
+   * it; the other finds it spent, which is a reuse: the grant and everything issued under it go, as
+   * the provider does for a reuse it sees (and it answers invalid_grant).
+   */
   async consume(id: string): Promise<void> {
-    await this.db.updateTable('oidc_payloads').set({ consumed_at: providerNow() }).where('model', '=', this.model).where('id', '=', id).execute();
+    const spent = await this.db
+      .updateTable('oidc_payloads')
+      .set({ consumed_at: providerNow() })
+      .where('model', '=', this.model)
+      .where('id', '=', this.key(id))
+      .where('consumed_at', 'is', null)
+      .returning('grant_id')
+      .executeTakeFirst();
+    if (spent) return;
+    const row = await this.db.selectFrom('oidc_payloads').select('grant_id').where('model', '=', this.model).where('id', '=', this.key(id)).executeTakeFirst();
+    if (row?.grant_id) await this.db.deleteFrom('oidc_payloads').where((eb) => eb.or([eb('grant_id', '=', row.grant_id), eb.and([eb('model', '=', 'Grant'), eb('id', '=', row.grant_id)])])).execute();
+    throw new errors.InvalidGrant('grant request is invalid');
   }
 
   async destroy(id: string): Promise<void> {
-    await this.db.deleteFrom('oidc_payloads').where('model', '=', this.model).where('id', '=', id).execute();
+    await this.db.deleteFrom('oidc_payloads').where('model', '=', this.model).where('id', '=', this.key(id)).execute();
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {

@@ -74,10 +74,14 @@ describe.each(dialects)('app sessions end with Bastion’s on %s', (dialect) => 
       inTransaction(t!.deps.store.db, (tx) => securityChanged(t!.deps, tx, { kind: 'password_changed', subject, actor: { kind: 'user', id: subject.id }, client: null, keepSessionId, alert: { resetUrl: 'http://localhost/forgot-password' } }));
     await change(browserSession!.id);
     expect(await t!.app.oidc.sendLogouts()).toBe(0);
-    expect((await oidc.refreshTokenGrant(rp.config, tokens.refresh_token!)).access_token).toBeTruthy();
-    // Changed from another session: the browser's session ends, and its app session with it.
+    const refreshed = await oidc.refreshTokenGrant(rp.config, tokens.refresh_token!);
+    expect(refreshed.access_token).toBeTruthy();
+    // Changed from another session: the browser's session ends, and its app session with it, and what
+    // the app was given through it: a stolen session's refresh token does not outlive a password change.
     await change('another-session');
     expect((await verifiedLogoutToken(rp.clientId)).sid).toBe(tokens.claims()!.sid);
+    await expect(oidc.refreshTokenGrant(rp.config, refreshed.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect((await oidc.tokenIntrospection(rp.config, refreshed.access_token)).active).toBe(false);
   });
 
   it('ending a session from the security center signs its browser out of its apps', async () => {
@@ -88,6 +92,7 @@ describe.each(dialects)('app sessions end with Bastion’s on %s', (dialect) => 
     expect((await other.delete(`/api/me/sessions/${target.id}`)).status).toBe(200);
     expect((await verifiedLogoutToken(rp.clientId)).sid).toBe(tokens.claims()!.sid);
     expect((await browser.json('/api/me')).status).toBe(401);
+    await expect(oidc.refreshTokenGrant(rp.config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 
   it('signing out of Bastion signs this browser out of its apps (back-channel), keeping what was allowed', async () => {

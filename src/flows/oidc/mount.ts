@@ -22,7 +22,8 @@ const LOGOUTS_EVERY_MS = 1000;
 export interface OidcMount {
   provider(): Provider;
   /** Hands the request to the provider and answers true when it is one of its paths. */
-  handle(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Serves a provider path: `clientIp` is the address Fastify worked out under TRUST_PROXY. */
+  handle(req: IncomingMessage, res: ServerResponse, clientIp: string): boolean;
   /** Rebuilds the provider if the signing keys changed (also done every minute). */
   reload(): Promise<void>;
   /** Sends the back-channel logout notices that are due (also done every second); how many went. */
@@ -58,12 +59,19 @@ export async function mountProvider(deps: Deps, options: ProviderOptions): Promi
       }));
   const logouts = setInterval(() => void sendLogouts(), LOGOUTS_EVERY_MS);
   logouts.unref();
+  const publicUrl = new URL(deps.config.baseUrl);
   return {
     provider: () => current.provider,
-    handle(req, res) {
+    handle(req, res, clientIp) {
       const url = req.url ?? '/';
       const path = url.split('?')[0] ?? '/';
       if (!isProviderPath(path)) return false;
+      // What the provider reads as the client's address and its own scheme and host: a request's own
+      // X-Forwarded-* would otherwise name any host in the discovery document and token endpoints.
+      delete req.headers.forwarded;
+      req.headers['x-forwarded-for'] = clientIp;
+      req.headers['x-forwarded-proto'] = publicUrl.protocol.slice(0, -1);
+      req.headers['x-forwarded-host'] = publicUrl.host;
       // The provider's own pages (logout, errors) are never framed, sniffed or referred from.
       res.setHeader('x-frame-options', 'DENY');
       res.setHeader('content-security-policy', "frame-ancestors 'none'");

@@ -103,8 +103,9 @@ export async function buildProvider(deps: Deps, options: ProviderOptions): Promi
     pkce: { required: () => true },
     features: {
       devInteractions: { enabled: false },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // An app may ask about, and revoke, only the tokens issued to it.
+      introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: true },
       clientCredentials: { enabled: true },
       pushedAuthorizationRequests: { enabled: true },
@@ -137,7 +138,9 @@ export async function buildProvider(deps: Deps, options: ProviderOptions): Promi
     },
   };
   const provider = new Provider(issuerOf(config.baseUrl), configuration);
-  provider.proxy = config.trustProxy !== false;
+  // The client's address and the provider's own URL come from X-Forwarded-* headers that mount.ts
+  // sets itself (Fastify's address under TRUST_PROXY, BASE_URL), never from the request's.
+  provider.proxy = true;
   // A client's secret is kept hashed: compare the presented one's hash in constant time.
   (provider.Client.prototype as unknown as { compareClientSecret(this: { clientSecret?: string }, actual: string): Promise<boolean> }).compareClientSecret = async function (actual) {
     return verifyClientSecret(this.clientSecret, actual);

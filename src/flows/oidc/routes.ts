@@ -34,7 +34,7 @@ export async function registerOidc(app: FastifyInstance, context: RouteContext):
   const { deps } = context;
   const mount = await mountProvider(deps, { sessionCookie: context.cookies.name('session') });
   app.addHook('onRequest', async (request, reply) => {
-    if (!mount.handle(request.raw, reply.raw)) return;
+    if (!mount.handle(request.raw, reply.raw, request.ip)) return;
     reply.hijack();
     return reply;
   });

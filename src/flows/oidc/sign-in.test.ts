@@ -104,6 +104,16 @@ describe.each(dialects)('signing in to an app through Bastion on %s', (dialect) 
     const finished = await browser.json(`/oidc/interaction/${uidOf(stepAt)}/login`, { method: 'POST' });
     const claims = (await exchange(rp.config, await browser.follow(finished.body.redirectTo), fresh)).claims()!;
     expect(claims.auth_time).toBe(Math.floor(t.clock.now() / 1000));
+    // prompt=login: a sign-in now, never the session's earlier one.
+    t.clock.advance(2 * MINUTE);
+    const again = await codeFlowStart(rp.config, { prompt: 'login' });
+    const againAt = await browser.follow(again.url.href);
+    expect((await browser.json(`/oidc/interaction/${uidOf(againAt)}/details`)).body).toMatchObject({ prompt: 'login', stepUp: true });
+    expect((await browser.json(`/oidc/interaction/${uidOf(againAt)}/login`, { method: 'POST' })).status).toBe(403);
+    expect((await browser.json('/api/auth/step-up', { method: 'POST', body: { method: 'totp', code: codeFor(t, user.secret) } })).status).toBe(200);
+    const relogged = await browser.json(`/oidc/interaction/${uidOf(againAt)}/login`, { method: 'POST' });
+    expect(relogged.status).toBe(200);
+    expect((await exchange(rp.config, await browser.follow(relogged.body.redirectTo), again)).claims()!.auth_time).toBe(Math.floor(t.clock.now() / 1000));
     // Without max_age or acr_values, no step-up: the same session signs in at once.
     expect((await browser.follow((await codeFlowStart(rp.config)).url.href)).href.startsWith(REDIRECT_URI)).toBe(true);
   });

@@ -37,6 +37,42 @@ describe.each(dialects)('OpenID Connect tokens on %s', (dialect) => {
     expect(revoked[0]!.user_id).toBe(tokens.claims()!.sub);
   });
 
+  it('spends a refresh token once when it is presented many times at once: the grant goes with it', async () => {
+    const t = await app();
+    const rp = await relyingParty(t);
+    const { tokens } = await signedInTokens(t, rp);
+    const attempts = await Promise.allSettled(Array.from({ length: 10 }, () => oidc.refreshTokenGrant(rp.config, tokens.refresh_token!)));
+    const won = attempts.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+    expect(won.length).toBeLessThanOrEqual(1);
+    expect(attempts.filter((a) => a.status === 'rejected').every((a) => (a as PromiseRejectedResult).reason?.error === 'invalid_grant')).toBe(true);
+    // A reuse: whatever the one that got through was given is revoked too.
+    for (const answer of won) await expect(oidc.refreshTokenGrant(rp.config, answer.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect((await oidc.tokenIntrospection(rp.config, tokens.access_token)).active).toBe(false);
+  });
+
+  it('lets an app introspect and revoke only its own tokens', async () => {
+    const t = await app();
+    const rp = await relyingParty(t);
+    const other = await relyingParty(t, { name: 'Other app' });
+    const { tokens } = await signedInTokens(t, rp);
+    expect((await oidc.tokenIntrospection(other.config, tokens.access_token)).active).toBe(false);
+    await oidc.tokenRevocation(other.config, tokens.access_token).catch(() => undefined);
+    expect((await oidc.tokenIntrospection(rp.config, tokens.access_token)).active).toBe(true);
+  });
+
+  it('names only BASE_URL in its metadata, whatever X-Forwarded-* a client sends', async () => {
+    const t = await app({ TRUST_PROXY: '10.0.0.1' });
+    for (const path of ['/oidc/.well-known/openid-configuration', '/.well-known/openid-configuration']) {
+      const answer = await fetch(`${t.url}${path}`, { headers: { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https', forwarded: 'host=evil.example;proto=https' } });
+      expect(answer.status).toBe(200);
+      const metadata = (await answer.json()) as Record<string, unknown>;
+      expect(metadata.issuer).toBe(t.issuer);
+      const urls = Object.values(metadata).filter((v): v is string => typeof v === 'string' && /^https?:/.test(v));
+      expect(urls.length).toBeGreaterThan(5);
+      for (const url of urls) expect(url.startsWith(t.url), url).toBe(true);
+    }
+  });
+
   it('introspects and revokes tokens; a revoked access token is inactive and fails userinfo', async () => {
     const t = await app();
     const rp = await relyingParty(t);

@@ -18,7 +18,7 @@ export async function endSession(deps: Deps, user: User, sessionId: string, clie
   if (!target) throw notFound('not_found', 'No such session.');
   await inTransaction(deps.store.db, async (tx) => {
     await revokeSession(tx, target.id, deps.clock.now());
-    await endAppSessionsOf(tx, user.id, { sessionIds: [target.id] }, deps.clock.now());
+    await endAppSessionsOf(tx, user.id, { sessionIds: [target.id] }, deps.clock.now(), { revokeTokens: true });
     await deps.audit.record(tx, { type: 'session.revoked', ...self(user.id), client, data: { sessionId: target.id } });
   });
 }
@@ -28,7 +28,7 @@ export async function endOtherSessions(deps: Deps, user: User, current: Session,
   const others = (await liveSessions(deps, user.id)).filter((s) => s.id !== current.id);
   await inTransaction(deps.store.db, async (tx) => {
     await revokeAllSessions(tx, user.id, deps.clock.now(), current.id);
-    await endAppSessionsOf(tx, user.id, { allBut: current.id }, deps.clock.now());
+    await endAppSessionsOf(tx, user.id, { allBut: current.id }, deps.clock.now(), { revokeTokens: true });
     await deps.audit.record(tx, { type: 'session.revoked_others', ...self(user.id), client, data: { count: others.length } });
   });
   return others.length;

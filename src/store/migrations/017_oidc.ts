@@ -31,6 +31,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('client_id', 'text')
     .addColumn('expires_at', 'bigint')
     .addColumn('consumed_at', 'bigint')
+    // The provider session a token was issued through (its uid): ended with it when a session is ended
+    // for the account's safety.
+    .addColumn('session_uid', 'text')
     .addPrimaryKeyConstraint('oidc_payloads_pk', ['model', 'id'])
     .execute();
   await db.schema.createIndex('oidc_payloads_grant').on('oidc_payloads').column('grant_id').execute();
@@ -38,6 +41,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('oidc_payloads_user_code').on('oidc_payloads').columns(['model', 'user_code']).execute();
   await db.schema.createIndex('oidc_payloads_account').on('oidc_payloads').columns(['account_id', 'model']).execute();
   await db.schema.createIndex('oidc_payloads_expiry').on('oidc_payloads').column('expires_at').execute();
+  await db.schema.createIndex('oidc_payloads_session').on('oidc_payloads').column('session_uid').execute();
 
   // The ID-token signing keys (ES256 and RS256): private JWKs sealed with the keyring. A rotated key
   // stops signing at retired_at and stays published until the tokens it signed have expired.
