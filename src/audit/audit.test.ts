@@ -207,13 +207,13 @@ describe.each(dialects)('audit chain on %s', (dialect) => {
     const waiting = await verifyChain(db.store.db, keys);
     expect(waiting).toMatchObject({ intact: false, firstBadSeq: 3, reason: 'event 3, waiting to be sealed, was not recorded by Bastion: its MAC is wrong (added to the database by hand)' });
     await audit.seal();
-    // Event 4, whose queue row was refused, waits for nothing: it stays out of the chain.
-    expect(await flags(db)).toEqual([[1, 1, null], [2, 2, null], [3, 3, 'bad_mac'], [4, 5, 'bad_mac']]);
-    expect(logged(logLines).filter((l) => l.level === 50).map((l) => l.flag)).toEqual(['bad_mac', 'bad_mac']);
+    // Event 4, whose queue row was refused, waits for nothing: it is sealed as taken out of the queue.
+    expect(await flags(db)).toEqual([[1, 1, null], [2, 2, null], [3, 3, 'bad_mac'], [4, 4, 'dequeued'], [5, 5, 'bad_mac']]);
+    expect(logged(logLines).filter((l) => l.level === 50).map((l) => l.flag)).toEqual(['bad_mac', 'dequeued', 'bad_mac']);
     expect(await verifyChain(db.store.db, keys)).toMatchObject({
       intact: false,
       firstBadSeq: 3,
-      reason: 'event 3 (chain entry 3) was not recorded by Bastion: its MAC was wrong when it was sealed (added to the database by hand) (2 events flagged in all)',
+      reason: 'event 3 (chain entry 3) was not recorded by Bastion: its MAC was wrong when it was sealed (added to the database by hand) (3 events flagged in all)',
     });
     const lines: string[] = [];
     expect(await auditVerify(db.store.db, keys, [], (l) => lines.push(l))).toBe(1);
@@ -247,9 +247,12 @@ describe.each(dialects)('audit chain on %s', (dialect) => {
     // ...but two checkpoints in the log now follow the one on entry 3: verify refuses them, in any order.
     const lines: string[] = [];
     expect(await auditVerify(db.store.db, keys, [first, second, fork], (l) => lines.push(l))).toBe(1);
-    expect(lines.at(-1)).toContain('the signed checkpoints for chain entries 5 and 4 follow the same one: the sealer was made to sign two histories');
+    expect(lines[0]).toContain('the signed checkpoints for chain entries 5 and 4 follow the same one: the sealer was made to sign two histories');
+    // Every finding is reported: the tail the first history had is gone too.
+    expect(lines.slice(1)).toEqual(['also: the chain ends at entry 4, before the checkpoint\'s entry 5: entries were removed from its tail']);
+    lines.length = 0;
     expect(await auditVerify(db.store.db, keys, [fork, second], (l) => lines.push(l))).toBe(1);
-    expect(lines.at(-1)).toContain('follow the same one');
+    expect(lines[0]).toContain('follow the same one');
   });
 
   it('will not sign over entries no checkpoint covers, or over a rewritten head', async () => {
@@ -274,6 +277,12 @@ describe.each(dialects)('audit chain on %s', (dialect) => {
     await db.drop();
   });
 
+  it('verify takes a whole log\'s checkpoints (200,000 of them)', async () => {
+    const { db } = await seed(0);
+    const many = Array.from({ length: 200_000 }, (_, i) => ({ position: i + 1, hash: GENESIS_HASH }));
+    expect(await verifyChain(db.store.db, keys, many)).toMatchObject({ intact: false, reason: 'the chain ends at entry 0, before the checkpoint\'s entry 200000: entries were removed from its tail' });
+  });
+
   it('verify refuses two checkpoints for one position and a checkpoint chain with one taken out; checkpoints are logged at warn', async () => {
     const warnings: string[] = [];
     const { db, clock } = await seed(3);
@@ -287,8 +296,9 @@ describe.each(dialects)('audit chain on %s', (dialect) => {
     const lines: string[] = [];
     // Whichever comes last, the two are refused (a map of one checkpoint per position kept only the last).
     for (const order of [[first, rival, second], [rival, first, second]]) {
+      lines.length = 0;
       expect(await auditVerify(db.store.db, keys, order, (l) => lines.push(l))).toBe(1);
-      expect(lines.at(-1)).toContain('two signed checkpoints for chain entry 3 differ: the sealer was made to sign two histories');
+      expect(lines[0]).toContain('two signed checkpoints for chain entry 3 differ: the sealer was made to sign two histories');
     }
     // The checkpoint stored on entry 3 taken out: the one on entry 5 follows none before it; the log's fills the gap.
     await asDatabaseOwner(db.store, () => db.store.db.updateTable('audit_chain').set({ checkpoint: null }).where('position', '=', 3).execute());
@@ -309,6 +319,36 @@ describe.each(dialects)('audit chain on %s', (dialect) => {
     // SQLite's rowid would have numbered it 3 again (the seq of entry 3's event, still named in the log).
     expect((await db.store.db.selectFrom('audit_events').select('seq').orderBy('seq').execute()).map((e) => Number(e.seq))).toEqual([1, 2, 4]);
     await expect(asDatabaseOwner(db.store, () => db.store.db.deleteFrom('audit_events').where('seq', '=', 4).execute())).rejects.toThrow(/foreign key/i);
+  });
+
+  // M-4/M-5: an explicit seq cannot jam later writers or the sealer.
+  it('an event inserted with a seq of its own choosing cannot make a later record() fail or jam the sealer', async () => {
+    const { db, audit, clock } = await seed(2);
+    const insertAt = (seq: bigint) => sql`insert into audit_events (seq, at, type, data) values (${String(seq)}, 0, 'forged', '{}')`.execute(db.store.db);
+    if (dialect === 'postgres') {
+      // Seqs just ahead of the sequence, and one past 2^53: each is numbered by the database instead.
+      for (const seq of [3n, 4n, 2n ** 53n + 1n]) await insertAt(seq);
+      const seqs = (await db.store.db.selectFrom('audit_events').select('seq').orderBy('seq').execute()).map((e) => Number(e.seq));
+      expect(seqs).toEqual([1, 2, 3, 4, 5]);
+    } else {
+      await expect(insertAt(9223372036854775807n)).rejects.toThrow(/audit_events.seq/);
+      await expect(insertAt(2n ** 53n)).rejects.toThrow(/audit_events.seq/);
+      await expect(insertAt(4n)).rejects.toThrow(/audit_events.seq/);
+      // The next seq itself takes nothing from anyone.
+      await insertAt(3n);
+    }
+    await record(db, audit, clock, 2, 2);
+    await audit.seal();
+    expect(await db.store.db.selectFrom('audit_pending').selectAll().execute()).toEqual([]);
+    const chain = await flags(db);
+    expect(chain.filter(([, , flag]) => flag === null).map(([, seq]) => seq)).toEqual(dialect === 'postgres' ? [1, 2, 6, 7] : [1, 2, 4, 5]);
+  });
+
+  it('migration 016 stops at an event whose seq is past 2^53, naming it', async () => {
+    db = await createTestDatabase(dialect, { migrate: false });
+    await migrateToLatest(db.store, { until: '015_terms_acceptance' });
+    await sql`insert into audit_events (seq, at, type, data) values (${String(2n ** 53n + 1n)}, 0, 'forged', '{}')`.execute(db.store.db);
+    await expect(migrateToLatest(db.store)).rejects.toThrow('audit_events holds seqs outside 1 … 2^53 − 1 (seq 9007199254740993)');
   });
 
   /** A queue row naming no event, written past the foreign key (PRAGMA foreign_keys off; a superuser's DISABLE TRIGGER ALL). */
@@ -350,12 +390,19 @@ describe.each(dialects)('audit chain on %s', (dialect) => {
     const { db, audit } = await seed(2);
     await audit.seal();
     const zero = '0'.repeat(64);
-    await expect(sql`insert into audit_events (seq, at, type, data) values (1, 0, 'forged', '{}') on conflict (seq) do update set type = excluded.type`.execute(db.store.db)).rejects.toThrow(/append-only/);
-    if (dialect === 'sqlite') {
-      await expect(sql`insert or replace into audit_events (seq, at, type, data) values (1, 0, 'forged', '{}')`.execute(db.store.db)).rejects.toThrow(/append-only/);
-      await expect(sql`replace into audit_chain (position, seq, hash) values (1, 1, ${zero})`.execute(db.store.db)).rejects.toThrow(/append-only/);
-      await expect(sql`insert or replace into audit_chain (position, seq, hash) values (9, 2, ${zero})`.execute(db.store.db)).rejects.toThrow(/append-only/);
+    const upsert = () => sql`insert into audit_events (seq, at, type, data) values (1, 0, 'forged', '{}') on conflict (seq) do update set type = excluded.type`.execute(db.store.db);
+    await expect(sql`insert into audit_chain (position, seq, hash) values (1, 1, ${zero}) on conflict (position) do update set hash = excluded.hash`.execute(db.store.db)).rejects.toThrow(/append-only/);
+    if (dialect === 'postgres') {
+      // The database numbers every new event (016), so the upsert adds one instead: no conflict, event 1 unchanged.
+      await upsert();
+      expect((await db.store.db.selectFrom('audit_events').select('seq').where('type', '=', 'forged').execute()).map((e) => Number(e.seq))).toEqual([3]);
+      expect((await db.store.db.selectFrom('audit_events').select('type').where('seq', '=', 1).executeTakeFirstOrThrow()).type).toBe('test.event');
+      return;
     }
+    await expect(upsert()).rejects.toThrow(/append-only/);
+    await expect(sql`insert or replace into audit_events (seq, at, type, data) values (1, 0, 'forged', '{}')`.execute(db.store.db)).rejects.toThrow(/append-only/);
+    await expect(sql`replace into audit_chain (position, seq, hash) values (1, 1, ${zero})`.execute(db.store.db)).rejects.toThrow(/append-only/);
+    await expect(sql`insert or replace into audit_chain (position, seq, hash) values (9, 2, ${zero})`.execute(db.store.db)).rejects.toThrow(/append-only/);
     expect(await verifyChain(db.store.db, keys)).toEqual({ intact: true, rows: 2, pending: 0 });
   });
 
@@ -388,12 +435,122 @@ describe.each(dialects)('audit chain on %s', (dialect) => {
     expect(logged(logLines).find((l) => l.flag === 'no_mac')).toMatchObject({ level: 40, seq: 1 });
   });
 
+  /** What the tables' owner can do: write queue rows without a MAC past the check (dropped, then made again). */
+  async function withoutMacCheck(test: TestDatabase, work: () => Promise<unknown>) {
+    const run = (statement: string) => sql.raw(statement).execute(test.store.db);
+    if (dialect === 'postgres') {
+      await run('alter table audit_pending drop constraint audit_pending_mac_required');
+      await work();
+      await run('alter table audit_pending add constraint audit_pending_mac_required check (mac is not null) not valid');
+      return;
+    }
+    await run('drop trigger audit_pending_mac_on_insert');
+    await work();
+    await run(`create trigger audit_pending_mac_on_insert before insert on audit_pending when new.mac is null begin select raise(abort, 'audit_pending.mac is required'); end`);
+  }
+
+  // H-1: only the events waiting when 016 ran may be sealed without a MAC.
+  it('an event without a MAC recorded after migration 016 is sealed as forged, and verify counts a no_mac flag after it as forged', async () => {
+    const logLines: string[] = [];
+    db = await createTestDatabase(dialect, { migrate: false });
+    await migrateToLatest(db.store, { until: '015_terms_acceptance' });
+    const event = { at: 1000, type: 'old.event', user_id: null, ip: null, user_agent: null, data: '{}', actor_kind: 'system', actor_id: null } as const;
+    await db.store.db.insertInto('audit_events').values(event).execute();
+    await (db.store.db as any).insertInto('audit_pending').values({ seq: 1 }).execute();
+    await migrateToLatest(db.store);
+    expect((await db.store.db.selectFrom('audit_legacy').select('max_unmac_seq').execute()).map((r) => Number(r.max_unmac_seq))).toEqual([1]);
+    await expect(db.store.db.updateTable('audit_legacy').set({ max_unmac_seq: 99 }).execute()).rejects.toThrow(/append-only/);
+    await expect(db.store.db.insertInto('audit_legacy').values({ max_unmac_seq: 99 }).execute()).rejects.toThrow();
+    const test = db;
+    await withoutMacCheck(test, async () => {
+      await test.store.db.insertInto('audit_events').values({ ...event, type: 'new.event' }).execute();
+      await test.store.db.insertInto('audit_pending').values({ seq: 2, mac: null }).execute();
+    });
+    expect(await verifyChain(db.store.db, keys)).toMatchObject({ intact: false, firstBadSeq: 2, reason: 'event 2, waiting to be sealed, has no MAC though it was recorded after migration 016: added to the database by hand' });
+    const audit = createAudit({ clock: new ManualClock(), store: db.store, keys, log: pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) }) });
+    await audit.seal();
+    expect(await flags(db)).toEqual([[1, 1, 'no_mac'], [2, 2, 'bad_mac']]);
+    expect(logged(logLines).filter((l) => l.level === 50).map((l) => [l.seq, l.flag])).toEqual([[2, 'bad_mac']]);
+
+    // A chain sealed before this rule (a no_mac flag on an event recorded after 016) is counted forged by verify.
+    const other = await seed(0);
+    await withoutMacCheck(other.db, async () => {
+      await other.db.store.db.insertInto('audit_events').values({ ...event, type: 'new.event' }).execute();
+      await other.db.store.db.insertInto('audit_pending').values({ seq: 1, mac: null }).execute();
+    });
+    const stored = await other.db.store.db.selectFrom('audit_events').selectAll().executeTakeFirstOrThrow();
+    const hash = entryHash(keys.chain, GENESIS_HASH, 1, stored, 'no_mac');
+    await other.db.store.db.insertInto('audit_chain').values({ position: 1, seq: 1, hash, flag: 'no_mac', checkpoint: signCheckpoint(keys, { position: 1, hash, prev: GENESIS_HASH }) }).execute();
+    await other.db.store.db.deleteFrom('audit_pending').execute();
+    expect(await verifyChain(other.db.store.db, keys)).toMatchObject({
+      intact: false,
+      firstBadSeq: 1,
+      reason: 'event 1 (chain entry 1) was not recorded by Bastion: it was sealed without a MAC, though recorded after migration 016 (added to the database by hand)',
+    });
+    await test.drop();
+  });
+
   it('a genuine event whose text the database gives back changed (a lone surrogate) keeps its MAC', async () => {
     const { db, audit } = await seed(0);
     await inTransaction(db.store.db, (tx) => audit.record(tx, { type: 'odd.client', ...bySystem(null), client: { ip: '127.0.0.1', userAgent: 'agent \ud800' }, data: { note: '\udfff' } }));
     await audit.seal();
     expect(await flags(db)).toEqual([[1, 1, null]]);
     expect(await verifyChain(db.store.db, keys)).toEqual({ intact: true, rows: 1, pending: 0 });
+  });
+
+  // M-2: the servers' role may delete from the sealer's queue; an event taken out is sealed all the same.
+  it('an event taken out of the sealer\'s queue is sealed flagged as dequeued, logged at error and named by verify', async () => {
+    const logLines: string[] = [];
+    const { db, audit, clock } = await seed(3, logLines);
+    await audit.seal();
+    await record(db, audit, clock, 3, 3);
+    await db.store.db.deleteFrom('audit_pending').where('seq', '=', 5).execute();
+    await audit.seal();
+    // With nothing else waiting too.
+    await record(db, audit, clock, 1, 6);
+    await db.store.db.deleteFrom('audit_pending').execute();
+    await audit.seal();
+    expect((await flags(db)).slice(3)).toEqual([[4, 4, null], [5, 5, 'dequeued'], [6, 6, null], [7, 7, 'dequeued']]);
+    expect(logged(logLines).filter((l) => l.level === 50).map((l) => [l.seq, l.flag])).toEqual([[5, 'dequeued'], [7, 'dequeued']]);
+    expect(await verifyChain(db.store.db, keys)).toMatchObject({
+      intact: false,
+      firstBadSeq: 5,
+      reason: 'event 5 (chain entry 5) was taken out of the sealer\'s queue (deleted from audit_pending) before it was sealed (2 events flagged in all)',
+    });
+  });
+
+  // M-3: every check runs; the first finding leads, the others follow.
+  it('verify reports every finding, the first one first: a changed event, a forged one sealed, a forged queue row, an event not waiting', async () => {
+    const { db, audit, clock } = await seed(3);
+    await audit.seal();
+    await asDatabaseOwner(db.store, () => db.store.db.updateTable('audit_events').set({ data: '{"i":99}' }).where('seq', '=', 2).execute());
+    const forged = { at: 1, type: 'forged', user_id: null, ip: null, user_agent: null, data: '{}', actor_kind: 'system', actor_id: null } as const;
+    await db.store.db.insertInto('audit_events').values(forged).execute();
+    await db.store.db.insertInto('audit_pending').values({ seq: 4, mac: 'f'.repeat(64) }).execute();
+    await audit.seal();
+    await record(db, audit, clock, 1, 3);
+    await db.store.db.updateTable('audit_pending').set({ mac: 'f'.repeat(64) }).where('seq', '=', 5).execute();
+    await db.store.db.insertInto('audit_events').values(forged).execute();
+    expect(await verifyChain(db.store.db, keys)).toEqual({
+      intact: false,
+      rows: 1,
+      pending: 1,
+      firstBadSeq: 2,
+      reason: 'event 2 (chain entry 2) was changed',
+      also: [
+        { firstBadSeq: 4, reason: 'event 4 (chain entry 4) was not recorded by Bastion: its MAC was wrong when it was sealed (added to the database by hand)' },
+        { firstBadSeq: 5, reason: 'event 5, waiting to be sealed, was not recorded by Bastion: its MAC is wrong (added to the database by hand)' },
+        { firstBadSeq: 6, reason: 'event 6 is in no chain entry and not waiting for one' },
+      ],
+    });
+    const lines: string[] = [];
+    expect(await auditVerify(db.store.db, keys, [], (l) => lines.push(l))).toBe(1);
+    expect(lines).toEqual([
+      'audit chain BROKEN at event 2: event 2 (chain entry 2) was changed (1 event(s) verified before it); 1 event(s) waiting to be sealed',
+      'also at event 4: event 4 (chain entry 4) was not recorded by Bastion: its MAC was wrong when it was sealed (added to the database by hand)',
+      'also at event 5: event 5, waiting to be sealed, was not recorded by Bastion: its MAC is wrong (added to the database by hand)',
+      'also at event 6: event 6 is in no chain entry and not waiting for one',
+    ]);
   });
 
   it('reports an event that is in no entry and no longer waiting for one', async () => {

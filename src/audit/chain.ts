@@ -10,6 +10,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Selectable } from 'kysely';
+import type { Db } from '../store/database.ts';
 import type { AuditEventsTable, AuditFlag } from '../store/schema.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -51,4 +52,10 @@ export function macMatches(key: Buffer, event: EventContent, mac: string): boole
 export function entryHash(key: Buffer, prevHash: string, position: number, event: EventContent, flag: AuditFlag | null = null): string {
   const content = [position, ...fields(event), ...(flag === null ? [] : [flag])];
   return hmac(key, prevHash, '\n', JSON.stringify(content));
+}
+
+/** The last seq that waited without a MAC when migration 016 ran: no event after it may be sealed unchecked. */
+export async function lastUnmacSeq(db: Db): Promise<number> {
+  const legacy = await db.selectFrom('audit_legacy').select('max_unmac_seq').executeTakeFirst();
+  return Number(legacy?.max_unmac_seq ?? 0);
 }

@@ -6,9 +6,9 @@
  * position and seq would refuse a fork anyway. Each node runs it every SEAL_INTERVAL_MS
  * (server.ts), so an event is in the chain within about a second of its commit.
  *
- * It vouches only for what Bastion recorded: an event whose MAC is wrong (added by hand) or that
- * was removed while it waited is sealed flagged (`audit_chain.flag`, covered by the chain's HMAC)
- * and logged at error, never as genuine. And it signs only a head that extends the last checkpoint
+ * It vouches only for what Bastion recorded: an event whose MAC is wrong or missing (added by
+ * hand), that was removed while it waited, or whose queue row was deleted, is sealed flagged
+ * (`audit_chain.flag`, covered by the chain's HMAC) and logged at error, never as genuine. And it signs only a head that extends the last checkpoint
  * signed: the one on the chain's head entry and the last this node signed itself. A chain whose
  * tail was cut or rewritten, or with entries after the last checkpoint, is not sealed: it throws
  * and logs at error until someone looks.
@@ -21,7 +21,7 @@ import type { Logger } from 'pino';
 import type { Store, Tx } from '../store/database.ts';
 import { inTransaction } from '../store/database.ts';
 import type { AuditFlag } from '../store/schema.ts';
-import { entryHash, EVENT_COLUMNS, GENESIS_HASH, macMatches } from './chain.ts';
+import { entryHash, EVENT_COLUMNS, GENESIS_HASH, lastUnmacSeq, macMatches, type EventContent } from './chain.ts';
 import type { AuditKeys } from './chain-keys.ts';
 import { checkpointDigest, signCheckpoint, storedCheckpoint, type ChainedCheckpoint } from './checkpoint.ts';
 
@@ -62,6 +62,35 @@ async function lastSigned(tx: Tx, keys: AuditKeys, head: Head | undefined, mine:
   return storedCheckpoint(keys, head.checkpoint, head) ?? { refused: `the checkpoint on chain entry ${head.position} is not one this installation signed for it` };
 }
 
+/**
+ * Events after the chain's last sealed seq that are in no entry and not waiting: their queue row was
+ * deleted (the servers' role may delete from it). Bounded: through `upTo` (the batch's last waiting
+ * seq when more wait; the rest are looked at with later batches), at most a batch, on the seq index.
+ * An event committed after a later one was sealed (PostgreSQL) and then taken out is behind that
+ * bound: verify names it.
+ */
+async function dequeuedEvents(tx: Tx, upTo: number | null) {
+  let query = tx
+    .selectFrom('audit_events as e')
+    .leftJoin('audit_pending as p', 'p.seq', 'e.seq')
+    .where('p.seq', 'is', null)
+    .where('e.seq', '>', (eb) => eb.selectFrom('audit_chain').select(eb.fn.coalesce(eb.fn.max('seq'), eb.lit(0)).as('last')))
+    .select(EVENT_COLUMNS)
+    .orderBy('e.seq')
+    .limit(BATCH);
+  if (upTo !== null) query = query.where('e.seq', '<=', upTo);
+  return query.execute();
+}
+
+/** Null for an event Bastion recorded (its MAC holds); else why not. */
+function verdict(keys: AuditKeys, content: EventContent, row: { mac: string | null; taken: boolean; gone: boolean; unmacUpTo: number }): AuditFlag | null {
+  if (row.taken) return 'dequeued';
+  if (row.gone) return 'missing';
+  // Only events waiting when migration 016 ran may lack a MAC.
+  if (row.mac === null) return Number(content.seq) <= row.unmacUpTo ? 'no_mac' : 'bad_mac';
+  return macMatches(keys.event, content, row.mac) ? null : 'bad_mac';
+}
+
 /** Seals one batch; null when nothing was waiting (or another node was sealing). */
 async function sealBatch(store: Store, keys: AuditKeys, mine: ChainedCheckpoint | null): Promise<Sealed | { refused: string } | null> {
   return inTransaction(store.db, async (tx) => {
@@ -76,7 +105,8 @@ async function sealBatch(store: Store, keys: AuditKeys, mine: ChainedCheckpoint 
       .orderBy('p.seq')
       .limit(BATCH)
       .execute();
-    if (waiting.length === 0) return null;
+    const dequeued = await dequeuedEvents(tx, waiting.length === BATCH ? Number(waiting.at(-1)!.pending_seq) : null);
+    if (waiting.length === 0 && dequeued.length === 0) return null;
     const last = await tx.selectFrom('audit_chain').select(['position', 'hash', 'checkpoint']).orderBy('position', 'desc').limit(1).executeTakeFirst();
     const head = last && { position: Number(last.position), hash: last.hash, checkpoint: last.checkpoint };
     const base = await lastSigned(tx, keys, head, mine);
@@ -84,13 +114,18 @@ async function sealBatch(store: Store, keys: AuditKeys, mine: ChainedCheckpoint 
     // A waiting seq already in the chain (written there by hand) is dropped, and said.
     const stale = await tx.selectFrom('audit_pending as p').innerJoin('audit_chain as c', 'c.seq', 'p.seq').select('p.seq').execute();
     if (stale.length > 0) await tx.deleteFrom('audit_pending').where('seq', 'in', stale.map((row) => row.seq)).execute();
+    // Read only when an event lacks a MAC.
+    const unmacUpTo = waiting.some((w) => w.mac === null) ? await lastUnmacSeq(tx) : 0;
     let position = head?.position ?? 0;
     let hash = head?.hash ?? GENESIS_HASH;
     const flagged: Sealed['flagged'] = [];
-    const entries = waiting.map(({ pending_seq, mac, ...event }) => {
+    const batch = [...waiting.map((row) => ({ ...row, dequeued: false })), ...dequeued.map((event) => ({ ...event, pending_seq: event.seq, mac: null, dequeued: true }))]
+      .sort((a, b) => Number(a.pending_seq) - Number(b.pending_seq))
+      .slice(0, BATCH);
+    const entries = batch.map(({ pending_seq, mac, dequeued: taken, ...event }) => {
       const seq = Number(pending_seq);
       const content = { ...event, seq };
-      const flag: AuditFlag | null = event.seq === null ? 'missing' : mac === null ? 'no_mac' : macMatches(keys.event, content, mac) ? null : 'bad_mac';
+      const flag = verdict(keys, content, { mac, taken, gone: event.seq === null, unmacUpTo });
       position += 1;
       hash = entryHash(keys.chain, hash, position, content, flag);
       if (flag) flagged.push({ seq, position, flag });
@@ -106,9 +141,10 @@ async function sealBatch(store: Store, keys: AuditKeys, mine: ChainedCheckpoint 
 }
 
 const FLAGGED: Record<AuditFlag, string> = {
-  bad_mac: 'an audit event was not recorded by Bastion (its MAC is wrong: added to the database by hand); sealed flagged as forged',
+  bad_mac: 'an audit event was not recorded by Bastion (its MAC is wrong, or missing after migration 016: added to the database by hand); sealed flagged as forged',
   missing: 'an audit event was removed from the database while it waited to be sealed; sealed flagged as missing',
   no_mac: 'an audit event from before per-event MACs (migration 016) was sealed unchecked',
+  dequeued: 'an audit event was taken out of the sealer\'s queue (its audit_pending row deleted) before it was sealed; sealed flagged as dequeued',
 };
 
 function report(log: Logger, result: Sealed): void {

@@ -1,5 +1,6 @@
 /** The `bastion` command as a user runs it: a real process, real exit codes. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { bySystem, createAudit } from '../audit/audit.ts';
 import pino from 'pino';
 import { auditKeys } from '../audit/chain-keys.ts';
 import { readCheckpoint } from '../audit/checkpoint.ts';
+import { readCheckpointsFile } from './audit-verify.ts';
 import { base64urlnopad } from '@scure/base';
 import { loadConfig } from '../config.ts';
 import { inTransaction, openStore } from '../store/database.ts';
@@ -45,6 +47,15 @@ describe('bastion CLI', () => {
     expect(intact.code, intact.stderr + intact.stdout).toBe(0);
     expect(intact.stdout).toBe('audit chain intact: 3 event(s) verified, reaching 1 checkpoint(s)\n');
     expect((await bastion(['audit', 'verify', '--checkpoint', 'bcp1.3.nonsense'], env)).code).toBe(2);
+    // The log's checkpoints in a file, one a line, blank lines ignored.
+    const file = join(dir, 'checkpoints.txt');
+    writeFileSync(file, `\n${checkpoint}\n\n  ${checkpoint}  \n`);
+    const fromFile = await bastion(['audit', 'verify', '--checkpoints-file', file], env);
+    expect(fromFile.code, fromFile.stderr + fromFile.stdout).toBe(0);
+    expect(fromFile.stdout).toBe('audit chain intact: 3 event(s) verified, reaching 2 checkpoint(s)\n');
+    writeFileSync(file, 'bcp1.3.nonsense\n');
+    expect((await bastion(['audit', 'verify', '--checkpoint', checkpoint, '--checkpoints-file', file], env)).code).toBe(2);
+    expect(await readCheckpointsFile('-', Readable.from([`${checkpoint}\n\n`, 'second\n']))).toEqual([checkpoint, 'second']);
 
     // The last event and its entry removed by whoever owns the database: intact on its own, caught against the checkpoint.
     await asDatabaseOwner(store, async () => {

@@ -62,10 +62,12 @@ export function buildProgram(io: WalletCommandIo): Command {
     .command('verify')
     .description('verify the keyed audit chain; exit code 1 names the first changed or removed event, or a checkpoint the chain no longer reaches')
     .option('--checkpoint <checkpoint...>', 'signed checkpoint(s) from the log (auditCheckpoint field): the chain must reach each')
-    .action(async (options: { checkpoint?: string[] }) => {
-      const [{ auditKeys }, { auditVerify }, settings] = await Promise.all([import('../audit/chain-keys.ts'), import('./audit-verify.ts'), config()]);
+    .option('--checkpoints-file <path>', 'a file of checkpoints from the log, one a line (- for standard input): give every one logged since the last verify')
+    .action(async (options: { checkpoint?: string[]; checkpointsFile?: string }) => {
+      const [{ auditKeys }, { auditVerify, readCheckpointsFile }, settings] = await Promise.all([import('../audit/chain-keys.ts'), import('./audit-verify.ts'), config()]);
       const keys = auditKeys(settings.auditKey);
-      process.exitCode = await withStore((store) => auditVerify(store.db, keys, options.checkpoint ?? [], (line) => io.stdout(`${line}\n`)));
+      const fromFile = options.checkpointsFile === undefined ? [] : await readCheckpointsFile(options.checkpointsFile, io.stdin);
+      process.exitCode = await withStore((store) => auditVerify(store.db, keys, [...(options.checkpoint ?? []), ...fromFile], (line) => io.stdout(`${line}\n`)));
     });
   audit
     .command('public-key')

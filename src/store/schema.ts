@@ -57,10 +57,17 @@ export interface AuditPendingTable {
 
 /**
  * The sealer's verdict on an event it could not vouch for: `no_mac`, waiting from before events had
- * MACs (migration 016), sealed unchecked; `bad_mac`, its MAC is wrong (added by hand: forged);
- * `missing`, removed while it waited.
+ * MACs (migration 016, up to `audit_legacy.max_unmac_seq`), sealed unchecked; `bad_mac`, its MAC is
+ * wrong or, recorded after 016, missing (added by hand: forged); `missing`, removed while it waited;
+ * `dequeued`, its row in the sealer's queue was deleted before it was sealed.
  */
-export type AuditFlag = 'no_mac' | 'bad_mac' | 'missing';
+export type AuditFlag = 'no_mac' | 'bad_mac' | 'missing' | 'dequeued';
+
+/** One row, written by migration 016: only events up to this seq waited without a MAC (sealed `no_mac`). Append-only. */
+export interface AuditLegacyTable {
+  id: Generated<number>;
+  max_unmac_seq: number;
+}
 
 /** The keyed hash chain over the events, in the order they were sealed. Append-only. */
 export interface AuditChainTable {
@@ -99,6 +106,7 @@ export interface Database extends AccountTables, OidcTables {
   audit_events: AuditEventsTable;
   audit_pending: AuditPendingTable;
   audit_chain: AuditChainTable;
+  audit_legacy: AuditLegacyTable;
   rate_windows: RateWindowsTable;
   lockouts: LockoutsTable;
 }
