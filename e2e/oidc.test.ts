@@ -6,12 +6,13 @@
  * logout page): the app and Bastion.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExampleApp } from '../examples/oidc-relying-party/app.ts';
 import { addClient } from '../src/flows/oidc/clients.ts';
 import { freePort } from '../test/ports.ts';
 import { capture } from './support/browser.ts';
-import { createEnrolledAccount, nextTotp, registerAndVerify } from './support/pages.ts';
+import { createEnrolledAccount, enrollAuthenticator, nextTotp, registerAndVerify, submitPassword } from './support/pages.ts';
 import { e2eSuite } from './support/suite.ts';
 
 const PASSWORD = 'amber-lantern-voyage-47';
@@ -19,6 +20,14 @@ const suite = e2eSuite();
 
 describe('an app signs in through Bastion (OpenID Connect) in Chromium', () => {
   let example: { app: FastifyInstance; sessionCount: () => number; url: string };
+
+  /** From the example app's home page, "Sign in with Bastion", then Bastion's password step. */
+  async function signInAtApp(page: Page, address: string): Promise<void> {
+    await page.goto(example.url);
+    await page.getByRole('link', { name: 'Sign in with Bastion' }).click();
+    await page.waitForURL(/\/login$/);
+    await submitPassword(page, address, PASSWORD);
+  }
 
   beforeAll(async () => {
     const port = await freePort();
@@ -43,13 +52,8 @@ describe('an app signs in through Bastion (OpenID Connect) in Chromium', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/login/);
 
-    await page.goto(example.url);
-    await page.getByRole('link', { name: 'Sign in with Bastion' }).click();
     // Not signed in to Bastion: its own sign-in first, then back to the app's request.
-    await page.waitForURL(/\/login$/);
-    await page.getByLabel('Email').fill(address);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signInAtApp(page, address);
     await page.getByLabel('Authenticator app').check();
     await page.getByLabel('Authentication code').fill(nextTotp(suite.node, secret));
     await page.getByRole('button', { name: 'Verify' }).click();
@@ -84,18 +88,9 @@ describe('an app signs in through Bastion (OpenID Connect) in Chromium', () => {
     const { page } = await suite.newBrowser();
     const address = suite.email('rp-new');
     await registerAndVerify(page, suite.node, address, PASSWORD);
-    await page.goto(example.url);
-    await page.getByRole('link', { name: 'Sign in with Bastion' }).click();
-    await page.waitForURL(/\/login$/);
-    await page.getByLabel('Email').fill(address);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signInAtApp(page, address);
     // The second factor is mandatory: enrolled first, then back to the app's request.
-    await page.waitForURL(/\/enroll-2fa/);
-    const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
-    await page.getByLabel('Code from your authenticator app').fill(nextTotp(suite.node, secret));
-    await page.getByRole('button', { name: 'Enable two-factor authentication' }).click();
-    await page.getByRole('button', { name: 'I have saved my backup codes' }).click();
+    await enrollAuthenticator(page, suite.node);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Allow Example app?');
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.waitForURL(`${example.url}/`);

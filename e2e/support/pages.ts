@@ -32,6 +32,11 @@ export async function registerAndVerify(page: Page, node: E2eNode, address: stri
 /** Fills in step 1 of /login and submits it. */
 export async function signInPassword(page: Page, address: string, password: string): Promise<void> {
   await page.goto('/login');
+  await submitPassword(page, address, password);
+}
+
+/** Submits step 1 on the /login page the browser is on (one another page sent it to). */
+export async function submitPassword(page: Page, address: string, password: string): Promise<void> {
   await page.getByLabel('Email').fill(address);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -52,6 +57,13 @@ export interface EnrolledAccount {
 export async function createEnrolledAccount(page: Page, node: E2eNode, address: string, password: string): Promise<EnrolledAccount> {
   await registerAndVerify(page, node, address, password);
   await signInPassword(page, address, password);
+  const secret = await enrollAuthenticator(page, node);
+  await page.waitForURL(/\/dashboard/);
+  return { address, secret };
+}
+
+/** On /enroll-2fa (a first sign-in): adds the authenticator app, saves the backup codes; returns its secret. */
+export async function enrollAuthenticator(page: Page, node: E2eNode): Promise<string> {
   await page.waitForURL(/\/enroll-2fa/);
   const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);
@@ -59,6 +71,5 @@ export async function createEnrolledAccount(page: Page, node: E2eNode, address: 
   await page.getByRole('button', { name: 'Enable two-factor authentication' }).click();
   await expect.poll(() => page.getByTestId('backup-code').count()).toBe(10);
   await page.getByRole('button', { name: 'I have saved my backup codes' }).click();
-  await page.waitForURL(/\/dashboard/);
-  return { address, secret };
+  return secret;
 }

@@ -12,7 +12,7 @@ import type { Db } from '../../store/database.ts';
 import { clientMetadata, findClientRow } from './clients.ts';
 
 /** The provider's clock (oidc-provider reads Date.now() itself): expiry here must agree with it. */
-const providerNow = () => Date.now();
+export const providerNow = () => Date.now();
 
 /**
  * Models whose id is itself a credential (an access or refresh token, a code, a pushed request's

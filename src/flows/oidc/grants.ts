@@ -7,10 +7,12 @@
  */
 import type { Grant, KoaContextWithOIDC } from 'oidc-provider';
 import type { Deps } from '../../deps.ts';
-import { inTransaction, type Db } from '../../store/database.ts';
+import type { ClientInfo } from '../../client/client-info.ts';
+import { notFound } from '../../errors/app-error.ts';
+import { inTransaction, type Db, type Tx } from '../../store/database.ts';
+import { providerNow } from './adapter.ts';
 import { findClientRow } from './clients.ts';
 
-const now = () => Date.now(); // the provider's clock (adapter.ts)
 
 async function latestGrantId(db: Db, accountId: string, clientId: string): Promise<string | undefined> {
   const row = await db
@@ -19,7 +21,7 @@ async function latestGrantId(db: Db, accountId: string, clientId: string): Promi
     .where('model', '=', 'Grant')
     .where('account_id', '=', accountId)
     .where('client_id', '=', clientId)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now())]))
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', providerNow())]))
     .orderBy('expires_at', 'desc')
     .executeTakeFirst();
   return row?.id;
@@ -60,7 +62,7 @@ export async function connectedApps(db: Db, accountId: string): Promise<Connecte
     .select(['oidc_payloads.payload', 'oidc_payloads.client_id', 'oidc_clients.name'])
     .where('oidc_payloads.model', '=', 'Grant')
     .where('oidc_payloads.account_id', '=', accountId)
-    .where((eb) => eb.or([eb('oidc_payloads.expires_at', 'is', null), eb('oidc_payloads.expires_at', '>', now())]))
+    .where((eb) => eb.or([eb('oidc_payloads.expires_at', 'is', null), eb('oidc_payloads.expires_at', '>', providerNow())]))
     .execute();
   const byClient = new Map<string, ConnectedApp>();
   for (const row of rows) {
@@ -72,16 +74,21 @@ export async function connectedApps(db: Db, accountId: string): Promise<Connecte
   return [...byClient.values()].sort((a, b) => b.grantedAt - a.grantedAt);
 }
 
-/** Removes an account's grants to one app (or to every app) and all issued under them; returns how many grants went. */
-export async function revokeGrants(db: Db, accountId: string, clientId?: string): Promise<number> {
-  return db.transaction().execute(async (tx) => {
-    let grants = tx.selectFrom('oidc_payloads').select('id').where('model', '=', 'Grant').where('account_id', '=', accountId);
-    if (clientId !== undefined) grants = grants.where('client_id', '=', clientId);
-    const ids = (await grants.execute()).map((g) => g.id);
-    if (ids.length > 0) {
-      await tx.deleteFrom('oidc_payloads').where('grant_id', 'in', ids).execute();
-      await tx.deleteFrom('oidc_payloads').where('model', '=', 'Grant').where('id', 'in', ids).execute();
-    }
-    return ids.length;
+/** Removes an account's grants to one app and all issued under them; returns how many grants went. */
+async function removeGrants(tx: Tx, accountId: string, clientId: string): Promise<number> {
+  const grants = await tx.selectFrom('oidc_payloads').select('id').where('model', '=', 'Grant').where('account_id', '=', accountId).where('client_id', '=', clientId).execute();
+  const ids = grants.map((g) => g.id);
+  if (ids.length > 0) {
+    await tx.deleteFrom('oidc_payloads').where('grant_id', 'in', ids).execute();
+    await tx.deleteFrom('oidc_payloads').where('model', '=', 'Grant').where('id', 'in', ids).execute();
+  }
+  return ids.length;
+}
+
+/** The user revokes an app under Connected apps: its grants, tokens and codes end, and the audit event is written, in one transaction. */
+export async function revokeConnectedApp(deps: Deps, userId: string, clientId: string, client: ClientInfo): Promise<void> {
+  await inTransaction(deps.store.db, async (tx) => {
+    if ((await removeGrants(tx, userId, clientId)) === 0) throw notFound('oidc_client_not_found', 'No connected app with this id.');
+    await deps.audit.record(tx, { type: 'oidc.app_revoked', actor: { kind: 'user', id: userId }, subject: userId, client, data: { clientId } });
   });
 }

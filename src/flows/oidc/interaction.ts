@@ -9,6 +9,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import type { Session } from '../../account/sessions.ts';
+import { recordAlone } from '../../audit/audit.ts';
+import type { ClientInfo } from '../../client/client-info.ts';
 import type { Deps } from '../../deps.ts';
 import { badRequest, forbidden } from '../../errors/app-error.ts';
 import { strongMethods } from '../../factors/registry.ts';
@@ -42,8 +44,11 @@ export async function finishLogin(deps: Deps, provider: Provider, interaction: I
   return provider.interactionResult(raw.req, raw.res, { login: { ...authenticationOf(deps, session), remember: false } }, { mergeWithLastSubmission: false });
 }
 
-/** The consent prompt: grant what the app asked for (the scopes and claims not granted yet), remembered until revoked. */
-export async function finishConsent(provider: Provider, interaction: Interaction, userId: string, raw: Raw): Promise<string> {
+/**
+ * The consent prompt: grant what the app asked for (the scopes and claims not granted yet), remembered
+ * until revoked, and audited (the provider writes the grant itself, so the event follows it).
+ */
+export async function finishConsent(deps: Deps, provider: Provider, interaction: Interaction, userId: string, raw: Raw, client: ClientInfo): Promise<string> {
   const accountId = interaction.session?.accountId;
   if (interaction.prompt.name !== 'consent' || accountId !== userId) throw expired();
   const clientId = String(interaction.params.client_id);
@@ -54,7 +59,10 @@ export async function finishConsent(provider: Provider, interaction: Interaction
   if (details.missingOIDCClaims) grant.addOIDCClaims(details.missingOIDCClaims);
   for (const [indicator, scopes] of Object.entries(details.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
   const grantId = await grant.save();
-  return provider.interactionResult(raw.req, raw.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+  const redirectTo = await provider.interactionResult(raw.req, raw.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+  const { scopes } = await describeInteraction(provider, interaction);
+  await recordAlone(deps.store.db, deps.audit, { type: 'oidc.consent_granted', actor: { kind: 'user', id: userId }, subject: userId, client, data: { clientId, scopes } });
+  return redirectTo;
 }
 
 /** The user said no: the app is told access_denied. */

@@ -9,12 +9,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { errorBody } from '../../contracts/common.ts';
 import { connectedAppList, connectedAppParams, connectedAppRevoked, interactionAnswer, interactionDetails, interactionParams } from '../../contracts/oidc.ts';
 import { isoTime } from '../../clock.ts';
-import { notFound } from '../../errors/app-error.ts';
 import { authenticate, type Authenticated } from '../../http/guards.ts';
 import { clientOf } from '../../http/request-context.ts';
 import type { FeatureRoutes, RouteContext } from '../../http/route-context.ts';
-import { inTransaction } from '../../store/database.ts';
-import { connectedApps, revokeGrants } from './grants.ts';
+import { connectedApps, revokeConnectedApp } from './grants.ts';
 import { denyInteraction, describeInteraction, finishConsent, finishLogin, openInteraction } from './interaction.ts';
 import { needsStepUp } from './step-up.ts';
 import { mountProvider, type OidcMount } from './mount.ts';
@@ -85,10 +83,7 @@ export async function registerOidc(app: FastifyInstance, context: RouteContext):
       async (request, reply) => {
         const { user } = await authenticate(request, context);
         const interaction = await openInteraction(mount.provider(), raw(request, reply), request.params.uid);
-        const redirectTo = await finishConsent(mount.provider(), interaction, user.id, raw(request, reply));
-        const { client, scopes } = await describeInteraction(mount.provider(), interaction);
-        await inTransaction(deps.store.db, (tx) => deps.audit.record(tx, { type: 'oidc.consent_granted', actor: { kind: 'user', id: user.id }, subject: user.id, client: clientOf(request), data: { clientId: client.id, scopes } }));
-        return { redirectTo };
+        return { redirectTo: await finishConsent(deps, mount.provider(), interaction, user.id, raw(request, reply), clientOf(request)) };
       },
     );
 
@@ -116,9 +111,7 @@ export async function registerOidc(app: FastifyInstance, context: RouteContext):
       { schema: { tags, summary: "Revoke an app's access: its grant, tokens and codes end at once", security, params: connectedAppParams, response: { 200: connectedAppRevoked, 401: errorBody, 403: errorBody, 404: errorBody } } },
       async (request) => {
         const { user } = await authenticate(request, context);
-        const revoked = await revokeGrants(deps.store.db, user.id, request.params.clientId);
-        if (revoked === 0) throw notFound('oidc_client_not_found', 'No connected app with this id.');
-        await inTransaction(deps.store.db, (tx) => deps.audit.record(tx, { type: 'oidc.app_revoked', actor: { kind: 'user', id: user.id }, subject: user.id, client: clientOf(request), data: { clientId: request.params.clientId } }));
+        await revokeConnectedApp(deps, user.id, request.params.clientId, clientOf(request));
         return { status: 'revoked' as const };
       },
     );
