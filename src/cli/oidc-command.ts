@@ -7,6 +7,7 @@
  */
 import { Command } from 'commander';
 import type { Deps } from '../deps.ts';
+import type { Tx } from '../store/database.ts';
 import { run, type WithDeps } from './run.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -25,8 +26,16 @@ interface AddOptions {
 export function oidcCommand(withDeps: WithDeps, out: (s: string) => void): Command {
   const oidc = new Command('oidc').description('Bastion as an OpenID Connect provider: apps (clients) and signing keys');
   const clients = oidc.command('clients').description('the apps that sign their users in through Bastion');
-  const audit = (deps: Deps, type: string, data: Record<string, unknown>) =>
-    deps.store.db.transaction().execute((tx) => deps.audit.record(tx, { type, actor: { kind: 'system' }, subject: null, client: null, data }));
+  /** An operator's change and its audit event, in one transaction. */
+  const audited = async <T>(deps: Deps, work: (tx: Tx) => Promise<T>, event: (result: T) => { type: string; data: Record<string, unknown> } | null): Promise<T> => {
+    const { inTransaction } = await import('../store/database.ts');
+    return inTransaction(deps.store.db, async (tx) => {
+      const result = await work(tx);
+      const recorded = event(result);
+      if (recorded) await deps.audit.record(tx, { ...recorded, actor: { kind: 'system' }, subject: null, client: null });
+      return result;
+    });
+  };
 
   clients
     .command('add')
@@ -42,21 +51,21 @@ export function oidcCommand(withDeps: WithDeps, out: (s: string) => void): Comma
     .action((options: AddOptions) =>
       run(withDeps, out, async (deps) => {
         const { addClient } = await import('../flows/oidc/clients.ts');
-        const { client, secret } = await addClient(
-          deps.store.db,
-          {
-            name: options.name,
-            redirectUris: options.redirectUri ?? [],
-            postLogoutRedirectUris: options.postLogoutRedirectUri ?? [],
-            backchannelLogoutUri: options.backchannelLogoutUri,
-            public: options.public ?? false,
-            clientCredentials: options.clientCredentials ?? false,
-            noRefresh: !options.refresh,
-            firstParty: options.firstParty ?? false,
-          },
-          deps.clock.now(),
+        const input = {
+          name: options.name,
+          redirectUris: options.redirectUri ?? [],
+          postLogoutRedirectUris: options.postLogoutRedirectUri ?? [],
+          backchannelLogoutUri: options.backchannelLogoutUri,
+          public: options.public ?? false,
+          clientCredentials: options.clientCredentials ?? false,
+          noRefresh: !options.refresh,
+          firstParty: options.firstParty ?? false,
+        };
+        const { client, secret } = await audited(
+          deps,
+          (tx) => addClient(tx, input, deps.clock.now()),
+          (made) => ({ type: 'oidc.client_added', data: { clientId: made.client.id, name: made.client.name, public: made.secret === null } }),
         );
-        await audit(deps, 'oidc.client_added', { clientId: client.id, name: client.name, public: secret === null });
         out(`client id: ${client.id}\n`);
         if (secret !== null) out(`client secret: ${secret}\n(shown once: only its hash is kept)\n`);
         out(`issuer: ${deps.config.baseUrl}/oidc\n`);
@@ -86,11 +95,11 @@ export function oidcCommand(withDeps: WithDeps, out: (s: string) => void): Comma
     .action((clientId: string) =>
       run(withDeps, out, async (deps) => {
         const { removeClient } = await import('../flows/oidc/clients.ts');
-        if (!(await removeClient(deps.store.db, clientId))) {
+        const removed = await audited(deps, (tx) => removeClient(tx, clientId), (gone) => (gone ? { type: 'oidc.client_removed', data: { clientId } } : null));
+        if (!removed) {
           out(`no app with client id ${clientId}\n`);
           return 1;
         }
-        await audit(deps, 'oidc.client_removed', { clientId });
         out(`removed ${clientId}\n`);
         return 0;
       }),
@@ -104,8 +113,8 @@ export function oidcCommand(withDeps: WithDeps, out: (s: string) => void): Comma
     .action(() =>
       run(withDeps, out, async (deps) => {
         const { rotateSigningKeys } = await import('../flows/oidc/signing-keys.ts');
+        // The keys and their audit event are written in one transaction (signing-keys.ts).
         const { added, retired } = await rotateSigningKeys(deps);
-        await audit(deps, 'oidc.keys_rotated', { added, retired });
         out(`new signing keys: ${added.join(', ')}\nretired (published 2 more hours): ${retired.join(', ') || 'none'}\nrunning nodes switch within a minute\n`);
         return 0;
       }),

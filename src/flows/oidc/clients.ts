@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { hashToken, randomToken, safeEqual } from '../../crypto/tokens.ts';
 import { badRequest } from '../../errors/app-error.ts';
-import type { Db } from '../../store/database.ts';
+import type { Db, Tx } from '../../store/database.ts';
 import type { OidcClientsTable } from '../../store/schema.ts';
 
 export type ClientRow = OidcClientsTable;
@@ -41,7 +41,7 @@ function checkUri(uri: string, what: string): string {
   return uri;
 }
 
-export async function addClient(db: Db, input: NewClient, now: number): Promise<{ client: ClientRow; secret: string | null }> {
+export async function addClient(db: Db | Tx, input: NewClient, now: number): Promise<{ client: ClientRow; secret: string | null }> {
   if (!input.name.trim()) throw badRequest('invalid_client_metadata', 'A client needs a name.');
   const redirectUris = input.redirectUris.map((u) => checkUri(u, 'redirect URI'));
   if (redirectUris.length === 0 && !input.clientCredentials) throw badRequest('invalid_client_metadata', 'A client needs at least one redirect URI (or --client-credentials for a back-end service).');
@@ -71,12 +71,10 @@ export const findClientRow = (db: Db, id: string): Promise<ClientRow | undefined
 export const listClients = (db: Db): Promise<ClientRow[]> => db.selectFrom('oidc_clients').selectAll().orderBy('created_at').execute();
 
 /** Removes a client and everything the provider holds for it (grants, tokens); false when unknown. */
-export async function removeClient(db: Db, id: string): Promise<boolean> {
-  return db.transaction().execute(async (tx) => {
-    await tx.deleteFrom('oidc_payloads').where('client_id', '=', id).execute();
-    const removed = await tx.deleteFrom('oidc_clients').where('id', '=', id).executeTakeFirst();
-    return Number(removed.numDeletedRows) > 0;
-  });
+export async function removeClient(tx: Tx, id: string): Promise<boolean> {
+  await tx.deleteFrom('oidc_payloads').where('client_id', '=', id).execute();
+  const removed = await tx.deleteFrom('oidc_clients').where('id', '=', id).executeTakeFirst();
+  return Number(removed.numDeletedRows) > 0;
 }
 
 /** The client's metadata as oidc-provider reads it. */

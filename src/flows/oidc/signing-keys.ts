@@ -79,7 +79,9 @@ export async function rotateSigningKeys(deps: Deps): Promise<{ added: string[]; 
     await tx.updateTable('oidc_signing_keys').set({ retired_at: now }).where('retired_at', 'is', null).execute();
     // Keys retired long enough ago that nothing they signed is alive any more go for good.
     await tx.deleteFrom('oidc_signing_keys').where('retired_at', '<', now - RETIRED_KEY_PUBLISHED_MS).execute();
-    return { added: await insertKeys(deps, tx, made), retired: old.map((k) => k.kid) };
+    const rotated = { added: await insertKeys(deps, tx, made), retired: old.map((k) => k.kid) };
+    await deps.audit.record(tx, { type: 'oidc.keys_rotated', actor: { kind: 'system' }, subject: null, client: null, data: rotated });
+    return rotated;
   });
 }
 
