@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import { describe, expect, it } from 'vitest';
-import { codeFor, enrolledUser, signIn } from '../../../test/accounts.ts';
+import { codeFor, enrolledUser, PASSWORD, registerVerified, signIn, uniqueEmail } from '../../../test/accounts.ts';
 import { dialects } from '../../../test/harness.ts';
 import { authorizeAs, Browser, codeFlowStart, oidcApps, REDIRECT_URI, relyingParty, uidOf } from '../../../test/oidc.ts';
 import { MINUTE } from '../../clock.ts';
@@ -69,6 +69,33 @@ describe.each(dialects)('signing in to an app through Bastion on %s', (dialect) 
     expect(after.pathname).toMatch(/^\/oidc\/interaction\//);
     expect((await browser.json(`/oidc/interaction/${uidOf(after)}/details`)).body).toMatchObject({ prompt: 'login', signedIn: false });
     expect((await browser.json(`/oidc/interaction/${uidOf(after)}/login`, { method: 'POST' })).status).toBe(401);
+  });
+
+  it('signs in only a full Bastion session: a password without its second factor is not enough', async () => {
+    const t = await app();
+    const rp = await relyingParty(t);
+    const client = t.client();
+    const person = await registerVerified(t, uniqueEmail('half'), PASSWORD, client);
+    const login = await client.post('/api/auth/login', person);
+    expect(login.body.next).toEqual(['enroll_2fa']);
+    // The restricted session (it may only enrol a second factor) is no sign-in for an app.
+    const browser = new Browser(t.url).adopt(client);
+    const at = await browser.follow((await codeFlowStart(rp.config)).url.href);
+    expect((await browser.json(`/oidc/interaction/${uidOf(at)}/details`)).body).toMatchObject({ prompt: 'login', signedIn: false });
+    const refused = await browser.json(`/oidc/interaction/${uidOf(at)}/login`, { method: 'POST' });
+    expect([refused.status, refused.body.error]).toEqual([403, 'enroll_2fa_required']);
+  });
+
+  it('gives kyc_level only with the kyc scope', async () => {
+    const t = await app();
+    const user = await enrolledUser(t);
+    const rp = await relyingParty(t);
+    const start = await codeFlowStart(rp.config, { scope: 'openid email', prompt: 'consent' });
+    const tokens = await exchange(rp.config, await authorizeAs(new Browser(t.url).adopt(user.client), start.url), start);
+    const info = await oidc.fetchUserInfo(rp.config, tokens.access_token, tokens.claims()!.sub);
+    expect(info).toMatchObject({ email: user.email, email_verified: true });
+    expect(info).not.toHaveProperty('kyc_level');
+    expect(tokens.claims()).not.toHaveProperty('kyc_level');
   });
 
   it('steps up for acr_values and max_age: a recent strong factor is asked for inside a live session', async () => {
