@@ -52,8 +52,11 @@ export function createLater(log: Logger): Later {
       if (waiting.size > 0) setImmediate(startWaiting);
     },
     async idle() {
-      startWaiting();
-      while (running.size > 0) await Promise.all([...running]);
+      // Work may leave work of its own for later: that starts too, without waiting for an answer.
+      do {
+        startWaiting();
+        await Promise.all([...running]);
+      } while (running.size > 0);
     },
   };
 }

@@ -19,7 +19,7 @@ export type ActivityPurpose = LoginActivityTable['purpose'];
 export async function recordAttempt(
   deps: Deps,
   db: Db | Tx,
-  input: { userId: string; client: ClientInfo; result: ActivityResult; method?: string | null; signals?: string[]; purpose?: ActivityPurpose },
+  input: { userId: string; client: ClientInfo; result: ActivityResult; method?: string | null; signals?: string[]; purpose?: ActivityPurpose; at?: number },
 ): Promise<void> {
   deps.metrics.attempts.inc({ purpose: input.purpose ?? 'sign_in', result: input.result, method: input.method ?? 'password' });
   const where = deps.locate(input.client.ip);
@@ -28,7 +28,7 @@ export async function recordAttempt(
     .values({
       id: randomUUID(),
       user_id: input.userId,
-      at: deps.clock.now(),
+      at: input.at ?? deps.clock.now(),
       ip: input.client.ip,
       user_agent: input.client.userAgent,
       device: deps.describeDevice(input.client.userAgent),

@@ -24,6 +24,9 @@ import { inTransaction, type Tx } from '../../store/database.ts';
 import { enforceRateLimit } from '../../throttle/limits.ts';
 import { carryOutDueResetOf } from '../two-factor-reset/carry-out.ts';
 
+/** The id no account has (accounts get random UUIDs, never the nil one). */
+const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000';
+
 export const IP_LIMIT_MESSAGE = 'Too many sign-in attempts from your network. Try again later.';
 
 /** The method login activity shows for a first factor: a passkey by name, the password as none. */
@@ -32,16 +35,26 @@ const activityMethod = (factor: FactorId) => (factorById(factor).memorized ? nul
 /** The per-IP limit every sign-in attempt counts toward, whatever its factor. */
 export const limitSignInsFromIp = (deps: Deps, client: ClientInfo) => enforceRateLimit(deps.throttle, perIpKey('login-ip', client), deps.config.loginIpLimit, IP_LIMIT_MESSAGE);
 
-/** Records a refused sign-in: the audit event (with its reason) and, for an account, its login activity. */
+/**
+ * Records a refused sign-in: the audit event (with its reason) in `tx` and, for an account, its login
+ * activity. A refusal an address without an account gets alike (a wrong password, a locked address)
+ * writes the activity row after the answer (`afterAnswer`): a row only an account has would show in
+ * the answer's time (OWASP ASVS V6.3.8). The lock's count and the audit event stay in the transaction.
+ */
 export async function recordRefusal(
   deps: Deps,
   tx: Tx,
   input: { factor: FactorId; user: User | undefined; client: ClientInfo; reason: string; result: LoginActivityTable['result']; purpose?: Purpose },
+  options: { afterAnswer?: boolean } = {},
 ): Promise<void> {
   const method = activityMethod(input.factor);
   const purpose = input.purpose && input.purpose !== 'sign_in' ? { purpose: input.purpose } : {};
   await deps.audit.record(tx, { type: 'login.failed', ...anonymous(input.user?.id ?? null), client: input.client, data: { reason: input.reason, ...(method ? { method } : {}), ...purpose } });
-  if (input.user) await recordAttempt(deps, tx, { userId: input.user.id, client: input.client, result: input.result, method, purpose: input.purpose ?? 'sign_in' });
+  if (input.user) {
+    const attempt = { userId: input.user.id, client: input.client, result: input.result, method, purpose: input.purpose ?? 'sign_in', at: deps.clock.now() };
+    if (options.afterAnswer) deps.later.run('sign-in refusal activity', () => recordAttempt(deps, deps.store.db, attempt));
+    else await recordAttempt(deps, tx, attempt);
+  }
   // An address without an account has no login activity, but an attack on many addresses shows here.
   else deps.metrics.attempts.inc({ purpose: input.purpose ?? 'sign_in', result: input.result, method: method ?? 'password' });
 }
@@ -76,8 +89,10 @@ export async function proveFirstFactor<T>(deps: Deps, input: FirstFactor<T>): Pr
       inTransaction(deps.store.db, (tx) => recordRefusal(deps, tx, { factor: input.factor, user: input.user, client: input.client, reason: 'locked', result: 'locked', purpose })),
     ),
   );
-  // A lost-2FA reset whose wait is over is carried out next: a factor due to go never signs in.
-  if (input.user) await carryOutDueResetOf(deps, input.user.id);
+  // A lost-2FA reset whose wait is over is carried out next: a factor due to go never signs in. An
+  // address without an account looks for the reset of no account, as the dummy hash stands in for its
+  // password: the lookup must not show in the answer's time.
+  await carryOutDueResetOf(deps, input.user?.id ?? NO_ACCOUNT);
   return proveFactor(deps, {
     factor: input.factor,
     ceremony: { purpose, boundTo: input.boundTo, role: 'first' },
@@ -87,7 +102,8 @@ export async function proveFirstFactor<T>(deps: Deps, input: FirstFactor<T>): Pr
     client: input.client,
     actor: ANONYMOUS,
     onSuccess: input.onSuccess,
-    onFailure: (tx, why) => recordRefusal(deps, tx, { factor: input.factor, user: input.user ?? input.recordAs, client: input.client, ...input.refused(why), purpose }),
+    onFailure: (tx, why) =>
+      recordRefusal(deps, tx, { factor: input.factor, user: input.user ?? input.recordAs, client: input.client, ...input.refused(why), purpose }, { afterAnswer: true }),
   });
 }
 

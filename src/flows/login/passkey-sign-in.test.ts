@@ -94,6 +94,7 @@ describe.each(dialects)('signing in with a passkey on %s', (dialect) => {
       const stranger = new SoftAuthenticator();
       stranger.credentials.push({ ...user.authenticator.credentials[0]!, id: Buffer.alloc(32, 9) });
       for (let i = 0; i < 30; i++) expect((await passwordlessSignIn(t.client(), stranger)).body).toEqual(WRONG_PASSWORD);
+      await t.deps.later.idle(); // the activity rows are written after the answers
       const userId = (await userRow(t, user.email)).id;
       const refused = await t.db.store.db.selectFrom('login_activity').select(['result', 'method']).where('user_id', '=', userId).where('result', '=', 'passkey_refused').execute();
       expect(refused).toHaveLength(30);

@@ -47,6 +47,7 @@ describe.each(dialects)('login timing on %s', (dialect) => {
       times[kind].push(Number(process.hrtime.bigint() - start) / 1e6);
       statuses.add(res.status);
       bodies.add(JSON.stringify(res.body));
+      await t!.deps.later.idle(); // the activity row a refusal writes after its answer, before the next try
     };
     // Warm up every path (first argon2 call, prepared statements), then interleave, each kind in each position.
     for (const kind of KINDS) await attempt(kind);
@@ -59,6 +60,17 @@ describe.each(dialects)('login timing on %s', (dialect) => {
     expect([...statuses]).toEqual([401]);
     expect(bodies.size).toBe(1);
     expect(client.cookies.size).toBe(0);
+    // The refusals of both accounts were recorded in their login activity, only after the answer.
+    for (const address of [email, unverified]) {
+      const rows = await t.deps.store.db
+        .selectFrom('login_activity')
+        .innerJoin('users', 'users.id', 'login_activity.user_id')
+        .where('users.email', '=', address)
+        .where('login_activity.result', '=', 'wrong_password')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      expect(Number(rows.n)).toBe(TRIES + 1);
+    }
     for (const kind of ['unknown', 'unverified'] as const) {
       const { ratio, seen } = pairedDifference({ name: 'known', times: times.known }, { name: kind, times: times[kind] });
       expect(ratio, seen).toBeLessThan(0.1);
