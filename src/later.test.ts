@@ -15,6 +15,18 @@ function logged() {
   return { log: pino({ level: 'info' }, stream), lines };
 }
 
+/** Runs `test` with setTimeout faked: the 100 ms fallback never fires, so only what is tested can start work. */
+async function withoutTimers(test: () => Promise<void>): Promise<void> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  try {
+    await test();
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 describe('work after the answer', () => {
   it('starts only once the answer is sent, on the next turn', async () => {
     const later = createLater(pino({ level: 'silent' }));
@@ -22,7 +34,7 @@ describe('work after the answer', () => {
     later.run('a job', async () => {
       done.push('job');
     });
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     expect(done).toEqual([]);
     later.answered();
     done.push('answer');
@@ -31,23 +43,40 @@ describe('work after the answer', () => {
   });
 
   it('idle() starts what waits, and what that work leaves for later too, and resolves when all is done', async () => {
-    // The 100 ms fallback never fires here: only idle() can start the inner work.
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
+    // Only idle() can start the inner work.
+    await withoutTimers(async () => {
       const later = createLater(pino({ level: 'silent' }));
       const done: string[] = [];
       later.run('outer', async () => {
         done.push('outer');
         later.run('inner', async () => {
-          await new Promise((resolve) => setImmediate(resolve));
+          await nextTurn();
           done.push('inner');
         });
       });
       await later.idle();
       expect(done).toEqual(['outer', 'inner']);
-    } finally {
-      vi.useRealTimers();
-    }
+    });
+  });
+
+  it('start() begins at once, without an answer, and idle() waits for it', async () => {
+    await withoutTimers(async () => {
+      const later = createLater(pino({ level: 'silent' }));
+      const done: string[] = [];
+      later.start('at once', async () => {
+        await nextTurn();
+        done.push('started');
+      });
+      await nextTurn();
+      await nextTurn();
+      expect(done).toEqual(['started']);
+      later.start('another', async () => {
+        await nextTurn();
+        done.push('waited for');
+      });
+      await later.idle();
+      expect(done).toEqual(['started', 'waited for']);
+    });
   });
 
   it('logs a failure instead of throwing it at anyone', async () => {
@@ -57,7 +86,7 @@ describe('work after the answer', () => {
       throw new Error('the database went away');
     });
     await expect(later.idle()).resolves.toBeUndefined();
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 50, work: 'failing job', msg: 'work after the answer failed' });
   });

@@ -11,6 +11,11 @@ import type { Logger } from 'pino';
 export interface Later {
   /** Starts `work` once the current answer is sent (`answered`), or shortly anyway when nothing is being answered. */
   run(name: string, work: () => Promise<unknown>): void;
+  /**
+   * Starts `work` at once, tracked like the rest: work that follows an event outside a request's own
+   * transaction (what a library reports), which shutdown and tests must still be able to wait for.
+   */
+  start(name: string, work: () => Promise<unknown>): void;
   /** An answer was sent (the HTTP layer's onResponse): the work waiting for it may start. */
   answered(): void;
   /** Starts what waits, and resolves when everything started so far has finished. */
@@ -27,6 +32,15 @@ export function createLater(log: Logger): Later {
   const startWaiting = () => {
     for (const release of [...waiting]) release();
   };
+  const track = (name: string, work: Promise<unknown>) => {
+    const done: Promise<void> = work
+      .then(
+        () => undefined,
+        (err: unknown) => log.error({ err, work: name }, 'work after the answer failed'),
+      )
+      .finally(() => running.delete(done));
+    running.add(done);
+  };
   return {
     run(name, work) {
       const released = new Promise<void>((resolve) => {
@@ -38,14 +52,10 @@ export function createLater(log: Logger): Later {
         const fallback = setTimeout(release, FALLBACK_MS);
         waiting.add(release);
       });
-      const done: Promise<void> = released
-        .then(work)
-        .then(
-          () => undefined,
-          (err: unknown) => log.error({ err, work: name }, 'work after the answer failed'),
-        )
-        .finally(() => running.delete(done));
-      running.add(done);
+      track(name, released.then(work));
+    },
+    start(name, work) {
+      track(name, Promise.resolve().then(work));
     },
     // On the next turn: the answer's own completion (and its caller's) goes first.
     answered: () => {

@@ -112,7 +112,7 @@ describe('a whole node', () => {
       expect(await sweepOnce(t.deps)).toBe(true);
       const logged = lines.map((l) => JSON.parse(l) as { msg: string; sweep?: unknown }).filter((l) => l.msg === 'maintenance sweep done');
       const now = t.clock.now();
-      expect(logged.map((l) => l.sweep)).toEqual([{ startedAt: now, endedAt: now, activity: 0, tokens: 0, idempotencyAnswers: 0, kycErased: 0, oidcRecords: 0 }]);
+      expect(logged.map((l) => l.sweep)).toEqual([{ startedAt: now, endedAt: now, activity: 0, tokens: 0, idempotencyAnswers: 0, kycErased: 0, oidcRecords: 0, appSessionsLapsed: 0 }]);
     } finally {
       await t.close();
     }

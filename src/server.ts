@@ -13,6 +13,7 @@ import { createDeps } from './compose.ts';
 import type { Deps } from './deps.ts';
 import { SEAL_INTERVAL_MS } from './audit/seal.ts';
 import { pruneActivity } from './account/activity.ts';
+import { endLapsedAppSessions } from './account/app-sessions.ts';
 import { pruneTokens } from './account/tokens.ts';
 import { sweepKycRetention } from './flows/kyc/erasure.ts';
 import { carryOutDueResets } from './flows/two-factor-reset/carry-out.ts';
@@ -137,7 +138,8 @@ export const SWEEP_LOCK_KEY = 0x7377_6570;
 /**
  * The maintenance sweep: lapsed throttle counters, login activity past its retention, expired
  * single-use tokens, old idempotency answers, identity documents past their retention, the OpenID
- * Connect provider's expired records. One node at
+ * Connect provider's expired records, the app sessions of Bastion sessions that lapsed (idle, too
+ * old). One node at
  * a time: on PostgreSQL whoever takes the advisory lock, held (in a transaction of its own) for the
  * whole run, so the others skip their turn, and a node that dies mid-run lets go of it with its
  * connection; on SQLite there is one node. Each run logs one line (`sweep`: its start and end, and
@@ -153,7 +155,8 @@ export async function sweepOnce(deps: Deps): Promise<boolean> {
     const idempotencyAnswers = await pruneIdempotencyKeys(deps);
     const kycErased = await sweepKycRetention(deps);
     const oidcRecords = await pruneOidcPayloads(deps.store.db, clock.now());
-    log.info({ sweep: { startedAt, endedAt: clock.now(), activity, tokens, idempotencyAnswers, kycErased, oidcRecords } }, 'maintenance sweep done');
+    const appSessionsLapsed = await endLapsedAppSessions(deps.store.db, clock.now(), deps.config.session.idleTimeoutMs);
+    log.info({ sweep: { startedAt, endedAt: clock.now(), activity, tokens, idempotencyAnswers, kycErased, oidcRecords, appSessionsLapsed } }, 'maintenance sweep done');
   };
   if (deps.store.dialect !== 'postgres') {
     await run();

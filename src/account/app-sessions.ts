@@ -8,7 +8,7 @@
  * sessions that ride on it the same way, keeping what the user allowed.
  */
 import { randomUUID } from 'node:crypto';
-import type { Db, Tx } from '../store/database.ts';
+import { inTransaction, type Db, type Tx } from '../store/database.ts';
 
 
 interface SessionPayload {
@@ -74,4 +74,30 @@ export async function endAppSessionsOf(
   if (options.revokeTokens) await tx.deleteFrom('oidc_payloads').where('account_id', '=', userId).where('session_uid', 'in', uids).execute();
   await tx.deleteFrom('oidc_session_links').where('uid', 'in', uids).execute();
   return told;
+}
+
+/**
+ * Ends the app sessions whose Bastion session ended without anyone ending it (idle too long, past its
+ * lifetime, gone) or was revoked before its link was written (the link follows the app's sign-in):
+ * run by the maintenance sweep, a batch at a time, each account in one transaction. Keeps grants
+ * and tokens, as a sign-out does. Returns how many app sessions ended
+ * (links), a batch at most: the next sweep takes the rest.
+ */
+export async function endLapsedAppSessions(db: Db, now: number, idleTimeoutMs: number, batch = 500): Promise<number> {
+  const lapsed = await db
+    .selectFrom('oidc_session_links as link')
+    .leftJoin('sessions', 'sessions.id', 'link.bastion_session_id')
+    .select(['link.account_id', 'link.bastion_session_id'])
+    .where((eb) =>
+      eb.or([eb('sessions.id', 'is', null), eb('sessions.revoked_at', 'is not', null), eb('sessions.expires_at', '<=', now), eb('sessions.last_active_at', '<=', now - idleTimeoutMs)]),
+    )
+    .orderBy('link.created_at')
+    .limit(batch)
+    .execute();
+  const byAccount = new Map<string, Set<string>>();
+  for (const row of lapsed) byAccount.set(row.account_id, (byAccount.get(row.account_id) ?? new Set()).add(row.bastion_session_id));
+  for (const [accountId, sessionIds] of byAccount) {
+    await inTransaction(db, (tx) => endAppSessionsOf(tx, accountId, { sessionIds: [...sessionIds] }, now, { revokeTokens: false }));
+  }
+  return lapsed.length;
 }

@@ -19,16 +19,19 @@ export function listenToProvider(deps: Deps, provider: Provider, options: Provid
   provider.on('authorization.success', (ctx) => {
     const uid = ctx.oidc.session?.uid;
     if (!uid) return;
-    void bastionSessionOf(deps, ctx, options.sessionCookie)
-      .then((live) => live && linkAppSession(deps.store.db, { uid, accountId: live.user.id, bastionSessionId: live.session.id }, deps.clock.now()))
-      .catch((err: unknown) => deps.log.warn({ err }, 'linking an app session failed'));
+    deps.later.start('linking an app session', async () => {
+      const live = await bastionSessionOf(deps, ctx, options.sessionCookie);
+      if (live) await linkAppSession(deps.store.db, { uid, accountId: live.user.id, bastionSessionId: live.session.id }, deps.clock.now());
+    });
   });
   // A grant the provider revokes (a refresh token used twice, a token revoked, a logout) is an audit event.
   provider.on('grant.revoked', (ctx, grantId) => {
     const accountId = ctx.oidc.entities.Account?.accountId ?? ctx.oidc.session?.accountId ?? null;
-    void inTransaction(deps.store.db, (tx) =>
-      deps.audit.record(tx, { type: 'oidc.grant_revoked', actor: { kind: 'system' }, subject: accountId, client: null, data: { clientId: ctx.oidc.client?.clientId ?? null, grantId, route: ctx.oidc.route } }),
-    ).catch((err: unknown) => deps.log.warn({ err }, 'recording a revoked grant failed'));
+    deps.later.start('recording a revoked grant', () =>
+      inTransaction(deps.store.db, (tx) =>
+        deps.audit.record(tx, { type: 'oidc.grant_revoked', actor: { kind: 'system' }, subject: accountId, client: null, data: { clientId: ctx.oidc.client?.clientId ?? null, grantId, route: ctx.oidc.route } }),
+      ),
+    );
   });
   // "Sign me out" on the provider's logout page signs this browser out of Bastion too (and so of every app).
   provider.on('end_session.success', (ctx) => {
@@ -37,8 +40,9 @@ export function listenToProvider(deps: Deps, provider: Provider, options: Provid
     if (!token) return;
     ctx.cookies.set(options.sessionCookie, null, { path: '/', httpOnly: true, sameSite: 'lax', secure: ctx.secure });
     const client = { ip: ctx.ip, userAgent: (ctx.get('user-agent') ?? '').slice(0, 512) };
-    void findLiveSessionWithUser(deps, token)
-      .then((live) => live && signOut(deps, live.user, live.session, client))
-      .catch((err: unknown) => deps.log.warn({ err }, 'ending the Bastion session at RP-initiated logout failed'));
+    deps.later.start('ending the Bastion session at RP-initiated logout', async () => {
+      const live = await findLiveSessionWithUser(deps, token);
+      if (live) await signOut(deps, live.user, live.session, client);
+    });
   });
 }

@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { enrolledUser, signIn } from '../../../test/accounts.ts';
 import { dialects } from '../../../test/harness.ts';
 import { authorizeAs, backchannelReceiver, Browser, codeFlowStart, listeningApp, relyingParty, type OidcTestApp } from '../../../test/oidc.ts';
+import { endLapsedAppSessions } from '../../account/app-sessions.ts';
 import { securityChanged } from '../../account/security-change.ts';
+import { sweepOnce } from '../../server.ts';
 import { inTransaction } from '../../store/database.ts';
 
 describe.each(dialects)('app sessions end with Bastion’s on %s', (dialect) => {
@@ -105,6 +107,27 @@ describe.each(dialects)('app sessions end with Bastion’s on %s', (dialect) => 
     expect((await oidc.refreshTokenGrant(rp.config, tokens.refresh_token!)).access_token).toBeTruthy();
   });
 
+  it('a Bastion session that lapses (idle too long) ends its app sessions at the next sweep, keeping what was allowed', async () => {
+    const { rp, tokens } = await signedInApp();
+    const links = () => t!.deps.store.db.selectFrom('oidc_session_links').select('uid').execute();
+    // The link is written as the app's sign-in succeeds, a moment after it.
+    await t!.deps.later.idle();
+    expect(await links()).toHaveLength(1);
+    // While the session lives, the sweep leaves its apps alone.
+    expect(await sweepOnce(t!.deps)).toBe(true);
+    expect(await t!.app.oidc.sendLogouts()).toBe(0);
+    expect(await links()).toHaveLength(1);
+
+    t!.clock.advance(t!.deps.config.session.idleTimeoutMs);
+    expect(await sweepOnce(t!.deps)).toBe(true);
+    expect((await verifiedLogoutToken(rp.clientId)).sid).toBe(tokens.claims()!.sid);
+    expect(await links()).toEqual([]);
+    const grants = await t!.deps.store.db.selectFrom('oidc_payloads').select('id').where('model', '=', 'Grant').execute();
+    expect(grants).toHaveLength(1);
+    // Told once: the next sweep finds nothing more.
+    expect(await endLapsedAppSessions(t!.deps.store.db, t!.clock.now(), t!.deps.config.session.idleTimeoutMs)).toBe(0);
+  });
+
   it('RP-initiated logout: "sign me out" ends the provider session and the Bastion session of this browser', async () => {
     const { user, rp, tokens, browser } = await signedInApp();
     const end = oidc.buildEndSessionUrl(rp.config, { id_token_hint: tokens.id_token! });
@@ -117,7 +140,7 @@ describe.each(dialects)('app sessions end with Bastion’s on %s', (dialect) => 
     expect(done.status).toBe(303);
     // The browser's cookie is cleared at once; the session itself ends on the server a moment later.
     expect((await browser.json('/api/me')).status).toBe(401);
-    for (let i = 0; i < 100 && (await user.client.get('/api/me')).status === 200; i++) await new Promise((r) => setTimeout(r, 20));
+    await t!.deps.later.idle();
     expect((await user.client.get('/api/me')).status).toBe(401);
     // The app was told over the back channel by the provider itself.
     expect(receiver!.tokens).toHaveLength(1);
