@@ -43,7 +43,9 @@ export function writeResults(order: readonly string[]): string {
   for (const s of sections) {
     const busy = Math.max(s.loadStart[0], s.loadEnd[0]) > LOADED;
     lines.push(`## ${s.scenario}: ${s.title}`, '');
-    lines.push(`Ran ${s.startedAt}; load average ${loadText(s.loadStart)} at the start, ${loadText(s.loadEnd)} at the end${busy ? ' — **the machine was busy (load above 1): treat these numbers with care**' : ''}.`, '');
+    // Scenarios may be run apart (npm run bench -- me), on what was then another machine: that is said.
+    const elsewhere = machine && s.machine.cpu !== machine.cpu ? ` on another machine (${s.machine.cpu}, ${s.machine.cores} cores, Node ${s.machine.node})` : '';
+    lines.push(`Ran ${s.startedAt}${elsewhere}; load average ${loadText(s.loadStart)} at the start, ${loadText(s.loadEnd)} at the end${busy ? ' — **the machine was busy (load above 1): treat these numbers with care**' : ''}.`, '');
     lines.push('Commands:', '', ...s.commands.map((c) => `- \`${c}\``), '');
     lines.push(s.body, '');
   }
