@@ -155,7 +155,7 @@ export async function sweepOnce(deps: Deps): Promise<boolean> {
     const idempotencyAnswers = await pruneIdempotencyKeys(deps);
     const kycErased = await sweepKycRetention(deps);
     const oidcRecords = await pruneOidcPayloads(deps.store.db, clock.now());
-    const appSessionsLapsed = await endLapsedAppSessions(deps.store.db, clock.now(), deps.config.session.idleTimeoutMs);
+    const appSessionsLapsed = await endLapsedAppSessions(deps);
     log.info({ sweep: { startedAt, endedAt: clock.now(), activity, tokens, idempotencyAnswers, kycErased, oidcRecords, appSessionsLapsed } }, 'maintenance sweep done');
   };
   if (deps.store.dialect !== 'postgres') {

@@ -15,3 +15,23 @@ export function pairedDifference(a: { name: string; times: number[] }, b: { name
   const seen = `${a.name} ${median(a.times).toFixed(3)} ms, ${b.name} ${median(b.times).toFixed(3)} ms, pairs differ by ${difference.toFixed(3)} ms`;
   return { ratio: Math.abs(difference) / typical, seen };
 }
+
+/**
+ * Warms every path up with one try of each kind (the first argon2 call, prepared statements), forgets
+ * those times, then makes `rounds` rounds of one try of each kind: each round turns the order and every
+ * other round reverses it, so each kind is tried in each position as often (two kinds: first, then second).
+ */
+export async function interleave<K extends string>(
+  kinds: readonly K[],
+  rounds: number,
+  times: Record<K, number[]>,
+  attempt: (kind: K) => Promise<void>,
+): Promise<void> {
+  for (const kind of kinds) await attempt(kind);
+  for (const kind of kinds) times[kind].length = 0;
+  for (let i = 0; i < rounds; i++) {
+    const turn = Math.floor(i / 2) % kinds.length;
+    const order = [...kinds.slice(turn), ...kinds.slice(0, turn)];
+    for (const kind of i % 2 === 0 ? order : order.reverse()) await attempt(kind);
+  }
+}

@@ -8,6 +8,8 @@
  * sessions that ride on it the same way, keeping what the user allowed.
  */
 import { randomUUID } from 'node:crypto';
+import { bySystem } from '../audit/audit.ts';
+import type { Deps } from '../deps.ts';
 import { inTransaction, type Db, type Tx } from '../store/database.ts';
 
 
@@ -76,28 +78,58 @@ export async function endAppSessionsOf(
   return told;
 }
 
+const MAX_BATCHES = 100;
+
+/** Why a Bastion session's app sessions end at the sweep. */
+type Lapse = 'gone' | 'revoked' | 'expired' | 'idle';
+
 /**
- * Ends the app sessions whose Bastion session ended without anyone ending it (idle too long, past its
- * lifetime, gone) or was revoked before its link was written (the link follows the app's sign-in):
- * run by the maintenance sweep, a batch at a time, each account in one transaction. Keeps grants
- * and tokens, as a sign-out does. Returns how many app sessions ended
- * (links), a batch at most: the next sweep takes the rest.
+ * Ends the app sessions whose Bastion session ended without anyone ending them (idle too long, past
+ * its lifetime, gone) or was revoked before its link was written (the link follows the app's
+ * sign-in): run by the maintenance sweep, a batch at a time until none is left, each account in one
+ * transaction with its audit event (`oidc.app_sessions_ended`, by the system; at most 100 batches a
+ * sweep). A lapsed session keeps
+ * its grants and tokens, as a sign-out does; a revoked one loses the tokens issued through it, as
+ * its revocation would have taken them (a session ended for safety). Returns how many app sessions
+ * (links) ended.
  */
-export async function endLapsedAppSessions(db: Db, now: number, idleTimeoutMs: number, batch = 500): Promise<number> {
-  const lapsed = await db
-    .selectFrom('oidc_session_links as link')
-    .leftJoin('sessions', 'sessions.id', 'link.bastion_session_id')
-    .select(['link.account_id', 'link.bastion_session_id'])
-    .where((eb) =>
-      eb.or([eb('sessions.id', 'is', null), eb('sessions.revoked_at', 'is not', null), eb('sessions.expires_at', '<=', now), eb('sessions.last_active_at', '<=', now - idleTimeoutMs)]),
-    )
-    .orderBy('link.created_at')
-    .limit(batch)
-    .execute();
-  const byAccount = new Map<string, Set<string>>();
-  for (const row of lapsed) byAccount.set(row.account_id, (byAccount.get(row.account_id) ?? new Set()).add(row.bastion_session_id));
-  for (const [accountId, sessionIds] of byAccount) {
-    await inTransaction(db, (tx) => endAppSessionsOf(tx, accountId, { sessionIds: [...sessionIds] }, now, { revokeTokens: false }));
+export async function endLapsedAppSessions(deps: Deps, batch = 500): Promise<number> {
+  const now = deps.clock.now();
+  const db = deps.store.db;
+  let ended = 0;
+  // At most MAX_BATCHES a sweep, so a sweep always ends: the next one takes what is left.
+  for (let round = 0; round < MAX_BATCHES; round++) {
+    const lapsed = await db
+      .selectFrom('oidc_session_links as link')
+      .leftJoin('sessions', 'sessions.id', 'link.bastion_session_id')
+      .select(['link.account_id', 'link.bastion_session_id', 'sessions.id as found', 'sessions.revoked_at', 'sessions.expires_at'])
+      .where((eb) =>
+        eb.or([
+          eb('sessions.id', 'is', null),
+          eb('sessions.revoked_at', 'is not', null),
+          eb('sessions.expires_at', '<=', now),
+          eb('sessions.last_active_at', '<=', now - deps.config.session.idleTimeoutMs),
+        ]),
+      )
+      .limit(batch)
+      .execute();
+    const byAccount = new Map<string, Map<string, Lapse>>();
+    for (const row of lapsed) {
+      const why: Lapse = row.found === null ? 'gone' : row.revoked_at !== null ? 'revoked' : row.expires_at !== null && row.expires_at <= now ? 'expired' : 'idle';
+      byAccount.set(row.account_id, (byAccount.get(row.account_id) ?? new Map<string, Lapse>()).set(row.bastion_session_id, why));
+    }
+    for (const [accountId, sessions] of byAccount) {
+      await inTransaction(db, async (tx) => {
+        const revoked = [...sessions].filter(([, why]) => why === 'revoked').map(([id]) => id);
+        const lapsedOnly = [...sessions].filter(([, why]) => why !== 'revoked').map(([id]) => id);
+        let told = 0;
+        if (revoked.length > 0) told += await endAppSessionsOf(tx, accountId, { sessionIds: revoked }, now, { revokeTokens: true });
+        if (lapsedOnly.length > 0) told += await endAppSessionsOf(tx, accountId, { sessionIds: lapsedOnly }, now, { revokeTokens: false });
+        await deps.audit.record(tx, { type: 'oidc.app_sessions_ended', ...bySystem(accountId), client: null, data: { sessions: Object.fromEntries(sessions), appsTold: told } });
+      });
+    }
+    ended += lapsed.length;
+    if (lapsed.length < batch) break;
   }
-  return lapsed.length;
+  return ended;
 }

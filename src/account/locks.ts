@@ -213,10 +213,16 @@ export async function underLockout<T>(deps: Deps, attempt: LockedAttempt<T>): Pr
     settled = true;
     const failed = lock ? await throttle.fail(lock.key, lock.policy, lease) : ({ locked: false } as const);
     if (failed.locked) deps.metrics.lockouts.inc({ lock: lock!.key.split(':')[0] ?? 'other', hard: String(failed.hard) });
-    await inTransaction(deps.store.db, async (tx) => {
-      await attempt.onFailure(tx);
-      if (failed.locked && attempt.user) await notifyLocked(deps, tx, attempt.user, failed.lockedUntil, lock!.kind, attempt.client);
-    });
+    await inTransaction(deps.store.db, (tx) => attempt.onFailure(tx));
+    // The lock's notice (its unlock and freeze links, the email, `account.locked`, in one transaction)
+    // only an account gets: it starts after the answer, or the attempt that locks a password would
+    // take longer for a real address than for one without an account.
+    if (failed.locked && attempt.user) {
+      const { user, client } = attempt;
+      const { lockedUntil } = failed;
+      const kind = lock!.kind;
+      deps.later.run('lock notice', () => inTransaction(deps.store.db, (tx) => notifyLocked(deps, tx, user, lockedUntil, kind, client)));
+    }
     if (late()) throw lateAnswer();
     if (failed.locked && attempt.answerLock) throw lockedError(failed.lockedUntil, clock.now());
     throw attempt.refusal();

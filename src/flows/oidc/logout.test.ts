@@ -107,25 +107,56 @@ describe.each(dialects)('app sessions end with Bastion’s on %s', (dialect) => 
     expect((await oidc.refreshTokenGrant(rp.config, tokens.refresh_token!)).access_token).toBeTruthy();
   });
 
-  it('a Bastion session that lapses (idle too long) ends its app sessions at the next sweep, keeping what was allowed', async () => {
-    const { rp, tokens } = await signedInApp();
-    const links = () => t!.deps.store.db.selectFrom('oidc_session_links').select('uid').execute();
+  const links = () => t!.deps.store.db.selectFrom('oidc_session_links').select(['uid', 'bastion_session_id']).execute();
+  const endedEvents = async () =>
+    (await t!.deps.store.db.selectFrom('audit_events').select(['user_id', 'actor_kind', 'data']).where('type', '=', 'oidc.app_sessions_ended').execute()).map((e) => ({ ...e, data: JSON.parse(e.data) }));
+
+  it('a Bastion session that lapses (idle too long) ends its app sessions at the next sweep, keeping what was allowed and another session’s apps', async () => {
+    const { user, rp, tokens } = await signedInApp();
     // The link is written as the app's sign-in succeeds, a moment after it.
     await t!.deps.later.idle();
-    expect(await links()).toHaveLength(1);
+    const [link] = await links();
+    expect(link).toBeDefined();
     // While the session lives, the sweep leaves its apps alone.
     expect(await sweepOnce(t!.deps)).toBe(true);
     expect(await t!.app.oidc.sendLogouts()).toBe(0);
     expect(await links()).toHaveLength(1);
 
-    t!.clock.advance(t!.deps.config.session.idleTimeoutMs);
+    // Another browser signs in later; its session is still live when the first one lapses.
+    const idle = t!.deps.config.session.idleTimeoutMs;
+    t!.clock.advance(idle - 5 * 60_000);
+    const other = await signIn(t!, user);
+    const otherSession = (await other.get('/api/me')).body.session.id as string;
+    await t!.deps.store.db.insertInto('oidc_session_links').values({ uid: 'another-browser', account_id: tokens.claims()!.sub, bastion_session_id: otherSession, created_at: t!.clock.now() }).execute();
+    t!.clock.advance(5 * 60_000);
     expect(await sweepOnce(t!.deps)).toBe(true);
     expect((await verifiedLogoutToken(rp.clientId)).sid).toBe(tokens.claims()!.sid);
-    expect(await links()).toEqual([]);
+    expect((await links()).map((l) => l.uid)).toEqual(['another-browser']);
     const grants = await t!.deps.store.db.selectFrom('oidc_payloads').select('id').where('model', '=', 'Grant').execute();
     expect(grants).toHaveLength(1);
+    expect((await oidc.refreshTokenGrant(rp.config, tokens.refresh_token!)).access_token).toBeTruthy();
+    expect(await endedEvents()).toEqual([{ user_id: tokens.claims()!.sub, actor_kind: 'system', data: { sessions: { [link!.bastion_session_id]: 'idle' }, appsTold: 1 } }]);
     // Told once: the next sweep finds nothing more.
-    expect(await endLapsedAppSessions(t!.deps.store.db, t!.clock.now(), t!.deps.config.session.idleTimeoutMs)).toBe(0);
+    expect(await endLapsedAppSessions(t!.deps)).toBe(0);
+  });
+
+  it('a session revoked before its app session was linked loses its app sessions and their tokens at the next sweep; one past its lifetime its app sessions', async () => {
+    const { user, rp, tokens } = await signedInApp();
+    await t!.deps.later.idle();
+    const [link] = await links();
+    // The revocation raced the link: the session is revoked, its app session still linked.
+    await t!.deps.store.db.updateTable('sessions').set({ revoked_at: t!.clock.now() }).where('id', '=', link!.bastion_session_id).execute();
+    // And a link to a session past its lifetime (only the link: the sweep ends what there is of it).
+    const old = await t!.deps.store.db.selectFrom('sessions').selectAll().where('id', '=', link!.bastion_session_id).executeTakeFirstOrThrow();
+    await t!.deps.store.db.insertInto('sessions').values({ ...old, id: 'an-old-session', token_hash: 'not-a-token', revoked_at: null, expires_at: t!.clock.now() }).execute();
+    await t!.deps.store.db.insertInto('oidc_session_links').values({ uid: 'an-old-browser', account_id: tokens.claims()!.sub, bastion_session_id: 'an-old-session', created_at: t!.clock.now() }).execute();
+
+    expect(await endLapsedAppSessions(t!.deps)).toBe(2);
+    expect((await verifiedLogoutToken(rp.clientId)).sid).toBe(tokens.claims()!.sid);
+    await expect(oidc.refreshTokenGrant(rp.config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect((await oidc.tokenIntrospection(rp.config, tokens.access_token)).active).toBe(false);
+    expect(await links()).toEqual([]);
+    expect((await endedEvents()).map((e) => e.data)).toEqual([{ sessions: { [link!.bastion_session_id]: 'revoked', 'an-old-session': 'expired' }, appsTold: 1 }]);
   });
 
   it('RP-initiated logout: "sign me out" ends the provider session and the Bastion session of this browser', async () => {

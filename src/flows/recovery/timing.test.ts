@@ -12,7 +12,7 @@ import { registerVerified } from '../../../test/accounts.ts';
 import { createTestApp, dialects, type TestApp } from '../../../test/harness.ts';
 import { register } from '../../../test/registration.ts';
 import { HOUR } from '../../../test/time.ts';
-import { pairedDifference } from '../../../test/timing.ts';
+import { interleave, pairedDifference } from '../../../test/timing.ts';
 
 const PAIRS = 100;
 
@@ -47,13 +47,7 @@ describe.each(dialects)('address-only routes’ timing on %s', (dialect) => {
         answers.add(`${res.status} ${JSON.stringify(res.body)}`);
         await t!.deps.later.idle();
       };
-      await attempt('known');
-      await attempt('unknown');
-      times.known.length = 0;
-      times.unknown.length = 0;
-      for (let i = 0; i < PAIRS; i++) {
-        for (const kind of i % 2 === 0 ? (['known', 'unknown'] as const) : (['unknown', 'known'] as const)) await attempt(kind);
-      }
+      await interleave(['known', 'unknown'], PAIRS, times, attempt);
       expect([...answers]).toHaveLength(1);
       // The known address's email was sent each time: the work happened, only after the answer.
       expect((await t.mailTo(known)).length).toBeGreaterThanOrEqual(PAIRS);
