@@ -42,6 +42,19 @@ describe('work after the answer', () => {
     expect(done).toEqual(['answer', 'job']);
   });
 
+  it('starts work that no answer releases (a command, a sweep) after 100 ms anyway, and only then', () =>
+    withoutTimers(async () => {
+      const later = createLater(pino({ level: 'silent' }));
+      const done: string[] = [];
+      later.run('a sweep job', async () => {
+        done.push('job');
+      });
+      await vi.advanceTimersByTimeAsync(99);
+      expect(done).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(done).toEqual(['job']);
+    }));
+
   it('idle() starts what waits, and what that work leaves for later too, and resolves when all is done', async () => {
     // Only idle() can start the inner work.
     await withoutTimers(async () => {

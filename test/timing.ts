@@ -18,8 +18,10 @@ export function pairedDifference(a: { name: string; times: number[] }, b: { name
 
 /**
  * Warms every path up with one try of each kind (the first argon2 call, prepared statements), forgets
- * those times, then makes `rounds` rounds of one try of each kind: each round turns the order and every
- * other round reverses it, so each kind is tried in each position as often (two kinds: first, then second).
+ * those times, then makes `rounds` rounds of one try of each kind, every other round reversed. With two
+ * kinds that is ABBA: both tries of a round follow a try of the same kind, so what one kind's work
+ * leaves behind for the next request (a warm or cold cache, a longer WAL) weighs on both sides of each
+ * pair. With more kinds each round also turns the order, so each kind is tried in each position.
  */
 export async function interleave<K extends string>(
   kinds: readonly K[],
@@ -30,7 +32,7 @@ export async function interleave<K extends string>(
   for (const kind of kinds) await attempt(kind);
   for (const kind of kinds) times[kind].length = 0;
   for (let i = 0; i < rounds; i++) {
-    const turn = Math.floor(i / 2) % kinds.length;
+    const turn = kinds.length > 2 ? i % kinds.length : 0;
     const order = [...kinds.slice(turn), ...kinds.slice(0, turn)];
     for (const kind of i % 2 === 0 ? order : order.reverse()) await attempt(kind);
   }

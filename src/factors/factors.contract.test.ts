@@ -90,6 +90,9 @@ async function attempt(a: Account, factor: Factor<FactorId>, answer: FactorAnswe
   } catch (error) {
     if (error instanceof AppError) return `${error.status} ${error.code}`;
     throw error;
+  } finally {
+    // What an answer leaves for after it (a lock's notice email), done before the next try as a request's would be.
+    await a.t.deps.later.idle();
   }
 }
 
