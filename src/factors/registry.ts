@@ -4,7 +4,10 @@
  * the factors what an account has instead of knowing them (as Kratos' identity manager asks each
  * strategy to count its own credentials).
  */
+import { expressionBuilder, type ExpressionBuilder } from 'kysely';
 import type { Db, Tx } from '../store/database.ts';
+import { precompile } from '../store/precompiled.ts';
+import type { Database } from '../store/schema.ts';
 import { backupCodeFactor } from './backup-codes/factor.ts';
 import { emailCodeFactor } from './email-code/factor.ts';
 import { passkeyFactor } from './passkey/factor.ts';
@@ -35,8 +38,36 @@ export const onThisDevice = <T extends FactorId>(methods: readonly T[], knownDev
 
 const SECOND: readonly Factor[] = FACTORS.filter((f) => f.secondFactor);
 
+/** A count's column: its factor's id and its own name. */
+const column = (factor: Factor, name: string) => `${factor.id}__${name}`;
+
+/** Every factor's counts as one statement of scalar subqueries (no table of its own), selected by column. */
+function countsOf(factors: readonly Factor[], eb: ExpressionBuilder<Database, never>, userId: string) {
+  return factors.flatMap((factor) => Object.entries(factor.status.counts(eb, userId)).map(([name, count]) => count.as(column(factor, name))));
+}
+
+/** Each factor's status from the statement's one row: counts come back as numbers, bigints or strings by dialect. */
+function statusesFrom(factors: readonly Factor[], row: Readonly<Record<string, unknown>> | undefined): { factor: Factor; status: FactorStatus }[] {
+  return factors.map((factor) => {
+    const prefix = column(factor, '');
+    const counts: Record<string, number> = {};
+    for (const [key, value] of Object.entries(row ?? {})) if (key.startsWith(prefix)) counts[key.slice(prefix.length)] = Number(value ?? 0);
+    return { factor, status: factor.status.read(counts) };
+  });
+}
+
+/** Every second factor's counts for one account: asked by every sign-in and GET /api/me, so compiled once. */
+const secondFactorCounts = precompile(1, (db, userId: string) => db.selectNoFrom((eb) => countsOf(SECOND, eb, userId)));
+
 async function secondFactorStatus(db: Db | Tx, userId: string): Promise<{ factor: Factor; status: FactorStatus }[]> {
-  return Promise.all(SECOND.map(async (factor) => ({ factor, status: await factor.status(db, userId) })));
+  return statusesFrom(SECOND, (await secondFactorCounts(db, userId))[0] as Record<string, unknown> | undefined);
+}
+
+/** One factor's status for an account (what the factor contract checks). */
+export async function factorStatus(db: Db | Tx, factor: Factor, userId: string): Promise<FactorStatus> {
+  const holdsNothing = countsOf([factor], expressionBuilder<Database, never>(), userId).length === 0;
+  const row = holdsNothing ? undefined : await db.selectNoFrom((eb) => countsOf([factor], eb, userId)).executeTakeFirst();
+  return statusesFrom([factor], row as Record<string, unknown> | undefined)[0]!.status;
 }
 
 /** The strong factors the account can use now, in offer order. */

@@ -12,7 +12,9 @@ import type { ClientInfo } from '../client/client-info.ts';
 import type { AuthenticationCredential } from '../contracts/passkeys.ts';
 import type { Deps } from '../deps.ts';
 import type { AppError } from '../errors/app-error.ts';
-import type { Db, Tx } from '../store/database.ts';
+import type { AliasableExpression, ExpressionBuilder } from 'kysely';
+import type { Tx } from '../store/database.ts';
+import type { Database } from '../store/schema.ts';
 
 /**
  * What a factor may be used for. `recovery`: proving what one still can when a second factor is
@@ -55,6 +57,20 @@ export interface FactorStatus {
   count: number;
 }
 
+/**
+ * What an account holds of a factor, as named counts, each a scalar subquery on the account's id
+ * (no count for a factor that holds nothing of its own), and what those counts mean. The registry
+ * asks every factor's counts in one statement: GET /api/me and every sign-in ask it.
+ */
+export interface FactorStatusQuery {
+  counts(eb: ExpressionBuilder<Database, never>, userId: string): Record<string, AliasableExpression<unknown>>;
+  /** The counts as numbers, whichever dialect returned them. */
+  read(counts: Readonly<Record<string, number>>): FactorStatus;
+}
+
+/** A factor the account always has: the password, the inbox. */
+export const ALWAYS_SET_UP: FactorStatusQuery = { counts: () => ({}), read: () => ({ enrolled: true, usable: true, count: 1 }) };
+
 export interface Verifier {
   /** Runs after an attempt is reserved, outside any transaction: slow checks (a password hash). */
   before?: () => Promise<boolean>;
@@ -93,7 +109,7 @@ export interface Factor<Id extends string = string> {
    */
   knownDeviceOnly: boolean;
   purposes: ReadonlySet<Purpose>;
-  status(db: Db | Tx, userId: string): Promise<FactorStatus>;
+  status: FactorStatusQuery;
   /**
    * Removes every credential of this factor the account has (a lost-2FA reset carried out); returns
    * how many. Absent for factors that hold nothing of their own (the password stays, the inbox is the account's).

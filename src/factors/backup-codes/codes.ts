@@ -6,6 +6,8 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { hashCode } from '../../crypto/tokens.ts';
 import type { Db, Tx } from '../../store/database.ts';
 import { precompile } from '../../store/precompiled.ts';
+import type { ExpressionBuilder } from 'kysely';
+import type { Database } from '../../store/schema.ts';
 
 export const BACKUP_CODE_COUNT = 10;
 const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
@@ -56,6 +58,11 @@ export async function consumeBackupCode(tx: Tx, peppers: string[], userId: strin
 }
 
 /** Asked by every account summary (GET /api/me): compiled once. */
+/** How many unused backup codes the account has: a subquery of the factors' status statement. */
+export const backupCodeCounts = (eb: ExpressionBuilder<Database, never>, userId: string) => ({
+  unused: eb.selectFrom('backup_codes').select((q) => q.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('used_at', 'is', null).$asScalar(),
+});
+
 const countUnused = precompile(1, (db, userId: string) =>
   db.selectFrom('backup_codes').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('used_at', 'is', null),
 );

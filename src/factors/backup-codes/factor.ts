@@ -6,7 +6,7 @@
 import { sendAlert } from '../../account/alerts.ts';
 import { invalidCode } from '../totp/factor.ts';
 import { refusing, type Factor } from '../types.ts';
-import { consumeBackupCode, remainingBackupCodes } from './codes.ts';
+import { backupCodeCounts, consumeBackupCode, remainingBackupCodes } from './codes.ts';
 
 export const backupCodeFactor: Factor<'backup_code'> = {
   id: 'backup_code',
@@ -18,9 +18,9 @@ export const backupCodeFactor: Factor<'backup_code'> = {
   guessable: true,
   knownDeviceOnly: false,
   purposes: new Set(['sign_in', 'password_reset']),
-  async status(db, userId) {
-    const count = await remainingBackupCodes(db, userId);
-    return { enrolled: count > 0, usable: count > 0, count };
+  status: {
+    counts: backupCodeCounts,
+    read: ({ unused = 0 }) => ({ enrolled: unused > 0, usable: unused > 0, count: unused }),
   },
   async removeAll(tx, userId) {
     return Number((await tx.deleteFrom('backup_codes').where('user_id', '=', userId).executeTakeFirst()).numDeletedRows);

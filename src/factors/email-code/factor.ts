@@ -10,7 +10,7 @@ import { MINUTE } from '../../clock.ts';
 import { enforceRateLimit } from '../../throttle/limits.ts';
 import { inTransaction } from '../../store/database.ts';
 import { invalidCode } from '../totp/factor.ts';
-import { refusing, type Factor } from '../types.ts';
+import { ALWAYS_SET_UP, refusing, type Factor } from '../types.ts';
 
 export const EMAIL_CODE_TTL_MS = TOKEN_PURPOSES.email_code.ttlMs;
 const SENDS = { limit: 3, windowMs: 10 * MINUTE };
@@ -26,9 +26,7 @@ export const emailCodeFactor: Factor<'email_code'> = {
   knownDeviceOnly: true,
   purposes: new Set(['sign_in', 'recovery']),
   /** Every account has its inbox; it is offered only to accounts that have two-factor authentication (registry.ts). */
-  async status() {
-    return { enrolled: true, usable: true, count: 1 };
-  },
+  status: ALWAYS_SET_UP,
   async prepare({ deps, user, client, ceremony, actor }) {
     await enforceRateLimit(deps.throttle, `email-code:${user.id}`, SENDS, 'A code was sent recently. Check your inbox, or try again shortly.');
     await inTransaction(deps.store.db, async (tx) => {

@@ -1,8 +1,8 @@
 /** Stored passkeys: the public key, counter and metadata of each WebAuthn credential of an account. */
 import { randomUUID } from 'node:crypto';
+import type { ExpressionBuilder } from 'kysely';
 import type { Db, Tx } from '../../store/database.ts';
-import { precompile } from '../../store/precompiled.ts';
-import type { PasskeysTable } from '../../store/schema.ts';
+import type { Database, PasskeysTable } from '../../store/schema.ts';
 import { authenticatorName } from './authenticators.ts';
 import { isoTime } from '../../clock.ts';
 
@@ -27,19 +27,11 @@ export function enabledPasskeys(db: Db | Tx, userId: string): Promise<Passkey[]>
   return db.selectFrom('passkeys').selectAll().where('user_id', '=', userId).where('disabled_at', 'is', null).orderBy('created_at', 'asc').execute();
 }
 
-/** How many passkeys the account has, and how many of them are enabled (may sign in), in one query. */
-export async function countPasskeys(db: Db | Tx, userId: string): Promise<{ all: number; enabled: number }> {
-  const row = (await counts(db, userId))[0];
-  return { all: Number(row?.all ?? 0), enabled: Number(row?.enabled ?? 0) };
-}
-
-/** Asked by every account summary (GET /api/me): compiled once. */
-const counts = precompile(1, (db, userId: string) =>
-  db
-    .selectFrom('passkeys')
-    .select((eb) => [eb.fn.countAll<number>().as('all'), eb.fn.count<number>(eb.case().when('disabled_at', 'is', null).then(1).end()).as('enabled')])
-    .where('user_id', '=', userId),
-);
+/** How many passkeys the account has, and how many of them are enabled (may sign in): subqueries of the factors' status statement. */
+export const passkeyCounts = (eb: ExpressionBuilder<Database, never>, userId: string) => ({
+  all: eb.selectFrom('passkeys').select((q) => q.fn.countAll<number>().as('n')).where('user_id', '=', userId).$asScalar(),
+  enabled: eb.selectFrom('passkeys').select((q) => q.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('disabled_at', 'is', null).$asScalar(),
+});
 
 /** Stores a newly registered credential. */
 export function insertPasskey(tx: Tx, input: { userId: string; credential: NewCredential; name: string; now: number }): Promise<Passkey> {

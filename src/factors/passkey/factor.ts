@@ -12,7 +12,7 @@ import { refusing, type Ceremony, type Factor, type Verifier } from '../types.ts
 import { useAssertion } from './assertion.ts';
 import { requestOptions } from './ceremonies.ts';
 import { assertLiveChallenge } from './challenges.ts';
-import { countPasskeys, enabledPasskeys } from './credentials.ts';
+import { enabledPasskeys, passkeyCounts } from './credentials.ts';
 
 export const noPasskey = () => badRequest('no_passkey', 'This account has no passkey. Use another way to confirm it is you.');
 export const invalidPasskey = () => new AppError(401, 'invalid_passkey', 'That passkey was not accepted. Try again, or use another way to confirm it is you.');
@@ -47,9 +47,9 @@ export const passkeyFactor: Factor<'passkey'> = {
   guessable: false,
   knownDeviceOnly: false,
   purposes: new Set(['sign_in', 'step_up', 'password_reset']),
-  async status(db, userId) {
-    const { all, enabled } = await countPasskeys(db, userId);
-    return { enrolled: all > 0, usable: enabled > 0, count: enabled };
+  status: {
+    counts: passkeyCounts,
+    read: ({ all = 0, enabled = 0 }) => ({ enrolled: all > 0, usable: enabled > 0, count: enabled }),
   },
   /** Disabled passkeys go too: none of the account's authenticators may sign in after a reset. */
   async removeAll(tx, userId) {

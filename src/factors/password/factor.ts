@@ -7,7 +7,7 @@
  */
 import { normalizePassword } from './policy.ts';
 import { unauthorized } from '../../errors/app-error.ts';
-import { refusing, type Factor } from '../types.ts';
+import { ALWAYS_SET_UP, refusing, type Factor } from '../types.ts';
 
 export const passwordFactor: Factor<'password'> = {
   id: 'password',
@@ -19,9 +19,7 @@ export const passwordFactor: Factor<'password'> = {
   guessable: true,
   knownDeviceOnly: false,
   purposes: new Set(['sign_in', 'password_change', 'recovery']),
-  async status() {
-    return { enrolled: true, usable: true, count: 1 };
-  },
+  status: ALWAYS_SET_UP,
   async verifier({ deps, user }, answer) {
     if (!('password' in answer)) return refusing;
     const password = normalizePassword(answer.password);

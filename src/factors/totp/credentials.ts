@@ -5,7 +5,8 @@
 import type { Keyring } from '../../crypto/encryption.ts';
 import type { Db, Tx } from '../../store/database.ts';
 import { precompile } from '../../store/precompiled.ts';
-import type { TotpCredentialsTable } from '../../store/schema.ts';
+import type { ExpressionBuilder } from 'kysely';
+import type { Database, TotpCredentialsTable } from '../../store/schema.ts';
 import { verifyTotp } from './otp.ts';
 
 export type TotpCredential = TotpCredentialsTable;
@@ -13,6 +14,11 @@ export type TotpCredential = TotpCredentialsTable;
 export const secretContext = (userId: string) => `totp:${userId}`;
 
 /** Asked by every sign-in and account summary: compiled once. */
+/** Whether the account has a confirmed authenticator app (0 or 1): a subquery of the factors' status statement. */
+export const totpCounts = (eb: ExpressionBuilder<Database, never>, userId: string) => ({
+  confirmed: eb.selectFrom('totp_credentials').select((q) => q.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('confirmed_at', 'is not', null).$asScalar(),
+});
+
 const confirmed = precompile(1, (db, userId: string) => db.selectFrom('totp_credentials').selectAll().where('user_id', '=', userId).where('confirmed_at', 'is not', null).limit(1));
 
 export async function confirmedTotp(db: Db | Tx, userId: string): Promise<TotpCredential | undefined> {

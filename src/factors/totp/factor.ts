@@ -5,7 +5,7 @@
  */
 import { AppError } from '../../errors/app-error.ts';
 import { refusing, type Factor } from '../types.ts';
-import { confirmedTotp, matchTotp, recordStep } from './credentials.ts';
+import { confirmedTotp, matchTotp, recordStep, totpCounts } from './credentials.ts';
 
 export const invalidCode = () => new AppError(401, 'invalid_code', 'That code is not right, or it has expired or was already used.');
 
@@ -19,9 +19,9 @@ export const totpFactor: Factor<'totp'> = {
   guessable: true,
   knownDeviceOnly: false,
   purposes: new Set(['sign_in', 'step_up', 'password_reset']),
-  async status(db, userId) {
-    const usable = (await confirmedTotp(db, userId)) !== undefined;
-    return { enrolled: usable, usable, count: usable ? 1 : 0 };
+  status: {
+    counts: totpCounts,
+    read: ({ confirmed = 0 }) => ({ enrolled: confirmed > 0, usable: confirmed > 0, count: Math.min(confirmed, 1) }),
   },
   async removeAll(tx, userId) {
     return Number((await tx.deleteFrom('totp_credentials').where('user_id', '=', userId).executeTakeFirst()).numDeletedRows);
