@@ -88,21 +88,24 @@ type Lapse = 'gone' | 'revoked' | 'expired' | 'idle';
  * its lifetime, gone) or was revoked before its link was written (the link follows the app's
  * sign-in): run by the maintenance sweep, a batch at a time until none is left, each account in one
  * transaction with its audit event (`oidc.app_sessions_ended`, by the system; at most 100 batches a
- * sweep). A lapsed session keeps
- * its grants and tokens, as a sign-out does; a revoked one loses the tokens issued through it, as
- * its revocation would have taken them (a session ended for safety). Returns how many app sessions
- * (links) ended.
+ * sweep; an account whose transaction fails is logged and left for the next sweep, the rest go on).
+ * A lapsed session keeps its grants and tokens, as a sign-out does; a revoked one loses the tokens
+ * issued through it, as its revocation would have taken them (a session ended for safety; a link
+ * written after a plain sign-out is treated alike: stricter than the sign-out, never looser).
+ * Returns how many app sessions (links) ended.
  */
 export async function endLapsedAppSessions(deps: Deps, batch = 500): Promise<number> {
   const now = deps.clock.now();
   const db = deps.store.db;
   let ended = 0;
+  /** Links of an account whose transaction failed this sweep (logged): left out of the next batches, so one cannot stall the rest. */
+  const failed: string[] = [];
   // At most MAX_BATCHES a sweep, so a sweep always ends: the next one takes what is left.
   for (let round = 0; round < MAX_BATCHES; round++) {
-    const lapsed = await db
+    let query = db
       .selectFrom('oidc_session_links as link')
       .leftJoin('sessions', 'sessions.id', 'link.bastion_session_id')
-      .select(['link.account_id', 'link.bastion_session_id', 'sessions.id as found', 'sessions.revoked_at', 'sessions.expires_at'])
+      .select(['link.uid', 'link.account_id', 'link.bastion_session_id', 'sessions.id as found', 'sessions.revoked_at', 'sessions.expires_at'])
       .where((eb) =>
         eb.or([
           eb('sessions.id', 'is', null),
@@ -110,26 +113,48 @@ export async function endLapsedAppSessions(deps: Deps, batch = 500): Promise<num
           eb('sessions.expires_at', '<=', now),
           eb('sessions.last_active_at', '<=', now - deps.config.session.idleTimeoutMs),
         ]),
-      )
-      .limit(batch)
-      .execute();
-    const byAccount = new Map<string, Map<string, Lapse>>();
+      );
+    if (failed.length > 0) query = query.where('link.uid', 'not in', failed);
+    const lapsed = await query.limit(batch).execute();
+    const byAccount = new Map<string, { sessions: Map<string, Lapse>; links: string[] }>();
     for (const row of lapsed) {
       const why: Lapse = row.found === null ? 'gone' : row.revoked_at !== null ? 'revoked' : row.expires_at !== null && row.expires_at <= now ? 'expired' : 'idle';
-      byAccount.set(row.account_id, (byAccount.get(row.account_id) ?? new Map<string, Lapse>()).set(row.bastion_session_id, why));
+      const account = byAccount.get(row.account_id) ?? { sessions: new Map<string, Lapse>(), links: [] };
+      account.sessions.set(row.bastion_session_id, why);
+      account.links.push(row.uid);
+      byAccount.set(row.account_id, account);
     }
-    for (const [accountId, sessions] of byAccount) {
-      await inTransaction(db, async (tx) => {
-        const revoked = [...sessions].filter(([, why]) => why === 'revoked').map(([id]) => id);
-        const lapsedOnly = [...sessions].filter(([, why]) => why !== 'revoked').map(([id]) => id);
-        let told = 0;
-        if (revoked.length > 0) told += await endAppSessionsOf(tx, accountId, { sessionIds: revoked }, now, { revokeTokens: true });
-        if (lapsedOnly.length > 0) told += await endAppSessionsOf(tx, accountId, { sessionIds: lapsedOnly }, now, { revokeTokens: false });
-        await deps.audit.record(tx, { type: 'oidc.app_sessions_ended', ...bySystem(accountId), client: null, data: { sessions: Object.fromEntries(sessions), appsTold: told } });
-      });
+    for (const [accountId, { sessions, links }] of byAccount) {
+      try {
+        ended += await inTransaction(db, (tx) => endLapsedOf(deps, tx, accountId, sessions, now));
+      } catch (err) {
+        deps.log.error({ err, account: accountId }, 'could not end the app sessions of lapsed sessions');
+        failed.push(...links);
+      }
     }
-    ended += lapsed.length;
     if (lapsed.length < batch) break;
   }
   return ended;
+}
+
+/**
+ * One account's part of the sweep, in its transaction: the links still there (another node or a
+ * sign-out may have ended some meanwhile) end, and the audit event names only those; none, no event.
+ */
+async function endLapsedOf(deps: Deps, tx: Tx, accountId: string, sessions: Map<string, Lapse>, now: number): Promise<number> {
+  const still = await tx
+    .selectFrom('oidc_session_links')
+    .select('bastion_session_id')
+    .where('account_id', '=', accountId)
+    .where('bastion_session_id', 'in', [...sessions.keys()])
+    .execute();
+  const ending = new Map([...sessions].filter(([id]) => still.some((link) => link.bastion_session_id === id)));
+  if (ending.size === 0) return 0;
+  const revoked = [...ending].filter(([, why]) => why === 'revoked').map(([id]) => id);
+  const lapsedOnly = [...ending].filter(([, why]) => why !== 'revoked').map(([id]) => id);
+  let told = 0;
+  if (revoked.length > 0) told += await endAppSessionsOf(tx, accountId, { sessionIds: revoked }, now, { revokeTokens: true });
+  if (lapsedOnly.length > 0) told += await endAppSessionsOf(tx, accountId, { sessionIds: lapsedOnly }, now, { revokeTokens: false });
+  await deps.audit.record(tx, { type: 'oidc.app_sessions_ended', ...bySystem(accountId), client: null, data: { sessions: Object.fromEntries(ending), appsTold: told } });
+  return still.length;
 }

@@ -13,8 +13,9 @@
  *   reset and staff.
  *
  * When a lock starts, the owner (if the account exists) is emailed the time it ends (or that it is
- * hard) and, for a password lock, a single-use unlock link, in the transaction that records the
- * lock. The link ends the lock but not its escalation (unlockPassword).
+ * hard) and, for a password lock, a single-use unlock link, with the audit event, in one transaction
+ * that starts once the attempt is answered (the lock itself is in force before that answer). The link
+ * ends the lock but not its escalation (unlockPassword).
  */
 import { HOUR, MINUTE } from '../clock.ts';
 import type { Deps } from '../deps.ts';
@@ -24,7 +25,7 @@ import { inTransaction, type Tx } from '../store/database.ts';
 import { forbidden, tooManyRequests, type AppError } from '../errors/app-error.ts';
 import type { LockoutPolicy } from '../throttle/index.ts';
 import { isHardLock, type AcquireResult } from '../throttle/throttle.ts';
-import type { User } from './users.ts';
+import { findUserById, type User } from './users.ts';
 import { sendAlert } from './alerts.ts';
 import { issueToken } from './tokens.ts';
 
@@ -144,7 +145,7 @@ export interface LockedAttempt<T> {
   /** Runs in the attempt's transaction and uses the secret up; true when it matched. */
   check: (tx: Tx) => Promise<boolean>;
   onSuccess: (tx: Tx) => Promise<T>;
-  /** Records the failure (audit, activity) in the transaction that also sends a lock email. */
+  /** Records the failure (audit, activity) in its own transaction (a lock's email follows the answer). */
   onFailure: (tx: Tx) => Promise<void>;
   /** The answer to a refused attempt. */
   refusal: () => AppError;
@@ -213,16 +214,24 @@ export async function underLockout<T>(deps: Deps, attempt: LockedAttempt<T>): Pr
     settled = true;
     const failed = lock ? await throttle.fail(lock.key, lock.policy, lease) : ({ locked: false } as const);
     if (failed.locked) deps.metrics.lockouts.inc({ lock: lock!.key.split(':')[0] ?? 'other', hard: String(failed.hard) });
-    await inTransaction(deps.store.db, (tx) => attempt.onFailure(tx));
     // The lock's notice (its unlock and freeze links, the email, `account.locked`, in one transaction)
     // only an account gets: it starts after the answer, or the attempt that locks a password would
-    // take longer for a real address than for one without an account.
+    // take longer for a real address than for one without an account. Scheduled before the failure
+    // is recorded, so a failure to record it cannot keep the owner from being told.
     if (failed.locked && attempt.user) {
-      const { user, client } = attempt;
+      const { client } = attempt;
+      const { id } = attempt.user;
       const { lockedUntil } = failed;
       const kind = lock!.kind;
-      deps.later.run('lock notice', () => inTransaction(deps.store.db, (tx) => notifyLocked(deps, tx, user, lockedUntil, kind, client)));
+      deps.later.run('lock notice', () =>
+        inTransaction(deps.store.db, async (tx) => {
+          // The account as it is now (its address may have changed since the attempt read it).
+          const user = await findUserById(tx, id);
+          if (user) await notifyLocked(deps, tx, user, lockedUntil, kind, client);
+        }),
+      );
     }
+    await inTransaction(deps.store.db, (tx) => attempt.onFailure(tx));
     if (late()) throw lateAnswer();
     if (failed.locked && attempt.answerLock) throw lockedError(failed.lockedUntil, clock.now());
     throw attempt.refusal();

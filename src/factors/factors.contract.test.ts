@@ -10,7 +10,7 @@ import { ORIGIN, passkeyUser } from '../../test/passkeys.ts';
 import { userRow } from '../../test/queries.ts';
 import type { SoftAuthenticator } from '../../test/soft-authenticator.ts';
 import { prepareFactor, proveFactor } from './prove.ts';
-import { factorStatus, FACTORS, removeSecondFactors, type FactorId } from './registry.ts';
+import { factorStatus, FACTORS, removeSecondFactors, secondFactorSummary, type FactorId } from './registry.ts';
 import { inTransaction } from '../store/database.ts';
 import type { Ceremony, Factor, FactorAnswer, Purpose } from './types.ts';
 
@@ -163,11 +163,17 @@ describe.each(dialects)('the factor contract on %s', (dialect) => {
 
     it(factor.removeAll ? 'is gone after a 2FA reset removes every second factor' : 'holds nothing of its own for a 2FA reset to remove', async () => {
       const a = await accountWithEveryFactor(await app());
-      expect((await factorStatus(a.t.deps.store.db, factor, a.user.id)).enrolled).toBe(true);
+      const db = a.t.deps.store.db;
+      expect((await factorStatus(db, factor, a.user.id)).enrolled).toBe(true);
+      // The statement every sign-in and GET /api/me ask (compiled once, in or out of a transaction) says the same.
+      const summarised = async () => (await secondFactorSummary(db, a.user.id)).find((s) => s.id === factor.id)?.count;
+      if (factor.secondFactor) expect(await summarised()).toBe((await factorStatus(db, factor, a.user.id)).count);
+      expect(await inTransaction(db, (tx) => secondFactorSummary(tx, a.user.id))).toEqual(await secondFactorSummary(db, a.user.id));
       const removed = await inTransaction(a.t.deps.store.db, (tx) => removeSecondFactors(tx, a.user.id));
       expect(removed).toMatchObject({ totp: 1, passkey: 1, backup_code: 10 });
       // The password and the inbox stay; every other factor is gone and refuses its right answer.
-      expect((await factorStatus(a.t.deps.store.db, factor, a.user.id)).enrolled).toBe(!factor.removeAll);
+      expect((await factorStatus(db, factor, a.user.id)).enrolled).toBe(!factor.removeAll);
+      if (factor.removeAll) expect(await summarised()).toBe(0);
       if (factor.removeAll) expect(await attempt(a, factor, await fixture.valid(a, ceremonyFor(factor)).catch(() => ({ code: '123456' })))).not.toBe('ok');
     });
   });

@@ -46,12 +46,23 @@ function countsOf(factors: readonly Factor[], eb: ExpressionBuilder<Database, ne
   return factors.flatMap((factor) => Object.entries(factor.status.counts(eb, userId)).map(([name, count]) => count.as(column(factor, name))));
 }
 
-/** Each factor's status from the statement's one row: counts come back as numbers, bigints or strings by dialect. */
+/** The names of each factor's counts (asked once: a factor's counts are always the same). */
+const countNames = new Map<Factor, string[]>(FACTORS.map((factor) => [factor, Object.keys(factor.status.counts(expressionBuilder<Database, never>(), ''))]));
+
+/**
+ * Each factor's status from the statement's one row (counts come back as numbers or strings by
+ * dialect). A count missing or not a number throws: read as 0, it would take an account for one
+ * without two-factor authentication.
+ */
 function statusesFrom(factors: readonly Factor[], row: Readonly<Record<string, unknown>> | undefined): { factor: Factor; status: FactorStatus }[] {
   return factors.map((factor) => {
-    const prefix = column(factor, '');
     const counts: Record<string, number> = {};
-    for (const [key, value] of Object.entries(row ?? {})) if (key.startsWith(prefix)) counts[key.slice(prefix.length)] = Number(value ?? 0);
+    for (const name of countNames.get(factor)!) {
+      const value = row?.[column(factor, name)];
+      const count = typeof value === 'number' || typeof value === 'string' || typeof value === 'bigint' ? Number(value) : Number.NaN;
+      if (!Number.isInteger(count) || count < 0) throw new Error(`the factor status statement gave ${String(value)} for ${column(factor, name)}`);
+      counts[name] = count;
+    }
     return { factor, status: factor.status.read(counts) };
   });
 }
@@ -65,7 +76,7 @@ async function secondFactorStatus(db: Db | Tx, userId: string): Promise<{ factor
 
 /** One factor's status for an account (what the factor contract checks). */
 export async function factorStatus(db: Db | Tx, factor: Factor, userId: string): Promise<FactorStatus> {
-  const holdsNothing = countsOf([factor], expressionBuilder<Database, never>(), userId).length === 0;
+  const holdsNothing = countNames.get(factor)!.length === 0;
   const row = holdsNothing ? undefined : await db.selectNoFrom((eb) => countsOf([factor], eb, userId)).executeTakeFirst();
   return statusesFrom([factor], row as Record<string, unknown> | undefined)[0]!.status;
 }

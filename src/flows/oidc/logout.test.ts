@@ -159,6 +159,26 @@ describe.each(dialects)('app sessions end with Bastion’s on %s', (dialect) => 
     expect((await endedEvents()).map((e) => e.data)).toEqual([{ sessions: { [link!.bastion_session_id]: 'revoked', 'an-old-session': 'expired' }, appsTold: 1 }]);
   });
 
+  it('an app session that cannot be ended (its stored session unreadable) is logged and left, and the sweep goes on with the next batches', async () => {
+    const { rp, tokens } = await signedInApp();
+    await t!.deps.later.idle();
+    const [link] = await links();
+    const account = tokens.claims()!.sub;
+    // A broken app session linked to a Bastion session that is gone, and the real one lapsed (idle).
+    await t!.deps.store.db
+      .insertInto('oidc_payloads')
+      .values({ model: 'Session', id: 'broken', payload: 'not json', grant_id: null, user_code: null, uid: 'broken', account_id: account, client_id: null, expires_at: null, consumed_at: null, session_uid: null })
+      .execute();
+    await t!.deps.store.db.insertInto('oidc_session_links').values({ uid: 'broken', account_id: account, bastion_session_id: 'a-gone-session', created_at: t!.clock.now() }).execute();
+    t!.clock.advance(t!.deps.config.session.idleTimeoutMs);
+
+    // One link a batch: whichever comes first, the broken one does not stop the other.
+    expect(await endLapsedAppSessions(t!.deps, 1)).toBe(1);
+    expect((await verifiedLogoutToken(rp.clientId)).sid).toBe(tokens.claims()!.sid);
+    expect((await links()).map((l) => l.uid)).toEqual(['broken']);
+    expect((await endedEvents()).map((e) => e.data)).toEqual([{ sessions: { [link!.bastion_session_id]: 'idle' }, appsTold: 1 }]);
+  });
+
   it('RP-initiated logout: "sign me out" ends the provider session and the Bastion session of this browser', async () => {
     const { user, rp, tokens, browser } = await signedInApp();
     const end = oidc.buildEndSessionUrl(rp.config, { id_token_hint: tokens.id_token! });
