@@ -28,10 +28,10 @@ export function enabledPasskeys(db: Db | Tx, userId: string): Promise<Passkey[]>
 }
 
 /** How many passkeys the account has, and how many of them are enabled (may sign in): subqueries of the factors' status statement. */
-export const passkeyCounts = (eb: ExpressionBuilder<Database, never>, userId: string) => ({
-  all: eb.selectFrom('passkeys').select((q) => q.fn.countAll<number>().as('n')).where('user_id', '=', userId).$asScalar(),
-  enabled: eb.selectFrom('passkeys').select((q) => q.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('disabled_at', 'is', null).$asScalar(),
-});
+export const passkeyCounts = (eb: ExpressionBuilder<Database, never>, userId: string) => {
+  const ofAccount = eb.selectFrom('passkeys').select((q) => q.fn.countAll<number>().as('n')).where('user_id', '=', userId);
+  return { all: ofAccount.$asScalar(), enabled: ofAccount.where('disabled_at', 'is', null).$asScalar() };
+};
 
 /** Stores a newly registered credential. */
 export function insertPasskey(tx: Tx, input: { userId: string; credential: NewCredential; name: string; now: number }): Promise<Passkey> {

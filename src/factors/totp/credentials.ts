@@ -13,12 +13,12 @@ export type TotpCredential = TotpCredentialsTable;
 
 export const secretContext = (userId: string) => `totp:${userId}`;
 
-/** Asked by every sign-in and account summary: compiled once. */
 /** Whether the account has a confirmed authenticator app (0 or 1): a subquery of the factors' status statement. */
 export const totpCounts = (eb: ExpressionBuilder<Database, never>, userId: string) => ({
   confirmed: eb.selectFrom('totp_credentials').select((q) => q.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('confirmed_at', 'is not', null).$asScalar(),
 });
 
+/** The confirmed credential itself, which every sign-in with a code checks: compiled once. */
 const confirmed = precompile(1, (db, userId: string) => db.selectFrom('totp_credentials').selectAll().where('user_id', '=', userId).where('confirmed_at', 'is not', null).limit(1));
 
 export async function confirmedTotp(db: Db | Tx, userId: string): Promise<TotpCredential | undefined> {

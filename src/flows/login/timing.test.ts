@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { passwordKey, PASSWORD_LOCKOUT } from '../../account/locks.ts';
 import { PASSWORD, registerVerified, uniqueEmail } from '../../../test/accounts.ts';
 import { createTestApp, dialects, type TestApp } from '../../../test/harness.ts';
+import { failInARowUnder } from '../../../test/locks.ts';
 import { interleave, pairedDifference } from '../../../test/timing.ts';
 
 const TRIES = 200;
@@ -84,11 +85,7 @@ describe.each(dialects)('login timing on %s', (dialect) => {
       const address = kind === 'known' ? email : unknown;
       // Four wrong attempts counted without checking a password: the one timed is the fifth, which locks.
       await t!.deps.throttle.unlock(passwordKey(address));
-      for (let i = 0; i < PASSWORD_LOCKOUT.maxAttempts - 1; i++) {
-        const reserved = await t!.deps.throttle.acquire(passwordKey(address), PASSWORD_LOCKOUT);
-        if (!reserved.ok) throw new Error('the attempt was not reserved');
-        await t!.deps.throttle.fail(passwordKey(address), PASSWORD_LOCKOUT, reserved.lease);
-      }
+      await failInARowUnder(t!, passwordKey(address), PASSWORD_LOCKOUT.maxAttempts - 1, PASSWORD_LOCKOUT);
       const start = process.hrtime.bigint();
       const res = await client.post('/api/auth/login', { email: address, password: 'not-the-password-123' });
       times[kind].push(Number(process.hrtime.bigint() - start) / 1e6);
